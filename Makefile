@@ -1,0 +1,51 @@
+# Everyday commands. `make run` and `make test` need nothing but Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate demo lint format check clean
+
+$(BIN)/.installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+## Start web server, Celery worker and beat on the embedded defaults, with demo data.
+run: venv
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py laad_demo
+	@echo ""
+	@echo "  Douane Portfolio draait op http://$(HOST):$(PORT)/  (Ctrl-C stopt alles)"
+	@echo "  Mails staan in var/mail/. Log in met een van de gebruikers hierboven."
+	@echo ""
+	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python scripts/start_alles.py
+
+## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so).
+test: venv
+	@SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+migrate: venv
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+
+demo: venv
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py laad_demo
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: venv
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var/ .pytest_cache

@@ -1,0 +1,43 @@
+"""All kinds of action across the apps, found through Django's app registry.
+
+A new kind of action only has to subclass `Actie`; Mijn acties, the dashboard and
+the reminder sweep pick it up without a change here.
+"""
+
+from django.apps import apps
+from django.utils import timezone
+
+from .models import Actie
+
+
+def actie_modellen():
+    return [m for m in apps.get_models() if issubclass(m, Actie)]
+
+
+def open_acties_van(user, op=None):
+    """Every open action owned by `user`, overdue first, then by deadline.
+
+    One query per kind of action, whatever the number of actions.
+    """
+    op = op or timezone.localdate()
+    acties = []
+    for model in actie_modellen():
+        qs = model.objects.open().van(user).select_related(*model.context_select_related)
+        acties.extend(qs)
+    acties.sort(key=lambda a: (a.deadline >= op, a.deadline, a.soort(), a.pk))
+    return acties
+
+
+def samenvatting_per_model(user=None, op=None):
+    """[(kind, open, overdue)] for one user or for everyone."""
+    from django.db.models import Count, Q
+
+    op = op or timezone.localdate()
+    rijen = []
+    for model in actie_modellen():
+        qs = model.objects.open()
+        if user is not None:
+            qs = qs.van(user)
+        telling = qs.aggregate(open=Count("pk"), te_laat=Count("pk", filter=Q(deadline__lt=op)))
+        rijen.append((model._meta.verbose_name_plural, telling["open"], telling["te_laat"]))
+    return rijen

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class DouanePortfolioConfig(AppConfig):
+    name = "douane_portfolio"
+    verbose_name = "Douane Portfolio"
+
+    # Role -> model permissions of this app (see rollen.py).
+    rol_permissies = {
+        "Beheerder": ["add_user", "change_user", "view_user"],
+    }
+
+    def ready(self):
+        from . import rollen
+
+        # Groups and their permissions follow the code after every migrate, in every
+        # environment; demo users are a separate, explicit step (laad_demo).
+        post_migrate.connect(rollen.rollen_bijwerken_na_migrate, dispatch_uid="rollen_bijwerken")

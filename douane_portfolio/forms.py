@@ -1,0 +1,28 @@
+from django import forms
+
+
+class VersieFormMixin:
+    """Carries the version the form was opened with, for `bewaar_met_versie`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        self.fields["versie"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=getattr(instance, "versie", None),
+        )
+
+    @property
+    def verwachte_versie(self):
+        versie = self.cleaned_data.get("versie")
+        if versie is None:
+            return getattr(self.instance, "versie", 1)
+        return versie
+
+
+class DatumInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

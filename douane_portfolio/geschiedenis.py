@@ -1,0 +1,118 @@
+"""Readable change history from django-simple-history records.
+
+Every domain model has `history = HistoricalRecords()`; this turns its records into
+"who, when, which field from what to what, why" for the history panels.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+VERBORGEN_VELDEN = {"versie", "id"}
+
+SOORTEN = {"+": "aangemaakt", "~": "gewijzigd", "-": "verwijderd"}
+
+
+@dataclass
+class Wijziging:
+    veld: str
+    oud: str
+    nieuw: str
+
+
+@dataclass
+class Gebeurtenis:
+    moment: object
+    door: object
+    soort: str
+    reden: str
+    wijzigingen: list = field(default_factory=list)
+    object_label: str = ""
+
+
+def _weergave(model_field, waarde, gerelateerd):
+    if waarde is None or waarde == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(waarde, waarde))
+    if isinstance(model_field, models.ForeignKey):
+        obj = gerelateerd.get((model_field.related_model, waarde))
+        return str(obj) if obj is not None else f"#{waarde} (verwijderd)"
+    if isinstance(model_field, models.BooleanField):
+        return "ja" if waarde else "nee"
+    if isinstance(model_field, models.DateTimeField):
+        from django.utils import formats, timezone
+
+        return formats.date_format(timezone.localtime(waarde), "j F Y H:i")
+    if isinstance(model_field, models.DateField):
+        from django.utils import formats
+
+        return formats.date_format(waarde, "j F Y")
+    return str(waarde)
+
+
+def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None):
+    """Turn history records (any objects of one model) into Gebeurtenis items, newest first.
+
+    `records` must be ordered oldest first per object; records of several objects may
+    be mixed (the diff is taken per object). One query per foreign-key target model.
+    """
+    records = list(records)
+    velden = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in verborgen and f.editable and not f.auto_created
+    ]
+    veldnamen = {f.attname: f for f in velden}
+
+    # Collect all foreign key values first, so names come from one query per model.
+    te_laden = {}
+    for record in records:
+        for f in velden:
+            if isinstance(f, models.ForeignKey):
+                waarde = getattr(record, f.attname)
+                if waarde is not None:
+                    te_laden.setdefault(f.related_model, set()).add(waarde)
+    gerelateerd = {}
+    for rel_model, pks in te_laden.items():
+        for pk, obj in rel_model._base_manager.in_bulk(pks).items():
+            gerelateerd[(rel_model, pk)] = obj
+
+    vorige_per_object = {}
+    resultaat = []
+    for record in records:
+        vorige = vorige_per_object.get(record.id)
+        wijzigingen = []
+        if vorige is not None and record.history_type == "~":
+            for attname, f in veldnamen.items():
+                oud, nieuw = getattr(vorige, attname), getattr(record, attname)
+                if oud != nieuw:
+                    wijzigingen.append(
+                        Wijziging(
+                            veld=str(f.verbose_name),
+                            oud=_weergave(f, oud, gerelateerd),
+                            nieuw=_weergave(f, nieuw, gerelateerd),
+                        )
+                    )
+            if not wijzigingen:
+                vorige_per_object[record.id] = record
+                continue
+        vorige_per_object[record.id] = record
+        resultaat.append(
+            Gebeurtenis(
+                moment=record.history_date,
+                door=record.history_user,
+                soort=SOORTEN.get(record.history_type, record.history_type),
+                reden=record.history_change_reason or "",
+                wijzigingen=wijzigingen,
+                object_label=label(record) if label else "",
+            )
+        )
+    resultaat.reverse()
+    return resultaat
+
+
+def geschiedenis_van(obj, **kwargs):
+    """The history of one object, newest first."""
+    records = obj.history.select_related("history_user").order_by("history_date", "history_id")
+    return gebeurtenissen(records, type(obj), **kwargs)

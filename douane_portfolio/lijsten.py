@@ -1,0 +1,49 @@
+"""The one list-view base: a queryset, a FilterSet and a Table (NetBox style).
+
+Every list gets the same filtering, sorting, pagination and export of the filtered
+rows (`?_export=csv|xlsx`, with the headers shown on screen). Pagination is lazy:
+no COUNT(*) over the whole table on every page view.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+from django_filters.views import FilterView
+from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2.export import ExportMixin
+from rules.contrib.views import PermissionRequiredMixin
+
+
+class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    template_name = "lijsten/lijst.html"
+    export_formats = ("csv", "xlsx")
+    export_trigger_param = "_export"
+    titel = ""
+    intro = ""
+    # Buttons above the list: (label, url name, permission) tuples.
+    acties = ()
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        # Reading is scoped in SQL, never by loading permitted ids into Python.
+        if hasattr(qs, "zichtbaar_voor"):
+            qs = qs.zichtbaar_voor(self.request.user)
+        return qs
+
+    def get_table_pagination(self, table):
+        return {"per_page": settings.LIJST_PAGINA_GROOTTE, "paginator_class": LazyPaginator}
+
+    def get_export_filename(self, export_format):
+        naam = slugify(self.titel) or self.model._meta.verbose_name_plural
+        return f"{naam}-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def get_dataset_kwargs(self):
+        return {"title": (self.titel or "export")[:31]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["titel"] = self.titel
+        context["intro"] = self.intro
+        context["export_formats"] = self.export_formats
+        context["lijst_acties"] = self.acties
+        return context

@@ -1,0 +1,56 @@
+"""Roles are Django groups; their model permissions follow the code.
+
+Each app declares what every role may do in its AppConfig as `rol_permissies`
+(role name -> codenames of that app), so the apps stay the only ones that know
+their models and this module never imports them.
+"""
+
+from django.apps import apps
+from django.db import transaction
+
+PROGRAMMAMANAGER = "Programmamanager"
+RISICOFUNCTIONARIS = "Risicofunctionaris"
+AUDITOR = "Auditor"
+BEHEERDER = "Beheerder"
+LEZER = "Lezer"
+
+ROLLEN = (PROGRAMMAMANAGER, RISICOFUNCTIONARIS, AUDITOR, BEHEERDER, LEZER)
+
+
+def gedeclareerde_permissies():
+    """{role: {(app_label, codename), ...}} over every installed app."""
+    result = {rol: set() for rol in ROLLEN}
+    for config in apps.get_app_configs():
+        for rol, codenames in getattr(config, "rol_permissies", {}).items():
+            result[rol].update((config.label, codename) for codename in codenames)
+    return result
+
+
+@transaction.atomic
+def rollen_bijwerken():
+    """Create the role groups and give each exactly its declared permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    gewenst = gedeclareerde_permissies()
+    alle = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for rol in ROLLEN:
+        groep, _ = Group.objects.get_or_create(name=rol)
+        ontbrekend = gewenst[rol] - alle.keys()
+        if ontbrekend:
+            raise LookupError(f"Onbekende permissies voor {rol}: {sorted(ontbrekend)}")
+        nieuw = {alle[key].pk for key in gewenst[rol]}
+        huidig = set(groep.permissions.values_list("pk", flat=True))
+        if nieuw != huidig:
+            groep.permissions.set(nieuw)
+
+
+def rollen_bijwerken_na_migrate(sender, app_config=None, using="default", **kwargs):
+    # post_migrate fires once per app; run once, after the last one, when every
+    # app's permissions exist.
+    laatste = [c for c in apps.get_app_configs() if c.models_module is not None][-1]
+    if app_config is None or app_config.label != laatste.label:
+        return
+    rollen_bijwerken()

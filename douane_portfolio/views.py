@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.views.generic import UpdateView
+
+from .acties import open_acties_van, samenvatting_per_model
+from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
+
+
+def verouderd_bericht(instance):
+    door, moment = laatste_wijziging(instance)
+    wie = f" door {door}" if door else ""
+    wanneer = ""
+    if moment:
+        wanneer = " op " + formats.date_format(timezone.localtime(moment), r"j F Y \o\m H:i")
+    return (
+        f"Dit gegeven is intussen gewijzigd{wie}{wanneer}. Uw wijzigingen zijn niet "
+        "opgeslagen, maar staan nog in het formulier. Open het opnieuw om de actuele "
+        "versie te zien en breng uw wijzigingen daarin aan."
+    )
+
+
+class VersieUpdateView(UpdateView):
+    """UpdateView that refuses to save over a newer version (optimistic locking)."""
+
+    succes_bericht = "De wijzigingen zijn opgeslagen."
+    template_name = "formulier.html"
+
+    def form_valid(self, form):
+        obj = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                bewaar_met_versie(obj, form.verwachte_versie)
+                form.save_m2m()
+        except VerouderdeVersie:
+            form.add_error(None, verouderd_bericht(obj))
+            return self.form_invalid(form)
+        self.object = obj
+        messages.success(self.request, self.succes_bericht)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+def home(request):
+    vandaag = timezone.localdate()
+    acties = open_acties_van(request.user, op=vandaag)
+    return render(
+        request,
+        "home.html",
+        {
+            "acties": acties[:10],
+            "aantal_acties": len(acties),
+            "aantal_te_laat": sum(1 for a in acties if a.deadline < vandaag),
+            "samenvatting": samenvatting_per_model(),
+            "vandaag": vandaag,
+        },
+    )
+
+
+def mijn_acties(request):
+    vandaag = timezone.localdate()
+    acties = open_acties_van(request.user, op=vandaag)
+    return render(
+        request,
+        "acties/mijn_acties.html",
+        {
+            "acties": acties,
+            "vandaag": vandaag,
+            "aantal_te_laat": sum(1 for a in acties if a.deadline < vandaag),
+        },
+    )

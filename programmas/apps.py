@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgrammasConfig(AppConfig):
+    name = "programmas"
+    verbose_name = "Programma's"

@@ -1,0 +1,59 @@
+import pytest
+
+from douane_portfolio import rollen
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def beheerder(db):
+    return UserFactory(username="beheerder", rol=rollen.BEHEERDER)
+
+
+@pytest.fixture
+def pm(db, beheerder):
+    """A programme manager (the owner in most tests)."""
+    return UserFactory(username="pm", rol=rollen.PROGRAMMAMANAGER, manager=beheerder)
+
+
+@pytest.fixture
+def pm2(db, beheerder):
+    """Another programme manager: a colleague who owns other things."""
+    return UserFactory(username="pm2", rol=rollen.PROGRAMMAMANAGER, manager=beheerder)
+
+
+@pytest.fixture
+def risicofunctionaris(db):
+    return UserFactory(username="risicofunctionaris", rol=rollen.RISICOFUNCTIONARIS)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", rol=rollen.AUDITOR)
+
+
+@pytest.fixture
+def lezer(db):
+    return UserFactory(username="lezer", rol=rollen.LEZER)
+
+
+@pytest.fixture
+def buitenstaander(db):
+    """Logged in, but without any role."""
+    return UserFactory(username="buitenstaander")
+
+
+@pytest.fixture
+def client_voor(client):
+    """Log a user in on the test client: `client_voor(user)`."""
+
+    def inloggen(user):
+        client.force_login(user)
+        return client
+
+    return inloggen
+
+
+@pytest.fixture(autouse=True)
+def _snelle_wachtwoorden(settings):
+    # Real hashing costs ~0.3 s per user; what is tested here is not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,16 @@
+"""Test environment defaults, loaded as a pytest plugin before Django reads its settings.
+
+Tests run with DEBUG off, like production, but over plain HTTP and with a throw-away key.
+Anything set in the real environment (DATABASE_URL, CELERY_BROKER_URL …) wins.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "alleen-voor-tests-" + "t" * 40)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+# Keep the tests' files (mail, broker folders, uploads) out of the developer's var/.
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="douane-tests-"))
+os.environ.setdefault("STATIC_MANIFEST", "0")
