@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,6 +10,9 @@ admin.site.site_title = "Douane Portfolio"
 urlpatterns = [
     path("", views.home, name="home"),
     path("acties/", views.mijn_acties, name="mijn_acties"),
+    path("programmas/", include("programmas.urls")),
+    path("risicos/", include("risicos.urls")),
+    path("audits/", include("audits.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,1 +1,529 @@
-# Create your models here.
+"""Strategic portfolio: themes, initiatives, status per reporting period, milestones, KPIs."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel
+
+
+class Status(models.TextChoices):
+    GROEN = "groen", "Groen"
+    ORANJE = "oranje", "Oranje"
+    ROOD = "rood", "Rood"
+
+
+# The report's meaning of each colour (chapter 3).
+STATUS_BETEKENIS = {
+    Status.GROEN: "Verloopt zoals gepland in het jaarplan.",
+    Status.ORANJE: "Verloopt minder of anders dan gepland was in het jaarplan.",
+    Status.ROOD: "Verloopt niet zoals gepland in het jaarplan.",
+}
+STATUS_RANG = {Status.GROEN: 0, Status.ORANJE: 1, Status.ROOD: 2}
+NIET_GERAPPORTEERD = "niet gerapporteerd"
+
+
+class Trend(models.TextChoices):
+    BETER = "beter", "beter"
+    GELIJK = "gelijk", "gelijk"
+    SLECHTER = "slechter", "slechter"
+
+
+def trend(huidig, vorig):
+    """Trend of a status against the previous period; None when either is missing."""
+    if not huidig or not vorig:
+        return None
+    verschil = STATUS_RANG[huidig] - STATUS_RANG[vorig]
+    if verschil < 0:
+        return Trend.BETER
+    if verschil > 0:
+        return Trend.SLECHTER
+    return Trend.GELIJK
+
+
+class Thema(models.Model):
+    naam = models.CharField("naam", max_length=200, unique=True)
+    paragraaf = models.CharField("paragraaf", max_length=10, blank=True)
+    doel = models.TextField("doel", blank=True)
+    volgorde = models.PositiveSmallIntegerField("volgorde", unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "thema"
+        verbose_name_plural = "thema's"
+        ordering = ["volgorde"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Periodesoort(models.TextChoices):
+    T1 = "T1", "1e tertiaal"
+    T2 = "T2", "2e tertiaal"
+    T3 = "T3", "3e tertiaal"
+    JAAR = "JAAR", "Jaar"
+
+
+# (first month, last month) of each kind of period.
+PERIODE_MAANDEN = {
+    Periodesoort.T1: (1, 4),
+    Periodesoort.T2: (5, 8),
+    Periodesoort.T3: (9, 12),
+    Periodesoort.JAAR: (1, 12),
+}
+
+
+class PeriodeStatus(models.TextChoices):
+    GEPLAND = "gepland", "Gepland"
+    OPEN = "open", "Open"
+    GESLOTEN = "gesloten", "Gesloten"
+
+
+class RapportageperiodeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PeriodeStatus.OPEN)
+
+
+class Rapportageperiode(VersieModel):
+    jaar = models.PositiveSmallIntegerField("jaar")
+    soort = models.CharField("periode", max_length=4, choices=Periodesoort.choices)
+    begindatum = models.DateField("begindatum", editable=False)
+    einddatum = models.DateField("einddatum (peildatum)", editable=False)
+    indiendeadline = models.DateField(
+        "deadline indienen",
+        help_text="Uiterste datum waarop programmamanagers hun status indienen.",
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=PeriodeStatus.choices, default=PeriodeStatus.GEPLAND
+    )
+    geopend_op = models.DateTimeField("geopend op", null=True, blank=True, editable=False)
+    gesloten_op = models.DateTimeField("gesloten op", null=True, blank=True, editable=False)
+
+    objects = RapportageperiodeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rapportageperiode"
+        verbose_name_plural = "rapportageperiodes"
+        ordering = ["einddatum", "begindatum"]
+        constraints = [
+            models.UniqueConstraint(fields=["jaar", "soort"], name="programmas_periode_uniek"),
+            # One reporting round at a time: "the open period" is unambiguous.
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="open"), name="programmas_een_open_periode"
+            ),
+            models.CheckConstraint(
+                condition=Q(jaar__gte=2000, jaar__lte=2100), name="programmas_periode_jaar_redelijk"
+            ),
+        ]
+
+    def __str__(self):
+        if self.soort == Periodesoort.JAAR:
+            return f"Jaar {self.jaar}"
+        return f"{self.jaar} {self.soort}"
+
+    def save(self, *args, **kwargs):
+        self.begindatum, self.einddatum = self.datums(self.jaar, self.soort)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def datums(jaar, soort):
+        eerste, laatste = PERIODE_MAANDEN[soort]
+        begin = datetime.date(jaar, eerste, 1)
+        if laatste == 12:
+            eind = datetime.date(jaar, 12, 31)
+        else:
+            eind = datetime.date(jaar, laatste + 1, 1) - datetime.timedelta(days=1)
+        return begin, eind
+
+    @property
+    def is_open(self):
+        return self.status == PeriodeStatus.OPEN
+
+    @property
+    def is_gesloten(self):
+        return self.status == PeriodeStatus.GESLOTEN
+
+    def vorige(self):
+        """The period a trend compares with: the previous year for a year, else the
+        previous tertiary period."""
+        qs = Rapportageperiode.objects.filter(einddatum__lt=self.einddatum)
+        if self.soort == Periodesoort.JAAR:
+            qs = qs.filter(soort=Periodesoort.JAAR)
+        else:
+            qs = qs.exclude(soort=Periodesoort.JAAR)
+        return qs.order_by("-einddatum").first()
+
+
+class InitiatiefQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        # Every role reads the whole portfolio; writing is decided by programmas.rules.
+        return self
+
+    def met_status(self, periode, vorige=None):
+        """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
+        rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk"))
+        leeg = Value(None, output_field=CharField())
+        return self.annotate(
+            huidige_status=(
+                Subquery(rapportages.filter(periode=periode).values("status")[:1])
+                if periode
+                else leeg
+            ),
+            vorige_status=(
+                Subquery(rapportages.filter(periode=vorige).values("status")[:1])
+                if vorige
+                else leeg
+            ),
+        )
+
+    def met_mijlpaaltellingen(self, op=None):
+        op = op or timezone.localdate()
+        open_mijlpalen = Mijlpaal.objects.filter(
+            initiatief=OuterRef("pk"), status__in=OPEN_STATUSSEN
+        ).order_by()
+        tel = {"c": Count("pk")}
+        return self.annotate(
+            open_mijlpalen=Coalesce(
+                Subquery(open_mijlpalen.values("initiatief").annotate(**tel).values("c")), 0
+            ),
+            te_late_mijlpalen=Coalesce(
+                Subquery(
+                    open_mijlpalen.filter(deadline__lt=op)
+                    .values("initiatief")
+                    .annotate(**tel)
+                    .values("c")
+                ),
+                0,
+            ),
+        )
+
+
+class Initiatief(VersieModel):
+    thema = models.ForeignKey(
+        Thema, verbose_name="thema", on_delete=models.PROTECT, related_name="initiatieven"
+    )
+    naam = models.CharField("naam", max_length=200)
+    omschrijving = models.TextField("omschrijving", blank=True)
+    eigenaar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="eigenaar",
+        on_delete=models.PROTECT,
+        related_name="initiatieven",
+    )
+    volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
+    actief = models.BooleanField("actief", default=True)
+
+    objects = InitiatiefQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "initiatief"
+        verbose_name_plural = "initiatieven"
+        ordering = ["thema__volgorde", "volgorde", "naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thema", "naam"], name="programmas_initiatief_naam_uniek"
+            ),
+        ]
+
+    def __str__(self):
+        return self.naam
+
+    def get_absolute_url(self):
+        return reverse("programmas:initiatief", args=[self.pk])
+
+    @property
+    def trend(self):
+        """Needs `met_status()` annotations."""
+        return trend(getattr(self, "huidige_status", None), getattr(self, "vorige_status", None))
+
+
+class Statusrapportage(VersieModel):
+    """The status of one initiative in one period. No row means: not reported."""
+
+    initiatief = models.ForeignKey(
+        Initiatief, verbose_name="initiatief", on_delete=models.PROTECT, related_name="rapportages"
+    )
+    periode = models.ForeignKey(
+        Rapportageperiode,
+        verbose_name="periode",
+        on_delete=models.PROTECT,
+        related_name="rapportages",
+    )
+    status = models.CharField("status", max_length=10, choices=Status.choices)
+    toelichting = models.TextField("toelichting", blank=True)
+    pad_naar_groen = models.TextField(
+        "pad naar groen",
+        blank=True,
+        help_text="De stappen terug naar groen, met wanneer ze klaar zijn.",
+    )
+    ingediend_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ingediend door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ingediend_op = models.DateTimeField("ingediend op", null=True, blank=True)
+    bron = models.CharField(
+        "bron",
+        max_length=200,
+        blank=True,
+        help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023'.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "statusrapportage"
+        verbose_name_plural = "statusrapportages"
+        ordering = ["periode__einddatum", "initiatief__thema__volgorde", "initiatief__volgorde"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiatief", "periode"], name="programmas_een_rapportage_per_periode"
+            ),
+            # Oranje and rood always carry an explanation, also when loaded in bulk.
+            models.CheckConstraint(
+                condition=Q(status="groen") | ~Q(toelichting=""),
+                name="programmas_toelichting_bij_oranje_rood",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiatief} – {self.periode}: {self.get_status_display()}"
+
+    def clean(self):
+        if self.status in (Status.ORANJE, Status.ROOD) and not self.toelichting.strip():
+            raise ValidationError(
+                {"toelichting": "Een toelichting is verplicht bij oranje en rood."}
+            )
+
+    def get_absolute_url(self):
+        return self.initiatief.get_absolute_url() + f"#periode-{self.periode_id}"
+
+
+class Mijlpaal(Actie):
+    initiatief = models.ForeignKey(
+        Initiatief, verbose_name="initiatief", on_delete=models.PROTECT, related_name="mijlpalen"
+    )
+
+    history = HistoricalRecords()
+    context_select_related = ("initiatief",)
+
+    class Meta(Actie.Meta):
+        verbose_name = "mijlpaal"
+        verbose_name_plural = "mijlpalen"
+        indexes = [models.Index(fields=["status", "deadline"], name="mijlpaal_open_idx")]
+
+    @property
+    def context(self):
+        return self.initiatief.naam
+
+    def get_absolute_url(self):
+        return self.initiatief.get_absolute_url() + f"#mijlpaal-{self.pk}"
+
+
+class Richting(models.TextChoices):
+    HOGER = "hoger", "Hoger is beter"
+    LAGER = "lager", "Lager is beter"
+
+
+class Prestatieindicator(VersieModel):
+    naam = models.CharField("naam", max_length=200)
+    groep = models.CharField(
+        "groep",
+        max_length=200,
+        blank=True,
+        help_text="Tabel of onderwerp waaronder de indicator valt, bijvoorbeeld 'Controles'.",
+    )
+    eenheid = models.CharField("eenheid", max_length=50, blank=True)
+    richting = models.CharField(
+        "richting", max_length=5, choices=Richting.choices, default=Richting.HOGER
+    )
+    initiatief = models.ForeignKey(
+        Initiatief,
+        verbose_name="initiatief",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicatoren",
+    )
+    volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "prestatie-indicator"
+        verbose_name_plural = "prestatie-indicatoren"
+        ordering = ["groep", "volgorde", "naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["groep", "naam"], name="programmas_indicator_naam_uniek"
+            ),
+        ]
+
+    def __str__(self):
+        return self.naam
+
+    def get_absolute_url(self):
+        if self.initiatief_id:
+            return self.initiatief.get_absolute_url() + f"#indicator-{self.pk}"
+        return reverse("programmas:indicatoren") + f"?indicator={self.pk}"
+
+
+class IndicatorStatus(models.TextChoices):
+    GROEN = "groen", "Groen"
+    ORANJE = "oranje", "Oranje"
+    ROOD = "rood", "Rood"
+    GEEN_DOEL = "geen_doel", "geen doelstelling"
+    NIET_GERAPPORTEERD = "niet_gerapporteerd", "niet gerapporteerd"
+
+
+def indicator_status(doelstelling, realisatie, bandbreedte, richting):
+    """The verdict on one value.
+
+    Groen: realisation reaches the target, or misses it by at most the band (in % of the
+    target). Oranje: misses by more than the band but at most twice the band. Rood: misses
+    by more than twice the band. With lower-is-better the same holds the other way round.
+    """
+    if realisatie is None:
+        return IndicatorStatus.NIET_GERAPPORTEERD
+    if doelstelling is None:
+        return IndicatorStatus.GEEN_DOEL
+    band = (bandbreedte or Decimal(0)) / Decimal(100)
+    if richting == Richting.LAGER:
+        if realisatie <= doelstelling * (1 + band):
+            return IndicatorStatus.GROEN
+        if realisatie <= doelstelling * (1 + 2 * band):
+            return IndicatorStatus.ORANJE
+        return IndicatorStatus.ROOD
+    if realisatie >= doelstelling * (1 - band):
+        return IndicatorStatus.GROEN
+    if realisatie >= doelstelling * (1 - 2 * band):
+        return IndicatorStatus.ORANJE
+    return IndicatorStatus.ROOD
+
+
+class IndicatorwaardeQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        return self
+
+    def met_status(self):
+        """`berekende_status` in SQL, the same rule as `indicator_status()`, for filters
+        and sorting."""
+        getal = DecimalField(max_digits=30, decimal_places=6)
+        band = ExpressionWrapper(Coalesce(F("bandbreedte"), Value(Decimal(0))) / 100, getal)
+        doel = F("doelstelling")
+
+        def grens(factor):
+            return ExpressionWrapper(doel * (Value(Decimal(1), output_field=getal) + factor), getal)
+
+        hoger = Q(indicator__richting=Richting.HOGER)
+        return self.alias(
+            _g_hoger=grens(-band),
+            _o_hoger=grens(-2 * band),
+            _g_lager=grens(band),
+            _o_lager=grens(2 * band),
+        ).annotate(
+            berekende_status=Case(
+                When(realisatie__isnull=True, then=Value(IndicatorStatus.NIET_GERAPPORTEERD)),
+                When(doelstelling__isnull=True, then=Value(IndicatorStatus.GEEN_DOEL)),
+                When(hoger & Q(realisatie__gte=F("_g_hoger")), then=Value(IndicatorStatus.GROEN)),
+                When(hoger & Q(realisatie__gte=F("_o_hoger")), then=Value(IndicatorStatus.ORANJE)),
+                When(hoger, then=Value(IndicatorStatus.ROOD)),
+                When(realisatie__lte=F("_g_lager"), then=Value(IndicatorStatus.GROEN)),
+                When(realisatie__lte=F("_o_lager"), then=Value(IndicatorStatus.ORANJE)),
+                default=Value(IndicatorStatus.ROOD),
+                output_field=CharField(),
+            )
+        )
+
+
+class Indicatorwaarde(VersieModel):
+    """Target, realisation and tolerance band of one indicator in one period."""
+
+    indicator = models.ForeignKey(
+        Prestatieindicator,
+        verbose_name="indicator",
+        on_delete=models.PROTECT,
+        related_name="waarden",
+    )
+    periode = models.ForeignKey(
+        Rapportageperiode,
+        verbose_name="periode",
+        on_delete=models.PROTECT,
+        related_name="indicatorwaarden",
+    )
+    doelstelling = models.DecimalField(
+        "doelstelling", max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    realisatie = models.DecimalField(
+        "realisatie", max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    bandbreedte = models.DecimalField(
+        "bandbreedte (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Toegestane afwijking van de doelstelling, in procenten.",
+    )
+    toelichting = models.TextField("toelichting", blank=True)
+
+    objects = IndicatorwaardeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "indicatorwaarde"
+        verbose_name_plural = "indicatorwaarden"
+        ordering = ["periode__einddatum", "indicator__groep", "indicator__volgorde"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "periode"], name="programmas_een_waarde_per_periode"
+            ),
+            models.CheckConstraint(
+                condition=Q(bandbreedte__isnull=True) | Q(bandbreedte__gte=0, bandbreedte__lte=100),
+                name="programmas_bandbreedte_tussen_0_en_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.periode}"
+
+    def get_absolute_url(self):
+        return self.indicator.get_absolute_url()
+
+    @property
+    def status(self):
+        return indicator_status(
+            self.doelstelling, self.realisatie, self.bandbreedte, self.indicator.richting
+        )
+
+    @property
+    def realisatie_percentage(self):
+        if self.doelstelling in (None, 0) or self.realisatie is None:
+            return None
+        return self.realisatie / self.doelstelling * 100
