@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import User
@@ -14,5 +15,5 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (("Organisatie", {"fields": ("manager",)}),)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Admin base for domain models: history view, saves through the same rules."""
+class HistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+    """Admin base for domain models: object rules from rules.py, and the history view."""

@@ -261,7 +261,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Every log-in is already in the axes tables; the log only needs the problems.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "lijsten/tabel.html"

@@ -1,1 +1,50 @@
-# Register your models here.
+from django.contrib import admin
+
+from douane_portfolio.admin import HistoryAdmin
+
+from . import models
+
+
+@admin.register(models.Thema)
+class ThemaAdmin(HistoryAdmin):
+    list_display = ("volgorde", "paragraaf", "naam")
+
+
+@admin.register(models.Initiatief)
+class InitiatiefAdmin(HistoryAdmin):
+    list_display = ("naam", "thema", "eigenaar", "actief")
+    list_filter = ("thema", "actief")
+    list_select_related = ("thema", "eigenaar")
+    search_fields = ("naam",)
+
+
+@admin.register(models.Rapportageperiode)
+class RapportageperiodeAdmin(HistoryAdmin):
+    list_display = ("__str__", "begindatum", "einddatum", "indiendeadline", "status")
+    readonly_fields = ("status", "geopend_op", "gesloten_op")
+
+
+@admin.register(models.Statusrapportage)
+class StatusrapportageAdmin(HistoryAdmin):
+    list_display = ("initiatief", "periode", "status", "ingediend_door", "ingediend_op")
+    list_filter = ("periode", "status")
+    list_select_related = ("initiatief", "periode", "ingediend_door")
+
+
+@admin.register(models.Mijlpaal)
+class MijlpaalAdmin(HistoryAdmin):
+    list_display = ("omschrijving", "initiatief", "eigenaar", "deadline", "status")
+    list_filter = ("status",)
+    list_select_related = ("initiatief", "eigenaar")
+
+
+@admin.register(models.Prestatieindicator)
+class PrestatieindicatorAdmin(HistoryAdmin):
+    list_display = ("naam", "groep", "eenheid", "richting", "initiatief")
+    list_select_related = ("initiatief",)
+
+
+@admin.register(models.Indicatorwaarde)
+class IndicatorwaardeAdmin(HistoryAdmin):
+    list_display = ("indicator", "periode", "doelstelling", "realisatie", "bandbreedte")
+    list_select_related = ("indicator", "periode")

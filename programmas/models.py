@@ -110,8 +110,11 @@ class Rapportageperiode(VersieModel):
     soort = models.CharField("periode", max_length=4, choices=Periodesoort.choices)
     begindatum = models.DateField("begindatum", editable=False)
     einddatum = models.DateField("einddatum (peildatum)", editable=False)
+    # Empty only for periods taken over from earlier reports.
     indiendeadline = models.DateField(
         "deadline indienen",
+        null=True,
+        blank=True,
         help_text="Uiterste datum waarop programmamanagers hun status indienen.",
     )
     status = models.CharField(
@@ -413,16 +416,17 @@ def indicator_status(doelstelling, realisatie, bandbreedte, richting):
         return IndicatorStatus.NIET_GERAPPORTEERD
     if doelstelling is None:
         return IndicatorStatus.GEEN_DOEL
-    band = (bandbreedte or Decimal(0)) / Decimal(100)
+    band = bandbreedte or Decimal(0)
+    real = realisatie * 100
     if richting == Richting.LAGER:
-        if realisatie <= doelstelling * (1 + band):
+        if real <= doelstelling * (100 + band):
             return IndicatorStatus.GROEN
-        if realisatie <= doelstelling * (1 + 2 * band):
+        if real <= doelstelling * (100 + 2 * band):
             return IndicatorStatus.ORANJE
         return IndicatorStatus.ROOD
-    if realisatie >= doelstelling * (1 - band):
+    if real >= doelstelling * (100 - band):
         return IndicatorStatus.GROEN
-    if realisatie >= doelstelling * (1 - 2 * band):
+    if real >= doelstelling * (100 - 2 * band):
         return IndicatorStatus.ORANJE
     return IndicatorStatus.ROOD
 
@@ -433,29 +437,30 @@ class IndicatorwaardeQuerySet(models.QuerySet):
 
     def met_status(self):
         """`berekende_status` in SQL, the same rule as `indicator_status()`, for filters
-        and sorting."""
+        and sorting. Written without division: SQLite divides integers as integers."""
         getal = DecimalField(max_digits=30, decimal_places=6)
-        band = ExpressionWrapper(Coalesce(F("bandbreedte"), Value(Decimal(0))) / 100, getal)
-        doel = F("doelstelling")
+        band = Coalesce(F("bandbreedte"), Value(Decimal(0)), output_field=getal)
+        real = ExpressionWrapper(F("realisatie") * 100, getal)
 
         def grens(factor):
-            return ExpressionWrapper(doel * (Value(Decimal(1), output_field=getal) + factor), getal)
+            return ExpressionWrapper(F("doelstelling") * (100 + factor * band), getal)
 
         hoger = Q(indicator__richting=Richting.HOGER)
         return self.alias(
-            _g_hoger=grens(-band),
-            _o_hoger=grens(-2 * band),
-            _g_lager=grens(band),
-            _o_lager=grens(2 * band),
+            _real=real,
+            _g_hoger=grens(-1),
+            _o_hoger=grens(-2),
+            _g_lager=grens(1),
+            _o_lager=grens(2),
         ).annotate(
             berekende_status=Case(
                 When(realisatie__isnull=True, then=Value(IndicatorStatus.NIET_GERAPPORTEERD)),
                 When(doelstelling__isnull=True, then=Value(IndicatorStatus.GEEN_DOEL)),
-                When(hoger & Q(realisatie__gte=F("_g_hoger")), then=Value(IndicatorStatus.GROEN)),
-                When(hoger & Q(realisatie__gte=F("_o_hoger")), then=Value(IndicatorStatus.ORANJE)),
+                When(hoger & Q(_real__gte=F("_g_hoger")), then=Value(IndicatorStatus.GROEN)),
+                When(hoger & Q(_real__gte=F("_o_hoger")), then=Value(IndicatorStatus.ORANJE)),
                 When(hoger, then=Value(IndicatorStatus.ROOD)),
-                When(realisatie__lte=F("_g_lager"), then=Value(IndicatorStatus.GROEN)),
-                When(realisatie__lte=F("_o_lager"), then=Value(IndicatorStatus.ORANJE)),
+                When(_real__lte=F("_g_lager"), then=Value(IndicatorStatus.GROEN)),
+                When(_real__lte=F("_o_lager"), then=Value(IndicatorStatus.ORANJE)),
                 default=Value(IndicatorStatus.ROOD),
                 output_field=CharField(),
             )

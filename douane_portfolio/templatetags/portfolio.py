@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 register = template.Library()
 
+KLEUREN = {"groen", "oranje", "rood"}
 STIP = '<span class="status status-{}"><span class="stip" aria-hidden="true"></span>{}</span>'
 
 
@@ -11,4 +12,13 @@ def status_stip(waarde, label=None, leeg="niet gerapporteerd"):
     """A status as a coloured dot plus its word; a missing status says so."""
     if not waarde:
         return format_html(STIP, "geen", leeg)
-    return format_html(STIP, waarde, label or str(waarde).capitalize())
+    # Only the three report colours get a filled dot; other states (no target …) do not.
+    klasse = waarde if waarde in KLEUREN else "geen"
+    return format_html(STIP, klasse, label or str(waarde).capitalize())
+
+
+@register.filter
+def getal(waarde, decimalen=None):
+    from douane_portfolio.opmaak import getal as opmaak
+
+    return opmaak(waarde, None if decimalen in (None, "") else int(decimalen))

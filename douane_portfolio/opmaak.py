@@ -1,0 +1,26 @@
+"""Dutch number formatting shared by tables, templates and exports."""
+
+from decimal import Decimal
+
+from django.utils import formats
+
+
+def getal(waarde, decimalen=None):
+    """451621.00 -> '451.621'; 6.90 -> '6,9'; None -> ''."""
+    if waarde is None or waarde == "":
+        return ""
+    if isinstance(waarde, Decimal):
+        waarde = waarde.normalize()
+        if decimalen is None:
+            decimalen = max(0, -waarde.as_tuple().exponent)
+    return formats.number_format(waarde, decimal_pos=decimalen, use_l10n=True, force_grouping=True)
+
+
+def platte_waarde(waarde):
+    """For CSV/XLSX: a plain number without grouping ('451621', '6.9')."""
+    if waarde is None:
+        return ""
+    if isinstance(waarde, Decimal):
+        waarde = waarde.normalize()
+        return format(waarde, "f")
+    return waarde

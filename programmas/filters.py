@@ -1,0 +1,73 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .models import IndicatorStatus, Rapportageperiode, Status, Thema
+
+NIET_GERAPPORTEERD = "geen"
+
+
+def _geen_filter(queryset, name, value):
+    """The period is read by the view (it decides the annotations), not filtered here."""
+    return queryset
+
+
+def _eigenaren():
+    return get_user_model().objects.filter(initiatieven__isnull=False).distinct()
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    periode = django_filters.ModelChoiceFilter(
+        label="Periode",
+        queryset=Rapportageperiode.objects.order_by("-einddatum", "-begindatum"),
+        method=_geen_filter,
+        empty_label=None,
+    )
+    thema = django_filters.ModelChoiceFilter(
+        label="Thema", queryset=Thema.objects.all(), empty_label="Alle thema's"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[*Status.choices, (NIET_GERAPPORTEERD, "Niet gerapporteerd")],
+        method="filter_status",
+        empty_label="Alle statussen",
+    )
+    eigenaar = django_filters.ModelChoiceFilter(
+        label="Eigenaar", queryset=_eigenaren(), empty_label="Alle eigenaren"
+    )
+
+    def filter_status(self, queryset, name, value):
+        if value == NIET_GERAPPORTEERD:
+            return queryset.filter(huidige_status__isnull=True)
+        return queryset.filter(huidige_status=value)
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    periode = django_filters.ModelChoiceFilter(
+        label="Periode",
+        queryset=Rapportageperiode.objects.order_by("-einddatum", "-begindatum"),
+        empty_label="Alle periodes",
+    )
+    thema = django_filters.ModelChoiceFilter(
+        label="Thema",
+        field_name="indicator__initiatief__thema",
+        queryset=Thema.objects.all(),
+        empty_label="Alle thema's",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        field_name="berekende_status",
+        choices=IndicatorStatus.choices,
+        empty_label="Alle statussen",
+    )
+    eigenaar = django_filters.ModelChoiceFilter(
+        label="Eigenaar initiatief",
+        field_name="indicator__initiatief__eigenaar",
+        queryset=_eigenaren(),
+        empty_label="Alle eigenaren",
+    )
+    groep = django_filters.CharFilter(
+        label="Groep bevat", field_name="indicator__groep", lookup_expr="icontains"
+    )
+    # Set by links from an initiative's page; not shown in the form.
+    indicator = django_filters.NumberFilter(field_name="indicator", widget=forms.HiddenInput)

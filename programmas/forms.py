@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from douane_portfolio.forms import DatumInput, VersieFormMixin
+
+from .models import Indicatorwaarde, Mijlpaal, Periodesoort, Status
+
+
+class StatusrapportageForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies een status: groen, oranje of rood."},
+    )
+    toelichting = forms.CharField(
+        label="Toelichting",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Verplicht bij oranje en rood: wat loopt anders dan gepland, en waarom?",
+    )
+    pad_naar_groen = forms.CharField(
+        label="Pad naar groen",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Verplicht bij oranje en rood: de stappen terug naar groen, met wanneer.",
+    )
+    versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        # Checked here too so every error shows at once, next to its field.
+        if data.get("status") in (Status.ORANJE, Status.ROOD):
+            if not (data.get("toelichting") or "").strip():
+                self.add_error("toelichting", "Een toelichting is verplicht bij oranje en rood.")
+            if self.pad_verplicht and not (data.get("pad_naar_groen") or "").strip():
+                self.add_error(
+                    "pad_naar_groen", "Beschrijf bij oranje en rood de stappen terug naar groen."
+                )
+        return data
+
+    def __init__(self, *args, pad_verplicht=True, **kwargs):
+        self.pad_verplicht = pad_verplicht
+        super().__init__(*args, **kwargs)
+
+
+def eigenaar_keuzes():
+    # Only people who can log in; the list stays short (app users, not all staff).
+    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+
+
+class MijlpaalForm(VersieFormMixin, forms.ModelForm):
+    class Meta:
+        model = Mijlpaal
+        fields = ["omschrijving", "eigenaar", "deadline", "status"]
+        widgets = {"deadline": DatumInput, "omschrijving": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eigenaar"].queryset = eigenaar_keuzes()
+        if self.instance.pk and self.instance.deadline_verschoven:
+            self.fields[
+                "deadline"
+            ].help_text = (
+                f"Oorspronkelijke deadline: {self.instance.oorspronkelijke_deadline:%d-%m-%Y}."
+            )
+
+
+class IndicatorwaardeForm(forms.ModelForm):
+    versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Indicatorwaarde
+        fields = ["doelstelling", "realisatie", "bandbreedte", "toelichting"]
+        widgets = {"toelichting": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "doelstelling": "Leeg laten als er geen doelstelling is.",
+            "realisatie": "Leeg laten zolang er nog geen realisatie is.",
+        }
+
+    def clean_bandbreedte(self):
+        band = self.cleaned_data.get("bandbreedte")
+        if band is not None and not (0 <= band <= 100):
+            raise forms.ValidationError("De bandbreedte ligt tussen 0 en 100 procent.")
+        return band
+
+
+class PeriodeForm(forms.Form):
+    jaar = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
+    soort = forms.ChoiceField(label="Periode", choices=Periodesoort.choices)
+    indiendeadline = forms.DateField(
+        label="Deadline indienen",
+        widget=DatumInput,
+        help_text="Uiterste datum waarop programmamanagers hun status indienen.",
+    )

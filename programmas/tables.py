@@ -1,0 +1,102 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from douane_portfolio.kolommen import GetalKolom, StatusKolom, TelKolom
+
+from .models import IndicatorStatus, Indicatorwaarde, Initiatief, Status, Trend
+
+TREND_PIJL = {Trend.BETER: "↑", Trend.GELIJK: "→", Trend.SLECHTER: "↓"}
+
+
+class TrendKolom(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, record):
+        waarde = record.trend
+        if waarde is None:
+            return mark_safe('<span class="trend trend-geen">—</span>')
+        return format_html(
+            '<span class="trend trend-{}"><span aria-hidden="true">{}</span> {}</span>',
+            waarde,
+            TREND_PIJL[waarde],
+            Trend(waarde).label,
+        )
+
+    def value(self, record):
+        return Trend(record.trend).label if record.trend else ""
+
+
+class PortfolioTable(tables.Table):
+    thema = tables.Column("Thema", order_by=("thema__volgorde", "volgorde"))
+    naam = tables.Column("Initiatief", linkify=True)
+    huidige_status = StatusKolom(
+        "Status", labels=dict(Status.choices), order_by=("huidige_status", "naam")
+    )
+    trend = TrendKolom("Trend t.o.v. vorige periode")
+    eigenaar = tables.Column("Eigenaar", order_by=("eigenaar__first_name", "eigenaar__last_name"))
+    open_mijlpalen = TelKolom("Open mijlpalen")
+    te_late_mijlpalen = TelKolom("Te late mijlpalen", alarm=True)
+
+    class Meta:
+        model = Initiatief
+        fields = ()
+        sequence = (
+            "thema",
+            "naam",
+            "huidige_status",
+            "trend",
+            "eigenaar",
+            "open_mijlpalen",
+            "te_late_mijlpalen",
+        )
+        order_by = "thema"
+        empty_text = "Geen initiatieven voor deze selectie."
+
+
+class IndicatorTable(tables.Table):
+    indicator = tables.Column("Indicator", order_by=("indicator__groep", "indicator__volgorde"))
+    groep = tables.Column("Groep", accessor="indicator__groep")
+    initiatief = tables.Column(
+        "Initiatief", accessor="indicator__initiatief", linkify=True, default="—"
+    )
+    periode = tables.Column("Periode", order_by=("periode__einddatum", "periode__begindatum"))
+    eenheid = tables.Column("Eenheid", accessor="indicator__eenheid", default="")
+    doelstelling = GetalKolom("Doelstelling", default="—")
+    realisatie = GetalKolom("Realisatie", default="—")
+    percentage = GetalKolom(
+        "% van doel",
+        accessor="realisatie_percentage",
+        decimalen=1,
+        orderable=False,
+        default="—",
+    )
+    bandbreedte = GetalKolom("Band (%)", default="—")
+    berekende_status = StatusKolom("Status", labels=dict(IndicatorStatus.choices))
+    bewerken = tables.TemplateColumn(
+        template_name="programmas/_indicator_bewerken.html",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Indicatorwaarde
+        fields = ()
+        sequence = (
+            "indicator",
+            "groep",
+            "initiatief",
+            "periode",
+            "eenheid",
+            "doelstelling",
+            "realisatie",
+            "percentage",
+            "bandbreedte",
+            "berekende_status",
+            "bewerken",
+        )
+        empty_text = "Geen indicatoren voor deze selectie."
