@@ -9,6 +9,8 @@ def getal(waarde, decimalen=None):
     """451621.00 -> '451.621'; 6.90 -> '6,9'; None -> ''."""
     if waarde is None or waarde == "":
         return ""
+    if isinstance(waarde, str):
+        waarde = Decimal(waarde)  # report snapshots keep decimals as strings
     if isinstance(waarde, Decimal):
         waarde = waarde.normalize()
         if decimalen is None:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "programmas",
     "risicos",
     "audits",
+    "rapportage",
 ]
 
 MIDDLEWARE = [

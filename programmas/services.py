@@ -14,6 +14,7 @@ from .models import (
     Status,
     Statusrapportage,
 )
+from .signals import periode_gesloten
 
 
 def _met_historie(instance, door, reden):
@@ -145,6 +146,7 @@ def periode_sluiten(*, periode, door):
     periode.gesloten_op = timezone.now()
     _met_historie(periode, door, "ronde gesloten")
     periode.save()
+    periode_gesloten.send(sender=Rapportageperiode, periode=periode, door=door)
     return periode
 
 

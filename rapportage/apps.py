@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class RapportageConfig(AppConfig):
+    name = "rapportage"
+    verbose_name = "Rapportage"
+
+    rol_permissies = {
+        "Lezer": ["view_rapportsnapshot"],
+        "Programmamanager": ["view_rapportsnapshot"],
+        "Risicofunctionaris": ["view_rapportsnapshot"],
+        "Auditor": ["view_rapportsnapshot"],
+        "Beheerder": ["view_rapportsnapshot", "add_rapportsnapshot", "change_rapportsnapshot"],
+    }
+
+    def ready(self):
+        from programmas.signals import periode_gesloten
+
+        from . import services
+
+        periode_gesloten.connect(services.bij_sluiten_vastleggen, dispatch_uid="rapport_vastleggen")

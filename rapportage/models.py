@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Rapportsnapshot(models.Model):
+    """The report of a period as it stood when the period closed (its peildatum).
+
+    Later edits change the live data, never this: the report of a closed period is
+    rendered from here, also years later. Retaking it is explicit and kept in history.
+    """
+
+    periode = models.OneToOneField(
+        "programmas.Rapportageperiode",
+        verbose_name="periode",
+        on_delete=models.PROTECT,
+        related_name="snapshot",
+    )
+    gegevens = models.JSONField("gegevens", encoder=DjangoJSONEncoder)
+    vastgelegd_op = models.DateTimeField("vastgelegd op")
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rapport-momentopname"
+        verbose_name_plural = "rapport-momentopnames"
+
+    def __str__(self):
+        return f"Rapport {self.periode} ({self.vastgelegd_op:%d-%m-%Y})"

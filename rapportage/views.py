@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
+
+from . import services
+from .vergelijking import vergelijk
+
+
+def periode_van(jaar, soort=None):
+    soort = (soort or Periodesoort.JAAR).upper()
+    if soort not in Periodesoort.values:
+        raise Http404("Onbekende periode.")
+    return get_object_or_404(Rapportageperiode, jaar=jaar, soort=soort)
+
+
+def bestandsnaam(periode, extensie):
+    deel = "" if periode.soort == Periodesoort.JAAR else f"-{periode.soort}"
+    return f"rapportage-douane-{periode.jaar}{deel}.{extensie}"
+
+
+class RapportIndexView(PermissionRequiredMixin, TemplateView):
+    permission_required = "programmas.view_rapportageperiode"
+    template_name = "rapportage/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["perioden"] = Rapportageperiode.objects.select_related("snapshot").order_by(
+            "-einddatum", "-begindatum"
+        )
+        context["titel"] = "Rapportage"
+        return context
+
+
+class RapportView(PermissionRequiredMixin, TemplateView):
+    permission_required = "programmas.view_rapportageperiode"
+    template_name = "rapportage/rapport.html"
+
+    def get_context_data(self, jaar, soort=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        periode = periode_van(jaar, soort)
+        gegevens, snapshot = services.rapport_voor(periode)
+        context.update(
+            periode=periode,
+            r=gegevens,
+            snapshot=snapshot,
+            titel=rapport_titel(periode),
+            perioden=Rapportageperiode.objects.exclude(pk=periode.pk).order_by("-einddatum"),
+        )
+        return context
+
+
+def rapport_titel(periode):
+    if periode.soort == Periodesoort.JAAR:
+        return f"Jaarrapportage Douane {periode.jaar}"
+    return f"Voortgangsrapportage Douane {periode}"
+
+
+class DownloadView(PermissionRequiredMixin, View):
+    permission_required = "programmas.view_rapportageperiode"
+    formaat = None  # "pdf" or "docx"
+
+    def get(self, request, jaar, soort=None):
+        periode = periode_van(jaar, soort)
+        gegevens, snapshot = services.rapport_voor(periode)
+        if self.formaat == "pdf":
+            from .pdf import maak_pdf
+
+            inhoud, mime = maak_pdf(gegevens, rapport_titel(periode), snapshot), "application/pdf"
+        else:
+            from .docx import maak_docx
+
+            inhoud = maak_docx(gegevens, rapport_titel(periode), snapshot)
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        response = HttpResponse(inhoud, content_type=mime)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{bestandsnaam(periode, self.formaat)}"'
+        )
+        return response
+
+
+class VastleggenView(PermissionRequiredMixin, View):
+    """Retake the frozen report of a closed period (after a correction), on purpose."""
+
+    permission_required = "rapportage.change_rapportsnapshot"
+
+    def post(self, request, pk):
+        periode = get_object_or_404(Rapportageperiode, pk=pk, status=PeriodeStatus.GESLOTEN)
+        services.rapport_vastleggen(periode=periode, door=request.user, reden="opnieuw vastgelegd")
+        messages.success(request, f"Het rapport van {periode} is opnieuw vastgelegd.")
+        return redirect("rapportage:index")
+
+
+class VergelijkView(PermissionRequiredMixin, TemplateView):
+    permission_required = "programmas.view_rapportageperiode"
+    template_name = "rapportage/vergelijk.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        perioden = list(Rapportageperiode.objects.order_by("-einddatum", "-begindatum"))
+        context["perioden"] = perioden
+        van_pk, tot_pk = self.request.GET.get("van", ""), self.request.GET.get("tot", "")
+        if van_pk.isdigit() and tot_pk.isdigit():
+            van = get_object_or_404(Rapportageperiode, pk=van_pk)
+            tot = get_object_or_404(Rapportageperiode, pk=tot_pk)
+            context["van"], context["tot"] = van, tot
+            context["verschil"] = vergelijk(
+                services.rapport_voor(van)[0], services.rapport_voor(tot)[0]
+            )
+        context["titel"] = "Periodes vergelijken"
+        context["vandaag"] = timezone.localdate()
+        return context
