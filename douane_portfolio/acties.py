@@ -26,18 +26,3 @@ def open_acties_van(user, op=None):
         acties.extend(qs)
     acties.sort(key=lambda a: (a.deadline >= op, a.deadline, a.soort(), a.pk))
     return acties
-
-
-def samenvatting_per_model(user=None, op=None):
-    """[(kind, open, overdue)] for one user or for everyone."""
-    from django.db.models import Count, Q
-
-    op = op or timezone.localdate()
-    rijen = []
-    for model in actie_modellen():
-        qs = model.objects.open()
-        if user is not None:
-            qs = qs.van(user)
-        telling = qs.aggregate(open=Count("pk"), te_laat=Count("pk", filter=Q(deadline__lt=op)))
-        rijen.append((model._meta.verbose_name_plural, telling["open"], telling["te_laat"]))
-    return rijen

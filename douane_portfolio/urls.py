@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rapportage.views import DashboardView
+
 from . import views
 
 admin.site.site_header = "Douane Portfolio – beheer"
 admin.site.site_title = "Douane Portfolio"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", DashboardView.as_view(), name="home"),
     path("acties/", views.mijn_acties, name="mijn_acties"),
     path("programmas/", include("programmas.urls")),
     path("risicos/", include("risicos.urls")),

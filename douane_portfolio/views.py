@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.views.generic import UpdateView
 
-from .acties import open_acties_van, samenvatting_per_model
+from .acties import open_acties_van
 from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
 
 
@@ -43,22 +43,6 @@ class VersieUpdateView(UpdateView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
-
-
-def home(request):
-    vandaag = timezone.localdate()
-    acties = open_acties_van(request.user, op=vandaag)
-    return render(
-        request,
-        "home.html",
-        {
-            "acties": acties[:10],
-            "aantal_acties": len(acties),
-            "aantal_te_laat": sum(1 for a in acties if a.deadline < vandaag),
-            "samenvatting": samenvatting_per_model(),
-            "vandaag": vandaag,
-        },
-    )
 
 
 def mijn_acties(request):

@@ -115,3 +115,34 @@ class VergelijkView(PermissionRequiredMixin, TemplateView):
         context["titel"] = "Periodes vergelijken"
         context["vandaag"] = timezone.localdate()
         return context
+
+
+class DashboardView(TemplateView):
+    """For management at a glance; every logged-in user also sees their own actions."""
+
+    template_name = "rapportage/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from douane_portfolio.acties import open_acties_van
+        from programmas.views import standaard_periode
+
+        from . import dashboard
+
+        context = super().get_context_data(**kwargs)
+        vandaag = timezone.localdate()
+        acties = open_acties_van(self.request.user, op=vandaag)
+        context.update(
+            vandaag=vandaag,
+            acties=acties[:8],
+            aantal_acties=len(acties),
+            aantal_te_laat=sum(1 for a in acties if a.deadline < vandaag),
+            mag_lezen=self.request.user.has_perm("programmas.view_initiatief"),
+            titel="Dashboard",
+        )
+        if context["mag_lezen"]:
+            context.update(
+                status=dashboard.status_per_thema(standaard_periode()),
+                te_laat=dashboard.te_late_acties(vandaag),
+                ronde=dashboard.ronde_voortgang(),
+            )
+        return context

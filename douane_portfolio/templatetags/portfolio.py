@@ -22,3 +22,9 @@ def getal(waarde, decimalen=None):
     from douane_portfolio.opmaak import getal as opmaak
 
     return opmaak(waarde, None if decimalen in (None, "") else int(decimalen))
+
+
+@register.filter
+def get(mapping, sleutel):
+    """`{{ dict|get:key }}` for keys that are variables."""
+    return mapping.get(sleutel) if mapping else None
