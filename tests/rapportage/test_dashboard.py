@@ -52,7 +52,7 @@ def test_overdue_actions_per_kind_and_owner(gegevens, pm, pm2):
     blok = dashboard.te_late_acties()
     mijlpalen = next(r for r in blok["per_soort"] if r["soort"] == "mijlpalen")
     assert mijlpalen["aantal"] == 2
-    assert [(r["eigenaar"], r["totaal"]) for r in blok["per_eigenaar"]] == [(pm, 1), (pm2, 1)]
+    assert {r["eigenaar"]: r["totaal"] for r in blok["per_eigenaar"]} == {pm: 1, pm2: 1}
 
 
 def test_round_progress(gegevens):
