@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo lint format check clean
+.PHONY: run test venv migrate demo lint format check clean bench
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,10 @@ check: venv
 
 clean:
 	rm -rf var/ .pytest_cache
+
+## Speed targets (not part of the tests): the 2023 report on a fresh demo database.
+bench: venv
+	@rm -rf var/bench && mkdir -p var/bench
+	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py migrate --noinput -v 0
+	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py laad_demo > /dev/null
+	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py benchmark_rapport
