@@ -42,9 +42,10 @@ class Command(BaseCommand):
             mediaan = statistics.median(tijden)
             ok = mediaan <= DOELEN[soort]
             te_traag += [] if ok else [soort]
+            doel = DOELEN[soort] * 1000
+            oordeel = "ok" if ok else "TE TRAAG"
             self.stdout.write(
-                f"{soort:5} mediaan {mediaan * 1000:7.0f} ms  (doel ≤ {DOELEN[soort] * 1000:.0f} ms)"
-                f"  {'ok' if ok else 'TE TRAAG'}"
+                f"{soort:5} mediaan {mediaan * 1000:7.0f} ms  (doel ≤ {doel:.0f} ms)  {oordeel}"
             )
         if te_traag:
             raise CommandError(f"Boven het doel: {', '.join(te_traag)}")
