@@ -195,10 +195,10 @@ class RisicoQuerySet(models.QuerySet):
         op = op or timezone.localdate()
         return self.actief().filter(herbeoordeling__lt=op)
 
-    def met_netto_niveau(self, niveau):
+    def met_niveau(self, niveau, soort="netto"):
         laag, hoog = niveau_grenzen(niveau)
-        return self.alias(_netto=F("netto_kans") * F("netto_impact")).filter(
-            _netto__gte=laag, _netto__lte=hoog
+        return self.alias(_score=F(f"{soort}_kans") * F(f"{soort}_impact")).filter(
+            _score__gte=laag, _score__lte=hoog
         )
 
     def niet_gescoord(self, soort="netto"):
