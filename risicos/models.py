@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio.models import Actie, ActieQuerySet, ActieStatus, VersieModel
+from douane_portfolio.rules import heeft_een_rol
 
 
 class Kans(models.IntegerChoices):
@@ -167,8 +168,6 @@ class RisicoStatus(models.TextChoices):
 class RisicoQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
         # Every role reads the whole register; writing is decided in risicos.rules.
-        from douane_portfolio.rules import heeft_een_rol
-
         return self if heeft_een_rol(user) else self.none()
 
     def actief(self):
@@ -423,8 +422,6 @@ class Scorewijziging(models.Model):
 
 class BeheersmaatregelQuerySet(ActieQuerySet):
     def zichtbaar_voor(self, user):
-        from douane_portfolio.rules import heeft_een_rol
-
         return self if heeft_een_rol(user) else self.none()
 
     def van(self, user):
@@ -487,8 +484,6 @@ class DialoogStatus(models.TextChoices):
 
 class RisicodialoogQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        from douane_portfolio.rules import heeft_een_rol
-
         return self if heeft_een_rol(user) else self.none()
 
     def met_aantal_risicos(self):

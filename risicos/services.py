@@ -200,8 +200,7 @@ def sessie_vastleggen(*, dialoog, besluiten, punten, door, verwachte_versie):
         if fouten:
             raise ValidationError(fouten)
 
-        if actueel.besluiten != besluiten:
-            actueel.besluiten = besluiten
+        actueel.besluiten = besluiten
         actueel.versie += 1
         _bewaar(actueel, door=door, reden="Sessie vastgelegd")
         dialoog.versie, dialoog.besluiten = actueel.versie, actueel.besluiten

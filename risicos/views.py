@@ -14,7 +14,7 @@ from django.views.generic import CreateView
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.models import OPEN_STATUSSEN
+from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
 from douane_portfolio.views import VersieUpdateView, verouderd_bericht
 
 from . import services
@@ -173,8 +173,8 @@ def risico_detail(request, pk):
             "scorewijzigingen": list(reversed(wijzigingen)),
             "grafiek": _scoregrafiek(wijzigingen, risico, aangemaakt),
             "maatregelen": maatregelen,
-            "maatregelen_gereed": sum(1 for m in maatregelen if m.status == "afgerond"),
-            "maatregelen_totaal": sum(1 for m in maatregelen if m.status != "vervallen"),
+            "maatregelen_gereed": sum(m.status == ActieStatus.AFGEROND for m in maatregelen),
+            "maatregelen_totaal": sum(m.status != ActieStatus.VERVALLEN for m in maatregelen),
             "punten": punten,
             "initiatieven": _initiatieven_met_link(risico.initiatieven.all()),
             "geschiedenis": geschiedenis,
@@ -324,10 +324,25 @@ def heatmap(request):
         {
             "titel": "Heat map",
             "filter": filterset,
+            "selectie": _selectie(filterset) if filters else [],
+            "vandaag": timezone.localdate(),
             "kaarten": kaarten,
             "register_url": reverse("risicos:register") + _query(filters),
         },
     )
+
+
+def _selectie(filterset):
+    """["Categorie: Externe ontwikkelingen", …] for the filters in use, so a printed
+    heat map says what it shows."""
+    resultaat = []
+    for naam, waarde in filterset.form.cleaned_data.items():
+        if not waarde:
+            continue
+        veld = filterset.form.fields[naam]
+        keuzes = dict(getattr(veld, "choices", ()))
+        resultaat.append(f"{veld.label}: {keuzes.get(waarde, waarde)}")
+    return resultaat
 
 
 def _query(params):

@@ -163,6 +163,7 @@ def test_a_heat_map_cell_links_to_the_register_filtered_on_it(client_rf):
     RisicoFactory(titel="In de cel", netto_kans=2, netto_impact=3)
     RisicoFactory(titel="Ernaast", netto_kans=3, netto_impact=2)
     response = client_rf.get(reverse("risicos:heatmap"), {"toprisico": "nee"})
+    assert "Selectie: Toprisico: Nee." in response.content.decode()
     cel, _ = _cel(response, "netto", 2, 3)
     assert "toprisico=nee" in cel["url"]
     assert _titels(client_rf.get(cel["url"])) == ["In de cel"]
@@ -333,3 +334,17 @@ def test_the_measures_list_filters_overarching_ones(client_rf):
     BeheersmaatregelFactory(omschrijving="Specifiek", risicos=[RisicoFactory()])
     response = client_rf.get(reverse("risicos:maatregelen"), {"soort": "overkoepelend"})
     assert [r.record.omschrijving for r in response.context["table"].paginated_rows] == ["Overal"]
+
+
+def test_a_second_risk_with_the_same_title_is_refused_in_dutch(client_rf, risicofunctionaris):
+    RisicoFactory(titel="Dubbel")
+    response = client_rf.post(
+        reverse("risicos:risico_nieuw"),
+        {
+            "titel": "Dubbel",
+            "categorie": "intern",
+            "status": "actief",
+            "eigenaar": risicofunctionaris.pk,
+        },
+    )
+    assert response.context["form"].errors["titel"] == ["Er is al een risico met deze titel."]
