@@ -9,7 +9,7 @@ from .templatetags.risicos import score_html
 
 
 def _datum(waarde):
-    return formats.date_format(waarde, "j M Y") if waarde else ""
+    return formats.date_format(waarde, "j b Y") if waarde else ""
 
 
 def _sorteer_op_score(queryset, veld, is_descending):
@@ -201,7 +201,7 @@ class MaatregelTabel(tables.Table):
 
 class DialoogTabel(tables.Table):
     titel = tables.Column("Risicodialoog", linkify=True)
-    datum = tables.DateColumn(format="j M Y", verbose_name="Datum")
+    datum = tables.DateColumn(format="j b Y", verbose_name="Datum")
     niveau = tables.Column("Niveau")
     voorzitter = tables.Column(
         "Voorzitter", order_by=("voorzitter__first_name", "voorzitter__last_name")
