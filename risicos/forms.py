@@ -231,6 +231,10 @@ class DialoogForm(VersieFormMixin, forms.ModelForm):
         if self.instance.pk:
             keuze = keuze | Risico.objects.filter(dialoogpunten__dialoog=self.instance)
             gekozen = self.instance.risicos.all()
+            self.fields["risico_keuze"].help_text = (
+                "Een risico uitvinken haalt het van de agenda, met wat de sessie erover "
+                "heeft vastgelegd (acties blijven bestaan)."
+            )
         keuze = keuze.distinct().order_by("-toprisico", "titel")
         veld = self.fields["risico_keuze"]
         veld.queryset = keuze
