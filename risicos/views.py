@@ -733,6 +733,8 @@ def dialoog_vaststellen(request, pk):
     """GET: what adoption will change; POST: adopt."""
     dialoog = _object_of_404(request, Risicodialoog.objects.select_related("voorzitter"), pk)
     if request.method == "POST":
+        # Without an object this asks the role: may this user run dialogues at all?
+        _vereist(request, "risicos.change_risicodialoog")
         if dialoog.is_vastgesteld:
             messages.error(request, "Deze risicodialoog is al vastgesteld; dat kan maar één keer.")
             return redirect("risicos:dialoog_verslag", pk=dialoog.pk)

@@ -184,6 +184,9 @@ def test_readers_cannot_mark_held_or_adopt(client_voor, lezer, gegevens):
     dialoog.save()
     assert client.post(reverse("risicos:dialoog_vaststellen", args=[dialoog.pk])).status_code == 403
     assert type(dialoog).objects.get(pk=dialoog.pk).status == DialoogStatus.GEHOUDEN
+    dialoog.status = DialoogStatus.VASTGESTELD
+    dialoog.save()
+    assert client.post(reverse("risicos:dialoog_vaststellen", args=[dialoog.pk])).status_code == 403
 
 
 def test_adopted_minutes_are_locked_for_everyone(client_voor, risicofunctionaris, gegevens):
