@@ -1,1 +1,620 @@
-# Create your models here.
+"""Risk register: risks with gross and net scores, measures, and risk dialogues.
+
+A score is kans × impact, each on a 1–5 scale; "bruto" is before measures, "netto"
+after. A risk may be not yet scored (the annual report gives no scores), so every
+score is nullable and every screen says "niet gescoord" rather than inventing one.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from douane_portfolio.models import Actie, ActieQuerySet, ActieStatus, VersieModel
+from douane_portfolio.rules import heeft_een_rol
+
+
+class Kans(models.IntegerChoices):
+    ZEER_KLEIN = 1, "1 – zeer klein"
+    KLEIN = 2, "2 – klein"
+    GEMIDDELD = 3, "3 – gemiddeld"
+    GROOT = 4, "4 – groot"
+    ZEER_GROOT = 5, "5 – zeer groot"
+
+
+class Impact(models.IntegerChoices):
+    ZEER_GERING = 1, "1 – zeer gering"
+    GERING = 2, "2 – gering"
+    GEMIDDELD = 3, "3 – gemiddeld"
+    GROOT = 4, "4 – groot"
+    ZEER_GROOT = 5, "5 – zeer groot"
+
+
+SCHAAL = range(1, 6)
+MAX_SCORE = 25
+
+
+class Scoreniveau(models.TextChoices):
+    """Bands of kans × impact on the 5×5 map (the colours of the heat map)."""
+
+    LAAG = "laag", "laag (1–4)"
+    MIDDEN = "midden", "midden (5–9)"
+    HOOG = "hoog", "hoog (10–16)"
+    ZEER_HOOG = "zeer_hoog", "zeer hoog (20–25)"
+
+
+# Highest score of each band, lowest band first.
+NIVEAU_GRENZEN = (
+    (4, Scoreniveau.LAAG),
+    (9, Scoreniveau.MIDDEN),
+    (16, Scoreniveau.HOOG),
+    (25, Scoreniveau.ZEER_HOOG),
+)
+NIET_GESCOORD = "niet gescoord"
+
+
+def score_niveau(score):
+    if score is None:
+        return None
+    for grens, niveau in NIVEAU_GRENZEN:
+        if score <= grens:
+            return niveau
+    raise ValueError(f"Score {score} ligt buiten 1–{MAX_SCORE}.")
+
+
+def niveau_grenzen(niveau):
+    """(lowest, highest) score of a band."""
+    ondergrens = 1
+    for grens, n in NIVEAU_GRENZEN:
+        if n == niveau:
+            return ondergrens, grens
+        ondergrens = grens + 1
+    raise ValueError(niveau)
+
+
+@dataclass(frozen=True)
+class Scores:
+    bruto_kans: int | None = None
+    bruto_impact: int | None = None
+    netto_kans: int | None = None
+    netto_impact: int | None = None
+
+    @property
+    def bruto(self):
+        return _product(self.bruto_kans, self.bruto_impact)
+
+    @property
+    def netto(self):
+        return _product(self.netto_kans, self.netto_impact)
+
+
+def _product(kans, impact):
+    if kans is None or impact is None:
+        return None
+    return kans * impact
+
+
+def score_fouten(scores):
+    """{field: message} for scores that break the rules; empty when they are fine.
+
+    The one place for the rules, used by the model, the forms and the services:
+    kans and impact are given together or not at all, and measures lower a risk,
+    so net kans and net impact are never above gross.
+    """
+    fouten = {}
+    for soort in ("bruto", "netto"):
+        kans, impact = getattr(scores, f"{soort}_kans"), getattr(scores, f"{soort}_impact")
+        if kans is None and impact is not None:
+            fouten[f"{soort}_kans"] = f"Vul ook de {soort} kans in, of laat beide leeg."
+        elif impact is None and kans is not None:
+            fouten[f"{soort}_impact"] = f"Vul ook de {soort} impact in, of laat beide leeg."
+    for as_ in ("kans", "impact"):
+        bruto, netto = getattr(scores, f"bruto_{as_}"), getattr(scores, f"netto_{as_}")
+        if bruto is not None and netto is not None and netto > bruto:
+            fouten.setdefault(
+                f"netto_{as_}",
+                f"De netto {as_} ({netto}) kan niet hoger zijn dan de bruto {as_} ({bruto}): "
+                "maatregelen verlagen een risico.",
+            )
+    return fouten
+
+
+def _score_veld(naam, choices):
+    return models.PositiveSmallIntegerField(naam, choices=choices, null=True, blank=True)
+
+
+def _score_constraints(prefix, naam):
+    """Range and both-or-neither checks for one kans/impact pair of fields."""
+    kans, impact = f"{prefix}kans", f"{prefix}impact"
+    return [
+        models.CheckConstraint(
+            condition=(
+                Q(**{f"{kans}__isnull": True, f"{impact}__isnull": True})
+                | Q(
+                    # Explicit NOT NULL: a check on NULL is "unknown", which passes.
+                    **{
+                        f"{kans}__isnull": False,
+                        f"{impact}__isnull": False,
+                        f"{kans}__gte": 1,
+                        f"{kans}__lte": 5,
+                        f"{impact}__gte": 1,
+                        f"{impact}__lte": 5,
+                    }
+                )
+            ),
+            name=f"risicos_{naam}",
+        )
+    ]
+
+
+class Categorie(models.TextChoices):
+    # The two groups of chapter 4 of the annual report.
+    EXTERN = "extern", "Externe ontwikkelingen"
+    INTERN = "intern", "Interne organisatie"
+
+
+class RisicoStatus(models.TextChoices):
+    ACTIEF = "actief", "Actief"
+    GESLOTEN = "gesloten", "Gesloten"
+
+
+class RisicoQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        # Every role reads the whole register; writing is decided in risicos.rules.
+        return self if heeft_een_rol(user) else self.none()
+
+    def actief(self):
+        return self.filter(status=RisicoStatus.ACTIEF)
+
+    def met_scores(self):
+        """Annotate `score_bruto` and `score_netto` (NULL when not scored), for SQL
+        filtering and sorting; rows use the properties `bruto_score`/`netto_score`."""
+        return self.annotate(
+            score_bruto=F("bruto_kans") * F("bruto_impact"),
+            score_netto=F("netto_kans") * F("netto_impact"),
+        )
+
+    def boven_risicobereidheid(self):
+        return self.alias(_netto=F("netto_kans") * F("netto_impact")).filter(
+            risicobereidheid__isnull=False, _netto__gt=F("risicobereidheid")
+        )
+
+    def binnen_risicobereidheid(self):
+        """Everything not above appetite: within it, not scored, or no appetite set."""
+        return self.exclude(pk__in=self.model.objects.boven_risicobereidheid().values("pk"))
+
+    def herbeoordeling_te_laat(self, op=None):
+        op = op or timezone.localdate()
+        return self.actief().filter(herbeoordeling__lt=op)
+
+    def met_niveau(self, niveau, soort="netto"):
+        laag, hoog = niveau_grenzen(niveau)
+        return self.alias(_score=F(f"{soort}_kans") * F(f"{soort}_impact")).filter(
+            _score__gte=laag, _score__lte=hoog
+        )
+
+    def niet_gescoord(self, soort="netto"):
+        return self.filter(**{f"{soort}_kans__isnull": True})
+
+    def met_maatregeltellingen(self):
+        """Annotate `maatregelen_totaal` (not vervallen) and `maatregelen_gereed`.
+
+        Subqueries rather than a join + GROUP BY, so other annotations never multiply.
+        """
+        koppelingen = (
+            Beheersmaatregel.risicos.through.objects.filter(risico=OuterRef("pk"))
+            .exclude(beheersmaatregel__status=ActieStatus.VERVALLEN)
+            .order_by()
+            .values("risico")
+        )
+
+        def tel(qs):
+            return Coalesce(Subquery(qs.annotate(c=Count("pk")).values("c")), 0)
+
+        return self.annotate(
+            maatregelen_totaal=tel(koppelingen),
+            maatregelen_gereed=tel(
+                koppelingen.filter(beheersmaatregel__status=ActieStatus.AFGEROND)
+            ),
+        )
+
+
+class Risico(VersieModel):
+    titel = models.CharField("titel", max_length=200, unique=True)
+    omschrijving = models.TextField("omschrijving", blank=True)
+    oorzaak = models.TextField("oorzaak", blank=True)
+    gevolg = models.TextField("gevolg", blank=True)
+    categorie = models.CharField("categorie", max_length=10, choices=Categorie.choices)
+    eigenaar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="eigenaar",
+        on_delete=models.PROTECT,
+        related_name="risicos",
+    )
+    bruto_kans = _score_veld("bruto kans", Kans.choices)
+    bruto_impact = _score_veld("bruto impact", Impact.choices)
+    netto_kans = _score_veld("netto kans", Kans.choices)
+    netto_impact = _score_veld("netto impact", Impact.choices)
+    risicobereidheid = models.PositiveSmallIntegerField(
+        "risicobereidheid",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "Vul een score van 1 tot en met 25 in (kans × impact)."),
+            MaxValueValidator(MAX_SCORE, "Vul een score van 1 tot en met 25 in (kans × impact)."),
+        ],
+        help_text="De hoogste netto score (kans × impact, 1–25) die nog aanvaardbaar is.",
+    )
+    toprisico = models.BooleanField("toprisico", default=False)
+    status = models.CharField(
+        "status", max_length=10, choices=RisicoStatus.choices, default=RisicoStatus.ACTIEF
+    )
+    herbeoordeling = models.DateField(
+        "volgende herbeoordeling",
+        null=True,
+        blank=True,
+        help_text="Uiterlijk op deze datum worden de scores opnieuw beoordeeld.",
+    )
+    initiatieven = models.ManyToManyField(
+        "programmas.Initiatief",
+        verbose_name="initiatieven",
+        related_name="risicos",
+        blank=True,
+    )
+    bron = models.CharField(
+        "bron",
+        max_length=200,
+        blank=True,
+        help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023'.",
+    )
+
+    objects = RisicoQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "risico"
+        verbose_name_plural = "risico's"
+        ordering = ["titel"]
+        constraints = [
+            *_score_constraints("bruto_", "bruto_score_geldig"),
+            *_score_constraints("netto_", "netto_score_geldig"),
+            # Measures lower a risk: net never above gross (when both are scored).
+            models.CheckConstraint(
+                condition=Q(bruto_kans__isnull=True)
+                | Q(netto_kans__isnull=True)
+                | Q(netto_kans__lte=F("bruto_kans"), netto_impact__lte=F("bruto_impact")),
+                name="risicos_netto_niet_boven_bruto",
+            ),
+            models.CheckConstraint(
+                condition=Q(risicobereidheid__isnull=True)
+                | Q(risicobereidheid__gte=1, risicobereidheid__lte=MAX_SCORE),
+                name="risicos_risicobereidheid_1_tot_25",
+            ),
+        ]
+
+    def __str__(self):
+        return self.titel
+
+    def get_absolute_url(self):
+        return reverse("risicos:risico", args=[self.pk])
+
+    def clean(self):
+        fouten = score_fouten(self.scores)
+        if fouten:
+            raise ValidationError(fouten)
+
+    @property
+    def scores(self):
+        return Scores(self.bruto_kans, self.bruto_impact, self.netto_kans, self.netto_impact)
+
+    @property
+    def bruto_score(self):
+        return self.scores.bruto
+
+    @property
+    def netto_score(self):
+        return self.scores.netto
+
+    @property
+    def is_gescoord(self):
+        return self.netto_score is not None
+
+    @property
+    def boven_risicobereidheid(self):
+        """Net score above appetite; False when either is unknown."""
+        if self.netto_score is None or self.risicobereidheid is None:
+            return False
+        return self.netto_score > self.risicobereidheid
+
+    def herbeoordeling_te_laat(self, op=None):
+        op = op or timezone.localdate()
+        return (
+            self.status == RisicoStatus.ACTIEF
+            and self.herbeoordeling is not None
+            and self.herbeoordeling < op
+        )
+
+
+class Scorewijziging(models.Model):
+    """One change of a risk's scores: who, when, from, to and why.
+
+    Written only by `services.risico_scoren`, never edited. A dialogue changes a risk's
+    score at most once; the unique constraint holds that even if two adoptions raced.
+    """
+
+    risico = models.ForeignKey(
+        Risico, verbose_name="risico", on_delete=models.PROTECT, related_name="scorewijzigingen"
+    )
+    moment = models.DateTimeField("moment", default=timezone.now)
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reden = models.TextField("reden")
+    dialoog = models.ForeignKey(
+        "Risicodialoog",
+        verbose_name="risicodialoog",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scorewijzigingen",
+    )
+    oud_bruto_kans = _score_veld("bruto kans (was)", Kans.choices)
+    oud_bruto_impact = _score_veld("bruto impact (was)", Impact.choices)
+    oud_netto_kans = _score_veld("netto kans (was)", Kans.choices)
+    oud_netto_impact = _score_veld("netto impact (was)", Impact.choices)
+    bruto_kans = _score_veld("bruto kans", Kans.choices)
+    bruto_impact = _score_veld("bruto impact", Impact.choices)
+    netto_kans = _score_veld("netto kans", Kans.choices)
+    netto_impact = _score_veld("netto impact", Impact.choices)
+
+    class Meta:
+        verbose_name = "scorewijziging"
+        verbose_name_plural = "scorewijzigingen"
+        ordering = ["moment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risico", "dialoog"],
+                condition=Q(dialoog__isnull=False),
+                name="risicos_een_scorewijziging_per_dialoog",
+            ),
+            models.CheckConstraint(condition=~Q(reden=""), name="risicos_scorewijziging_reden"),
+        ]
+
+    def __str__(self):
+        return f"{self.risico}: {self.moment:%Y-%m-%d}"
+
+    @property
+    def oud(self):
+        return Scores(
+            self.oud_bruto_kans, self.oud_bruto_impact, self.oud_netto_kans, self.oud_netto_impact
+        )
+
+    @property
+    def nieuw(self):
+        return Scores(self.bruto_kans, self.bruto_impact, self.netto_kans, self.netto_impact)
+
+    @property
+    def bruto_gewijzigd(self):
+        return (self.oud.bruto_kans, self.oud.bruto_impact) != (
+            self.nieuw.bruto_kans,
+            self.nieuw.bruto_impact,
+        )
+
+    @property
+    def netto_gewijzigd(self):
+        return (self.oud.netto_kans, self.oud.netto_impact) != (
+            self.nieuw.netto_kans,
+            self.nieuw.netto_impact,
+        )
+
+
+class BeheersmaatregelQuerySet(ActieQuerySet):
+    def zichtbaar_voor(self, user):
+        return self if heeft_een_rol(user) else self.none()
+
+    def van(self, user):
+        # `context` names the measure's risks; prefetch them so Mijn acties stays one
+        # query per kind of action (select_related cannot follow a many-to-many).
+        return super().van(user).prefetch_related("risicos")
+
+    def overkoepelend(self):
+        return self.filter(risicos__isnull=True)
+
+
+class Beheersmaatregel(Actie):
+    """A measure that lowers one or more risks; with no risk it is an overarching one."""
+
+    risicos = models.ManyToManyField(
+        Risico,
+        verbose_name="risico's",
+        related_name="maatregelen",
+        blank=True,
+        help_text="Laat leeg voor een overkoepelende maatregel.",
+    )
+    dialoog = models.ForeignKey(
+        "Risicodialoog",
+        verbose_name="afgesproken in",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="maatregelen",
+    )
+    bron = models.CharField("bron", max_length=200, blank=True)
+
+    objects = BeheersmaatregelQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta(Actie.Meta):
+        verbose_name = "beheersmaatregel"
+        verbose_name_plural = "beheersmaatregelen"
+        indexes = [models.Index(fields=["status", "deadline"], name="maatregel_open_idx")]
+
+    def get_absolute_url(self):
+        return reverse("risicos:maatregel", args=[self.pk])
+
+    @property
+    def context(self):
+        titels = [r.titel for r in self.risicos.all()]
+        return ", ".join(titels) if titels else "Overkoepelende maatregel"
+
+
+class DialoogNiveau(models.TextChoices):
+    STRATEGISCH = "strategisch", "Strategisch"
+    TACTISCH = "tactisch", "Tactisch"
+    OPERATIONEEL = "operationeel", "Operationeel"
+
+
+class DialoogStatus(models.TextChoices):
+    GEPLAND = "gepland", "Gepland"
+    GEHOUDEN = "gehouden", "Gehouden"
+    VASTGESTELD = "vastgesteld", "Vastgesteld"
+
+
+class RisicodialoogQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        return self if heeft_een_rol(user) else self.none()
+
+    def met_aantal_risicos(self):
+        punten = (
+            Dialoogrisico.objects.filter(dialoog=OuterRef("pk"))
+            .order_by()
+            .values("dialoog")
+            .annotate(c=Count("pk"))
+            .values("c")
+        )
+        return self.annotate(aantal_risicos=Coalesce(Subquery(punten), 0))
+
+
+class Risicodialoog(VersieModel):
+    """A risk dialogue: planned, held, then adopted (vastgesteld), which applies the
+    agreed scores to the register once and locks the minutes."""
+
+    titel = models.CharField("titel", max_length=200)
+    datum = models.DateField("datum")
+    niveau = models.CharField(
+        "niveau",
+        max_length=15,
+        choices=DialoogNiveau.choices,
+        default=DialoogNiveau.STRATEGISCH,
+    )
+    voorzitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="voorzitter",
+        # Empty only for dialogues taken over from a source that does not name one.
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deelnemers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="deelnemers",
+        related_name="risicodialogen",
+        blank=True,
+    )
+    externe_deelnemers = models.TextField(
+        "overige deelnemers",
+        blank=True,
+        help_text="Deelnemers zonder account, bijvoorbeeld externe stakeholders; één per regel.",
+    )
+    risicos = models.ManyToManyField(
+        Risico, verbose_name="risico's", through="Dialoogrisico", related_name="dialogen"
+    )
+    besluiten = models.TextField(
+        "algemene conclusies en besluiten",
+        blank=True,
+        help_text="Wat de dialoog over het geheel heeft geconcludeerd of besloten.",
+    )
+    status = models.CharField(
+        "status", max_length=12, choices=DialoogStatus.choices, default=DialoogStatus.GEPLAND
+    )
+    vastgesteld_op = models.DateTimeField("vastgesteld op", null=True, blank=True, editable=False)
+    vastgesteld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgesteld door",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    bron = models.CharField("bron", max_length=200, blank=True)
+
+    objects = RisicodialoogQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "risicodialoog"
+        verbose_name_plural = "risicodialogen"
+        ordering = ["-datum", "-pk"]
+
+    def __str__(self):
+        return self.titel
+
+    def get_absolute_url(self):
+        return reverse("risicos:dialoog", args=[self.pk])
+
+    @property
+    def is_vastgesteld(self):
+        return self.status == DialoogStatus.VASTGESTELD
+
+    @property
+    def externe_deelnemers_lijst(self):
+        return [r.strip() for r in self.externe_deelnemers.splitlines() if r.strip()]
+
+
+class Dialoogrisico(models.Model):
+    """One risk on a dialogue's agenda, with what the session agreed on it."""
+
+    dialoog = models.ForeignKey(
+        Risicodialoog, verbose_name="risicodialoog", on_delete=models.CASCADE, related_name="punten"
+    )
+    risico = models.ForeignKey(
+        Risico, verbose_name="risico", on_delete=models.PROTECT, related_name="dialoogpunten"
+    )
+    volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
+    netto_kans = _score_veld("afgesproken netto kans", Kans.choices)
+    netto_impact = _score_veld("afgesproken netto impact", Impact.choices)
+    conclusie = models.TextField("conclusie of besluit", blank=True)
+    # The register's net score just before adoption, so the minutes show "from → to".
+    vorige_netto_kans = _score_veld("netto kans vóór vaststelling", Kans.choices)
+    vorige_netto_impact = _score_veld("netto impact vóór vaststelling", Impact.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "besproken risico"
+        verbose_name_plural = "besproken risico's"
+        ordering = ["dialoog", "volgorde", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["dialoog", "risico"], name="risicos_risico_eenmaal"),
+            *_score_constraints("netto_", "afgesproken_score_geldig"),
+            *_score_constraints("vorige_netto_", "vorige_score_geldig"),
+        ]
+
+    def __str__(self):
+        return f"{self.dialoog}: {self.risico}"
+
+    @property
+    def afgesproken_score(self):
+        return _product(self.netto_kans, self.netto_impact)
+
+    @property
+    def vorige_score(self):
+        return _product(self.vorige_netto_kans, self.vorige_netto_impact)
+
+    @property
+    def heeft_afgesproken_score(self):
+        return self.netto_kans is not None and self.netto_impact is not None

@@ -1,0 +1,219 @@
+import django_tables2 as tables
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from .models import NIET_GESCOORD, Beheersmaatregel, Categorie, Risico, Risicodialoog
+from .templatetags.risicos import score_html
+
+
+def _datum(waarde):
+    return formats.date_format(waarde, "j b Y") if waarde else ""
+
+
+def _sorteer_op_score(queryset, veld, is_descending):
+    # Not yet scored risks go last, whichever way round.
+    volgorde = F(veld).desc(nulls_last=True) if is_descending else F(veld).asc(nulls_last=True)
+    return queryset.order_by(volgorde, "titel"), True
+
+
+class KeuzeKolom(tables.Column):
+    """A check box per row that belongs to the form `form_id` elsewhere on the page
+    (HTML `form` attribute), so the table needs no form around it."""
+
+    def __init__(self, form_id, **kwargs):
+        self.form_id = form_id
+        kwargs.setdefault("verbose_name", "Kies")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(**kwargs)
+
+    def render(self, record):
+        return format_html(
+            '<input type="checkbox" name="risico" value="{}" form="{}" aria-label="Kies {}">',
+            record.pk,
+            self.form_id,
+            record.titel,
+        )
+
+
+class RisicoTabel(tables.Table):
+    kies = KeuzeKolom("dialoog-selectie", accessor="pk")
+    titel = tables.Column("Risico", linkify=True)
+    categorie = tables.Column("Categorie")
+    toprisico = tables.BooleanColumn("Toprisico", yesno="Ja,—")
+    eigenaar = tables.Column("Eigenaar", order_by=("eigenaar__first_name", "eigenaar__last_name"))
+    bruto = tables.Column("Bruto", accessor="score_bruto", empty_values=())
+    netto = tables.Column("Netto", accessor="score_netto", empty_values=())
+    risicobereidheid = tables.Column(
+        "Risicobereidheid", empty_values=(), attrs={"td": {"class": "getal"}}
+    )
+    maatregelen = tables.Column(
+        "Maatregelen",
+        accessor="maatregelen_gereed",
+        order_by=("maatregelen_gereed", "maatregelen_totaal"),
+        attrs={"td": {"class": "getal"}},
+    )
+    herbeoordeling = tables.Column("Herbeoordeling", empty_values=())
+    status = tables.Column("Status")
+    # Export only: the separate numbers, for analysis in a spreadsheet.
+    bruto_kans = tables.Column("Bruto kans", visible=False)
+    bruto_impact = tables.Column("Bruto impact", visible=False)
+    netto_kans = tables.Column("Netto kans", visible=False)
+    netto_impact = tables.Column("Netto impact", visible=False)
+    boven = tables.Column("Boven risicobereidheid", visible=False, empty_values=(), accessor="pk")
+
+    class Meta:
+        model = Risico
+        fields = ()
+        order_by = ("-netto",)
+        empty_text = "Geen risico's voor deze selectie."
+        row_attrs = {"class": lambda record: "rij-boven" if record.boven_risicobereidheid else ""}
+
+    def __init__(self, *args, vandaag=None, kan_kiezen=False, **kwargs):
+        self.vandaag = vandaag or timezone.localdate()
+        if not kan_kiezen:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "kies")
+        super().__init__(*args, **kwargs)
+
+    def render_bruto(self, record):
+        return score_html(record.bruto_kans, record.bruto_impact)
+
+    def render_netto(self, record):
+        return score_html(record.netto_kans, record.netto_impact)
+
+    def value_bruto(self, record):
+        return record.bruto_score if record.bruto_score is not None else NIET_GESCOORD
+
+    def value_netto(self, record):
+        return record.netto_score if record.netto_score is not None else NIET_GESCOORD
+
+    def order_bruto(self, queryset, is_descending):
+        return _sorteer_op_score(queryset, "score_bruto", is_descending)
+
+    def order_netto(self, queryset, is_descending):
+        return _sorteer_op_score(queryset, "score_netto", is_descending)
+
+    def render_risicobereidheid(self, record):
+        if record.risicobereidheid is None:
+            return mark_safe('<span class="leeg">niet vastgesteld</span>')
+        if record.boven_risicobereidheid:
+            return format_html(
+                '{} <span class="label label-rood">overschreden</span>', record.risicobereidheid
+            )
+        return record.risicobereidheid
+
+    def value_risicobereidheid(self, record):
+        return record.risicobereidheid if record.risicobereidheid is not None else ""
+
+    def render_maatregelen(self, record):
+        return f"{record.maatregelen_gereed}/{record.maatregelen_totaal} gereed"
+
+    def value_maatregelen(self, record):
+        return f"{record.maatregelen_gereed}/{record.maatregelen_totaal}"
+
+    def render_categorie(self, record):
+        # Short in the table; the full name of the group is on the risk's page.
+        return "Extern" if record.categorie == Categorie.EXTERN else "Intern"
+
+    value_categorie = render_categorie
+
+    def render_herbeoordeling(self, record):
+        if record.herbeoordeling is None:
+            return "—"
+        if record.herbeoordeling_te_laat(self.vandaag):
+            return format_html(
+                '{} <span class="label label-rood">te laat</span>', _datum(record.herbeoordeling)
+            )
+        return _datum(record.herbeoordeling)
+
+    def value_herbeoordeling(self, record):
+        return record.herbeoordeling.isoformat() if record.herbeoordeling else ""
+
+    # The separate numbers as numbers, not as their label "3 – gemiddeld".
+    def value_bruto_kans(self, record):
+        return record.bruto_kans
+
+    def value_bruto_impact(self, record):
+        return record.bruto_impact
+
+    def value_netto_kans(self, record):
+        return record.netto_kans
+
+    def value_netto_impact(self, record):
+        return record.netto_impact
+
+    def value_toprisico(self, record):
+        return "ja" if record.toprisico else "nee"
+
+    def value_boven(self, record):
+        return "ja" if record.boven_risicobereidheid else "nee"
+
+
+class MaatregelTabel(tables.Table):
+    omschrijving = tables.Column("Maatregel", linkify=True)
+    risicos = tables.Column("Risico's", empty_values=(), orderable=False)
+    eigenaar = tables.Column("Eigenaar", order_by=("eigenaar__first_name", "eigenaar__last_name"))
+    deadline = tables.Column("Deadline")
+    status = tables.Column("Status")
+    dialoog = tables.Column("Afgesproken in", linkify=True)
+
+    class Meta:
+        model = Beheersmaatregel
+        fields = ()
+        order_by = ("deadline",)
+        empty_text = "Geen maatregelen voor deze selectie."
+
+    def __init__(self, *args, vandaag=None, **kwargs):
+        self.vandaag = vandaag or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+    def render_omschrijving(self, record):
+        return str(record)
+
+    def value_omschrijving(self, record):
+        return record.omschrijving
+
+    def render_risicos(self, record):
+        risicos = list(record.risicos.all())
+        if not risicos:
+            return mark_safe('<span class="label label-grijs">overkoepelend</span>')
+        items = format_html_join(
+            "", '<li><a href="{}">{}</a></li>', ((r.get_absolute_url(), r.titel) for r in risicos)
+        )
+        return format_html('<ul class="kaal">{}</ul>', items)
+
+    def value_risicos(self, record):
+        return "; ".join(r.titel for r in record.risicos.all()) or "overkoepelend"
+
+    def render_deadline(self, record):
+        if record.dagen_te_laat(self.vandaag):
+            return format_html(
+                '{} <span class="label label-rood">te laat</span>', _datum(record.deadline)
+            )
+        return _datum(record.deadline)
+
+    def value_deadline(self, record):
+        return record.deadline.isoformat()
+
+
+class DialoogTabel(tables.Table):
+    titel = tables.Column("Risicodialoog", linkify=True)
+    datum = tables.DateColumn(format="j b Y", verbose_name="Datum")
+    niveau = tables.Column("Niveau")
+    voorzitter = tables.Column(
+        "Voorzitter", order_by=("voorzitter__first_name", "voorzitter__last_name")
+    )
+    aantal_risicos = tables.Column("Risico's", attrs={"td": {"class": "getal"}})
+    status = tables.Column("Status")
+
+    class Meta:
+        model = Risicodialoog
+        fields = ()
+        order_by = ("-datum",)
+        empty_text = "Nog geen risicodialogen."
+
+    def value_datum(self, record):
+        return record.datum.isoformat()

@@ -1,0 +1,73 @@
+"""The register and the heat map do the same number of queries for 5 and for 500 risks."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from douane_portfolio import rollen
+from risicos.models import Beheersmaatregel, Risico
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCORES = [(5, 4, 3, 2), (2, 2, 1, 1), (None, None, None, None), (4, 5, 4, 5), (None, None, 2, 2)]
+VELDEN = ("bruto_kans", "bruto_impact", "netto_kans", "netto_impact")
+
+
+def _risicos_maken(aantal, eigenaars):
+    """`aantal` more risks with varied scores, owners, appetite and measures, in bulk."""
+    begin = Risico.objects.count()
+    risicos = Risico.objects.bulk_create(
+        Risico(
+            titel=f"Risico {begin + n:04d}",
+            categorie="extern" if n % 2 else "intern",
+            eigenaar=eigenaars[n % len(eigenaars)],
+            toprisico=n % 7 == 0,
+            risicobereidheid=8 if n % 3 else None,
+            **dict(zip(VELDEN, scores, strict=True)),
+        )
+        for n, scores in zip(range(aantal), itertools.cycle(SCORES), strict=False)
+    )
+    for status in ("open", "afgerond"):
+        maatregel = Beheersmaatregel.objects.create(
+            omschrijving=f"Maatregel {begin} {status}",
+            eigenaar=eigenaars[0],
+            deadline="2030-01-01",
+            status=status,
+        )
+        maatregel.risicos.add(*risicos)
+
+
+def _queries(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (reverse("risicos:register"), {}),
+        (reverse("risicos:register"), {"sort": "-maatregelen", "boven_risicobereidheid": "nee"}),
+        (reverse("risicos:register"), {"_export": "csv"}),
+        (reverse("risicos:heatmap"), {}),
+        (reverse("risicos:heatmap"), {"categorie": "extern", "toprisico": "nee"}),
+    ],
+)
+def test_query_count_does_not_grow_with_the_number_of_risks(client_voor, url, params):
+    eigenaars = UserFactory.create_batch(4, rol=rollen.RISICOFUNCTIONARIS)
+    client = client_voor(eigenaars[0])
+
+    _risicos_maken(5, eigenaars)
+    client.get(url, params)  # warm up: session, content types
+    bij_5 = _queries(client, url, params)
+
+    _risicos_maken(495, eigenaars)
+    assert Risico.objects.count() == 500
+    bij_500 = _queries(client, url, params)
+
+    assert bij_5 == bij_500
