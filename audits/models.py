@@ -198,6 +198,8 @@ class Bevinding(VersieModel):
         blank=True,
         help_text="Alleen als er een precieze datum is; het jaar volgt daaruit.",
     )
+    # The link to the risk register (e.g. the TEM risk) comes as the same kind of field,
+    # `risicos = ManyToManyField("risicos.Risico", related_name="bevindingen")`.
     initiatieven = models.ManyToManyField(
         "programmas.Initiatief",
         verbose_name="initiatieven",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from audits import services
 from audits.models import BevindingStatus
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +184,6 @@ def test_who_may_download_evidence(request, client_voor, bewijsstuk, naam, verwa
 
 
 def test_an_outsider_colleague_cannot_download_evidence(client_voor, bewijsstuk, bevinding):
-    from tests.factories import UserFactory
-
     collega = UserFactory(username="pm3", rol="Programmamanager")
     response = client_voor(collega).get(reverse("audits:bewijs_download", args=[bewijsstuk.pk]))
     assert response.status_code == 404
