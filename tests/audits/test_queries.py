@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from audits import services
 from audits.models import (
     Auditrapport,
     Bevinding,
@@ -16,6 +17,7 @@ from audits.models import (
     Soort,
     Vervolgactie,
 )
+from tests.audits.factories import BevindingFactory, VervolgactieFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,26 @@ def test_the_number_of_queries_does_not_grow_with_the_findings(client_voor, audi
     response = _queries(client, "/audits/opvolging/", opwarmen=False)[1]
     assert response.context["meer_te_laat"]
     assert len(response.context["te_laat"]) == 25
+
+
+def test_the_finding_page_does_not_grow_with_its_actions(client_voor, auditor, pm, pm2):
+    bevinding = BevindingFactory(eigenaar=pm)
+
+    def acties_erbij(aantal):
+        for _ in range(aantal):
+            actie = VervolgactieFactory(bevinding=bevinding, eigenaar=pm2)
+            services.deadline_verschuiven(
+                actie=actie,
+                nieuwe_deadline=actie.deadline + datetime.timedelta(days=7),
+                reden="Later",
+                goedgekeurd_door=pm,
+                door=pm2,
+            )
+            services.bewijsstuk_toevoegen(actie=actie, door=pm2, toelichting="Notulen")
+
+    client = client_voor(auditor)
+    acties_erbij(2)
+    weinig = _queries(client, bevinding.get_absolute_url())[0]
+    acties_erbij(20)
+    veel = _queries(client, bevinding.get_absolute_url(), opwarmen=False)[0]
+    assert weinig == veel
