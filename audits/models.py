@@ -1,1 +1,563 @@
-# Create your models here.
+"""Audit follow-up: reports of the ADR and the Rekenkamer, their findings, the follow-up
+actions with evidence and postponements, the yearly judgements and the auditor's verdicts.
+
+Status changes of a finding go through `audits.services`; forms never set `status`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from douane_portfolio.models import OPEN_STATUSSEN, Actie, ActieQuerySet, VersieModel
+
+from . import bewijs
+
+
+def _historie():
+    # Reasons are the users' own explanations (a rejection, a postponement); the
+    # default CharField(100) would cut them off or fail on PostgreSQL.
+    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+
+def _jaar_redelijk(veld, naam):
+    return models.CheckConstraint(
+        condition=Q(**{f"{veld}__isnull": True})
+        | Q(**{f"{veld}__gte": 2000, f"{veld}__lte": 2100}),
+        name=naam,
+        violation_error_message="Vul een jaar tussen 2000 en 2100 in.",
+    )
+
+
+def mag_audits_lezen(user):
+    """Every role reads the audit follow-up (evidence aside, see rules.py)."""
+    return user.is_authenticated and (user.is_superuser or bool(user.rollen))
+
+
+class ZichtbaarQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        # All or nothing, decided in SQL: no list of permitted ids in Python.
+        return self if mag_audits_lezen(user) else self.none()
+
+
+class Instantie(models.TextChoices):
+    ADR = "adr", "Auditdienst Rijk"
+    ARK = "ark", "Algemene Rekenkamer"
+    INTERN = "intern", "Interne audit"
+    OVERIG = "overig", "Overig"
+
+
+# Short labels for tables and the overview.
+INSTANTIE_KORT = {
+    Instantie.ADR: "ADR",
+    Instantie.ARK: "ARK",
+    Instantie.INTERN: "Intern",
+    Instantie.OVERIG: "Overig",
+}
+
+
+class Auditrapport(VersieModel):
+    instantie = models.CharField("instantie", max_length=10, choices=Instantie.choices)
+    titel = models.CharField("titel", max_length=200)
+    jaar = models.PositiveSmallIntegerField(
+        "jaar",
+        null=True,
+        blank=True,
+        help_text="Het jaar waarover het rapport gaat, bijvoorbeeld 2022 voor "
+        "'Verantwoordingsonderzoek 2022'. Leeg als de bron het niet noemt.",
+    )
+    datum = models.DateField("datum rapport", null=True, blank=True)
+    toelichting = models.TextField("toelichting", blank=True)
+
+    objects = ZichtbaarQuerySet.as_manager()
+    history = _historie()
+
+    class Meta:
+        verbose_name = "auditrapport"
+        verbose_name_plural = "auditrapporten"
+        ordering = ["-jaar", "instantie", "titel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instantie", "titel"],
+                name="audits_rapport_uniek",
+                violation_error_message="Er is al een rapport van deze instantie met deze titel.",
+            ),
+            _jaar_redelijk("jaar", "audits_rapport_jaar_redelijk"),
+        ]
+
+    def __str__(self):
+        return f"{INSTANTIE_KORT.get(self.instantie, self.instantie)}: {self.titel}"
+
+    def get_absolute_url(self):
+        return reverse("audits:rapport", args=[self.pk])
+
+
+class Soort(models.TextChoices):
+    ONVOLKOMENHEID = "onvolkomenheid", "Onvolkomenheid"
+    ERNSTIGE_ONVOLKOMENHEID = "ernstige_onvolkomenheid", "Ernstige onvolkomenheid"
+    TEKORTKOMING = "tekortkoming", "Tekortkoming"
+    ONZEKERHEID = "onzekerheid", "Onzekerheid"
+    AANBEVELING = "aanbeveling", "Aanbeveling"
+
+
+class BevindingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_UITVOERING = "in_uitvoering", "In uitvoering"
+    TER_BEOORDELING = "ter_beoordeling", "Ter beoordeling"
+    OPGELOST = "opgelost", "Opgelost"
+
+
+NOG_NIET_OPGELOST = (
+    BevindingStatus.OPEN,
+    BevindingStatus.IN_UITVOERING,
+    BevindingStatus.TER_BEOORDELING,
+)
+# What needs someone's attention first: a verdict, then work in progress.
+STATUS_VOLGORDE = {
+    BevindingStatus.TER_BEOORDELING: 0,
+    BevindingStatus.IN_UITVOERING: 1,
+    BevindingStatus.OPEN: 2,
+    BevindingStatus.OPGELOST: 3,
+}
+
+
+def _tel(qs, veld):
+    """Coalesce(Subquery(COUNT(*) of `qs` grouped by `veld`), 0): a count per outer row."""
+    return Coalesce(
+        Subquery(qs.order_by().values(veld).annotate(c=Count("pk")).values("c"), IntegerField()),
+        0,
+    )
+
+
+class BevindingQuerySet(ZichtbaarQuerySet):
+    def nog_niet_opgelost(self):
+        return self.filter(status__in=NOG_NIET_OPGELOST)
+
+    def verwachting_verstreken(self, op=None):
+        """Not resolved, and the expected date (or else the expected year) has passed."""
+        op = op or timezone.localdate()
+        return self.nog_niet_opgelost().filter(
+            Q(verwacht_opgelost_op__lt=op)
+            | Q(verwacht_opgelost_op__isnull=True, verwacht_opgelost_jaar__lt=op.year)
+        )
+
+    def met_tellingen(self, op=None):
+        """Open and overdue actions and postponements per finding, as subqueries."""
+        op = op or timezone.localdate()
+        open_acties = Vervolgactie.objects.filter(
+            bevinding=OuterRef("pk"), status__in=OPEN_STATUSSEN
+        )
+        verschuivingen = Deadlineverschuiving.objects.filter(actie__bevinding=OuterRef("pk"))
+        return self.annotate(
+            open_acties=_tel(open_acties, "bevinding"),
+            te_late_acties=_tel(open_acties.filter(deadline__lt=op), "bevinding"),
+            verschuivingen=_tel(verschuivingen, "actie__bevinding"),
+            status_volgorde=Case(
+                *[When(status=s, then=Value(v)) for s, v in STATUS_VOLGORDE.items()],
+                output_field=IntegerField(),
+            ),
+        )
+
+
+class Bevinding(VersieModel):
+    rapport = models.ForeignKey(
+        Auditrapport, verbose_name="rapport", on_delete=models.PROTECT, related_name="bevindingen"
+    )
+    titel = models.CharField("titel", max_length=200)
+    soort = models.CharField("soort", max_length=30, choices=Soort.choices)
+    domein = models.CharField(
+        "domein",
+        max_length=100,
+        help_text="Het terrein van de bevinding, bijvoorbeeld inkoopbeheer of grote geldstroom.",
+    )
+    omschrijving = models.TextField("omschrijving", blank=True)
+    eigenaar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="eigenaar",
+        on_delete=models.PROTECT,
+        related_name="audit_bevindingen",
+        help_text="Wie verantwoordelijk is voor het oplossen en de bevinding aanbiedt.",
+    )
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=BevindingStatus.choices,
+        default=BevindingStatus.OPEN,
+        # Editable only so the history panel shows its changes; no form lists it and
+        # the admin shows it read-only. It moves through audits.services.
+    )
+    verwacht_opgelost_jaar = models.PositiveSmallIntegerField(
+        "verwacht opgelost in (jaar)", null=True, blank=True
+    )
+    verwacht_opgelost_op = models.DateField(
+        "verwacht opgelost op",
+        null=True,
+        blank=True,
+        help_text="Alleen als er een precieze datum is; het jaar volgt daaruit.",
+    )
+    # The link to the risk register (e.g. the TEM risk) comes as the same kind of field,
+    # `risicos = ManyToManyField("risicos.Risico", related_name="bevindingen")`.
+    initiatieven = models.ManyToManyField(
+        "programmas.Initiatief",
+        verbose_name="initiatieven",
+        related_name="bevindingen",
+        blank=True,
+    )
+    bron = models.CharField(
+        "bron",
+        max_length=300,
+        blank=True,
+        help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023, §4.2'.",
+    )
+    aangemaakt_op = models.DateTimeField("aangemaakt op", default=timezone.now, editable=False)
+
+    objects = BevindingQuerySet.as_manager()
+    history = _historie()
+
+    class Meta:
+        verbose_name = "bevinding"
+        verbose_name_plural = "bevindingen"
+        ordering = ["rapport__instantie", "titel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rapport", "titel"],
+                name="audits_bevinding_uniek",
+                violation_error_message="Dit rapport heeft al een bevinding met deze titel.",
+            ),
+            _jaar_redelijk("verwacht_opgelost_jaar", "audits_bevinding_jaar_redelijk"),
+            # A date and a year that disagree would make "expected year passed" ambiguous.
+            models.CheckConstraint(
+                condition=Q(verwacht_opgelost_op__isnull=True)
+                | Q(verwacht_opgelost_jaar=models.F("verwacht_opgelost_op__year")),
+                name="audits_bevinding_jaar_bij_datum",
+                violation_error_message="Het verwachte jaar hoort bij de verwachte datum.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="audits_bevinding_status_idx")]
+
+    def __str__(self):
+        return self.titel
+
+    def save(self, *args, **kwargs):
+        if self.verwacht_opgelost_op:
+            self.verwacht_opgelost_jaar = self.verwacht_opgelost_op.year
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("audits:bevinding", args=[self.pk])
+
+    @property
+    def is_opgelost(self):
+        return self.status == BevindingStatus.OPGELOST
+
+    def verwachting_is_verstreken(self, op=None):
+        op = op or timezone.localdate()
+        if self.is_opgelost:
+            return False
+        if self.verwacht_opgelost_op:
+            return self.verwacht_opgelost_op < op
+        return self.verwacht_opgelost_jaar is not None and self.verwacht_opgelost_jaar < op.year
+
+    @property
+    def verwacht_opgelost(self):
+        """The expectation as the report states it: a date, a year, or nothing."""
+        if self.verwacht_opgelost_op:
+            return self.verwacht_opgelost_op
+        return self.verwacht_opgelost_jaar
+
+
+class Oordeel(models.TextChoices):
+    NIEUW = "nieuw", "Nieuw"
+    NIET_VERBETERD = "niet_verbeterd", "Niet verbeterd"
+    VERBETERD = "verbeterd", "Verbeterd"
+    OPGELOST = "opgelost", "Opgelost"
+
+
+class Jaaroordeel(VersieModel):
+    """The body's judgement of a finding in one year (the Rekenkamer re-judges yearly)."""
+
+    bevinding = models.ForeignKey(
+        Bevinding, verbose_name="bevinding", on_delete=models.CASCADE, related_name="jaaroordelen"
+    )
+    jaar = models.PositiveSmallIntegerField("jaar")
+    oordeel = models.CharField("oordeel", max_length=20, choices=Oordeel.choices)
+    toelichting = models.TextField("toelichting", blank=True)
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vastgelegd_op = models.DateTimeField("vastgelegd op", default=timezone.now, editable=False)
+
+    objects = ZichtbaarQuerySet.as_manager()
+    history = _historie()
+
+    class Meta:
+        verbose_name = "oordeel per jaar"
+        verbose_name_plural = "oordelen per jaar"
+        ordering = ["bevinding_id", "-jaar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bevinding", "jaar"],
+                name="audits_een_oordeel_per_jaar",
+                violation_error_message="Voor dit jaar is al een oordeel vastgelegd.",
+            ),
+            _jaar_redelijk("jaar", "audits_oordeel_jaar_redelijk"),
+        ]
+
+    def __str__(self):
+        return f"{self.bevinding} – {self.jaar}: {self.get_oordeel_display()}"
+
+    def get_absolute_url(self):
+        return self.bevinding.get_absolute_url() + f"#oordeel-{self.jaar}"
+
+
+class VervolgactieQuerySet(ActieQuerySet, ZichtbaarQuerySet):
+    def met_verschuivingen(self):
+        return self.annotate(
+            aantal_verschuivingen=_tel(
+                Deadlineverschuiving.objects.filter(actie=OuterRef("pk")), "actie"
+            )
+        )
+
+
+class Vervolgactie(Actie):
+    bevinding = models.ForeignKey(
+        Bevinding, verbose_name="bevinding", on_delete=models.PROTECT, related_name="vervolgacties"
+    )
+    bron = models.CharField("bron", max_length=300, blank=True)
+
+    objects = VervolgactieQuerySet.as_manager()
+    history = _historie()
+    context_select_related = ("bevinding",)
+
+    class Meta(Actie.Meta):
+        verbose_name = "vervolgactie"
+        verbose_name_plural = "vervolgacties"
+        indexes = [models.Index(fields=["status", "deadline"], name="vervolgactie_open_idx")]
+
+    @property
+    def context(self):
+        return self.bevinding.titel
+
+    def goedkeurders(self):
+        """Who may approve a postponement: the finding's owner, an auditor or the action
+        owner's manager, and never the action owner themself."""
+        from douane_portfolio import rollen
+        from douane_portfolio.models import User
+
+        wie = Q(pk=self.bevinding.eigenaar_id) | Q(groups__name=rollen.AUDITOR)
+        if self.eigenaar.manager_id:
+            wie |= Q(pk=self.eigenaar.manager_id)
+        return (
+            User.objects.filter(wie, is_active=True)
+            .exclude(pk=self.eigenaar_id)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def get_absolute_url(self):
+        return self.bevinding.get_absolute_url() + f"#actie-{self.pk}"
+
+
+class Deadlineverschuiving(models.Model):
+    """One postponement of an action's deadline: a row each time, so they can be counted."""
+
+    actie = models.ForeignKey(
+        Vervolgactie,
+        verbose_name="actie",
+        on_delete=models.CASCADE,
+        related_name="deadlineverschuivingen",
+    )
+    oude_deadline = models.DateField("oude deadline")
+    nieuwe_deadline = models.DateField("nieuwe deadline")
+    reden = models.TextField("reden")
+    goedgekeurd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="goedgekeurd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vastgelegd_op = models.DateTimeField("vastgelegd op", default=timezone.now, editable=False)
+
+    history = _historie()
+
+    class Meta:
+        verbose_name = "deadlineverschuiving"
+        verbose_name_plural = "deadlineverschuivingen"
+        ordering = ["actie_id", "vastgelegd_op", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nieuwe_deadline__gt=models.F("oude_deadline")),
+                name="audits_verschuiving_naar_later",
+                violation_error_message="De nieuwe deadline moet na de oude liggen.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reden=""),
+                name="audits_verschuiving_met_reden",
+                violation_error_message="Geef de reden van het uitstel.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actie}: {self.oude_deadline:%d-%m-%Y} → {self.nieuwe_deadline:%d-%m-%Y}"
+
+    def get_absolute_url(self):
+        return self.actie.get_absolute_url()
+
+
+class Bewijsstuk(models.Model):
+    """Evidence for an action: always an explanation, optionally a file.
+
+    Files get a generated name under MEDIA_ROOT and are only served by
+    `views.bewijsstuk_downloaden`, after a permission check.
+    """
+
+    actie = models.ForeignKey(
+        Vervolgactie, verbose_name="actie", on_delete=models.PROTECT, related_name="bewijsstukken"
+    )
+    toelichting = models.TextField("toelichting")
+    bestand = models.FileField(
+        "bestand",
+        upload_to=bewijs.opslagpad,
+        blank=True,
+        max_length=200,
+        validators=[bewijs.valideer_bestand],
+    )
+    bestandsnaam = models.CharField("bestandsnaam", max_length=200, blank=True, editable=False)
+    grootte = models.PositiveBigIntegerField(
+        "grootte (bytes)", null=True, blank=True, editable=False
+    )
+    toegevoegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="toegevoegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    toegevoegd_op = models.DateTimeField("toegevoegd op", default=timezone.now, editable=False)
+
+    history = _historie()
+
+    class Meta:
+        verbose_name = "bewijsstuk"
+        verbose_name_plural = "bewijsstukken"
+        ordering = ["actie_id", "toegevoegd_op", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(toelichting=""),
+                name="audits_bewijs_met_toelichting",
+                violation_error_message="Beschrijf wat dit bewijs laat zien.",
+            )
+        ]
+
+    def __str__(self):
+        return self.bestandsnaam or self.toelichting[:80]
+
+    def get_absolute_url(self):
+        return self.actie.get_absolute_url()
+
+    @property
+    def inhoudstype(self):
+        return bewijs.inhoudstype(self.bestandsnaam)
+
+
+class Verdict(models.TextChoices):
+    AKKOORD = "akkoord", "Akkoord"
+    NIET_AKKOORD = "niet_akkoord", "Niet akkoord"
+
+
+class BeoordelingQuerySet(models.QuerySet):
+    def lopend(self):
+        return self.filter(oordeel="")
+
+
+class Beoordeling(models.Model):
+    """One round of review: the owner offers the finding, an auditor gives the verdict.
+
+    A row without `oordeel` is the pending review; there is at most one per finding.
+    """
+
+    bevinding = models.ForeignKey(
+        Bevinding, verbose_name="bevinding", on_delete=models.CASCADE, related_name="beoordelingen"
+    )
+    aangeboden_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="aangeboden door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    aangeboden_op = models.DateTimeField("aangeboden op", default=timezone.now)
+    aanbieding = models.TextField("toelichting bij het aanbieden")
+    oordeel = models.CharField("oordeel", max_length=20, choices=Verdict.choices, blank=True)
+    toelichting = models.TextField("toelichting bij het oordeel", blank=True)
+    beoordeeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="beoordeeld door",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    beoordeeld_op = models.DateTimeField("beoordeeld op", null=True, blank=True)
+
+    objects = BeoordelingQuerySet.as_manager()
+    history = _historie()
+
+    class Meta:
+        verbose_name = "beoordeling"
+        verbose_name_plural = "beoordelingen"
+        ordering = ["bevinding_id", "aangeboden_op", "pk"]
+        constraints = [
+            # Offering twice at the same moment cannot leave two pending reviews.
+            models.UniqueConstraint(
+                fields=["bevinding"],
+                condition=Q(oordeel=""),
+                name="audits_een_lopende_beoordeling",
+                violation_error_message="Deze bevinding staat al ter beoordeling.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(oordeel="", beoordeeld_door__isnull=True, beoordeeld_op__isnull=True)
+                    | (
+                        Q(oordeel__in=Verdict.values)
+                        & Q(beoordeeld_door__isnull=False, beoordeeld_op__isnull=False)
+                    )
+                ),
+                name="audits_beoordeling_volledig",
+            ),
+            models.CheckConstraint(
+                condition=~Q(oordeel=Verdict.NIET_AKKOORD) | ~Q(toelichting=""),
+                name="audits_afwijzing_met_reden",
+                violation_error_message="Geef bij niet akkoord de reden.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(aanbieding=""),
+                name="audits_aanbieding_met_reden",
+                violation_error_message="Licht het aanbieden toe.",
+            ),
+        ]
+
+    def __str__(self):
+        oordeel = self.get_oordeel_display() or "nog niet beoordeeld"
+        return f"{self.bevinding}: {oordeel}"
+
+    def get_absolute_url(self):
+        return self.bevinding.get_absolute_url() + f"#beoordeling-{self.pk}"
+
+    @property
+    def is_lopend(self):
+        return not self.oordeel
+
+    @property
+    def is_afgewezen(self):
+        return self.oordeel == Verdict.NIET_AKKOORD

@@ -1,0 +1,153 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from douane_portfolio.models import ActieStatus, User
+
+from .models import (
+    NOG_NIET_OPGELOST,
+    Auditrapport,
+    Bevinding,
+    BevindingStatus,
+    Instantie,
+    Soort,
+    Vervolgactie,
+)
+
+NOG_OPEN = "nog_open"
+JA = (("ja", "Ja"),)
+
+
+def _domeinen():
+    # A handful of distinct values; a query per page view, not per row.
+    return [
+        (d, d)
+        for d in Bevinding.objects.order_by("domein").values_list("domein", flat=True).distinct()
+    ]
+
+
+def _bevinding_eigenaren(request):
+    return User.objects.filter(audit_bevindingen__isnull=False).distinct()
+
+
+def _actie_eigenaren(request):
+    return User.objects.filter(audits_vervolgactie_acties__isnull=False).distinct()
+
+
+class BevindingFilter(django_filters.FilterSet):
+    zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
+    instantie = django_filters.ChoiceFilter(
+        label="Instantie",
+        field_name="rapport__instantie",
+        choices=Instantie.choices,
+        empty_label="Alle",
+    )
+    soort = django_filters.ChoiceFilter(label="Soort", choices=Soort.choices, empty_label="Alle")
+    domein = django_filters.ChoiceFilter(label="Domein", choices=_domeinen, empty_label="Alle")
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[(NOG_OPEN, "Nog niet opgelost"), *BevindingStatus.choices],
+        empty_label="Alle",
+        method="filter_status",
+    )
+    verwacht = django_filters.NumberFilter(
+        label="Verwacht opgelost in", field_name="verwacht_opgelost_jaar"
+    )
+    verstreken = django_filters.ChoiceFilter(
+        label="Verwacht jaar verstreken", choices=JA, empty_label="–", method="filter_verstreken"
+    )
+    te_laat = django_filters.ChoiceFilter(
+        label="Met te late acties", choices=JA, empty_label="–", method="filter_te_laat"
+    )
+    eigenaar = django_filters.ModelChoiceFilter(
+        label="Eigenaar", queryset=_bevinding_eigenaren, empty_label="Iedereen"
+    )
+
+    class Meta:
+        model = Bevinding
+        fields = []
+
+    def filter_zoek(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(titel__icontains=value)
+            | Q(omschrijving__icontains=value)
+            | Q(domein__icontains=value)
+        )
+
+    def filter_status(self, qs, name, value):
+        if value == NOG_OPEN:
+            return qs.filter(status__in=NOG_NIET_OPGELOST)
+        return qs.filter(status=value)
+
+    def filter_verstreken(self, qs, name, value):
+        return qs.verwachting_verstreken() if value else qs
+
+    def filter_te_laat(self, qs, name, value):
+        return qs.filter(te_late_acties__gt=0) if value else qs
+
+
+class VervolgactieFilter(django_filters.FilterSet):
+    zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[(NOG_OPEN, "Open en in uitvoering"), *ActieStatus.choices],
+        empty_label="Alle",
+        method="filter_status",
+    )
+    te_laat = django_filters.ChoiceFilter(
+        label="Te laat", choices=JA, empty_label="–", method="filter_te_laat"
+    )
+    uitgesteld = django_filters.ChoiceFilter(
+        label="Uitgesteld", choices=JA, empty_label="–", method="filter_uitgesteld"
+    )
+    instantie = django_filters.ChoiceFilter(
+        label="Instantie",
+        field_name="bevinding__rapport__instantie",
+        choices=Instantie.choices,
+        empty_label="Alle",
+    )
+    eigenaar = django_filters.ModelChoiceFilter(
+        label="Eigenaar", queryset=_actie_eigenaren, empty_label="Iedereen"
+    )
+    deadline_voor = django_filters.DateFilter(
+        label="Deadline vóór",
+        field_name="deadline",
+        lookup_expr="lt",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Vervolgactie
+        fields = []
+
+    def filter_zoek(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(omschrijving__icontains=value) | Q(bevinding__titel__icontains=value))
+
+    def filter_status(self, qs, name, value):
+        if value == NOG_OPEN:
+            return qs.open()
+        return qs.filter(status=value)
+
+    def filter_te_laat(self, qs, name, value):
+        return qs.te_laat(timezone.localdate()) if value else qs
+
+    def filter_uitgesteld(self, qs, name, value):
+        return qs.filter(aantal_verschuivingen__gt=0) if value else qs
+
+
+class AuditrapportFilter(django_filters.FilterSet):
+    instantie = django_filters.ChoiceFilter(
+        label="Instantie", choices=Instantie.choices, empty_label="Alle"
+    )
+    jaar = django_filters.NumberFilter(label="Jaar")
+
+    class Meta:
+        model = Auditrapport
+        fields = []

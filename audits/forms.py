@@ -1,0 +1,269 @@
+from django import forms
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+
+from douane_portfolio import rollen
+from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.models import ActieStatus, User
+from programmas.models import Initiatief
+
+from . import bewijs
+from .models import Auditrapport, Bevinding, Jaaroordeel, Verdict, Vervolgactie
+
+
+def mogelijke_eigenaren(huidige=None):
+    """Active users with a role that may act (a Lezer only reads, so owns nothing), plus
+    the current owner, so a form still saves after that owner changed role."""
+    wie = Q(is_active=True, groups__name__in=[r for r in rollen.ROLLEN if r != rollen.LEZER])
+    if huidige:
+        wie |= Q(pk=huidige)
+    return User.objects.filter(wie).distinct().order_by("first_name", "last_name", "username")
+
+
+class VersieVeld(forms.IntegerField):
+    """The version a form was opened with, for the services' optimistic locking."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+class SuggestieInput(forms.TextInput):
+    """A text input with a <datalist> of values used before, so names stay consistent."""
+
+    def __init__(self, suggesties=(), attrs=None):
+        super().__init__(attrs=attrs)
+        self.suggesties = suggesties
+
+    def render(self, name, value, attrs=None, renderer=None):
+        lijst_id = f"{(attrs or {}).get('id', name)}_suggesties"
+        attrs = {**(attrs or {}), "list": lijst_id, "autocomplete": "off"}
+        invoer = super().render(name, value, attrs, renderer)
+        opties = format_html_join("", '<option value="{}">', ((s,) for s in self.suggesties))
+        return format_html('{}<datalist id="{}">{}</datalist>', invoer, lijst_id, opties)
+
+
+class AuditrapportForm(VersieFormMixin, forms.ModelForm):
+    class Meta:
+        model = Auditrapport
+        fields = ["instantie", "titel", "jaar", "datum", "toelichting"]
+        widgets = {"datum": DatumInput, "toelichting": forms.Textarea(attrs={"rows": 3})}
+
+
+class InitiatiefKeuze(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.naam} ({obj.thema.naam})"
+
+
+class BevindingForm(VersieFormMixin, forms.ModelForm):
+    initiatieven = InitiatiefKeuze(
+        queryset=Initiatief.objects.none(),
+        required=False,
+        label="Initiatieven",
+        help_text="De initiatieven die aan het oplossen werken. Ctrl/Cmd-klik voor meer.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = Bevinding
+        fields = [
+            "rapport",
+            "titel",
+            "soort",
+            "domein",
+            "omschrijving",
+            "eigenaar",
+            "verwacht_opgelost_jaar",
+            "verwacht_opgelost_op",
+            "initiatieven",
+            "bron",
+        ]
+        widgets = {
+            "verwacht_opgelost_op": DatumInput,
+            "omschrijving": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rapport"].queryset = Auditrapport.objects.order_by("-jaar", "titel")
+        self.fields["eigenaar"].queryset = mogelijke_eigenaren(self.instance.eigenaar_id)
+        gekoppeld = self.instance.initiatieven.all() if self.instance.pk else []
+        self.fields["initiatieven"].queryset = Initiatief.objects.filter(
+            Q(actief=True) | Q(pk__in=gekoppeld)
+        ).select_related("thema")
+        domeinen = Bevinding.objects.order_by("domein").values_list("domein", flat=True).distinct()
+        self.fields["domein"].widget = SuggestieInput(suggesties=list(domeinen))
+
+    def clean_domein(self):
+        return " ".join(self.cleaned_data["domein"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        jaar = cleaned.get("verwacht_opgelost_jaar")
+        datum = cleaned.get("verwacht_opgelost_op")
+        if datum and jaar and jaar != datum.year:
+            self.add_error(
+                "verwacht_opgelost_jaar",
+                f"Het jaar ({jaar}) past niet bij de datum ({datum:%d-%m-%Y}). Laat het jaar "
+                "leeg of maak het gelijk aan dat van de datum.",
+            )
+        elif datum:
+            cleaned["verwacht_opgelost_jaar"] = datum.year
+            self.instance.verwacht_opgelost_jaar = datum.year
+        return cleaned
+
+
+class AanbiedenForm(forms.Form):
+    toelichting = forms.CharField(
+        label="Toelichting",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Waarom is de bevinding opgelost, en welk bewijs kan de auditor bekijken?",
+        error_messages={"required": "Licht toe waarom de bevinding is opgelost."},
+    )
+    versie = VersieVeld()
+
+
+class BeoordelenForm(forms.Form):
+    oordeel = forms.ChoiceField(
+        label="Oordeel",
+        choices=Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies akkoord of niet akkoord."},
+    )
+    toelichting = forms.CharField(
+        label="Toelichting",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Verplicht bij niet akkoord: wat moet er nog gebeuren? De eigenaar ziet dit.",
+    )
+    versie = VersieVeld()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("oordeel") == Verdict.NIET_AKKOORD and not cleaned.get("toelichting"):
+            self.add_error(
+                "toelichting",
+                "Geef bij niet akkoord de reden, zodat de eigenaar weet wat er nog moet gebeuren.",
+            )
+        return cleaned
+
+
+class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
+    class Meta:
+        model = Jaaroordeel
+        fields = ["jaar", "oordeel", "toelichting"]
+        widgets = {"toelichting": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"jaar": "Het jaar waarover de instantie oordeelt."}
+
+    def __init__(self, *args, bevinding, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bevinding = bevinding
+
+    def clean_jaar(self):
+        # The unique constraint includes `bevinding`, which is not a form field, so
+        # Django would not check it here; the error belongs next to the year.
+        jaar = self.cleaned_data["jaar"]
+        bestaand = Jaaroordeel.objects.filter(bevinding=self.bevinding, jaar=jaar)
+        if self.instance.pk:
+            bestaand = bestaand.exclude(pk=self.instance.pk)
+        if bestaand.exists():
+            raise forms.ValidationError(
+                f"Voor {jaar} is al een oordeel vastgelegd; pas dat oordeel aan."
+            )
+        return jaar
+
+
+class NieuweVervolgactieForm(forms.ModelForm):
+    class Meta:
+        model = Vervolgactie
+        fields = ["omschrijving", "eigenaar", "deadline"]
+        widgets = {"deadline": DatumInput, "omschrijving": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eigenaar"].queryset = mogelijke_eigenaren()
+
+
+class VervolgactieForm(VersieFormMixin, forms.ModelForm):
+    """Managers change everything but the deadline; the action owner reports status."""
+
+    toelichting = forms.CharField(
+        label="Toelichting bij de wijziging",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bijvoorbeeld de voortgang. Komt in de geschiedenis.",
+    )
+
+    class Meta:
+        model = Vervolgactie
+        fields = ["omschrijving", "eigenaar", "status"]
+        widgets = {"omschrijving": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"status": "De deadline verschuift via 'Deadline verschuiven'."}
+
+    def __init__(self, *args, alleen_voortgang=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if alleen_voortgang:
+            del self.fields["omschrijving"]
+            del self.fields["eigenaar"]
+            # Dropping an action is for whoever manages the finding, not its owner.
+            if self.instance.status != ActieStatus.VERVALLEN:
+                self.fields["status"].choices = [
+                    c for c in self.fields["status"].choices if c[0] != ActieStatus.VERVALLEN
+                ]
+        else:
+            self.fields["eigenaar"].queryset = mogelijke_eigenaren(self.instance.eigenaar_id)
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data.get("toelichting", "")
+        return super().save(commit)
+
+
+class DeadlineForm(forms.Form):
+    nieuwe_deadline = forms.DateField(
+        label="Nieuwe deadline",
+        widget=DatumInput,
+        error_messages={"required": "Vul de nieuwe deadline in."},
+    )
+    reden = forms.CharField(
+        label="Reden van het uitstel",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Geef de reden van het uitstel."},
+    )
+    goedgekeurd_door = forms.ModelChoiceField(
+        label="Goedgekeurd door",
+        queryset=User.objects.none(),
+        empty_label="Kies wie het uitstel goedkeurde",
+        help_text="De eigenaar van de bevinding, een auditor of de leidinggevende van de "
+        "actiehouder.",
+        error_messages={"required": "Kies wie het uitstel heeft goedgekeurd."},
+    )
+    versie = VersieVeld()
+
+    def __init__(self, *args, actie, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goedgekeurd_door"].queryset = actie.goedkeurders()
+
+
+class BewijsstukForm(forms.Form):
+    toelichting = forms.CharField(
+        label="Toelichting",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Wat laat dit bewijs zien? Ook bewijs zonder bestand is mogelijk.",
+        error_messages={"required": "Beschrijf wat dit bewijs laat zien."},
+    )
+    bestand = forms.FileField(
+        label="Bestand",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ",".join(bewijs.TYPES)}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bestand"].help_text = bewijs.hulptekst()
+
+    def clean_bestand(self):
+        bestand = self.cleaned_data.get("bestand")
+        if bestand:
+            bewijs.valideer_bestand(bestand)
+        return bestand

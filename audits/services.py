@@ -1,0 +1,283 @@
+"""Writes of the audit follow-up: offering and judging findings, actions, postponements,
+evidence and yearly judgements.
+
+Each function validates, checks who may do it, writes inside one transaction and
+records history (who, when, from what to what, and why). State changes lock the row
+first (SELECT ... FOR UPDATE; on SQLite the IMMEDIATE transaction does the same), so
+two people acting at once cannot both move a finding on from the same status.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+
+from douane_portfolio.locking import VerouderdeVersie
+
+from . import bewijs
+from .models import (
+    Beoordeling,
+    Bevinding,
+    BevindingStatus,
+    Bewijsstuk,
+    Deadlineverschuiving,
+    Jaaroordeel,
+    Verdict,
+    Vervolgactie,
+)
+
+AANBIEDBAAR = (BevindingStatus.OPEN, BevindingStatus.IN_UITVOERING)
+# New actions only while the owner is working on the finding; a finding under review
+# goes back to "in uitvoering" through a rejection first.
+WERKBAAR = (BevindingStatus.OPEN, BevindingStatus.IN_UITVOERING)
+
+
+def _datum(d):
+    return formats.date_format(d, "j F Y")
+
+
+def _bewaar(obj, *, door, reden=""):
+    """Save with the acting user and the reason on the history record."""
+    obj._history_user = door
+    obj._change_reason = reden
+    obj.save()
+    return obj
+
+
+def _maak(obj, *, door, reden=""):
+    obj.full_clean()
+    return _bewaar(obj, door=door, reden=reden)
+
+
+def _vergrendel_bevinding(bevinding, verwachte_versie=None):
+    b = Bevinding.objects.select_for_update().select_related("eigenaar").get(pk=bevinding.pk)
+    if verwachte_versie is not None and b.versie != verwachte_versie:
+        raise VerouderdeVersie(b)
+    return b
+
+
+def _status_wijzigen(bevinding, naar, *, door, reden):
+    # The version moves too, so an edit form opened before this change refuses to save.
+    bevinding.status = naar
+    bevinding.versie += 1
+    return _bewaar(bevinding, door=door, reden=reden)
+
+
+def _verplicht(tekst, veld, melding):
+    tekst = (tekst or "").strip()
+    if not tekst:
+        raise ValidationError({veld: melding})
+    return tekst
+
+
+def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
+    """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling."""
+    toelichting = _verplicht(
+        toelichting,
+        "toelichting",
+        "Licht toe waarom de bevinding is opgelost en welk bewijs de auditor kan bekijken.",
+    )
+    with transaction.atomic():
+        b = _vergrendel_bevinding(bevinding, verwachte_versie)
+        if not door.has_perm("audits.aanbieden_bevinding", b):
+            raise PermissionDenied("Alleen de eigenaar van de bevinding kan haar aanbieden.")
+        if b.status not in AANBIEDBAAR:
+            raise ValidationError(
+                f"De bevinding staat op '{b.get_status_display().lower()}' en kan nu niet "
+                "worden aangeboden."
+            )
+        open_acties = b.vervolgacties.open().count()
+        if open_acties:
+            raise ValidationError(
+                f"Er {'staat' if open_acties == 1 else 'staan'} nog {open_acties} "
+                f"vervolgactie{'' if open_acties == 1 else 's'} open. Rond "
+                f"{'die' if open_acties == 1 else 'ze'} af of laat "
+                f"{'die' if open_acties == 1 else 'ze'} vervallen voordat u de bevinding "
+                "aanbiedt."
+            )
+        _maak(Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door)
+        _status_wijzigen(
+            b, BevindingStatus.TER_BEOORDELING, door=door, reden=f"Aangeboden: {toelichting}"
+        )
+    return b
+
+
+def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_versie=None):
+    """An auditor's verdict: akkoord -> opgelost, niet akkoord -> back to in uitvoering."""
+    toelichting = (toelichting or "").strip()
+    if oordeel not in Verdict.values:
+        raise ValidationError({"oordeel": "Kies akkoord of niet akkoord."})
+    if oordeel == Verdict.NIET_AKKOORD and not toelichting:
+        raise ValidationError(
+            {
+                "toelichting": "Geef bij niet akkoord de reden, zodat de eigenaar weet wat er "
+                "nog moet gebeuren."
+            }
+        )
+    with transaction.atomic():
+        b = _vergrendel_bevinding(bevinding, verwachte_versie)
+        if not door.has_perm("audits.beoordelen_bevinding", b):
+            raise PermissionDenied(
+                "Alleen een auditor die geen eigenaar is van de bevinding kan haar beoordelen."
+            )
+        if b.status != BevindingStatus.TER_BEOORDELING:
+            raise ValidationError(
+                f"De bevinding staat op '{b.get_status_display().lower()}', niet ter "
+                "beoordeling; er valt niets te beoordelen."
+            )
+        beoordeling = b.beoordelingen.lopend().get()
+        beoordeling.oordeel = oordeel
+        beoordeling.toelichting = toelichting
+        beoordeling.beoordeeld_door = door
+        beoordeling.beoordeeld_op = timezone.now()
+        beoordeling.full_clean()
+        _bewaar(beoordeling, door=door)
+        if oordeel == Verdict.AKKOORD:
+            naar, reden = BevindingStatus.OPGELOST, "Akkoord"
+        else:
+            naar, reden = BevindingStatus.IN_UITVOERING, "Niet akkoord"
+        _status_wijzigen(
+            b, naar, door=door, reden=f"{reden}: {toelichting}" if toelichting else reden
+        )
+    return b
+
+
+def vervolgactie_toevoegen(*, bevinding, omschrijving, eigenaar, deadline, door, bron=""):
+    """Add a follow-up action; the first one puts an open finding in uitvoering."""
+    with transaction.atomic():
+        b = _vergrendel_bevinding(bevinding)
+        if not door.has_perm("audits.add_vervolgactie", b):
+            raise PermissionDenied("U mag bij deze bevinding geen vervolgacties toevoegen.")
+        if b.status not in WERKBAAR:
+            raise ValidationError(
+                f"De bevinding staat op '{b.get_status_display().lower()}'; er kunnen nu geen "
+                "vervolgacties bij."
+            )
+        if deadline and deadline < timezone.localdate():
+            raise ValidationError({"deadline": "De deadline ligt in het verleden."})
+        actie = _maak(
+            Vervolgactie(
+                bevinding=b,
+                omschrijving=(omschrijving or "").strip(),
+                eigenaar=eigenaar,
+                deadline=deadline,
+                oorspronkelijke_deadline=deadline,
+                bron=bron,
+            ),
+            door=door,
+        )
+        if b.status == BevindingStatus.OPEN:
+            _status_wijzigen(
+                b, BevindingStatus.IN_UITVOERING, door=door, reden="Eerste vervolgactie toegevoegd"
+            )
+    return actie
+
+
+def deadline_verschuiven(
+    *, actie, nieuwe_deadline, reden, goedgekeurd_door, door, verwachte_versie=None
+):
+    """Postpone an action: a row per postponement; the first deadline stays on the action."""
+    with transaction.atomic():
+        a = (
+            Vervolgactie.objects.select_for_update()
+            .select_related("bevinding", "eigenaar")
+            .get(pk=actie.pk)
+        )
+        if verwachte_versie is not None and a.versie != verwachte_versie:
+            raise VerouderdeVersie(a)
+        if not door.has_perm("audits.verschuiven_deadline", a):
+            raise PermissionDenied("U mag de deadline van deze actie niet verschuiven.")
+        if not a.is_open:
+            raise ValidationError(
+                f"De actie is {a.get_status_display().lower()}; alleen de deadline van een open "
+                "actie kan verschuiven."
+            )
+        if a.bevinding.is_opgelost:
+            raise ValidationError("De bevinding is opgelost; de deadline verschuift niet meer.")
+        fouten = {}
+        vandaag = timezone.localdate()
+        if nieuwe_deadline is None:
+            fouten["nieuwe_deadline"] = "Vul de nieuwe deadline in."
+        elif nieuwe_deadline <= a.deadline:
+            fouten["nieuwe_deadline"] = (
+                f"De nieuwe deadline moet na de huidige deadline ({_datum(a.deadline)}) liggen."
+            )
+        elif nieuwe_deadline < vandaag:
+            fouten["nieuwe_deadline"] = "De nieuwe deadline ligt in het verleden."
+        reden = (reden or "").strip()
+        if not reden:
+            fouten["reden"] = "Geef de reden van het uitstel."
+        if goedgekeurd_door is None:
+            fouten["goedgekeurd_door"] = "Kies wie het uitstel heeft goedgekeurd."
+        elif not a.goedkeurders().filter(pk=goedgekeurd_door.pk).exists():
+            fouten["goedgekeurd_door"] = (
+                f"{goedgekeurd_door} mag dit uitstel niet goedkeuren. Dat kan de eigenaar van de "
+                "bevinding, een auditor of de leidinggevende van de actiehouder; niet de "
+                "actiehouder zelf."
+            )
+        if fouten:
+            raise ValidationError(fouten)
+        verschuiving = _maak(
+            Deadlineverschuiving(
+                actie=a,
+                oude_deadline=a.deadline,
+                nieuwe_deadline=nieuwe_deadline,
+                reden=reden,
+                goedgekeurd_door=goedgekeurd_door,
+                vastgelegd_door=door,
+            ),
+            door=door,
+        )
+        a.deadline = nieuwe_deadline
+        a.versie += 1
+        _bewaar(a, door=door, reden=f"Uitstel, goedgekeurd door {goedgekeurd_door}: {reden}")
+    return verschuiving
+
+
+def bewijsstuk_toevoegen(*, actie, door, toelichting, bestand=None):
+    """Evidence for an action: an explanation and optionally a checked file."""
+    toelichting = _verplicht(
+        toelichting, "toelichting", "Beschrijf wat dit bewijs laat zien (ook bij een bestand)."
+    )
+    stuk = None
+    try:
+        with transaction.atomic():
+            a = Vervolgactie.objects.select_related("bevinding").get(pk=actie.pk)
+            if not door.has_perm("audits.add_bewijsstuk", a):
+                raise PermissionDenied("U mag bij deze actie geen bewijs toevoegen.")
+            # Locks the finding, so no evidence slips in while it is being closed.
+            b = _vergrendel_bevinding(a.bevinding)
+            if b.is_opgelost:
+                raise ValidationError("De bevinding is opgelost; er kan geen bewijs meer bij.")
+            stuk = Bewijsstuk(actie=a, toelichting=toelichting, toegevoegd_door=door)
+            if bestand:
+                stuk.bestand = bestand
+                stuk.bestandsnaam = bewijs.veilige_naam(bestand.name)
+                stuk.grootte = bestand.size
+            _maak(stuk, door=door)
+    except Exception:
+        # The file is written before the row; do not leave it behind without one.
+        if stuk is not None and stuk.bestand and getattr(stuk.bestand, "_committed", False):
+            stuk.bestand.storage.delete(stuk.bestand.name)
+        raise
+    return stuk
+
+
+def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):
+    """Record the body's judgement of a finding for one year (once per year)."""
+    if not door.has_perm("audits.add_jaaroordeel", bevinding):
+        raise PermissionDenied("Alleen een auditor legt het oordeel per jaar vast.")
+    try:
+        with transaction.atomic():
+            return _maak(
+                Jaaroordeel(
+                    bevinding=bevinding,
+                    jaar=jaar,
+                    oordeel=oordeel,
+                    toelichting=(toelichting or "").strip(),
+                    vastgelegd_door=door,
+                ),
+                door=door,
+            )
+    except IntegrityError:
+        # Two auditors recording the same year at once: the constraint decides.
+        raise ValidationError({"jaar": f"Voor {jaar} is al een oordeel vastgelegd."})

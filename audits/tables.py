@@ -1,0 +1,174 @@
+import django_tables2 as tables
+from django.utils import formats
+from django.utils.html import format_html
+
+from douane_portfolio.templatetags.portfolio import status_stip
+
+from .models import INSTANTIE_KORT, Auditrapport, Bevinding, Vervolgactie
+
+GETAL = {"td": {"class": "getal"}, "th": {"class": "getal"}}
+
+
+def _verwacht_tekst(bevinding):
+    if bevinding.verwacht_opgelost_op:
+        return formats.date_format(bevinding.verwacht_opgelost_op, "j M Y")
+    return str(bevinding.verwacht_opgelost_jaar or "")
+
+
+class TellingColumn(tables.Column):
+    """A count: right-aligned, a zero shown as a dash on screen and 0 in the export."""
+
+    def __init__(self, *args, nadruk=False, **kwargs):
+        kwargs.setdefault("attrs", GETAL)
+        kwargs.setdefault("default", 0)
+        super().__init__(*args, **kwargs)
+        self.nadruk = nadruk
+
+    def render(self, value):
+        if not value:
+            return "–"
+        if self.nadruk:
+            return format_html('<strong class="te-laat">{}</strong>', value)
+        return value
+
+    def value(self, value):
+        return value or 0
+
+
+class BevindingTabel(tables.Table):
+    instantie = tables.Column("Instantie", accessor="rapport__instantie")
+    titel = tables.Column("Bevinding")
+    # Shown under the finding on screen; its own column in the export.
+    rapport = tables.Column("Rapport", accessor="rapport__titel", visible=False)
+    soort = tables.Column("Soort")
+    domein = tables.Column("Domein")
+    status = tables.Column("Status", order_by=("status_volgorde", "titel"))
+    verwacht = tables.Column(
+        "Verwacht opgelost",
+        accessor="verwacht_opgelost_jaar",
+        order_by=("verwacht_opgelost_jaar", "verwacht_opgelost_op"),
+    )
+    eigenaar = tables.Column("Eigenaar")
+    open_acties = TellingColumn("Open acties")
+    te_late_acties = TellingColumn("Te laat", nadruk=True)
+    verschuivingen = TellingColumn("Uitstel")
+
+    class Meta:
+        model = Bevinding
+        fields = ()
+        empty_text = "Geen bevindingen voor deze selectie."
+        row_attrs = {"id": lambda record: f"bevinding-{record.pk}"}
+
+    def render_instantie(self, record):
+        return format_html(
+            '<abbr title="{}">{}</abbr>',
+            record.rapport.get_instantie_display(),
+            INSTANTIE_KORT.get(record.rapport.instantie, record.rapport.instantie),
+        )
+
+    def value_instantie(self, record):
+        return record.rapport.get_instantie_display()
+
+    def render_titel(self, record):
+        return format_html(
+            '<a href="{}">{}</a><br><a class="meta" href="{}">{}</a>',
+            record.get_absolute_url(),
+            record.titel,
+            record.rapport.get_absolute_url(),
+            record.rapport.titel,
+        )
+
+    def value_titel(self, record):
+        return record.titel
+
+    def render_status(self, record):
+        return status_stip(record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_verwacht(self, record):
+        tekst = _verwacht_tekst(record)
+        if record.verwachting_is_verstreken():
+            return format_html('{} <span class="label label-rood">verstreken</span>', tekst)
+        return tekst
+
+    def value_verwacht(self, record):
+        return _verwacht_tekst(record)
+
+
+class VervolgactieTabel(tables.Table):
+    omschrijving = tables.Column("Actie", linkify=True)
+    bevinding = tables.Column(
+        "Bevinding",
+        accessor="bevinding__titel",
+        linkify=lambda record: record.bevinding.get_absolute_url(),
+    )
+    instantie = tables.Column("Instantie", accessor="bevinding__rapport__instantie")
+    eigenaar = tables.Column("Eigenaar")
+    deadline = tables.DateColumn(format="j M Y", verbose_name="Deadline")
+    oorspronkelijke_deadline = tables.DateColumn(
+        format="j M Y", verbose_name="Oorspronkelijke deadline"
+    )
+    aantal_verschuivingen = TellingColumn("Uitstel")
+    status = tables.Column("Status")
+
+    class Meta:
+        model = Vervolgactie
+        fields = ()
+        empty_text = "Geen vervolgacties voor deze selectie."
+        row_attrs = {
+            "class": lambda record: "rij-te-laat" if record.is_te_laat else "",
+        }
+
+    def render_deadline(self, record, value):
+        tekst = formats.date_format(value, "j M Y")
+        dagen = record.dagen_te_laat()
+        if dagen:
+            return format_html(
+                '{} <span class="label label-rood">{} dag{} te laat</span>',
+                tekst,
+                dagen,
+                "" if dagen == 1 else "en",
+            )
+        return tekst
+
+    def value_deadline(self, value):
+        return value.isoformat()
+
+    def render_oorspronkelijke_deadline(self, record, value):
+        if value == record.deadline:
+            return "–"
+        return formats.date_format(value, "j M Y")
+
+    def value_oorspronkelijke_deadline(self, value):
+        return value.isoformat()
+
+    def render_instantie(self, record):
+        return INSTANTIE_KORT.get(record.bevinding.rapport.instantie, "")
+
+    def value_instantie(self, record):
+        return record.bevinding.rapport.get_instantie_display()
+
+    def render_status(self, record):
+        return status_stip(record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+
+class AuditrapportTabel(tables.Table):
+    instantie = tables.Column("Instantie")
+    titel = tables.Column("Titel", linkify=True)
+    jaar = tables.Column("Jaar", default="niet vermeld")
+    aantal_bevindingen = TellingColumn("Bevindingen")
+    nog_open = TellingColumn("Nog niet opgelost")
+
+    class Meta:
+        model = Auditrapport
+        fields = ()
+        empty_text = "Nog geen auditrapporten."
+
+    def render_jaar(self, value):
+        # A year, not a number: no thousands separator.
+        return str(value)

@@ -1,0 +1,722 @@
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.generic import CreateView, DetailView, FormView
+from rules.contrib.views import PermissionRequiredMixin
+
+from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
+from douane_portfolio.lijsten import LijstView
+from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.views import VersieUpdateView, verouderd_bericht
+
+from . import services
+from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
+from .forms import (
+    AanbiedenForm,
+    AuditrapportForm,
+    BeoordelenForm,
+    BevindingForm,
+    BewijsstukForm,
+    DeadlineForm,
+    JaaroordeelForm,
+    NieuweVervolgactieForm,
+    VervolgactieForm,
+)
+from .models import (
+    INSTANTIE_KORT,
+    NOG_NIET_OPGELOST,
+    Auditrapport,
+    Beoordeling,
+    Bevinding,
+    BevindingStatus,
+    Bewijsstuk,
+    Deadlineverschuiving,
+    Instantie,
+    Jaaroordeel,
+    Soort,
+    Vervolgactie,
+)
+from .tables import AuditrapportTabel, BevindingTabel, VervolgactieTabel
+from .tijdlijn import afrondmomenten, tijdlijn
+
+logger = logging.getLogger(__name__)
+
+# Rows per block on the overview; a link leads to the full, filtered list.
+OVERZICHT_LIMIET = 25
+
+
+def _zichtbare_bevindingen(user):
+    return Bevinding.objects.zichtbaar_voor(user)
+
+
+def _zichtbare_acties(user):
+    return Vervolgactie.objects.zichtbaar_voor(user)
+
+
+def _fouten_in_formulier(form, fout):
+    """Put a service's ValidationError next to the fields it names, the rest on top."""
+    if hasattr(fout, "error_dict"):
+        for veld, fouten in fout.error_dict.items():
+            form.add_error(veld if veld in form.fields else None, fouten)
+    else:
+        form.add_error(None, fout)
+
+
+class EenObject:
+    """get_object() once per request: the permission check and the view share it."""
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object(queryset)
+        return self._object
+
+
+# --- Lists -------------------------------------------------------------------------
+
+
+class BevindingLijst(LijstView):
+    model = Bevinding
+    table_class = BevindingTabel
+    filterset_class = BevindingFilter
+    permission_required = "audits.view_bevinding"
+    template_name = "audits/bevindingen.html"
+    titel = "Bevindingen"
+    intro = (
+        "Bevindingen van de Auditdienst Rijk, de Algemene Rekenkamer en interne audits, "
+        "met hun vervolgacties. Wat een oordeel van een auditor nodig heeft staat bovenaan."
+    )
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("rapport", "eigenaar")
+            .met_tellingen()
+            .order_by(
+                "status_volgorde",
+                F("verwacht_opgelost_jaar").asc(nulls_last=True),
+                "titel",
+            )
+        )
+
+
+class VervolgactieLijst(LijstView):
+    model = Vervolgactie
+    table_class = VervolgactieTabel
+    filterset_class = VervolgactieFilter
+    permission_required = "audits.view_vervolgactie"
+    template_name = "audits/lijst.html"
+    titel = "Vervolgacties"
+    intro = "Alle vervolgacties op auditbevindingen, met hun deadlines en uitstel."
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("bevinding__rapport", "eigenaar")
+            .met_verschuivingen()
+            .order_by("deadline", "pk")
+        )
+
+
+class AuditrapportLijst(LijstView):
+    model = Auditrapport
+    table_class = AuditrapportTabel
+    filterset_class = AuditrapportFilter
+    permission_required = "audits.view_auditrapport"
+    template_name = "audits/rapporten.html"
+    titel = "Auditrapporten"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                aantal_bevindingen=Count("bevindingen"),
+                nog_open=Count("bevindingen", filter=Q(bevindingen__status__in=NOG_NIET_OPGELOST)),
+            )
+            .order_by(F("jaar").desc(nulls_last=True), "instantie", "titel")
+        )
+
+
+# --- Overview ----------------------------------------------------------------------
+
+
+def opvolging(request):
+    """The auditor's week: what waits for a verdict, what is late, what keeps moving."""
+    if not request.user.has_perm("audits.view_bevinding"):
+        raise PermissionDenied
+    vandaag = timezone.localdate()
+    bevindingen = _zichtbare_bevindingen(request.user)
+    acties = _zichtbare_acties(request.user).select_related("bevinding__rapport", "eigenaar")
+
+    tellingen = {
+        (r["rapport__instantie"], r["soort"]): r["n"]
+        for r in bevindingen.nog_niet_opgelost()
+        .values("rapport__instantie", "soort")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    soorten = [s for s in Soort if any(k[1] == s for k in tellingen)]
+    matrix = []
+    for instantie in Instantie:
+        cellen = [(s, tellingen.get((instantie, s), 0)) for s in soorten]
+        totaal = sum(n for _, n in cellen)
+        if totaal:
+            matrix.append(
+                {
+                    "instantie": instantie,
+                    "label": instantie.label,
+                    "cellen": cellen,
+                    "totaal": totaal,
+                }
+            )
+
+    lopend = Beoordeling.objects.lopend().filter(bevinding=OuterRef("pk"))
+    ter_beoordeling = list(
+        bevindingen.filter(status=BevindingStatus.TER_BEOORDELING)
+        .select_related("rapport", "eigenaar")
+        .annotate(
+            aangeboden_op=Subquery(lopend.values("aangeboden_op")[:1]),
+        )
+        .order_by("aangeboden_op")[: OVERZICHT_LIMIET + 1]
+    )
+    te_laat = list(
+        acties.te_laat(vandaag)
+        .met_verschuivingen()
+        .order_by("deadline", "pk")[: OVERZICHT_LIMIET + 1]
+    )
+    verstreken = list(
+        bevindingen.verwachting_verstreken(vandaag)
+        .select_related("rapport", "eigenaar")
+        .met_tellingen(vandaag)
+        .order_by(F("verwacht_opgelost_jaar").asc(nulls_last=True), "titel")[: OVERZICHT_LIMIET + 1]
+    )
+    meest_uitgesteld = list(
+        acties.filter(bevinding__status__in=NOG_NIET_OPGELOST)
+        .met_verschuivingen()
+        .filter(aantal_verschuivingen__gt=0)
+        .order_by("-aantal_verschuivingen", "deadline", "pk")[:10]
+    )
+    return render(
+        request,
+        "audits/opvolging.html",
+        {
+            "titel": "Opvolging auditbevindingen",
+            "vandaag": vandaag,
+            "soorten": soorten,
+            "matrix": matrix,
+            "totaal_open": sum(tellingen.values()),
+            "ter_beoordeling": ter_beoordeling[:OVERZICHT_LIMIET],
+            "meer_ter_beoordeling": len(ter_beoordeling) > OVERZICHT_LIMIET,
+            "te_laat": te_laat[:OVERZICHT_LIMIET],
+            "meer_te_laat": len(te_laat) > OVERZICHT_LIMIET,
+            "verstreken": verstreken[:OVERZICHT_LIMIET],
+            "meer_verstreken": len(verstreken) > OVERZICHT_LIMIET,
+            "meest_uitgesteld": meest_uitgesteld,
+            "instantie_kort": INSTANTIE_KORT,
+        },
+    )
+
+
+# --- Finding detail and its timeline -----------------------------------------------
+
+
+class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
+    permission_required = "audits.view_bevinding"
+    template_name = "audits/bevinding.html"
+    context_object_name = "bevinding"
+
+    def get_queryset(self):
+        return _zichtbare_bevindingen(self.request.user).select_related("rapport", "eigenaar")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        b = self.object
+        user = self.request.user
+        acties = list(
+            b.vervolgacties.select_related("eigenaar").prefetch_related(
+                Prefetch(
+                    "deadlineverschuivingen",
+                    queryset=Deadlineverschuiving.objects.select_related(
+                        "goedgekeurd_door", "vastgelegd_door"
+                    ),
+                ),
+                Prefetch(
+                    "bewijsstukken",
+                    queryset=Bewijsstuk.objects.select_related("toegevoegd_door"),
+                ),
+            )
+        )
+        for actie in acties:
+            actie.bevinding = b
+            actie.bewijs_zichtbaar = user.has_perm("audits.view_bewijsstuk", actie)
+            actie.mag_wijzigen = user.has_perm("audits.change_vervolgactie", actie)
+            actie.mag_bewijs_toevoegen = not b.is_opgelost and user.has_perm(
+                "audits.add_bewijsstuk", actie
+            )
+            actie.mag_verschuiven = (
+                actie.is_open
+                and not b.is_opgelost
+                and user.has_perm("audits.verschuiven_deadline", actie)
+            )
+        beoordelingen = list(
+            b.beoordelingen.select_related("aangeboden_door", "beoordeeld_door").order_by(
+                "aangeboden_op", "pk"
+            )
+        )
+        jaaroordelen = list(b.jaaroordelen.select_related("vastgelegd_door").order_by("-jaar"))
+        actie_historie = list(
+            Vervolgactie.history.filter(bevinding_id=b.pk)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        lopend = next((x for x in beoordelingen if x.is_lopend), None)
+        laatste = beoordelingen[-1] if beoordelingen else None
+        context.update(
+            {
+                "titel": b.titel,
+                "acties": acties,
+                "beoordelingen": beoordelingen,
+                "jaaroordelen": jaaroordelen,
+                "lopende_beoordeling": lopend,
+                "afwijzing": laatste
+                if laatste and laatste.is_afgewezen and b.status == BevindingStatus.IN_UITVOERING
+                else None,
+                "initiatieven": b.initiatieven.select_related("thema"),
+                "tijdlijn": tijdlijn(
+                    b,
+                    acties,
+                    beoordelingen,
+                    jaaroordelen,
+                    lambda a: a.bewijs_zichtbaar,
+                    afgerond=afrondmomenten(actie_historie),
+                ),
+                "geschiedenis": self.geschiedenis(b, actie_historie),
+                "toon_object": True,
+                "mag_bewerken": user.has_perm("audits.change_bevinding", b),
+                "mag_aanbieden": b.status in services.AANBIEDBAAR
+                and user.has_perm("audits.aanbieden_bevinding", b),
+                "mag_beoordelen": b.status == BevindingStatus.TER_BEOORDELING
+                and user.has_perm("audits.beoordelen_bevinding", b),
+                "mag_actie_toevoegen": b.status in services.WERKBAAR
+                and user.has_perm("audits.add_vervolgactie", b),
+                "mag_jaaroordeel": user.has_perm("audits.add_jaaroordeel", b),
+                "open_acties": sum(1 for a in acties if a.is_open),
+                "vandaag": timezone.localdate(),
+            }
+        )
+        return context
+
+    def geschiedenis(self, b, actie_historie):
+        eigen = geschiedenis_van(b, label=lambda r: "Bevinding")
+        van_acties = gebeurtenissen(
+            actie_historie,
+            Vervolgactie,
+            verborgen={"versie", "id", "bevinding", "aangemaakt_op"},
+            label=lambda r: f"Actie: {r.omschrijving[:60]}",
+        )
+        return sorted(eigen + van_acties, key=lambda g: g.moment, reverse=True)
+
+
+# --- Forms -------------------------------------------------------------------------
+
+
+class ObjectFormulier(FormView):
+    """A form about one object the user may see (else 404) and act on (else 403).
+
+    `uitvoeren(form)` calls a service; its ValidationError lands next to the fields
+    and a newer version than the form was opened with is refused with the Dutch
+    message, keeping what the user typed.
+    """
+
+    template_name = "audits/formulier.html"
+    model = None
+    permissie = None
+    titel = ""
+    knoptekst = "Opslaan"
+    succes_bericht = "Opgeslagen."
+    toelichting = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not request.user.has_perm(self.permissie, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"versie": getattr(self.object, "versie", None)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "object": self.object,
+                "titel": self.get_titel(),
+                "knoptekst": self.knoptekst,
+                "toelichting": self.toelichting,
+                "annuleer_url": self.object.get_absolute_url(),
+            }
+        )
+        return context
+
+    def get_titel(self):
+        return self.titel
+
+    def form_valid(self, form):
+        try:
+            self.resultaat = self.uitvoeren(form)
+        except VerouderdeVersie as fout:
+            form.add_error(None, verouderd_bericht(fout.instance))
+            return self.form_invalid(form)
+        except ValidationError as fout:
+            _fouten_in_formulier(form, fout)
+            return self.form_invalid(form)
+        messages.success(self.request, self.succes_bericht)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class BevindingFormulier(ObjectFormulier):
+    model = Bevinding
+
+    def get_queryset(self):
+        return _zichtbare_bevindingen(self.request.user).select_related("rapport", "eigenaar")
+
+    def get_titel(self):
+        return f"{self.titel}: {self.object.titel}"
+
+
+class BevindingAanbieden(BevindingFormulier):
+    form_class = AanbiedenForm
+    permissie = "audits.aanbieden_bevinding"
+    titel = "Aanbieden ter beoordeling"
+    knoptekst = "Aanbieden"
+    succes_bericht = "De bevinding is aangeboden. Een auditor beoordeelt haar."
+    toelichting = (
+        "U geeft aan dat de bevinding is opgelost. Een auditor beoordeelt dat; pas bij akkoord "
+        "is de bevinding opgelost."
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["open_acties"] = list(self.object.vervolgacties.open().select_related("eigenaar"))
+        # Offering again after a rejection: keep the auditor's reason in view.
+        laatste = self.object.beoordelingen.select_related("beoordeeld_door").last()
+        context["afwijzing"] = laatste if laatste and laatste.is_afgewezen else None
+        return context
+
+    def uitvoeren(self, form):
+        return services.bevinding_aanbieden(
+            bevinding=self.object,
+            door=self.request.user,
+            toelichting=form.cleaned_data["toelichting"],
+            verwachte_versie=form.cleaned_data.get("versie"),
+        )
+
+
+class BevindingBeoordelen(BevindingFormulier):
+    form_class = BeoordelenForm
+    permissie = "audits.beoordelen_bevinding"
+    titel = "Beoordelen"
+    knoptekst = "Oordeel vastleggen"
+    toelichting = (
+        "Akkoord: de bevinding is opgelost. Niet akkoord: de bevinding gaat terug naar 'in "
+        "uitvoering' en de eigenaar ziet uw reden."
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lopende_beoordeling"] = (
+            self.object.beoordelingen.lopend().select_related("aangeboden_door").first()
+        )
+        context["bewijsstukken"] = Bewijsstuk.objects.filter(
+            actie__bevinding=self.object
+        ).select_related("actie", "toegevoegd_door")
+        return context
+
+    def uitvoeren(self, form):
+        b = services.bevinding_beoordelen(
+            bevinding=self.object,
+            door=self.request.user,
+            oordeel=form.cleaned_data["oordeel"],
+            toelichting=form.cleaned_data["toelichting"],
+            verwachte_versie=form.cleaned_data.get("versie"),
+        )
+        self.succes_bericht = (
+            "Akkoord: de bevinding is opgelost."
+            if b.is_opgelost
+            else "Niet akkoord: de bevinding staat weer in uitvoering; de eigenaar ziet uw reden."
+        )
+        return b
+
+
+class JaaroordeelNieuw(BevindingFormulier):
+    form_class = JaaroordeelForm
+    permissie = "audits.add_jaaroordeel"
+    titel = "Oordeel per jaar vastleggen"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["bevinding"] = self.object
+        return kwargs
+
+    def get_initial(self):
+        return {"jaar": timezone.localdate().year}
+
+    def uitvoeren(self, form):
+        self.succes_bericht = f"Het oordeel over {form.cleaned_data['jaar']} is vastgelegd."
+        return services.jaaroordeel_vastleggen(
+            bevinding=self.object,
+            door=self.request.user,
+            **{k: form.cleaned_data[k] for k in ("jaar", "oordeel", "toelichting")},
+        )
+
+
+class VervolgactieNieuw(BevindingFormulier):
+    form_class = NieuweVervolgactieForm
+    permissie = "audits.add_vervolgactie"
+    titel = "Nieuwe vervolgactie"
+    succes_bericht = "De vervolgactie is toegevoegd."
+
+    def get_initial(self):
+        return {"eigenaar": self.object.eigenaar_id}
+
+    def uitvoeren(self, form):
+        return services.vervolgactie_toevoegen(
+            bevinding=self.object,
+            door=self.request.user,
+            **{k: form.cleaned_data[k] for k in ("omschrijving", "eigenaar", "deadline")},
+        )
+
+    def get_success_url(self):
+        return self.resultaat.get_absolute_url()
+
+
+class ActieFormulier(ObjectFormulier):
+    model = Vervolgactie
+
+    def get_queryset(self):
+        return _zichtbare_acties(self.request.user).select_related("bevinding", "eigenaar")
+
+    def get_titel(self):
+        return f"{self.titel}: {self.object}"
+
+
+class DeadlineVerschuiven(ActieFormulier):
+    form_class = DeadlineForm
+    permissie = "audits.verschuiven_deadline"
+    titel = "Deadline verschuiven"
+    knoptekst = "Deadline verschuiven"
+    succes_bericht = "De deadline is verschoven; het uitstel is vastgelegd."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actie": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deadline_info"] = True
+        context["verschuivingen"] = self.object.deadlineverschuivingen.select_related(
+            "goedgekeurd_door"
+        )
+        return context
+
+    def uitvoeren(self, form):
+        return services.deadline_verschuiven(
+            actie=self.object,
+            door=self.request.user,
+            verwachte_versie=form.cleaned_data.get("versie"),
+            **{k: form.cleaned_data[k] for k in ("nieuwe_deadline", "reden", "goedgekeurd_door")},
+        )
+
+
+class BewijsstukNieuw(ActieFormulier):
+    form_class = BewijsstukForm
+    permissie = "audits.add_bewijsstuk"
+    titel = "Bewijs toevoegen"
+    knoptekst = "Toevoegen"
+    succes_bericht = "Het bewijs is toegevoegd."
+    toelichting = (
+        "Bewijs is alleen zichtbaar voor auditors, de beheerder, de eigenaar van de bevinding "
+        "en de eigenaar van de actie."
+    )
+
+    def get_initial(self):
+        return {}
+
+    def uitvoeren(self, form):
+        return services.bewijsstuk_toevoegen(
+            actie=self.object,
+            door=self.request.user,
+            toelichting=form.cleaned_data["toelichting"],
+            bestand=form.cleaned_data.get("bestand"),
+        )
+
+
+def bewijsstuk_downloaden(request, pk):
+    """Serve a file only to those who may see it; everyone else gets a 404."""
+    stuk = get_object_or_404(
+        Bewijsstuk.objects.select_related("actie__bevinding").exclude(bestand=""), pk=pk
+    )
+    if not request.user.has_perm("audits.view_bewijsstuk", stuk):
+        raise Http404
+    try:
+        bestand = stuk.bestand.open("rb")
+    except FileNotFoundError:
+        logger.error("Bewijsstuk %s ontbreekt op schijf: %s", stuk.pk, stuk.bestand.name)
+        raise Http404
+    logger.info("Bewijsstuk %s gedownload door %s", stuk.pk, request.user.username)
+    response = FileResponse(
+        bestand,
+        as_attachment=True,
+        filename=stuk.bestandsnaam or f"bewijsstuk-{stuk.pk}",
+        content_type=stuk.inhoudstype,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Create and edit views on single objects ------------------------------------------
+
+
+class BevindingNieuw(PermissionRequiredMixin, CreateView):
+    model = Bevinding
+    form_class = BevindingForm
+    permission_required = "audits.add_bevinding"
+    template_name = "audits/formulier.html"
+
+    def get_initial(self):
+        rapport = self.request.GET.get("rapport")
+        return {"rapport": rapport} if rapport and rapport.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "titel": "Nieuwe bevinding",
+                "annuleer_url": reverse("audits:bevindingen"),
+                "knoptekst": "Vastleggen",
+            }
+        )
+        return context
+
+    def form_valid(self, form):
+        messages.success(self.request, "De bevinding is vastgelegd.")
+        return super().form_valid(form)
+
+
+class BevindingBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+    model = Bevinding
+    form_class = BevindingForm
+    permission_required = "audits.change_bevinding"
+    template_name = "audits/formulier.html"
+
+    def get_queryset(self):
+        return _zichtbare_bevindingen(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
+
+
+class VervolgactieBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+    model = Vervolgactie
+    form_class = VervolgactieForm
+    permission_required = "audits.change_vervolgactie"
+    template_name = "audits/formulier.html"
+    succes_bericht = "De actie is bijgewerkt."
+
+    def get_queryset(self):
+        return _zichtbare_acties(self.request.user).select_related("bevinding", "eigenaar")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["alleen_voortgang"] = not self.request.user.has_perm(
+            "audits.beheren_vervolgactie", self.object
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "titel": f"Actie bijwerken: {self.object}",
+            "toelichting": f"Deadline: {formats.date_format(self.object.deadline, 'j F Y')}. "
+            "Een nieuwe deadline legt u vast via 'Deadline verschuiven'.",
+        }
+
+
+class JaaroordeelBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+    model = Jaaroordeel
+    form_class = JaaroordeelForm
+    permission_required = "audits.change_jaaroordeel"
+    template_name = "audits/formulier.html"
+
+    def get_queryset(self):
+        return Jaaroordeel.objects.zichtbaar_voor(self.request.user).select_related("bevinding")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "bevinding": self.object.bevinding}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "titel": f"Oordeel wijzigen: {self.object}"}
+
+
+class AuditrapportDetail(EenObject, PermissionRequiredMixin, DetailView):
+    model = Auditrapport
+    permission_required = "audits.view_auditrapport"
+    template_name = "audits/rapport.html"
+    context_object_name = "rapport"
+
+    def get_queryset(self):
+        return Auditrapport.objects.zichtbaar_voor(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["titel"] = str(self.object)
+        context["bevindingen"] = (
+            self.object.bevindingen.select_related("eigenaar")
+            .met_tellingen()
+            .order_by("status_volgorde", "titel")
+        )
+        context["mag_bewerken"] = self.request.user.has_perm(
+            "audits.change_auditrapport", self.object
+        )
+        context["mag_bevinding_toevoegen"] = self.request.user.has_perm("audits.add_bevinding")
+        return context
+
+
+class AuditrapportNieuw(PermissionRequiredMixin, CreateView):
+    model = Auditrapport
+    form_class = AuditrapportForm
+    permission_required = "audits.add_auditrapport"
+    template_name = "audits/formulier.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "titel": "Nieuw auditrapport",
+            "annuleer_url": reverse("audits:rapporten"),
+        }
+
+
+class AuditrapportBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+    model = Auditrapport
+    form_class = AuditrapportForm
+    permission_required = "audits.change_auditrapport"
+    template_name = "audits/formulier.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
