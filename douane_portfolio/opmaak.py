@@ -1,8 +1,10 @@
 """Dutch number formatting shared by tables, templates and exports."""
 
+import datetime
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 
 def getal(waarde, decimalen=None):
@@ -26,3 +28,15 @@ def platte_waarde(waarde):
         waarde = waarde.normalize()
         return format(waarde, "f")
     return waarde
+
+
+def datum(waarde):
+    """'2023-12-31' / date / datetime -> '31 december 2023' (Dutch); a year stays a year."""
+    if isinstance(waarde, int) or (isinstance(waarde, str) and waarde.isdigit()):
+        return str(waarde)
+    if isinstance(waarde, str):
+        waarde = parse_datetime(waarde) or parse_date(waarde)
+    if isinstance(waarde, datetime.datetime):
+        waarde = timezone.localtime(waarde) if timezone.is_aware(waarde) else waarde
+        return formats.date_format(waarde, r"j F Y \o\m H:i")
+    return formats.date_format(waarde, "j F Y")

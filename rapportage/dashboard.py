@@ -114,3 +114,67 @@ def ronde_voortgang():
         "ingediend": ingediend,
         "procent": round(100 * ingediend / totaal) if totaal else 0,
     }
+
+
+def netto_heatmap(user):
+    """The live net heat map of active risks; each cell links to the filtered register."""
+    from risicos.models import Risico
+
+    from .opmaak import heatmap_kaart
+
+    tellingen, niet_gescoord = {}, 0
+    rijen = (
+        Risico.objects.zichtbaar_voor(user)
+        .actief()
+        .order_by()
+        .values("netto_kans", "netto_impact")
+        .annotate(n=Count("pk"))
+    )
+    for rij in rijen:
+        if rij["netto_kans"] is None or rij["netto_impact"] is None:
+            niet_gescoord += rij["n"]
+        else:
+            tellingen[f"{rij['netto_kans']},{rij['netto_impact']}"] = rij["n"]
+    return heatmap_kaart(tellingen, "netto", niet_gescoord, links=True)
+
+
+def toprisicos_boven_bereidheid(user):
+    from risicos.models import Risico
+
+    return list(
+        Risico.objects.zichtbaar_voor(user)
+        .actief()
+        .filter(toprisico=True)
+        .boven_risicobereidheid()
+        .met_scores()
+        .select_related("eigenaar")
+        .order_by("-score_netto", "titel")
+    )
+
+
+def bevindingen_per_instantie(user):
+    """Findings by body (rows) and status (columns), from one aggregate query."""
+    from audits.models import Bevinding, BevindingStatus, Instantie
+
+    tellingen = defaultdict(int)
+    for r in (
+        Bevinding.objects.zichtbaar_voor(user)
+        .order_by()
+        .values("rapport__instantie", "status")
+        .annotate(n=Count("pk"))
+    ):
+        tellingen[(r["rapport__instantie"], r["status"])] = r["n"]
+    statussen = list(BevindingStatus.choices)
+    rijen = []
+    for instantie, label in Instantie.choices:
+        aantallen = [tellingen[(instantie, s)] for s, _ in statussen]
+        if any(aantallen):
+            rijen.append(
+                {
+                    "instantie": instantie,
+                    "naam": label,
+                    "aantallen": aantallen,
+                    "totaal": sum(aantallen),
+                }
+            )
+    return {"statussen": statussen, "rijen": rijen}

@@ -10,7 +10,7 @@ from docx.shared import Pt, RGBColor
 
 from douane_portfolio.opmaak import getal
 
-from .opmaak import KLEUREN, LEGENDA, stand
+from .opmaak import KLEUREN, LEGENDA, NIVEAU_KLEUREN, datum, heatmap_kaarten, score_tekst, stand
 
 GRIJS = "6F6F6F"
 
@@ -66,6 +66,92 @@ def _inhoudsopgave(document):
     einde.set(qn("w:fldCharType"), "end")
     for element in (begin, instructie, scheiding, plaatshouder, einde):
         run._r.append(element)
+
+
+def _opsomming(document, tekst):
+    document.add_paragraph(tekst, style="List Bullet")
+
+
+def _risicoparagraaf(document, gegevens):
+    risicos = gegevens.get("risicos")
+    if not risicos:
+        return
+    document.add_page_break()
+    document.add_heading("3 Risicomanagement", level=1)
+    document.add_heading("3.1 Toprisico's", level=2)
+    jaar = gegevens["periode"]["jaar"]
+    document.add_paragraph(
+        f"Eind {jaar} waren onderstaande risico's formeel de toprisico's voor de Douane:"
+    )
+    for groep in risicos["groepen"]:
+        for risico in groep["risicos"]:
+            _opsomming(document, risico["titel"])
+    document.add_heading("3.2 Overkoepelende maatregelen", level=2)
+    for m in risicos["overkoepelend"]:
+        _opsomming(document, f"{m['omschrijving']} ({m['status'].lower()})")
+    for n, groep in enumerate(risicos["groepen"], start=3):
+        oorsprong = (
+            "externe ontwikkelingen" if groep["categorie"] == "extern" else "interne organisatie"
+        )
+        document.add_heading(f"3.{n} Risico's voortkomend uit {oorsprong}", level=2)
+        for risico in groep["risicos"]:
+            document.add_heading(risico["titel"], level=3)
+            netto = score_tekst(risico["netto"])
+            if risico["boven_bereidheid"]:
+                netto += f" (boven risicobereidheid {risico['risicobereidheid']})"
+            document.add_paragraph(f"Bruto: {score_tekst(risico['bruto'])} · Netto: {netto}")
+            for m in risico["maatregelen"]:
+                _opsomming(document, f"{m['omschrijving']} ({m['status'].lower()})")
+    document.add_heading("3.5 Heat map", level=2)
+    for kaart in heatmap_kaarten(gegevens):
+        document.add_heading(kaart["titel"], level=3)
+        tabel = document.add_table(rows=1, cols=6)
+        tabel.style = "Table Grid"
+        _kopcellen(tabel, ["Kans \\ impact", *[label for _, label in kaart["impacts"]]])
+        for rij in kaart["rijen"]:
+            cellen = tabel.add_row().cells
+            cellen[0].text = rij["label"]
+            for cel, c in zip(cellen[1:], rij["cellen"], strict=True):
+                _rechts(cel, str(c["aantal"]))
+                vol, licht = NIVEAU_KLEUREN[c["niveau"]]
+                _arceer(cel, (vol if c["aantal"] else licht)[1:].upper())
+        voet = f"{kaart['gescoord']} risico's in de kaart"
+        if kaart["niet_gescoord"]:
+            voet += f"; {kaart['niet_gescoord']} niet gescoord (niet in de kaart)"
+        document.add_paragraph(voet + ".")
+    document.add_heading("3.6 Risicodialogen", level=2)
+    if not risicos["dialogen"]:
+        document.add_paragraph("In deze periode zijn geen risicodialogen gehouden.")
+    for d in risicos["dialogen"]:
+        wat = f"{d['niveau'].lower()}, {d['status'].lower()}, {d['aantal_risicos']} risico's"
+        _opsomming(document, f"{datum(d['datum'])}: {d['titel']} ({wat})")
+        if d["besluiten"]:
+            document.add_paragraph(f"Besluiten: {d['besluiten']}")
+
+
+def _auditparagraaf(document, gegevens):
+    audits = gegevens.get("audits")
+    if not audits:
+        return
+    document.add_page_break()
+    document.add_heading("4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer", level=1)
+    for n, groep in enumerate(audits["instanties"], start=1):
+        document.add_heading(f"4.{n} {groep['naam']}", level=2)
+        tabel = document.add_table(rows=1, cols=5)
+        tabel.style = "Table Grid"
+        _kopcellen(
+            tabel,
+            ["Bevinding", "Soort", "Status", "Verwacht opgelost", f"Oordeel {audits['jaar']}"],
+        )
+        for b in groep["bevindingen"]:
+            cellen = tabel.add_row().cells
+            cellen[0].text = f"{b['titel']} ({b['rapport']})"
+            cellen[1].text = b["soort"]
+            cellen[2].text = b["status_label"]
+            cellen[3].text = (
+                datum(b["verwacht_opgelost"]) if b["verwacht_opgelost"] else "niet vermeld"
+            )
+            cellen[4].text = b["oordeel"] or "niet vastgelegd"
 
 
 def maak_docx(gegevens, titel, snapshot=None):
@@ -130,6 +216,9 @@ def maak_docx(gegevens, titel, snapshot=None):
                 document.add_paragraph(i["toelichting"])
                 if i["pad_naar_groen"]:
                     document.add_paragraph(f"Pad naar groen: {i['pad_naar_groen']}")
+
+    _risicoparagraaf(document, gegevens)
+    _auditparagraaf(document, gegevens)
 
     buffer = io.BytesIO()
     document.save(buffer)

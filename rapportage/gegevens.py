@@ -8,9 +8,10 @@ stores exactly this, so its report renders the same years later.
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from audits.models import Bevinding, Instantie, Jaaroordeel
 from programmas.models import (
     IndicatorStatus,
     Indicatorwaarde,
@@ -19,6 +20,15 @@ from programmas.models import (
     Status,
     Statusrapportage,
     Trend,
+)
+from risicos.models import (
+    NIET_GESCOORD,
+    Beheersmaatregel,
+    Categorie,
+    DialoogStatus,
+    Risico,
+    Risicodialoog,
+    score_niveau,
 )
 
 NIET_GERAPPORTEERD = "niet gerapporteerd"
@@ -142,4 +152,131 @@ def rapport_gegevens(periode):
         "gemaakt_op": timezone.now().isoformat(),
         "indicatoren": indicatoren(periode),
         "activiteiten": activiteiten(periode),
+        "risicos": risicoparagraaf(periode),
+        "audits": auditparagraaf(periode),
     }
+
+
+def _score(kans, impact):
+    return kans * impact if kans is not None and impact is not None else None
+
+
+def risicoparagraaf(periode):
+    """Chapter 4.1: top risks per group with their measures, the overarching measures,
+    the heat map and the dialogues held in the period."""
+    maatregelen = Beheersmaatregel.objects.exclude(status="vervallen").select_related("eigenaar")
+    risicos = list(
+        Risico.objects.actief()
+        .filter(toprisico=True)
+        .select_related("eigenaar")
+        .prefetch_related(Prefetch("maatregelen", queryset=maatregelen.order_by("deadline", "pk")))
+        .order_by("pk")  # the order of the register (the report's order for the demo)
+    )
+    groepen = []
+    for categorie in (Categorie.EXTERN, Categorie.INTERN):
+        items = []
+        for r in risicos:
+            if r.categorie != categorie:
+                continue
+            bruto = _score(r.bruto_kans, r.bruto_impact)
+            netto = _score(r.netto_kans, r.netto_impact)
+            items.append(
+                {
+                    "id": r.pk,
+                    "titel": r.titel,
+                    "eigenaar": str(r.eigenaar),
+                    "bruto": bruto,
+                    "bruto_niveau": score_niveau(bruto),
+                    "netto": netto,
+                    "netto_niveau": score_niveau(netto),
+                    "risicobereidheid": r.risicobereidheid,
+                    "boven_bereidheid": bool(
+                        netto is not None and r.risicobereidheid and netto > r.risicobereidheid
+                    ),
+                    "maatregelen": [
+                        {
+                            "omschrijving": m.omschrijving,
+                            "status": m.get_status_display(),
+                            "deadline": m.deadline.isoformat(),
+                        }
+                        for m in r.maatregelen.all()
+                    ],
+                }
+            )
+        groepen.append({"categorie": categorie.value, "naam": categorie.label, "risicos": items})
+
+    overkoepelend = [
+        {"omschrijving": m.omschrijving, "status": m.get_status_display()}
+        for m in maatregelen.filter(risicos__isnull=True).order_by("pk")
+    ]
+    kaart = {"bruto": {}, "netto": {}}
+    niet_gescoord = {"bruto": 0, "netto": 0}
+    actief = Risico.objects.actief()
+    for soort in kaart:
+        rijen = actief.order_by().values(f"{soort}_kans", f"{soort}_impact").annotate(n=Count("pk"))
+        for rij in rijen:
+            k, i = rij[f"{soort}_kans"], rij[f"{soort}_impact"]
+            if k is None or i is None:
+                niet_gescoord[soort] += rij["n"]
+            else:
+                kaart[soort][f"{k},{i}"] = rij["n"]
+    dialogen = [
+        {
+            "titel": d.titel,
+            "datum": d.datum.isoformat(),
+            "niveau": d.get_niveau_display(),
+            "status": d.get_status_display(),
+            "aantal_risicos": d.aantal,
+            "besluiten": d.besluiten,
+        }
+        for d in Risicodialoog.objects.filter(
+            datum__gte=periode.begindatum,
+            datum__lte=periode.einddatum,
+            status__in=[DialoogStatus.GEHOUDEN, DialoogStatus.VASTGESTELD],
+        )
+        .annotate(aantal=Count("punten"))
+        .order_by("datum")
+    ]
+    return {
+        "groepen": groepen,
+        "aantal_toprisicos": len(risicos),
+        "overkoepelend": overkoepelend,
+        "heatmap": kaart,
+        "niet_gescoord": niet_gescoord,
+        "niet_gescoord_label": NIET_GESCOORD,
+        "dialogen": dialogen,
+    }
+
+
+def auditparagraaf(periode):
+    """Chapter 4.2: ADR/ARK findings with status, expected resolution and the year's verdict."""
+    oordelen = {
+        o.bevinding_id: o.get_oordeel_display()
+        for o in Jaaroordeel.objects.filter(jaar=periode.jaar)
+    }
+    bevindingen = Bevinding.objects.select_related("rapport", "eigenaar").order_by(
+        "rapport__instantie", "rapport__jaar", "titel"
+    )
+    labels = dict(Instantie.choices)
+    instanties = []
+    for instantie, rijen in groupby(bevindingen, key=lambda b: b.rapport.instantie):
+        items = []
+        for b in rijen:
+            verwacht = b.verwacht_opgelost
+            items.append(
+                {
+                    "id": b.pk,
+                    "titel": b.titel,
+                    "rapport": str(b.rapport),
+                    "soort": b.get_soort_display(),
+                    "domein": b.domein,
+                    "status": b.status,
+                    "status_label": b.get_status_display(),
+                    "verwacht_opgelost": verwacht.isoformat()
+                    if hasattr(verwacht, "isoformat")
+                    else verwacht,
+                    "oordeel": oordelen.get(b.pk, ""),
+                }
+            )
+        instanties.append({"instantie": instantie, "naam": labels[instantie], "bevindingen": items})
+    return {"jaar": periode.jaar, "instanties": instanties}

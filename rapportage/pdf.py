@@ -26,7 +26,15 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from douane_portfolio.opmaak import getal
 
-from .opmaak import KLEUREN, LEGENDA, stand
+from .opmaak import (
+    KLEUREN,
+    LEGENDA,
+    NIVEAU_KLEUREN,
+    datum,
+    heatmap_kaarten,
+    score_tekst,
+    stand,
+)
 
 LINT = colors.HexColor("#154273")
 LICHT = colors.HexColor("#dce3ea")
@@ -278,6 +286,130 @@ def verhaal(gegevens, titel, snapshot, s):
                 if i["pad_naar_groen"]:
                     yield _p(f"Pad naar groen: {i['pad_naar_groen']}", s["tekst"])
         yield Spacer(0, 4 * mm)
+
+    yield from _risicoparagraaf(gegevens, s, breedte)
+    yield from _auditparagraaf(gegevens, s, breedte)
+
+
+def _heatmap(kaart, s, breedte):
+    """The 5×5 map as a table: counts in cells coloured by band, labels on the axes."""
+    rijen = [
+        [_p("Kans \\ impact", s["klein"])]
+        + [_p(label, s["klein"]) for _, label in kaart["impacts"]]
+    ]
+    stijl = [
+        ("GRID", (1, 1), (-1, -1), 1.5, colors.white),
+        ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    for r, rij in enumerate(kaart["rijen"], start=1):
+        rijen.append(
+            [_p(rij["label"], s["klein"])] + [_p(str(c["aantal"]), s["cel"]) for c in rij["cellen"]]
+        )
+        for c, cel in enumerate(rij["cellen"], start=1):
+            vol, licht = NIVEAU_KLEUREN[cel["niveau"]]
+            stijl.append(
+                ("BACKGROUND", (c, r), (c, r), colors.HexColor(vol if cel["aantal"] else licht))
+            )
+    kolom = (breedte / 2 - 22 * mm) / 5
+    tabel = Table(rijen, colWidths=[20 * mm] + [kolom] * 5, rowHeights=[None] + [9 * mm] * 5)
+    tabel.setStyle(TableStyle(stijl))
+    voet = f"{kaart['gescoord']} risico's in de kaart"
+    if kaart["niet_gescoord"]:
+        voet += f"; {kaart['niet_gescoord']} niet gescoord (niet in de kaart)"
+    return [
+        Paragraph(escape(kaart["titel"]), s["h3"]),
+        tabel,
+        Paragraph(escape(voet + "."), s["klein"]),
+    ]
+
+
+def _risicoparagraaf(gegevens, s, breedte):
+    risicos = gegevens.get("risicos")
+    if not risicos:
+        return
+    jaar = gegevens["periode"]["jaar"]
+    yield PageBreak()
+    yield _kop("3 Risicomanagement", s["h1"], 0)
+    yield _kop("3.1 Toprisico's", s["h2"], 1)
+    yield _p(
+        f"Eind {jaar} waren onderstaande risico's formeel de toprisico's voor de Douane:",
+        s["tekst"],
+    )
+    for groep in risicos["groepen"]:
+        for risico in groep["risicos"]:
+            yield _p(f"• {risico['titel']}", s["tekst"])
+    yield _kop("3.2 Overkoepelende maatregelen", s["h2"], 1)
+    for m in risicos["overkoepelend"]:
+        yield _p(f"• {m['omschrijving']} ({m['status'].lower()})", s["tekst"])
+    for n, groep in enumerate(risicos["groepen"], start=3):
+        oorsprong = (
+            "externe ontwikkelingen" if groep["categorie"] == "extern" else "interne organisatie"
+        )
+        yield _kop(f"3.{n} Risico's voortkomend uit {oorsprong}", s["h2"], 1)
+        for risico in groep["risicos"]:
+            yield Paragraph(escape(risico["titel"]), s["h3"])
+            netto = score_tekst(risico["netto"])
+            if risico["boven_bereidheid"]:
+                netto += f" (boven risicobereidheid {risico['risicobereidheid']})"
+            yield _p(f"Bruto: {score_tekst(risico['bruto'])} · Netto: {netto}", s["klein"])
+            for m in risico["maatregelen"]:
+                yield _p(f"• {m['omschrijving']} ({m['status'].lower()})", s["tekst"])
+    yield _kop("3.5 Heat map", s["h2"], 1)
+    kaarten = [_heatmap(k, s, breedte) for k in heatmap_kaarten(gegevens)]
+    naast = Table([[kaarten[0], kaarten[1]]], colWidths=[breedte / 2, breedte / 2])
+    naast.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    yield naast
+    yield _kop("3.6 Risicodialogen", s["h2"], 1)
+    if risicos["dialogen"]:
+        rijen = [[_p(k, s["celvet"]) for k in ("Datum", "Dialoog", "Niveau", "Status", "Risico's")]]
+        for d in risicos["dialogen"]:
+            rijen.append(
+                [
+                    _p(datum(d["datum"]), s["cel"]),
+                    _p(d["titel"], s["cel"]),
+                    _p(d["niveau"], s["cel"]),
+                    _p(d["status"], s["cel"]),
+                    _p(str(d["aantal_risicos"]), s["getal"]),
+                ]
+            )
+        yield _tabel(
+            rijen, [breedte * 0.18, breedte * 0.37, breedte * 0.15, breedte * 0.15, breedte * 0.15]
+        )
+        for d in risicos["dialogen"]:
+            if d["besluiten"]:
+                yield _p(f"Besluiten {d['titel']}: {d['besluiten']}", s["tekst"])
+    else:
+        yield _p("In deze periode zijn geen risicodialogen gehouden.", s["tekst"])
+
+
+def _auditparagraaf(gegevens, s, breedte):
+    audits = gegevens.get("audits")
+    if not audits:
+        return
+    yield PageBreak()
+    yield _kop("4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer", s["h1"], 0)
+    for n, groep in enumerate(audits["instanties"], start=1):
+        yield _kop(f"4.{n} {groep['naam']}", s["h2"], 1)
+        koppen = ("Bevinding", "Soort", "Status", "Verwacht opgelost", f"Oordeel {audits['jaar']}")
+        rijen = [[_p(k, s["celvet"]) for k in koppen]]
+        for b in groep["bevindingen"]:
+            verwacht = datum(b["verwacht_opgelost"]) if b["verwacht_opgelost"] else "niet vermeld"
+            rijen.append(
+                [
+                    Paragraph(
+                        f"{escape(b['titel'])}<br/><font size=7>{escape(b['rapport'])}</font>",
+                        s["cel"],
+                    ),
+                    _p(b["soort"], s["cel"]),
+                    _p(b["status_label"], s["cel"]),
+                    _p(verwacht, s["cel"]),
+                    _p(b["oordeel"] or "niet vastgelegd", s["cel"]),
+                ]
+            )
+        yield _tabel(
+            rijen, [breedte * 0.36, breedte * 0.16, breedte * 0.15, breedte * 0.16, breedte * 0.17]
+        )
 
 
 def maak_pdf(gegevens, titel, snapshot=None):

@@ -9,6 +9,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
 from . import services
+from .opmaak import heatmap_kaarten
 from .vergelijking import vergelijk
 
 
@@ -48,6 +49,7 @@ class RapportView(PermissionRequiredMixin, TemplateView):
         context.update(
             periode=periode,
             r=gegevens,
+            kaarten=heatmap_kaarten(gegevens),
             snapshot=snapshot,
             titel=rapport_titel(periode),
             perioden=Rapportageperiode.objects.exclude(pk=periode.pk).order_by("-einddatum"),
@@ -144,5 +146,8 @@ class DashboardView(TemplateView):
                 status=dashboard.status_per_thema(standaard_periode()),
                 te_laat=dashboard.te_late_acties(vandaag),
                 ronde=dashboard.ronde_voortgang(),
+                heatmap=dashboard.netto_heatmap(self.request.user),
+                boven_bereidheid=dashboard.toprisicos_boven_bereidheid(self.request.user),
+                bevindingen=dashboard.bevindingen_per_instantie(self.request.user),
             )
         return context

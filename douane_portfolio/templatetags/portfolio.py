@@ -28,3 +28,11 @@ def getal(waarde, decimalen=None):
 def get(mapping, sleutel):
     """`{{ dict|get:key }}` for keys that are variables."""
     return mapping.get(sleutel) if mapping else None
+
+
+@register.filter
+def datum(waarde):
+    """An ISO date or datetime (as in report data), or a year, in Dutch."""
+    from douane_portfolio.opmaak import datum as opmaak
+
+    return "" if waarde in (None, "") else opmaak(waarde)

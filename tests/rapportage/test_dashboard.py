@@ -76,8 +76,38 @@ def test_dashboard_queries_do_not_grow(client_voor, lezer, pm, gegevens):
         return len(ctx.captured_queries)
 
     weinig = tel()
+    from tests.audits.factories import BevindingFactory
+    from tests.risicos.factories import RisicoFactory
+
     for _ in range(20):
         i = InitiatiefFactory(eigenaar=pm, thema=ThemaFactory())
         StatusrapportageFactory(initiatief=i, periode=gegevens, status=Status.ORANJE)
         MijlpaalFactory(initiatief=i, deadline=datetime.date(2020, 1, 1))
+        RisicoFactory(toprisico=True, gescoord=True, risicobereidheid=4)
+        BevindingFactory(eigenaar=pm)
     assert tel() == weinig
+
+
+def test_risk_and_audit_blocks(client_voor, lezer, pm):
+    from tests.audits.factories import BevindingFactory
+    from tests.risicos.factories import RisicoFactory
+
+    boven = RisicoFactory(
+        titel="Te hoog", toprisico=True, gescoord=True, risicobereidheid=6
+    )  # netto 3×3 = 9 > 6
+    RisicoFactory(titel="Binnen", toprisico=True, gescoord=True, risicobereidheid=12)
+    RisicoFactory(titel="Zonder score", toprisico=True)
+    BevindingFactory(eigenaar=pm)
+    kaart = dashboard.netto_heatmap(lezer)
+    cel = next(
+        c for rij in kaart["rijen"] for c in rij["cellen"] if (c["kans"], c["impact"]) == (3, 3)
+    )
+    assert cel["aantal"] == 2 and "netto_kans=3" in cel["url"]
+    assert kaart["niet_gescoord"] == 1
+    assert dashboard.toprisicos_boven_bereidheid(lezer) == [boven]
+    blok = dashboard.bevindingen_per_instantie(lezer)
+    assert sum(r["totaal"] for r in blok["rijen"]) == 1
+    html = client_voor(lezer).get(reverse("home")).content.decode()
+    assert (
+        "Te hoog" in html and "Netto heat map" in html and "Auditbevindingen per instantie" in html
+    )

@@ -19,8 +19,10 @@ from programmas.models import (
 from rapportage.gegevens import rapport_gegevens
 from rapportage.models import Rapportsnapshot
 from rapportage.services import rapport_voor
+from tests.audits.factories import BevindingFactory
 from tests.programmas.factories import InitiatiefFactory, PeriodeFactory, StatusrapportageFactory
 from tests.programmas.test_demo import RAPPORT_2023
+from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +123,12 @@ def test_pdf_is_a_valid_file_with_the_headings(client_voor, lezer, demo):
         assert kop in tekst
     # Chapters are PDF bookmarks too, for navigation in a viewer.
     hoofdstukken = [o.title for o in pdf.outline if not isinstance(o, list)]
-    assert hoofdstukken[:2] == ["1 Prestaties", "2 Activiteiten uit het jaarplan"]
+    assert hoofdstukken == [
+        "1 Prestaties",
+        "2 Activiteiten uit het jaarplan",
+        "3 Risicomanagement",
+        "4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer",
+    ]
 
 
 def test_docx_is_a_valid_word_file_with_the_headings(client_voor, lezer, demo):
@@ -132,6 +139,8 @@ def test_docx_is_a_valid_word_file_with_the_headings(client_voor, lezer, demo):
     assert "Jaarrapportage Douane 2023" in koppen
     assert "2 Activiteiten uit het jaarplan" in koppen
     assert "2.3 Datagedreven organisatie" in koppen
+    assert "3.2 Overkoepelende maatregelen" in koppen
+    assert "4.1 Auditdienst Rijk" in koppen
     cellen = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "● Rood" in cellen and "○ niet gerapporteerd" in cellen
 
@@ -144,11 +153,16 @@ def test_report_queries_do_not_grow_with_initiatives(pm):
             rapport_gegevens(periode)
         return len(ctx.captured_queries)
 
-    for _ in range(3):
-        StatusrapportageFactory(initiatief=InitiatiefFactory(eigenaar=pm), periode=periode)
+    def maak(aantal):
+        for _ in range(aantal):
+            StatusrapportageFactory(initiatief=InitiatiefFactory(eigenaar=pm), periode=periode)
+            risico = RisicoFactory(toprisico=True, eigenaar=pm)
+            BeheersmaatregelFactory(eigenaar=pm, risicos=[risico])
+            BevindingFactory(eigenaar=pm)
+
+    maak(3)
     weinig = tel()
-    for _ in range(30):
-        StatusrapportageFactory(initiatief=InitiatiefFactory(eigenaar=pm), periode=periode)
+    maak(30)
     assert tel() == weinig
 
 
@@ -160,3 +174,50 @@ def test_a_lezer_reads_reports_an_outsider_does_not(client_voor, lezer, buitenst
     assert (
         client_voor(lezer).post(reverse("rapportage:vastleggen", args=[demo.pk])).status_code == 403
     )
+
+
+TOPRISICOS = {
+    "extern": {
+        "Enorme toename van het aanbod van aangiftes dat tot knelpunten in de handhaving leidt",
+        "DWU-verplichtingen",
+    },
+    "intern": {
+        "Onvoldoende medewerkers met de juiste kwalificaties beschikbaar voor het werk van de Douane",  # noqa: E501
+        "Personele veiligheid en integriteit",
+        "Ontbreken integrale inrichting en governance van Gegevensmanagement",
+        "Een organisatiestructuur die niet flexibel genoeg is om op veranderingen te kunnen inspelen",  # noqa: E501
+        "Nederland moet Traditionele Eigen Middelen (TEM) en verdragingsrente nabetalen aan de EU",
+    },
+}
+
+
+def test_the_2023_report_has_the_risk_paragraph_of_chapter_4(demo):
+    risicos = rapport_voor(demo)[0]["risicos"]
+    gevonden = {g["categorie"]: {r["titel"] for r in g["risicos"]} for g in risicos["groepen"]}
+    assert gevonden == TOPRISICOS
+    assert len(risicos["overkoepelend"]) == 4
+    assert all(r["maatregelen"] for g in risicos["groepen"] for r in g["risicos"])
+    # The source gives no scores: nothing in the heat map, all seven said to be unscored.
+    assert risicos["heatmap"] == {"bruto": {}, "netto": {}}
+    assert risicos["niet_gescoord"] == {"bruto": 7, "netto": 7}
+    assert [d["titel"] for d in risicos["dialogen"]] == ["Risicodialoog oktober 2023"]
+
+
+def test_the_2023_report_has_the_audit_section(demo):
+    audits = rapport_voor(demo)[0]["audits"]
+    bevindingen = {b["titel"]: b for groep in audits["instanties"] for b in groep["bevindingen"]}
+    assert bevindingen["Onvolkomenheid inkoopbeheer"]["verwacht_opgelost"] == 2024
+    assert bevindingen["Onvolkomenheid grote geldstroom"]["verwacht_opgelost"] == 2025
+    assert bevindingen["Tekortkoming logische toegangsbeveiliging"]["status"] == "opgelost"
+    assert bevindingen["Onzekerheid Diplomaten"]["status"] == "opgelost"
+    assert bevindingen["Onzekerheid Accijns"]["status"] == "in_uitvoering"
+    namen = [g["naam"] for g in audits["instanties"]]
+    assert "Auditdienst Rijk" in namen and "Algemene Rekenkamer" in namen
+
+
+def test_html_report_has_chapter_4_with_heat_map_and_unscored_risks(client_voor, lezer, demo):
+    html = client_voor(lezer).get(reverse("rapportage:jaar", args=[2023])).content.decode()
+    assert "3 Risicomanagement" in html and "Overkoepelende maatregelen" in html
+    assert "niet gescoord" in html and 'class="heatmap"' in html
+    assert "4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer" in html
+    assert "Oordeel 2023" in html
