@@ -221,3 +221,26 @@ def test_html_report_has_chapter_4_with_heat_map_and_unscored_risks(client_voor,
     assert "niet gescoord" in html and 'class="heatmap"' in html
     assert "4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer" in html
     assert "Oordeel 2023" in html
+
+
+def test_comparison_shows_new_and_closed_risks_and_resolved_findings():
+    from rapportage.vergelijking import vergelijk
+
+    def rapport(risicos, bevindingen):
+        return {
+            "activiteiten": {"themas": []},
+            "risicos": {"groepen": [{"risicos": [{"titel": t, "netto": n} for t, n in risicos]}]},
+            "audits": {
+                "instanties": [{"bevindingen": [{"titel": t, "status": s} for t, s in bevindingen]}]
+            },
+        }
+
+    van = rapport([("A", None), ("B", 12)], [("Inkoop", "in_uitvoering"), ("Wpg", "open")])
+    tot = rapport(
+        [("B", 9), ("C", None)], [("Inkoop", "opgelost"), ("Wpg", "open"), ("Nieuw", "open")]
+    )
+    verschil = vergelijk(van, tot)
+    assert verschil["risicos_nieuw"] == ["C"] and verschil["risicos_vervallen"] == ["A"]
+    assert verschil["scores"] == [{"titel": "B", "van": 12, "tot": 9}]
+    assert verschil["bevindingen_opgelost"] == ["Inkoop"]
+    assert verschil["bevindingen_nieuw"] == ["Nieuw"]
