@@ -245,6 +245,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Without it kombu writes its exchange tables to ./control, wherever it runs.
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
@@ -335,6 +337,6 @@ _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]
 if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
     _folders.append(EMAIL_FILE_PATH)
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _folders += [Path(p) for p in (_broker_dir / "queue", _broker_dir / "processed")]
+    _folders += [_broker_dir / "queue", _broker_dir / "processed", _broker_dir / "control"]
 for _folder in _folders:
     _folder.mkdir(parents=True, exist_ok=True)
