@@ -100,7 +100,7 @@ def celery(tmp_path):
             for naam in processen
         )
 
-    def wachten_tot(voorwaarde, seconden=20):
+    def wachten_tot(voorwaarde, seconden=30):
         einde = time.monotonic() + seconden
         while time.monotonic() < einde:
             for naam, (proces, _) in processen.items():
