@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from douane_portfolio import rollen
 from douane_portfolio.models import OPEN_STATUSSEN, Actie, ActieQuerySet, VersieModel
 
 from . import bewijs
@@ -334,6 +335,9 @@ class Vervolgactie(Actie):
     objects = VervolgactieQuerySet.as_manager()
     history = _historie()
     context_select_related = ("bevinding",)
+    # Long overdue: the owner's manager, then the finding's owner, else the auditors.
+    escalatie_rol = rollen.AUDITOR
+    escalatie_select_related = ("bevinding__eigenaar",)
 
     class Meta(Actie.Meta):
         verbose_name = "vervolgactie"
@@ -344,10 +348,12 @@ class Vervolgactie(Actie):
     def context(self):
         return self.bevinding.titel
 
+    def escalatie_kandidaten(self):
+        return [*super().escalatie_kandidaten(), self.bevinding.eigenaar]
+
     def goedkeurders(self):
         """Who may approve a postponement: the finding's owner, an auditor or the action
         owner's manager, and never the action owner themself."""
-        from douane_portfolio import rollen
         from douane_portfolio.models import User
 
         wie = Q(pk=self.bevinding.eigenaar_id) | Q(groups__name=rollen.AUDITOR)

@@ -22,7 +22,12 @@ def open_acties_van(user, op=None):
     op = op or timezone.localdate()
     acties = []
     for model in actie_modellen():
-        qs = model.objects.open().van(user).select_related(*model.context_select_related)
+        qs = (
+            model.objects.open()
+            .van(user)
+            .select_related(*model.context_select_related)
+            .prefetch_related(*model.context_prefetch_related)
+        )
         acties.extend(qs)
     acties.sort(key=lambda a: (a.deadline >= op, a.deadline, a.soort(), a.pk))
     return acties

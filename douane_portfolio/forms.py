@@ -1,5 +1,7 @@
 from django import forms
 
+from .models import User
+
 
 class VersieFormMixin:
     """Carries the version the form was opened with, for `bewaar_met_versie`."""
@@ -26,3 +28,10 @@ class DatumInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class HerinneringsvoorkeurForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["herinneringsfrequentie"]
+        widgets = {"herinneringsfrequentie": forms.RadioSelect}

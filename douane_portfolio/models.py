@@ -1,13 +1,22 @@
-"""Shared building blocks: the user, versioned models and the abstract action."""
+"""Shared building blocks: the user, versioned models, the abstract action and the
+ledger of reminders."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+
+from . import rollen
+
+
+class Herinneringsfrequentie(models.TextChoices):
+    DAGELIJKS = "dagelijks", "Dagelijks"
+    WEKELIJKS = "wekelijks", "Wekelijks"
 
 
 class User(AbstractUser):
@@ -18,6 +27,13 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="medewerkers",
+    )
+    herinneringsfrequentie = models.CharField(
+        "herinneringen over naderende deadlines",
+        max_length=10,
+        choices=Herinneringsfrequentie.choices,
+        default=Herinneringsfrequentie.DAGELIJKS,
+        help_text="Herinneringen over te late acties en escalaties komen altijd.",
     )
 
     class Meta:
@@ -102,8 +118,17 @@ class Actie(VersieModel):
 
     objects = ActieQuerySet.as_manager()
 
-    # Related objects `context` needs, so lists of actions stay one query per kind.
+    # Related objects `context` needs, so lists of actions stay one query per kind
+    # (plus one per prefetched many-to-many).
     context_select_related = ()
+    context_prefetch_related = ()
+
+    # Escalation of a long-overdue action: to the first reachable person that
+    # `escalatie_kandidaten()` names (by default the owner's manager), else to every
+    # active holder of `escalatie_rol`. Kinds override either; what their method reads
+    # goes into `escalatie_select_related`, so the sweep stays one query per kind.
+    escalatie_rol = rollen.BEHEERDER
+    escalatie_select_related = ()
 
     class Meta:
         abstract = True
@@ -154,6 +179,159 @@ class Actie(VersieModel):
         """What the action belongs to, for lists across apps (an initiative, a risk …)."""
         return ""
 
+    def escalatie_kandidaten(self):
+        """People above the owner who answer for this action, most direct first."""
+        return [self.eigenaar.manager]
+
     @classmethod
     def soort(cls):
         return cls._meta.verbose_name
+
+
+class HerinneringSoort(models.TextChoices):
+    BINNENKORT = "binnenkort", "Deadline nadert"
+    TE_LAAT = "te_laat", "Te laat"
+    ESCALATIE = "escalatie", "Escalatie"
+
+
+class Herinnering(models.Model):
+    """The ledger: one reminder about one action (or missing report), kind and period.
+
+    The unique constraint makes the sweep exactly-once (see `herinneringen.py`). The
+    other fields keep what the reminder said, for the mail and the user's overview.
+    """
+
+    # Actions live in several apps, so they are referred to generically.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    soort = models.CharField("soort", max_length=20, choices=HerinneringSoort.choices)
+    periode = models.CharField("periode", max_length=80)
+    datum = models.DateField("datum")
+    deadline = models.DateField("deadline")
+    soortnaam = models.CharField("soort actie", max_length=100)
+    omschrijving = models.TextField("omschrijving")
+    context = models.CharField("hoort bij", max_length=300, blank=True)
+    url = models.CharField("link", max_length=500)
+    eigenaar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="eigenaar",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The sweep that recorded the row, so it can tell its own inserts from a rival's.
+    run = models.UUIDField(db_index=True, editable=False)
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "herinnering"
+        verbose_name_plural = "herinneringen"
+        ordering = ["-datum", "deadline", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "soort", "periode"],
+                name="herinnering_een_per_actie_soort_periode",
+            ),
+        ]
+        # The sweep asks "which of today's periods are recorded?" per kind of action.
+        indexes = [models.Index(fields=["content_type", "periode"], name="herinnering_periode_idx")]
+
+    def __str__(self):
+        return f"{self.get_soort_display()}: {self.omschrijving[:60]} ({self.periode})"
+
+    @property
+    def sleutel(self):
+        return (self.content_type_id, self.object_id, self.soort, self.periode)
+
+    @property
+    def dagen_te_laat(self):
+        return max(0, (self.datum - self.deadline).days)
+
+    @property
+    def dagen_tot_deadline(self):
+        return max(0, (self.deadline - self.datum).days)
+
+
+class VerzendingStatus(models.TextChoices):
+    BEZIG = "bezig", "Wordt verstuurd"
+    VERZONDEN = "verzonden", "Verzonden"
+    MISLUKT = "mislukt", "Mislukt"
+
+
+class Verzending(models.Model):
+    """One digest e-mail to one person, rendered once so a retry sends the same mail."""
+
+    ontvanger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ontvanger",
+        on_delete=models.CASCADE,
+        related_name="verzendingen",
+    )
+    adres = models.EmailField("e-mailadres")
+    status = models.CharField(
+        "status", max_length=10, choices=VerzendingStatus.choices, default=VerzendingStatus.BEZIG
+    )
+    onderwerp = models.CharField("onderwerp", max_length=300, blank=True)
+    tekst = models.TextField("tekst", blank=True)
+    html = models.TextField("HTML", blank=True)
+    message_id = models.CharField("Message-ID", max_length=200, unique=True)
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    geclaimd_op = models.DateTimeField("geclaimd op")
+    verzonden_op = models.DateTimeField("verzonden op", null=True, blank=True)
+    pogingen = models.PositiveSmallIntegerField("pogingen", default=1)
+    fout = models.TextField("laatste fout", blank=True)
+
+    class Meta:
+        verbose_name = "verzending"
+        verbose_name_plural = "verzendingen"
+        ordering = ["-aangemaakt_op", "-pk"]
+        indexes = [
+            models.Index(fields=["ontvanger", "-aangemaakt_op"], name="verzending_ontvanger_idx"),
+            # Small: only mails still to be confirmed, which a later run retries.
+            models.Index(
+                fields=["geclaimd_op"],
+                condition=~Q(status="verzonden"),
+                name="verzending_onaf_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.onderwerp or 'Herinneringen'} → {self.adres}"
+
+
+class Bezorging(models.Model):
+    """One reminder for one person; `verzending` is set when a worker claims it."""
+
+    herinnering = models.ForeignKey(
+        Herinnering, on_delete=models.CASCADE, related_name="bezorgingen"
+    )
+    ontvanger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bezorgingen"
+    )
+    # RESTRICT, not PROTECT: deleting a user removes their mails and deliveries together.
+    verzending = models.ForeignKey(
+        Verzending,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="bezorgingen",
+    )
+
+    class Meta:
+        verbose_name = "bezorging"
+        verbose_name_plural = "bezorgingen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["herinnering", "ontvanger"], name="bezorging_een_per_ontvanger"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["ontvanger"],
+                condition=Q(verzending__isnull=True),
+                name="bezorging_open_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.herinnering} → {self.ontvanger}"

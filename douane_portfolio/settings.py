@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -228,6 +229,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# A hanging SMTP server must not hold a worker (and its claim on a mail) for ever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Douane Portfolio <portfolio@douane.example>"
 )
@@ -243,6 +246,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Without it kombu writes its exchange tables to ./control, wherever it runs.
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
@@ -253,8 +258,61 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Several environments may share one Redis; each then names its own queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+
+def beat_schema(waarde):
+    """A five-field crontab ("0 7 * * *", in CELERY_TIMEZONE), a number of seconds, or
+    None for "uit"."""
+    waarde = waarde.strip()
+    if waarde.lower() in ("uit", "off", "0", ""):
+        return None
+    if waarde.replace(".", "", 1).isdigit():
+        return float(waarde)
+    velden = waarde.split()
+    if len(velden) != 5:
+        raise ImproperlyConfigured(f"Geen crontab van vijf velden of aantal seconden: {waarde!r}")
+    minuut, uur, dag, maand, weekdag = velden
+    return crontab(
+        minute=minuut, hour=uur, day_of_month=dag, month_of_year=maand, day_of_week=weekdag
+    )
+
+
+def kortste_tussenpoos(schema):
+    """Seconds between the two closest runs of a schedule (days only widen the gaps)."""
+    if not isinstance(schema, crontab):
+        return schema
+    momenten = sorted(uur * 60 + minuut for uur in schema.hour for minuut in schema.minute)
+    gaten = [b - a for a, b in zip(momenten, momenten[1:], strict=False)]
+    gaten.append(momenten[0] + 24 * 60 - momenten[-1])
+    return min(gaten) * 60
+
+
+# Reminders (README, "Herinneringen"): days ahead, escalation, weekly digest day, and how
+# long a worker may hold a claimed mail before a later run takes it over.
+HERINNERINGEN_VOORAF = sorted(
+    {int(d) for d in envlist("HERINNERINGEN_VOORAF", ["14", "3"])}, reverse=True
+)
+HERINNERINGEN_ESCALATIE_NA = envint("HERINNERINGEN_ESCALATIE_NA", 14)
+HERINNERINGEN_WEEKDAG = envint("HERINNERINGEN_WEEKDAG", 1)  # ISO: 1 = maandag
+HERINNERINGEN_CLAIM_MINUTEN = envint("HERINNERINGEN_CLAIM_MINUTEN", 30)
+HERINNERINGEN_SCHEMA = beat_schema(os.environ.get("HERINNERINGEN_SCHEMA", "0 7 * * *"))
+
 CELERY_BEAT_SCHEDULE = {}
+if HERINNERINGEN_SCHEMA is not None:
+    CELERY_BEAT_SCHEDULE["herinneringen-versturen"] = {
+        "task": "douane_portfolio.tasks.herinneringen_versturen",
+        "schedule": HERINNERINGEN_SCHEMA,
+        # A run that waited longer than this for a worker is dropped: the next one
+        # catches up, and runs never pile up behind a stopped worker.
+        "options": {
+            "expires": envint(
+                "HERINNERINGEN_EXPIRES", int(kortste_tussenpoos(HERINNERINGEN_SCHEMA) * 0.9)
+            )
+        },
+    }
 
 LOGGING = {
     "version": 1,
@@ -280,6 +338,6 @@ _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]
 if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
     _folders.append(EMAIL_FILE_PATH)
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _folders += [Path(p) for p in (_broker_dir / "queue", _broker_dir / "processed")]
+    _folders += [_broker_dir / "queue", _broker_dir / "processed", _broker_dir / "control"]
 for _folder in _folders:
     _folder.mkdir(parents=True, exist_ok=True)

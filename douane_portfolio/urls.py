@@ -12,6 +12,7 @@ admin.site.site_title = "Douane Portfolio"
 urlpatterns = [
     path("", DashboardView.as_view(), name="home"),
     path("acties/", views.mijn_acties, name="mijn_acties"),
+    path("acties/herinneringen/", views.mijn_herinneringen, name="mijn_herinneringen"),
     path("programmas/", include("programmas.urls")),
     path("risicos/", include("risicos.urls")),
     path("audits/", include("audits.urls")),

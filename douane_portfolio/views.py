@@ -1,12 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.views.generic import UpdateView
 
 from .acties import open_acties_van
+from .forms import HerinneringsvoorkeurForm
+from .herinneringen import WEEKDAGEN
 from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
+from .models import Herinnering, Verzending
 
 
 def verouderd_bericht(instance):
@@ -55,5 +61,36 @@ def mijn_acties(request):
             "acties": acties,
             "vandaag": vandaag,
             "aantal_te_laat": sum(1 for a in acties if a.deadline < vandaag),
+        },
+    )
+
+
+def mijn_herinneringen(request):
+    """What reminders were mailed to me, and how often I want the due-soon ones."""
+    if request.method == "POST":
+        form = HerinneringsvoorkeurForm(request.POST, instance=request.user)
+        if form.is_valid():
+            # Only this field: the rest of the user row is not the form's to write.
+            form.save(commit=False).save(update_fields=["herinneringsfrequentie"])
+            messages.success(request, "Uw voorkeur voor herinneringen is opgeslagen.")
+            return redirect("mijn_herinneringen")
+    else:
+        form = HerinneringsvoorkeurForm(instance=request.user)
+    verzendingen = Verzending.objects.filter(ontvanger=request.user).prefetch_related(
+        Prefetch(
+            "bezorgingen__herinnering",
+            queryset=Herinnering.objects.select_related("eigenaar"),
+        )
+    )
+    pagina = Paginator(verzendingen, 10).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "acties/herinneringen.html",
+        {
+            "form": form,
+            "pagina": pagina,
+            "weekdag": WEEKDAGEN[(settings.HERINNERINGEN_WEEKDAG - 1) % 7],
+            "vooraf": settings.HERINNERINGEN_VOORAF,
+            "escalatie_na": settings.HERINNERINGEN_ESCALATIE_NA,
         },
     )

@@ -35,3 +35,6 @@ class ProgrammasConfig(AppConfig):
         "Beheerder": _LEZEN
         + [f"{actie}_{m}" for actie in ("add", "change", "delete") for m in _MODELLEN],
     }
+
+    # Reminders about more than actions (milestones are found as an Actie already).
+    herinnering_bronnen = ("programmas.herinneringen.ontbrekende_statusrapportages",)

@@ -335,6 +335,7 @@ class Mijlpaal(Actie):
 
     history = HistoricalRecords()
     context_select_related = ("initiatief",)
+    escalatie_select_related = ("initiatief__eigenaar",)
 
     class Meta(Actie.Meta):
         verbose_name = "mijlpaal"
@@ -347,6 +348,11 @@ class Mijlpaal(Actie):
 
     def get_absolute_url(self):
         return self.initiatief.get_absolute_url() + f"#mijlpaal-{self.pk}"
+
+    def escalatie_kandidaten(self):
+        # After the owner's manager: the initiative's programme manager, who answers for
+        # its milestones (when someone else owns this one).
+        return [*super().escalatie_kandidaten(), self.initiatief.eigenaar]
 
 
 class Richting(models.TextChoices):

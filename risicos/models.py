@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from douane_portfolio import rollen
 from douane_portfolio.models import Actie, ActieQuerySet, ActieStatus, VersieModel
 from douane_portfolio.rules import heeft_een_rol
 
@@ -424,11 +425,6 @@ class BeheersmaatregelQuerySet(ActieQuerySet):
     def zichtbaar_voor(self, user):
         return self if heeft_een_rol(user) else self.none()
 
-    def van(self, user):
-        # `context` names the measure's risks; prefetch them so Mijn acties stays one
-        # query per kind of action (select_related cannot follow a many-to-many).
-        return super().van(user).prefetch_related("risicos")
-
     def overkoepelend(self):
         return self.filter(risicos__isnull=True)
 
@@ -455,6 +451,9 @@ class Beheersmaatregel(Actie):
 
     objects = BeheersmaatregelQuerySet.as_manager()
     history = HistoricalRecords()
+    # `context` names the measure's risks (a many-to-many: prefetched, not joined).
+    context_prefetch_related = ("risicos",)
+    escalatie_rol = rollen.RISICOFUNCTIONARIS
 
     class Meta(Actie.Meta):
         verbose_name = "beheersmaatregel"

@@ -13,4 +13,7 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 # Keep the tests' files (mail, broker folders, uploads) out of the developer's var/.
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="douane-tests-"))
+# On SQLite a file test database instead of one in memory, so that the real Celery
+# worker of tests/herinneringen/test_celery.py sees what a test commits.
+os.environ.setdefault("SQLITE_TEST_NAME", os.path.join(os.environ["VAR_DIR"], "test.sqlite3"))
 os.environ.setdefault("STATIC_MANIFEST", "0")

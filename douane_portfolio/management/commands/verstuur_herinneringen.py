@@ -1,0 +1,88 @@
+"""Run the reminder sweep now, as the daily Celery task does, and say what it sent."""
+
+from collections import defaultdict
+
+from django.core.management.base import BaseCommand
+from django.utils import formats, timezone
+
+from douane_portfolio.herinneringen import herinneringen_versturen
+from douane_portfolio.models import HerinneringSoort, VerzendingStatus
+
+# In the order of the mail.
+SOORTEN = {
+    HerinneringSoort.TE_LAAT: "te laat",
+    HerinneringSoort.BINNENKORT: "nadert",
+    HerinneringSoort.ESCALATIE: "escalatie",
+}
+VOLGORDE = list(SOORTEN)
+
+
+def volgorde(soort, item):
+    eigenaar = str(item.eigenaar) if soort == HerinneringSoort.ESCALATIE else ""
+    return VOLGORDE.index(soort), eigenaar, item.deadline
+
+
+class Command(BaseCommand):
+    help = "Verstuurt de herinneringen die vandaag verschuldigd zijn (zoals de dagelijkse taak)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Alleen tonen wat verstuurd zou worden; niets versturen of vastleggen.",
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        vandaag = timezone.localdate()
+        datum = formats.date_format(vandaag, "j F Y")
+        uitslag = herinneringen_versturen(op=vandaag, proefdraai=dry_run)
+        if dry_run:
+            self.stdout.write(f"Proefdraai voor {datum}: er wordt niets verstuurd of vastgelegd.")
+            self.proefdraai_tonen(uitslag)
+        else:
+            self.stdout.write(f"Herinneringen voor {datum}.")
+            self.verzonden_tonen(uitslag)
+
+    def proefdraai_tonen(self, uitslag):
+        per_persoon = defaultdict(list)
+        for gepland in uitslag.geplande:
+            for ontvanger in gepland.ontvangers:
+                per_persoon[ontvanger].append(gepland)
+        for persoon, geplande in sorted(per_persoon.items(), key=lambda p: p[0].username):
+            self.stdout.write(f"\nE-mail aan {persoon} <{persoon.email}>: {len(geplande)} punt(en)")
+            for g in sorted(geplande, key=lambda g: volgorde(g.soort, g.onderwerp)):
+                o = g.onderwerp
+                self.regel(g.soort, o.soortnaam, o.omschrijving, o.deadline, g.datum, o.eigenaar)
+        if uitslag.achtergebleven:
+            self.stdout.write(
+                f"\nDaarnaast {uitslag.achtergebleven} eerder vastgelegde herinnering(en) "
+                "die nog verstuurd moeten worden."
+            )
+        self.stdout.write(
+            f"\nTotaal: {len(per_persoon)} e-mail(s), "
+            f"{len(uitslag.geplande)} nieuwe herinnering(en)."
+        )
+
+    def verzonden_tonen(self, uitslag):
+        for verzending in uitslag.verzendingen:
+            status = "" if verzending.status == VerzendingStatus.VERZONDEN else " (MISLUKT)"
+            self.stdout.write(f"\nE-mail aan {verzending.ontvanger} <{verzending.adres}>{status}")
+            self.stdout.write(f"  Onderwerp: {verzending.onderwerp}")
+            for h in sorted(verzending.herinneringen, key=lambda h: volgorde(h.soort, h)):
+                self.regel(h.soort, h.soortnaam, h.omschrijving, h.deadline, h.datum, h.eigenaar)
+        verzonden = sum(v.status == VerzendingStatus.VERZONDEN for v in uitslag.verzendingen)
+        self.stdout.write(
+            f"\nTotaal: {verzonden} e-mail(s) verstuurd, {len(uitslag.geplande)} nieuwe "
+            "herinnering(en)."
+        )
+        if verzonden < len(uitslag.verzendingen):
+            self.stderr.write("Niet alles kon worden verstuurd; zie het log. Volgende run opnieuw.")
+
+    def regel(self, soort, soortnaam, omschrijving, deadline, datum, eigenaar):
+        dagen = (datum - deadline).days
+        wanneer = f"{dagen} dagen te laat" if dagen > 0 else f"nog {-dagen} dagen"
+        van = f" [eigenaar: {eigenaar}]" if soort == HerinneringSoort.ESCALATIE else ""
+        self.stdout.write(
+            f"  - {SOORTEN[soort]:<9} {soortnaam}: {omschrijving}"
+            f" (deadline {formats.date_format(deadline, 'j-n-Y')}, {wanneer}){van}"
+        )

@@ -1,0 +1,229 @@
+"""Exactly once: a second run, a redelivered task, a crash, a failing mail server, two
+sweeps at the same moment; and queries that do not grow with the number of actions."""
+
+import datetime
+import smtplib
+import threading
+
+import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from douane_portfolio import tasks
+from douane_portfolio.herinneringen import (
+    MAX_POGINGEN,
+    _claimen,
+    herinneringen_bepalen,
+    herinneringen_vastleggen,
+)
+from douane_portfolio.models import (
+    ActieStatus,
+    Bezorging,
+    Herinnering,
+    Verzending,
+    VerzendingStatus,
+)
+from programmas.models import Initiatief, PeriodeStatus, Rapportageperiode
+from tests.herinneringen.conftest import (
+    ACTIE_MODELLEN,
+    DAG,
+    VANDAAG,
+    maak_actie,
+    moment,
+    ontvangers,
+    sweep,
+)
+from tests.programmas.factories import InitiatiefFactory, PeriodeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def van_alles(pm, pm2):
+    """For every kind of action: one due soon, one overdue, one to escalate; and a
+    missing status report. pm and pm2 report to beheerder."""
+    for model in ACTIE_MODELLEN:
+        maak_actie(model, eigenaar=pm, deadline=VANDAAG + 3 * DAG)
+        maak_actie(model, eigenaar=pm, deadline=VANDAAG - DAG)
+        maak_actie(model, eigenaar=pm2, deadline=VANDAAG - 30 * DAG)
+    # Only pm2's initiative misses its report; milestones bring initiatives of their own.
+    Initiatief.objects.update(actief=False)
+    PeriodeFactory(status=PeriodeStatus.OPEN, indiendeadline=VANDAAG - DAG)
+    InitiatiefFactory(eigenaar=pm2)
+
+
+def test_the_second_run_sends_nothing(van_alles):
+    eerste = sweep(VANDAAG)
+    assert ontvangers(eerste) == [
+        "beheerder@douane.example",
+        "pm2@douane.example",
+        "pm@douane.example",
+    ]
+    rijen = Herinnering.objects.count(), Bezorging.objects.count(), Verzending.objects.count()
+    assert sweep(VANDAAG) == []
+    assert sweep(moment(VANDAAG, 23, 59)) == []
+    assert (Herinnering.objects.count(), Bezorging.objects.count()) == rijen[:2]
+    assert Verzending.objects.count() == rijen[2]
+
+
+def test_a_redelivered_task_sends_nothing_extra(van_alles):
+    with time_machine.travel(moment(VANDAAG), tick=False):
+        tasks.herinneringen_versturen.apply()
+        aantal = len(mail.outbox)
+        tasks.herinneringen_versturen.apply()
+    assert aantal == 3 and len(mail.outbox) == 3
+
+
+def test_a_dry_run_writes_and_sends_nothing(van_alles):
+    with time_machine.travel(moment(VANDAAG), tick=False):
+        from douane_portfolio.herinneringen import herinneringen_versturen
+
+        uitslag = herinneringen_versturen(proefdraai=True)
+    assert len(uitslag.geplande) == 3 * len(ACTIE_MODELLEN) + 1 + len(ACTIE_MODELLEN)
+    assert mail.outbox == [] and not Herinnering.objects.exists()
+
+
+def claim_en_crash(wanneer):
+    """What a worker does before it dies: record, and claim pm's mail, but never send."""
+    with time_machine.travel(wanneer, tick=False):
+        herinneringen_vastleggen(herinneringen_bepalen(op=wanneer.date()), op=wanneer.date())
+        return _claimen(Bezorging.objects.first().ontvanger)
+
+
+def test_a_mail_claimed_by_a_crashed_worker_goes_out_once_on_a_later_run(pm, settings):
+    settings.HERINNERINGEN_CLAIM_MINUTEN = 30
+    maak_actie(ACTIE_MODELLEN[0], eigenaar=pm, deadline=VANDAAG - DAG)
+    verzending = claim_en_crash(moment(VANDAAG, 7, 0))
+    assert mail.outbox == []
+    # Within the claim the worker may still be busy: a second run leaves the mail alone.
+    assert sweep(moment(VANDAAG, 7, 20)) == []
+    [bericht] = sweep(moment(VANDAAG, 7, 31))
+    assert bericht.to == ["pm@douane.example"]
+    assert bericht.extra_headers["Message-ID"] == verzending.message_id
+    verzending.refresh_from_db()
+    assert (verzending.status, verzending.pogingen) == (VerzendingStatus.VERZONDEN, 2)
+    assert sweep(moment(VANDAAG, 8, 31)) == []
+    assert sweep(VANDAAG + DAG) == []
+
+
+def test_a_failing_mail_server_is_retried_on_a_later_run_until_it_gives_up(
+    pm, monkeypatch, settings
+):
+    settings.HERINNERINGEN_CLAIM_MINUTEN = 30
+    maak_actie(ACTIE_MODELLEN[0], eigenaar=pm, deadline=VANDAAG - DAG)
+
+    def weigeren(self, messages):
+        raise smtplib.SMTPServerDisconnected("verbinding verbroken")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", weigeren)
+    assert sweep(VANDAAG) == []
+    verzending = Verzending.objects.get()
+    assert verzending.status == VerzendingStatus.MISLUKT
+    assert "verbinding verbroken" in verzending.fout
+
+    monkeypatch.undo()
+    [bericht] = sweep(VANDAAG + DAG)
+    assert bericht.subject == "Douane Portfolio: 1 te laat"
+    assert Verzending.objects.get().status == VerzendingStatus.VERZONDEN
+
+
+def test_a_mail_that_keeps_failing_is_given_up_after_a_few_attempts(pm, monkeypatch, settings):
+    settings.HERINNERINGEN_CLAIM_MINUTEN = 30
+    maak_actie(ACTIE_MODELLEN[0], eigenaar=pm, deadline=VANDAAG - DAG)
+
+    def weigeren(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"pm@douane.example": (550, b"onbekend")})
+
+    monkeypatch.setattr(EmailBackend, "send_messages", weigeren)
+    for uur in range(7, 7 + MAX_POGINGEN + 3):
+        sweep(moment(VANDAAG, uur))
+    verzending = Verzending.objects.get()
+    assert (verzending.status, verzending.pogingen) == (VerzendingStatus.MISLUKT, MAX_POGINGEN)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_the_same_moment_send_each_reminder_once(van_alles):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite lets one writer in at a time; the race is a PostgreSQL matter.")
+    aantal = 4
+    start = threading.Barrier(aantal)
+    fouten = []
+
+    def veeg():
+        try:
+            start.wait()
+            from douane_portfolio.herinneringen import herinneringen_versturen
+
+            herinneringen_versturen(op=VANDAAG)
+        except Exception as fout:  # pragma: no cover - reported below
+            fouten.append(fout)
+        finally:
+            connections.close_all()
+
+    draden = [threading.Thread(target=veeg) for _ in range(aantal)]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join()
+    assert fouten == []
+    assert ontvangers(mail.outbox) == [
+        "beheerder@douane.example",
+        "pm2@douane.example",
+        "pm@douane.example",
+    ]
+    assert not Bezorging.objects.filter(verzending__isnull=True).exists()
+    assert set(Verzending.objects.values_list("status", flat=True)) == {"verzonden"}
+    # Every reminder recorded once, delivered once, in one of the three mails.
+    verwacht = 4 * len(ACTIE_MODELLEN) + 1
+    assert Herinnering.objects.count() == Bezorging.objects.count() == verwacht
+    assert Verzending.objects.count() == len(mail.outbox)
+
+
+def test_the_sweep_needs_as_many_queries_for_many_actions_as_for_few(pm, pm2, beheerder):
+    ContentType.objects.get_for_models(*ACTIE_MODELLEN, Initiatief)  # a warm cache, twice
+    periode = PeriodeFactory(status=PeriodeStatus.OPEN, indiendeadline=VANDAAG)
+    tellingen = []
+    for aantal, dag in ((1, VANDAAG), (15, VANDAAG + 60 * DAG)):
+        # Close what the previous round left open, so each round stands on its own.
+        for model in ACTIE_MODELLEN:
+            model.objects.update(status=ActieStatus.AFGEROND, afgerond_op=dag)
+        Rapportageperiode.objects.filter(pk=periode.pk).update(indiendeadline=dag - DAG)
+        for model in ACTIE_MODELLEN:
+            for _ in range(aantal):
+                maak_actie(model, eigenaar=pm, deadline=dag + 3 * DAG)
+                maak_actie(model, eigenaar=pm, deadline=dag - DAG)
+                maak_actie(model, eigenaar=pm2, deadline=dag - 20 * DAG)
+        Initiatief.objects.update(actief=False)
+        for _ in range(aantal):
+            InitiatiefFactory(eigenaar=pm2)
+        with CaptureQueriesContext(connection) as queries:
+            mails = sweep(dag)
+        assert ontvangers(mails) == [
+            "beheerder@douane.example",
+            "pm2@douane.example",
+            "pm@douane.example",
+        ]
+        assert len(mails[0].body) > 0
+        # The ledger rows go in with one bulk INSERT, which Django splits into batches
+        # on SQLite (999 parameters per statement): count those apart.
+        ledger = [
+            q for q in queries.captured_queries if 'INTO "douane_portfolio_herinnering"' in q["sql"]
+        ]
+        tellingen.append(len(queries) - len(ledger))
+        assert len(ledger) <= 1 + len(Herinnering.objects.all()) // 50
+    assert tellingen[0] == tellingen[1], tellingen
+
+
+def test_reminders_of_one_person_arrive_in_one_mail_per_run(pm):
+    for model in ACTIE_MODELLEN:
+        for dagen in (-40, -8, -1, 0, 3, 10):
+            maak_actie(model, eigenaar=pm, deadline=VANDAAG + datetime.timedelta(days=dagen))
+    mails = sweep(VANDAAG)
+    assert ontvangers(mails) == ["beheerder@douane.example", "pm@douane.example"]
+    n = len(ACTIE_MODELLEN)
+    [aan_pm] = [m for m in mails if m.to == ["pm@douane.example"]]
+    assert aan_pm.subject == f"Douane Portfolio: {3 * n} te laat, {3 * n} deadlines naderen"
