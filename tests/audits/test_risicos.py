@@ -1,5 +1,5 @@
-"""Findings linked to risks from the audits side: the form, the finding page and the
-history of the links."""
+"""Findings linked to risks from the audits side: the form, the finding page, the list
+filter and the history of the links."""
 
 import importlib
 
@@ -7,9 +7,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from audits.models import Bevinding
+from audits.models import Bevinding, BevindingStatus
 from risicos.models import RisicoStatus
-from tests.audits.factories import AuditrapportFactory
+from tests.audits.factories import AuditrapportFactory, BevindingFactory
 from tests.programmas.factories import InitiatiefFactory
 from tests.risicos.factories import RisicoFactory
 
@@ -112,6 +112,28 @@ def test_the_finding_page_links_to_its_risks(client_voor, lezer, bevinding, tem)
     bevinding.risicos.add(tem)
     html = client_voor(lezer).get(bevinding.get_absolute_url()).content.decode()
     assert f'<a href="{tem.get_absolute_url()}">{TEM}</a>' in html
+
+
+def test_the_findings_list_filters_on_risk(client_voor, lezer, tem):
+    gekoppeld = BevindingFactory(titel="Onzekerheid Accijns")
+    opgelost = BevindingFactory(titel="Onzekerheid Diplomaten", status=BevindingStatus.OPGELOST)
+    BevindingFactory(titel="Onvolkomenheid inkoopbeheer")
+    for b in (gekoppeld, opgelost):
+        b.risicos.add(tem)
+    RisicoFactory(titel="Risico zonder bevindingen")
+    client = client_voor(lezer)
+
+    def titels(query):
+        response = client.get(reverse("audits:bevindingen") + query)
+        return {row.record.titel for row in response.context["table"].paginated_rows}
+
+    assert titels(f"?risico={tem.pk}") == {"Onzekerheid Accijns", "Onzekerheid Diplomaten"}
+    # The register's count links here: the linked findings not yet resolved.
+    assert titels(f"?risico={tem.pk}&status=nog_open") == {"Onzekerheid Accijns"}
+    assert len(titels("")) == 3
+    # The select offers the risks that have findings, not the whole register.
+    filters = client.get(reverse("audits:bevindingen")).context["filter"]
+    assert list(filters.form.fields["risico"].queryset) == [tem]
 
 
 def test_old_history_records_get_the_links_they_had_when_tracking_began(bevinding, tem):
