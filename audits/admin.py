@@ -44,7 +44,7 @@ class BevindingAdmin(HistoryAdmin):
     search_fields = ("titel", "domein", "omschrijving")
     readonly_fields = ("status", "aangemaakt_op")
     autocomplete_fields = ("eigenaar",)
-    filter_horizontal = ("initiatieven",)
+    filter_horizontal = ("initiatieven", "risicos")
     inlines = [VervolgactieInline]
 
 

@@ -12,8 +12,6 @@ so a second run writes nothing (no rows, no history).
 
 import datetime
 
-from programmas.models import Initiatief
-
 from .models import Auditrapport, Bevinding, BevindingStatus, Instantie, Soort, Vervolgactie
 
 BRON_28 = "Jaarrapportage Douane 2023, §2.8 Privacy op orde"
@@ -66,6 +64,16 @@ RAPPORTEN = {
 INITIATIEF_GROTE_GELDSTROOM = "Verbeteren Beheersing Grote Geldstroom"
 INITIATIEF_SCRIPTBEHEER = "Verbeteren scriptbeheer"
 
+# §3.4: the verbeterplan for the grote geldstroom addresses the ADR's onzekerheden and
+# the ARK's onvolkomenheid; chapter 4 names that plan as the measure under this risk.
+RISICO_TEM = (
+    "Nederland moet Traditionele Eigen Middelen (TEM) en verdragingsrente nabetalen aan de EU"
+)
+REDEN_TEM = (
+    f"{OVERGENOMEN}: het verbeterplan grote geldstroom pakt deze bevinding aan (§3.4) en is "
+    "de maatregel bij het TEM-risico (hoofdstuk 4)"
+)
+
 BEVINDINGEN = (
     {
         "rapport": "vo2022",
@@ -82,6 +90,7 @@ BEVINDINGEN = (
         "geïmplementeerd, conform planning. De verwachting is dat de onvolkomenheid in 2024 "
         "is opgelost.",
         "initiatieven": (),
+        "risicos": (),
         "acties": (
             {
                 "omschrijving": "Verbeteringen in het inkoopbeheer uitwerken en implementeren "
@@ -108,6 +117,7 @@ BEVINDINGEN = (
         "gericht deze onvolkomenheid in 2025 op te lossen. Sinds 1 september 2023 voert de "
         "Douane het Verbeterplan 'Interne beheersing Grote geldstromen' uit.",
         "initiatieven": (INITIATIEF_GROTE_GELDSTROOM, INITIATIEF_SCRIPTBEHEER),
+        "risicos": (RISICO_TEM,),
         "acties": (
             {
                 "omschrijving": "Verbeterplan 'Interne beheersing Grote geldstromen' uitvoeren: "
@@ -157,6 +167,7 @@ BEVINDINGEN = (
         "wordt op dit moment niet meer als onzekerheid aangemerkt.",
         "reden": f"{OVERGENOMEN} (§3.4): niet meer als onzekerheid aangemerkt.",
         "initiatieven": (INITIATIEF_GROTE_GELDSTROOM,),
+        "risicos": (RISICO_TEM,),
         "acties": (),
     },
     {
@@ -174,6 +185,7 @@ BEVINDINGEN = (
         "leiden tot verdere versterking van de interne beheersing en een reductie van de "
         "onzekerheid. Een jaar waarin de onzekerheid is opgelost noemt de jaarrapportage niet.",
         "initiatieven": (INITIATIEF_GROTE_GELDSTROOM,),
+        "risicos": (RISICO_TEM,),
         "acties": (
             {
                 "omschrijving": "Lopende acties Accijns afronden: interne beheersing verder "
@@ -199,6 +211,7 @@ BEVINDINGEN = (
         "tot verdere versterking van de interne beheersing en een reductie van de "
         "onzekerheid. Een jaar waarin de onzekerheid is opgelost noemt de jaarrapportage niet.",
         "initiatieven": (INITIATIEF_GROTE_GELDSTROOM,),
+        "risicos": (RISICO_TEM,),
         "acties": (
             {
                 "omschrijving": "Lopende acties Verkeersbegeleidingstarief afronden: interne "
@@ -225,6 +238,7 @@ BEVINDINGEN = (
         "tot en met Q3 2023; de uitkomst daarvan staat niet in de jaarrapportage. In 2024 gaat "
         "de Douane verder met de uitkomsten van het verbeterrapport.",
         "initiatieven": (),
+        "risicos": (),
         "acties": (
             {
                 "omschrijving": "Verder gaan met de uitkomsten van het verbeterrapport Wpg",
@@ -258,6 +272,7 @@ BEVINDINGEN = (
         "toegangsbeveiliging.",
         "reden": f"{OVERGENOMEN} (§4.2): opgelost in 2023.",
         "initiatieven": (),
+        "risicos": (),
         "acties": (),
     },
 )
@@ -281,7 +296,7 @@ def laad(*, gebruikers, stdout):
             stdout.write(f"Auditrapport '{rapport}' aangemaakt.")
         rapporten[sleutel] = rapport
 
-    niet_gevonden = set()
+    niet_gevonden = {"Initiatieven": set(), "Risico's": set()}
     for gegevens in BEVINDINGEN:
         rapport = rapporten[gegevens["rapport"]]
         bevinding = Bevinding.objects.filter(rapport=rapport, titel=gegevens["titel"]).first()
@@ -304,7 +319,12 @@ def laad(*, gebruikers, stdout):
             )
             _maak(bevinding, gegevens.get("reden", OVERGENOMEN))
             stdout.write(f"Bevinding '{bevinding}' aangemaakt.")
-        niet_gevonden |= _koppel_initiatieven(bevinding, gegevens["initiatieven"])
+        niet_gevonden["Initiatieven"] |= _koppel(
+            bevinding, "initiatieven", "naam", gegevens["initiatieven"], OVERGENOMEN
+        )
+        niet_gevonden["Risico's"] |= _koppel(
+            bevinding, "risicos", "titel", gegevens["risicos"], REDEN_TEM
+        )
         for actie in gegevens["acties"]:
             if not Vervolgactie.objects.filter(
                 bevinding=bevinding, omschrijving=actie["omschrijving"]
@@ -316,22 +336,27 @@ def laad(*, gebruikers, stdout):
                         **{**actie, "eigenaar": gebruikers[actie["eigenaar"]]},
                     )
                 )
-    if niet_gevonden:
-        stdout.write(
-            "Initiatieven niet gevonden, bevindingen (nog) niet gekoppeld: "
-            + ", ".join(sorted(niet_gevonden))
-        )
+    for soort, namen in niet_gevonden.items():
+        if namen:
+            stdout.write(
+                f"{soort} niet gevonden, bevindingen (nog) niet gekoppeld: "
+                + ", ".join(sorted(namen))
+            )
 
 
-def _koppel_initiatieven(bevinding, namen):
-    """Link initiatives by name; they exist only when the portfolio demo ran first.
+def _koppel(bevinding, relatie, veld, namen, reden):
+    """Link initiatives or risks by name (`veld`); they exist only when the demo of their
+    app ran first. Only missing links are added, so a second run writes nothing.
 
     Returns the names not found."""
     if not namen:
         return set()
-    gevonden = list(Initiatief.objects.filter(naam__in=namen))
-    gekoppeld = set(bevinding.initiatieven.values_list("pk", flat=True))
-    ontbrekend = [i for i in gevonden if i.pk not in gekoppeld]
+    gekoppeld = getattr(bevinding, relatie)
+    gevonden = list(gekoppeld.model.objects.filter(**{f"{veld}__in": namen}))
+    al_gekoppeld = set(gekoppeld.values_list("pk", flat=True))
+    ontbrekend = [o for o in gevonden if o.pk not in al_gekoppeld]
     if ontbrekend:
-        bevinding.initiatieven.add(*ontbrekend)
-    return set(namen) - {i.naam for i in gevonden}
+        # The reason goes on the history record of the link.
+        bevinding._change_reason = reden
+        gekoppeld.add(*ontbrekend)
+    return set(namen) - {getattr(o, veld) for o in gevonden}

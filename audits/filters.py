@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from douane_portfolio.models import ActieStatus, User
+from risicos.models import Risico
 
 from .models import (
     NOG_NIET_OPGELOST,
@@ -29,6 +30,11 @@ def _domeinen():
 
 def _bevinding_eigenaren(request):
     return User.objects.filter(audit_bevindingen__isnull=False).distinct()
+
+
+def _gekoppelde_risicos(request):
+    # The register holds tens of risks, so a select is fine; only those with findings.
+    return Risico.objects.filter(bevindingen__isnull=False).distinct().order_by("titel")
 
 
 def _actie_eigenaren(request):
@@ -62,6 +68,9 @@ class BevindingFilter(django_filters.FilterSet):
     )
     eigenaar = django_filters.ModelChoiceFilter(
         label="Eigenaar", queryset=_bevinding_eigenaren, empty_label="Iedereen"
+    )
+    risico = django_filters.ModelChoiceFilter(
+        label="Risico", field_name="risicos", queryset=_gekoppelde_risicos, empty_label="Alle"
     )
 
     class Meta:

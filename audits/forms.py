@@ -6,6 +6,7 @@ from douane_portfolio import rollen
 from douane_portfolio.forms import DatumInput, VersieFormMixin
 from douane_portfolio.models import ActieStatus, User
 from programmas.models import Initiatief
+from risicos.models import Risico, RisicoStatus
 
 from . import bewijs
 from .models import Auditrapport, Bevinding, Jaaroordeel, Verdict, Vervolgactie
@@ -56,12 +57,27 @@ class InitiatiefKeuze(forms.ModelMultipleChoiceField):
         return f"{obj.naam} ({obj.thema.naam})"
 
 
+class RisicoKeuze(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        if obj.status == RisicoStatus.GESLOTEN:
+            return f"{obj.titel} (gesloten)"
+        return obj.titel
+
+
 class BevindingForm(VersieFormMixin, forms.ModelForm):
     initiatieven = InitiatiefKeuze(
         queryset=Initiatief.objects.none(),
         required=False,
         label="Initiatieven",
         help_text="De initiatieven die aan het oplossen werken. Ctrl/Cmd-klik voor meer.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    risicos = RisicoKeuze(
+        queryset=Risico.objects.none(),
+        required=False,
+        label="Risico's",
+        help_text="De risico's uit het risicoregister waar deze bevinding bij hoort. "
+        "Ctrl/Cmd-klik voor meer.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
@@ -77,6 +93,7 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
             "verwacht_opgelost_jaar",
             "verwacht_opgelost_op",
             "initiatieven",
+            "risicos",
             "bron",
         ]
         widgets = {
@@ -92,6 +109,11 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
         self.fields["initiatieven"].queryset = Initiatief.objects.filter(
             Q(actief=True) | Q(pk__in=gekoppeld)
         ).select_related("thema")
+        # Active risks, and a closed one only when it is linked already (so it stays).
+        gekoppelde_risicos = self.instance.risicos.all() if self.instance.pk else []
+        self.fields["risicos"].queryset = Risico.objects.filter(
+            Q(status=RisicoStatus.ACTIEF) | Q(pk__in=gekoppelde_risicos)
+        ).order_by("titel")
         domeinen = Bevinding.objects.order_by("domein").values_list("domein", flat=True).distinct()
         self.fields["domein"].widget = SuggestieInput(suggesties=list(domeinen))
 

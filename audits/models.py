@@ -18,10 +18,10 @@ from douane_portfolio.models import OPEN_STATUSSEN, Actie, ActieQuerySet, Versie
 from . import bewijs
 
 
-def _historie():
+def _historie(**kwargs):
     # Reasons are the users' own explanations (a rejection, a postponement); the
     # default CharField(100) would cut them off or fail on PostgreSQL.
-    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    return HistoricalRecords(history_change_reason_field=models.TextField(null=True), **kwargs)
 
 
 def _jaar_redelijk(veld, naam):
@@ -199,11 +199,15 @@ class Bevinding(VersieModel):
         blank=True,
         help_text="Alleen als er een precieze datum is; het jaar volgt daaruit.",
     )
-    # The link to the risk register (e.g. the TEM risk) comes as the same kind of field,
-    # `risicos = ManyToManyField("risicos.Risico", related_name="bevindingen")`.
     initiatieven = models.ManyToManyField(
         "programmas.Initiatief",
         verbose_name="initiatieven",
+        related_name="bevindingen",
+        blank=True,
+    )
+    risicos = models.ManyToManyField(
+        "risicos.Risico",
+        verbose_name="risico's",
         related_name="bevindingen",
         blank=True,
     )
@@ -216,7 +220,11 @@ class Bevinding(VersieModel):
     aangemaakt_op = models.DateTimeField("aangemaakt op", default=timezone.now, editable=False)
 
     objects = BevindingQuerySet.as_manager()
-    history = _historie()
+    # Linking or unlinking an initiative or a risk is a history record of its own,
+    # with a snapshot of both link sets (simple-history does not track M2M by default).
+    # Only changes made from this side are recorded (`bevinding.risicos.add`, not
+    # `risico.bevindingen.add`: django-simple-history issue #1048).
+    history = _historie(m2m_fields=["initiatieven", "risicos"])
 
     class Meta:
         verbose_name = "bevinding"

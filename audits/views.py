@@ -290,6 +290,7 @@ class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
                 if laatste and laatste.is_afgewezen and b.status == BevindingStatus.IN_UITVOERING
                 else None,
                 "initiatieven": b.initiatieven.select_related("thema"),
+                "risicos": b.risicos.order_by("titel"),
                 "tijdlijn": tijdlijn(
                     b,
                     acties,

@@ -1,7 +1,8 @@
 """Readable change history from django-simple-history records.
 
 Every domain model has `history = HistoricalRecords()`; this turns its records into
-"who, when, which field from what to what, why" for the history panels.
+"who, when, which field from what to what, why" for the history panels. Links
+(many-to-many fields) count too where the model tracks them (`m2m_fields=`).
 """
 
 from dataclasses import dataclass, field
@@ -51,13 +52,47 @@ def _weergave(model_field, waarde, gerelateerd):
     return str(waarde)
 
 
+def _koppelingen(records, model):
+    """{field: {history_id: frozenset of linked pks}} for the tracked many-to-many fields,
+    and the linked objects by (model, pk): one query per field and per linked model."""
+    historisch = getattr(model, model._meta.simple_history_manager_attribute).model
+    velden = getattr(historisch, "_history_m2m_fields", ())
+    if not records or not velden:
+        return {}, {}
+    ids = [r.history_id for r in records]
+    momentopnamen, te_laden = {}, {}
+    for veld in velden:
+        snapshot = getattr(historisch, veld.name).model
+        per_record = {}
+        for history_id, pk in snapshot.objects.filter(history_id__in=ids).values_list(
+            "history_id", veld.m2m_reverse_field_name()
+        ):
+            per_record.setdefault(history_id, set()).add(pk)
+            te_laden.setdefault(veld.related_model, set()).add(pk)
+        momentopnamen[veld] = {h: frozenset(pks) for h, pks in per_record.items()}
+    gekoppeld = {}
+    for rel_model, pks in te_laden.items():
+        for pk, obj in rel_model._base_manager.in_bulk(pks).items():
+            gekoppeld[(rel_model, pk)] = obj
+    return momentopnamen, gekoppeld
+
+
+def _lijst(veld, pks, gekoppeld):
+    namen = sorted(
+        str(gekoppeld.get((veld.related_model, pk), f"#{pk} (verwijderd)")) for pk in pks
+    )
+    return ", ".join(namen) or "—"
+
+
 def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None):
     """Turn history records (any objects of one model) into Gebeurtenis items, newest first.
 
     `records` must be ordered oldest first per object; records of several objects may
-    be mixed (the diff is taken per object). One query per foreign-key target model.
+    be mixed (the diff is taken per object). One query per foreign-key target model,
+    and per tracked many-to-many field.
     """
     records = list(records)
+    momentopnamen, gekoppeld = _koppelingen(records, model)
     velden = [
         f
         for f in model._meta.concrete_fields
@@ -92,6 +127,19 @@ def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None):
                             veld=str(f.verbose_name),
                             oud=_weergave(f, oud, gerelateerd),
                             nieuw=_weergave(f, nieuw, gerelateerd),
+                        )
+                    )
+            for f, per_record in momentopnamen.items():
+                if f.name in verborgen:
+                    continue
+                oud = per_record.get(vorige.history_id, frozenset())
+                nieuw = per_record.get(record.history_id, frozenset())
+                if oud != nieuw:
+                    wijzigingen.append(
+                        Wijziging(
+                            veld=str(f.verbose_name),
+                            oud=_lijst(f, oud, gekoppeld),
+                            nieuw=_lijst(f, nieuw, gekoppeld),
                         )
                     )
             if not wijzigingen:

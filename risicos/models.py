@@ -226,6 +226,25 @@ class RisicoQuerySet(models.QuerySet):
             ),
         )
 
+    def met_open_bevindingen(self, user):
+        """Annotate `open_bevindingen`: linked audit findings not yet resolved that `user`
+        may read. A subquery, so the register does no query per row.
+
+        Audits points at risicos, never the reverse; the reverse relation gives its model
+        and audits' own scope, without an import.
+        """
+        bevindingen = self.model._meta.get_field("bevindingen").related_model.objects
+        open_per_risico = (
+            bevindingen.zichtbaar_voor(user)
+            .nog_niet_opgelost()
+            .filter(risicos=OuterRef("pk"))
+            .order_by()
+            .values("risicos")
+            .annotate(c=Count("pk"))
+            .values("c")
+        )
+        return self.annotate(open_bevindingen=Coalesce(Subquery(open_per_risico), 0))
+
 
 class Risico(VersieModel):
     titel = models.CharField("titel", max_length=200, unique=True)

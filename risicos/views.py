@@ -85,12 +85,19 @@ class RegisterView(LijstView):
     )
 
     def get_queryset(self):
-        return (
-            super().get_queryset().select_related("eigenaar").met_scores().met_maatregeltellingen()
-        )
+        qs = super().get_queryset().select_related("eigenaar").met_scores().met_maatregeltellingen()
+        if self.toon_bevindingen():
+            qs = qs.met_open_bevindingen(self.request.user)
+        return qs
+
+    def toon_bevindingen(self):
+        return self.request.user.has_perm("audits.view_bevinding")
 
     def get_table_kwargs(self):
-        return {"kan_kiezen": self.request.user.has_perm("risicos.add_risicodialoog")}
+        return {
+            "kan_kiezen": self.request.user.has_perm("risicos.add_risicodialoog"),
+            "toon_bevindingen": self.toon_bevindingen(),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -146,6 +153,15 @@ def _initiatieven_met_link(initiatieven):
     return resultaat
 
 
+def _bevindingen(risico, user):
+    """The audit findings linked to the risk that `user` may read, or None when the user
+    may not read findings at all. Audits points at risicos, never the reverse: the
+    reverse relation reaches the findings without an import, scoped in SQL by audits."""
+    if not user.has_perm("audits.view_bevinding"):
+        return None
+    return list(risico.bevindingen.zichtbaar_voor(user).select_related("rapport"))
+
+
 def risico_detail(request, pk):
     risico = _object_of_404(request, Risico.objects.select_related("eigenaar"), pk)
     vandaag = timezone.localdate()
@@ -177,6 +193,7 @@ def risico_detail(request, pk):
             "maatregelen_totaal": sum(m.status != ActieStatus.VERVALLEN for m in maatregelen),
             "punten": punten,
             "initiatieven": _initiatieven_met_link(risico.initiatieven.all()),
+            "bevindingen": _bevindingen(risico, user),
             "geschiedenis": geschiedenis,
             "mag_wijzigen": user.has_perm("risicos.change_risico", risico),
             "mag_scoren": user.has_perm("risicos.scoren_risico", risico),

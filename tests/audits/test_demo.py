@@ -18,6 +18,7 @@ from audits.models import (
     Vervolgactie,
 )
 from programmas.models import Initiatief, Thema
+from risicos.models import Risico
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,39 @@ def test_the_demo_is_idempotent_also_without_the_initiatives(monkeypatch):
     assert eerste["audits.Bevinding"] == 7
     _laad()
     assert _tellingen() == eerste
+
+
+def test_the_grote_geldstroom_findings_are_linked_to_the_tem_risk_once():
+    _laad()
+    tem = Risico.objects.get(titel__startswith="Nederland moet Traditionele Eigen Middelen")
+    # §3.4: the verbeterplan addresses the ADR's onzekerheden and the ARK's onvolkomenheid;
+    # chapter 4: that plan is the measure under the TEM risk. Nothing else is linked.
+    assert set(tem.bevindingen.values_list("titel", flat=True)) == {
+        "Onvolkomenheid grote geldstroom",
+        "Onzekerheid Diplomaten",
+        "Onzekerheid Accijns",
+        "Onzekerheid Verkeersbegeleidingstarief",
+    }
+    assert Bevinding.risicos.through.objects.count() == 4
+    record = tem.bevindingen.get(titel="Onzekerheid Accijns").history.latest()
+    assert "§3.4" in record.history_change_reason
+    assert "hoofdstuk 4" in record.history_change_reason
+
+    eerste = _tellingen()
+    _laad()
+    # No new links and no new history records (the link snapshots included).
+    assert _tellingen() == eerste
+    assert Bevinding.risicos.through.objects.count() == 4
+
+
+def test_without_the_risk_register_the_links_wait_for_a_later_run(monkeypatch):
+    import risicos.demo
+
+    monkeypatch.setattr(risicos.demo, "laad", lambda **kwargs: None)
+    uitvoer = _laad()
+    assert "Risico's niet gevonden, bevindingen (nog) niet gekoppeld: Nederland moet" in uitvoer
+    assert not Bevinding.risicos.through.objects.exists()
+
+    monkeypatch.undo()
+    _laad()
+    assert Bevinding.risicos.through.objects.count() == 4

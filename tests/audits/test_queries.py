@@ -18,6 +18,7 @@ from audits.models import (
     Vervolgactie,
 )
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
+from tests.risicos.factories import RisicoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,24 @@ def test_the_finding_page_does_not_grow_with_its_actions(client_voor, auditor, p
     acties_erbij(20)
     veel = _queries(client, bevinding.get_absolute_url(), opwarmen=False)[0]
     assert weinig == veel
+
+
+def test_the_risk_filter_does_not_grow_with_the_findings(client_voor, auditor, pm, beheerder):
+    risico = RisicoFactory()
+    koppeling = Bevinding.risicos.through
+
+    def koppel_alle():
+        koppeling.objects.bulk_create(
+            koppeling(bevinding=b, risico=risico) for b in Bevinding.objects.exclude(risicos=risico)
+        )
+
+    client = client_voor(auditor)
+    url = f"/audits/?risico={risico.pk}&status=nog_open"
+    _register(5, pm, beheerder)
+    koppel_alle()
+    weinig, response = _queries(client, url)
+    assert len(response.context["table"].rows) == 4  # 5 minus the resolved one
+
+    _register(495, pm, beheerder, vanaf=5)
+    koppel_alle()
+    assert _queries(client, url, opwarmen=False)[0] == weinig

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audits.models import Auditrapport, Bevinding
 from douane_portfolio import rollen
 from risicos.models import Beheersmaatregel, Risico
 from tests.factories import UserFactory
@@ -48,6 +49,9 @@ def _queries(client, url, params):
     return len(queries)
 
 
+REGISTER = reverse("risicos:register")
+
+
 @pytest.mark.parametrize(
     ("url", "params"),
     [
@@ -71,3 +75,42 @@ def test_query_count_does_not_grow_with_the_number_of_risks(client_voor, url, pa
     bij_500 = _queries(client, url, params)
 
     assert bij_5 == bij_500
+
+
+def test_the_count_of_open_findings_does_not_grow_with_the_number_of_risks(client_voor):
+    eigenaars = UserFactory.create_batch(2, rol=rollen.AUDITOR)
+    rapport = Auditrapport.objects.create(instantie="adr", titel="Rapport")
+    koppeling = Bevinding.risicos.through
+
+    def met_bevindingen(aantal):
+        _risicos_maken(aantal, eigenaars)
+        risicos = list(Risico.objects.filter(bevindingen__isnull=True))
+        bevindingen = Bevinding.objects.bulk_create(
+            Bevinding(
+                rapport=rapport,
+                titel=f"Bevinding bij {r.titel} ({status})",
+                soort="onzekerheid",
+                domein="grote geldstroom",
+                eigenaar=eigenaars[0],
+                status=status,
+            )
+            for r in risicos
+            for status in ("open", "opgelost")
+        )
+        koppeling.objects.bulk_create(
+            koppeling(bevinding=b, risico=r)
+            for b, r in zip(bevindingen, [r for r in risicos for _ in range(2)], strict=True)
+        )
+
+    client = client_voor(eigenaars[0])
+    met_bevindingen(5)
+    client.get(REGISTER)  # warm up: session, content types
+    bij_5 = _queries(client, REGISTER, {"sort": "-open_bevindingen"})
+    met_bevindingen(495)
+    bij_500 = _queries(client, REGISTER, {"sort": "-open_bevindingen"})
+
+    assert bij_5 == bij_500
+    tellingen = Risico.objects.met_open_bevindingen(eigenaars[0]).values_list(
+        "open_bevindingen", flat=True
+    )
+    assert set(tellingen) == {1}
