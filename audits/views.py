@@ -13,7 +13,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.views import VersieUpdateView, verouderd_bericht
+from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier
 
 from . import services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -57,15 +57,6 @@ def _zichtbare_bevindingen(user):
 
 def _zichtbare_acties(user):
     return Vervolgactie.objects.zichtbaar_voor(user)
-
-
-def _fouten_in_formulier(form, fout):
-    """Put a service's ValidationError next to the fields it names, the rest on top."""
-    if hasattr(fout, "error_dict"):
-        for veld, fouten in fout.error_dict.items():
-            form.add_error(veld if veld in form.fields else None, fouten)
-    else:
-        form.add_error(None, fout)
 
 
 class EenObject:
@@ -379,11 +370,8 @@ class ObjectFormulier(FormView):
     def form_valid(self, form):
         try:
             self.resultaat = self.uitvoeren(form)
-        except VerouderdeVersie as fout:
-            form.add_error(None, verouderd_bericht(fout.instance))
-            return self.form_invalid(form)
-        except ValidationError as fout:
-            _fouten_in_formulier(form, fout)
+        except (VerouderdeVersie, ValidationError) as fout:
+            servicefout_in_formulier(form, fout)
             return self.form_invalid(form)
         messages.success(self.request, self.succes_bericht)
         return HttpResponseRedirect(self.get_success_url())

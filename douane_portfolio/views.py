@@ -28,6 +28,21 @@ def verouderd_bericht(instance):
     )
 
 
+def servicefout_in_formulier(form, fout):
+    """Show what a write service refused on the form, keeping the user's input.
+
+    A stale version gets the Dutch "changed meanwhile" message on top; field errors go
+    next to the field they name; anything else goes on top.
+    """
+    if isinstance(fout, VerouderdeVersie):
+        form.add_error(None, verouderd_bericht(fout.instance))
+    elif hasattr(fout, "error_dict"):
+        for veld, fouten in fout.error_dict.items():
+            form.add_error(veld if veld in form.fields else None, fouten)
+    else:
+        form.add_error(None, fout)
+
+
 class VersieUpdateView(UpdateView):
     """UpdateView that refuses to save over a newer version (optimistic locking)."""
 

@@ -15,7 +15,7 @@ from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.rules import is_beheerder
-from douane_portfolio.views import VersieUpdateView, verouderd_bericht
+from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier
 
 from . import services
 from .filters import IndicatorFilter, PortfolioFilter
@@ -57,17 +57,6 @@ def gekozen_periode(request):
         if periode is not None:
             return periode
     return standaard_periode()
-
-
-def formulierfouten_overnemen(form, fout):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(fout, "error_dict"):
-        for veld, fouten in fout.error_dict.items():
-            for f in fouten:
-                form.add_error(veld if veld in form.fields else None, f)
-    else:
-        for bericht in fout.messages:
-            form.add_error(None, bericht)
 
 
 class PortfolioView(LijstView):
@@ -206,15 +195,21 @@ class InitiatiefView(PermissionRequiredMixin, DetailView):
                 indicator.zonder_waarde_open = all(
                     w.periode_id != open_periode.pk for w in indicator.waarden.all()
                 )
-        # Risks and findings link here from their own apps (reverse relations).
-        context["risicos"] = (
-            list(initiatief.risicos.all()) if hasattr(initiatief, "risicos") else None
-        )
-        context["bevindingen"] = (
-            list(initiatief.bevindingen.all()) if hasattr(initiatief, "bevindingen") else None
+        # Risks and findings link here from their own apps (reverse relations), each
+        # through that app's own reading scope.
+        user = self.request.user
+        context["risicos"] = self.gekoppeld(initiatief, "risicos", "risicos.view_risico", user)
+        context["bevindingen"] = self.gekoppeld(
+            initiatief, "bevindingen", "audits.view_bevinding", user
         )
         context["geschiedenis"] = self.geschiedenis(initiatief, indicatoren)
         return context
+
+    @staticmethod
+    def gekoppeld(initiatief, relatie, permissie, user):
+        if not hasattr(initiatief, relatie) or not user.has_perm(permissie):
+            return None
+        return list(getattr(initiatief, relatie).zichtbaar_voor(user))
 
     def geschiedenis(self, initiatief, indicatoren):
         bronnen = [
@@ -310,10 +305,8 @@ class StatusIndienenView(View):
                     door=request.user,
                     versie=form.cleaned_data["versie"],
                 )
-            except VerouderdeVersie as fout:
-                form.add_error(None, verouderd_bericht(fout.instance))
-            except ValidationError as fout:
-                formulierfouten_overnemen(form, fout)
+            except (VerouderdeVersie, ValidationError) as fout:
+                servicefout_in_formulier(form, fout)
             else:
                 messages.success(request, f"De status voor {self.periode} is opgeslagen.")
                 return redirect(self.initiatief)
@@ -446,10 +439,8 @@ class IndicatorwaardeView(View):
                     door=request.user,
                     versie=form.cleaned_data["versie"],
                 )
-            except VerouderdeVersie as fout:
-                form.add_error(None, verouderd_bericht(fout.instance))
-            except ValidationError as fout:
-                formulierfouten_overnemen(form, fout)
+            except (VerouderdeVersie, ValidationError) as fout:
+                servicefout_in_formulier(form, fout)
             else:
                 messages.success(request, "De indicator is bijgewerkt.")
                 return HttpResponseRedirect(self.indicator.get_absolute_url())
@@ -516,7 +507,7 @@ class PeriodeNieuwView(PermissionRequiredMixin, View):
             try:
                 periode = services.periode_aanmaken(door=request.user, **form.cleaned_data)
             except ValidationError as fout:
-                formulierfouten_overnemen(form, fout)
+                servicefout_in_formulier(form, fout)
             else:
                 messages.success(request, f"Periode {periode} is aangemaakt.")
                 return redirect("programmas:ronde")

@@ -15,7 +15,7 @@ from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
-from douane_portfolio.views import VersieUpdateView, verouderd_bericht
+from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier, verouderd_bericht
 
 from . import services
 from .filters import DialoogFilter, HeatmapFilter, MaatregelFilter, RisicoFilter
@@ -306,10 +306,8 @@ def risico_scoren(request, pk):
                 door=request.user,
                 verwachte_versie=form.verwachte_versie,
             )
-        except VerouderdeVersie as fout:
-            form.add_error(None, verouderd_bericht(fout.instance))
-        except ValidationError as fout:
-            form.add_error(None, fout)
+        except (VerouderdeVersie, ValidationError) as fout:
+            servicefout_in_formulier(form, fout)
         else:
             messages.success(request, "De nieuwe scores zijn opgeslagen.")
             return redirect(risico)
@@ -590,10 +588,10 @@ def dialoog_bewerken(request, pk):
                 door=request.user,
                 verwachte_versie=form.verwachte_versie,
             )
-        except VerouderdeVersie as fout:
-            form.add_error(None, verouderd_bericht(fout.instance))
-        except (ValidationError, services.DialoogFout) as fout:
-            form.add_error(None, str(fout) if isinstance(fout, services.DialoogFout) else fout)
+        except (VerouderdeVersie, ValidationError) as fout:
+            servicefout_in_formulier(form, fout)
+        except services.DialoogFout as fout:
+            form.add_error(None, str(fout))
         else:
             messages.success(request, "De risicodialoog is bijgewerkt.")
             return redirect(dialoog)

@@ -295,3 +295,14 @@ def test_indicator_list_query_count_does_not_grow_with_rows(client_voor, pm, per
     weinig = _queries(client, url)
     maak(45)
     assert _queries(client, url) == weinig
+
+
+def test_initiative_page_lists_linked_risks_and_findings(client_voor, lezer, pm):
+    from tests.audits.factories import BevindingFactory
+    from tests.risicos.factories import RisicoFactory
+
+    initiatief = InitiatiefFactory(eigenaar=pm)
+    RisicoFactory(titel="Gekoppeld risico").initiatieven.add(initiatief)
+    BevindingFactory(titel="Gekoppelde bevinding", eigenaar=pm).initiatieven.add(initiatief)
+    html = client_voor(lezer).get(initiatief.get_absolute_url()).content.decode()
+    assert "Gekoppeld risico" in html and "Gekoppelde bevinding" in html
