@@ -11,7 +11,7 @@ GETAL = {"td": {"class": "getal"}, "th": {"class": "getal"}}
 
 def _verwacht_tekst(bevinding):
     if bevinding.verwacht_opgelost_op:
-        return formats.date_format(bevinding.verwacht_opgelost_op, "j M Y")
+        return formats.date_format(bevinding.verwacht_opgelost_op, "j b Y")
     return str(bevinding.verwacht_opgelost_jaar or "")
 
 
@@ -106,9 +106,9 @@ class VervolgactieTabel(tables.Table):
     )
     instantie = tables.Column("Instantie", accessor="bevinding__rapport__instantie")
     eigenaar = tables.Column("Eigenaar")
-    deadline = tables.DateColumn(format="j M Y", verbose_name="Deadline")
+    deadline = tables.DateColumn(format="j b Y", verbose_name="Deadline")
     oorspronkelijke_deadline = tables.DateColumn(
-        format="j M Y", verbose_name="Oorspronkelijke deadline"
+        format="j b Y", verbose_name="Oorspronkelijke deadline"
     )
     aantal_verschuivingen = TellingColumn("Uitstel")
     status = tables.Column("Status")
@@ -122,7 +122,7 @@ class VervolgactieTabel(tables.Table):
         }
 
     def render_deadline(self, record, value):
-        tekst = formats.date_format(value, "j M Y")
+        tekst = formats.date_format(value, "j b Y")
         dagen = record.dagen_te_laat()
         if dagen:
             return format_html(
@@ -139,7 +139,7 @@ class VervolgactieTabel(tables.Table):
     def render_oorspronkelijke_deadline(self, record, value):
         if value == record.deadline:
             return "–"
-        return formats.date_format(value, "j M Y")
+        return formats.date_format(value, "j b Y")
 
     def value_oorspronkelijke_deadline(self, value):
         return value.isoformat()
