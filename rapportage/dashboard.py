@@ -118,24 +118,23 @@ def ronde_voortgang():
 
 def netto_heatmap(user):
     """The live net heat map of active risks; each cell links to the filtered register."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from risicos import heatmap
     from risicos.models import Risico
 
-    from .opmaak import heatmap_kaart
-
-    tellingen, niet_gescoord = {}, 0
-    rijen = (
-        Risico.objects.zichtbaar_voor(user)
-        .actief()
-        .order_by()
-        .values("netto_kans", "netto_impact")
-        .annotate(n=Count("pk"))
+    register = reverse("risicos:register")
+    aantallen, niet_gescoord = heatmap.tellingen(
+        Risico.objects.zichtbaar_voor(user).actief(), "netto"
     )
-    for rij in rijen:
-        if rij["netto_kans"] is None or rij["netto_impact"] is None:
-            niet_gescoord += rij["n"]
-        else:
-            tellingen[f"{rij['netto_kans']},{rij['netto_impact']}"] = rij["n"]
-    return heatmap_kaart(tellingen, "netto", niet_gescoord, links=True)
+    return heatmap.kaart(
+        aantallen,
+        "netto",
+        niet_gescoord,
+        url=lambda k, i: f"{register}?{urlencode({'netto_kans': k, 'netto_impact': i})}",
+    )
 
 
 def toprisicos_boven_bereidheid(user):

@@ -21,6 +21,7 @@ from programmas.models import (
     Statusrapportage,
     Trend,
 )
+from risicos import heatmap
 from risicos.models import (
     NIET_GESCOORD,
     Beheersmaatregel,
@@ -209,17 +210,10 @@ def risicoparagraaf(periode):
         {"omschrijving": m.omschrijving, "status": m.get_status_display()}
         for m in maatregelen.filter(risicos__isnull=True).order_by("pk")
     ]
-    kaart = {"bruto": {}, "netto": {}}
-    niet_gescoord = {"bruto": 0, "netto": 0}
-    actief = Risico.objects.actief()
-    for soort in kaart:
-        rijen = actief.order_by().values(f"{soort}_kans", f"{soort}_impact").annotate(n=Count("pk"))
-        for rij in rijen:
-            k, i = rij[f"{soort}_kans"], rij[f"{soort}_impact"]
-            if k is None or i is None:
-                niet_gescoord[soort] += rij["n"]
-            else:
-                kaart[soort][f"{k},{i}"] = rij["n"]
+    kaart, niet_gescoord = {}, {}
+    for soort in ("bruto", "netto"):
+        aantallen, niet_gescoord[soort] = heatmap.tellingen(Risico.objects.actief(), soort)
+        kaart[soort] = {f"{k},{i}": n for (k, i), n in aantallen.items()}
     dialogen = [
         {
             "titel": d.titel,

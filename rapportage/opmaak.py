@@ -18,45 +18,6 @@ def stand(periode, snapshot):
     return f"Actuele stand, peildatum {peildatum}."
 
 
-def heatmap_kaart(tellingen, soort, niet_gescoord, links=False):
-    """A 5×5 grid (kans rows high→low, impact columns) from {"k,i": n} counts.
-
-    The counts come from the report data (possibly a snapshot); with `links` each cell
-    points to the live register filtered on it (the dashboard).
-    """
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    from risicos.models import SCHAAL, Impact, Kans, score_niveau
-
-    register = reverse("risicos:register")
-    rijen = []
-    for k in reversed(SCHAAL):
-        cellen = []
-        for i in SCHAAL:
-            query = urlencode({f"{soort}_kans": k, f"{soort}_impact": i})
-            cellen.append(
-                {
-                    "kans": k,
-                    "impact": i,
-                    "score": k * i,
-                    "niveau": score_niveau(k * i),
-                    "aantal": tellingen.get(f"{k},{i}", 0),
-                    "url": f"{register}?{query}" if links else "",
-                }
-            )
-        rijen.append({"kans": k, "label": Kans(k).label, "cellen": cellen})
-    return {
-        "soort": soort,
-        "titel": "Bruto (vóór maatregelen)" if soort == "bruto" else "Netto (na maatregelen)",
-        "rijen": rijen,
-        "impacts": [(i, Impact(i).label) for i in SCHAAL],
-        "gescoord": sum(tellingen.values()),
-        "niet_gescoord": niet_gescoord,
-    }
-
-
 # Heat map bands (the risicos colours), light for empty cells so counts stay readable.
 NIVEAU_KLEUREN = {
     "laag": ("#39870c", "#d7e7ce"),
@@ -70,11 +31,18 @@ def score_tekst(score, label="niet gescoord"):
     return str(score) if score else label
 
 
-def heatmap_kaarten(gegevens, links=False):
+def heatmap_kaarten(gegevens):
+    """Bruto and netto grids from a report's frozen counts ({"kans,impact": n})."""
+    from risicos import heatmap
+
     risicos = gegevens.get("risicos")
     if not risicos:
         return []
-    return [
-        heatmap_kaart(risicos["heatmap"][soort], soort, risicos["niet_gescoord"][soort], links)
-        for soort in ("bruto", "netto")
-    ]
+    kaarten = []
+    for soort in ("bruto", "netto"):
+        aantallen = {
+            tuple(int(x) for x in sleutel.split(",")): n
+            for sleutel, n in risicos["heatmap"][soort].items()
+        }
+        kaarten.append(heatmap.kaart(aantallen, soort, risicos["niet_gescoord"][soort]))
+    return kaarten

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +17,7 @@ from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
 from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier, verouderd_bericht
 
+from . import heatmap as raster
 from . import services
 from .filters import DialoogFilter, HeatmapFilter, MaatregelFilter, RisicoFilter
 from .forms import (
@@ -31,13 +32,9 @@ from .forms import (
     medewerkers,
 )
 from .models import (
-    SCHAAL,
     Beheersmaatregel,
-    Impact,
-    Kans,
     Risico,
     Risicodialoog,
-    score_niveau,
 )
 from .tables import DialoogTabel, MaatregelTabel, RisicoTabel
 
@@ -365,42 +362,17 @@ def _query(params):
 
 
 def _kaart(risicos, soort, filters):
-    """One 5×5 map: counts per (kans, impact), plus how many are not scored."""
-    kans, impact = f"{soort}_kans", f"{soort}_impact"
-    tellingen = {
-        (rij[kans], rij[impact]): rij["n"]
-        for rij in risicos.order_by().values(kans, impact).annotate(n=Count("pk"))
-    }
+    """One 5×5 map linked to the register, plus how many are not scored."""
     register = reverse("risicos:register")
-    rijen = []
-    for k in reversed(SCHAAL):
-        cellen = []
-        for i in SCHAAL:
-            score = k * i
-            cellen.append(
-                {
-                    "kans": k,
-                    "impact": i,
-                    "score": score,
-                    "niveau": score_niveau(score),
-                    "aantal": tellingen.get((k, i), 0),
-                    "url": register + _query({**filters, kans: k, impact: i}),
-                }
-            )
-        rijen.append({"kans": k, "label": Kans(k).label, "cellen": cellen})
-    niet_gescoord = sum(n for (k, i), n in tellingen.items() if k is None or i is None)
-    niet_gescoord_filter = (
-        {"netto": "niet_gescoord"} if soort == "netto" else {"bruto": "niet_gescoord"}
+    aantallen, niet_gescoord = raster.tellingen(risicos, soort)
+    resultaat = raster.kaart(
+        aantallen,
+        soort,
+        niet_gescoord,
+        url=lambda k, i: register + _query({**filters, f"{soort}_kans": k, f"{soort}_impact": i}),
     )
-    return {
-        "soort": soort,
-        "titel": "Bruto (vóór maatregelen)" if soort == "bruto" else "Netto (na maatregelen)",
-        "rijen": rijen,
-        "impacts": [(i, Impact(i).label) for i in SCHAAL],
-        "gescoord": sum(tellingen.values()) - niet_gescoord,
-        "niet_gescoord": niet_gescoord,
-        "niet_gescoord_url": register + _query({**filters, **niet_gescoord_filter}),
-    }
+    resultaat["niet_gescoord_url"] = register + _query({**filters, soort: "niet_gescoord"})
+    return resultaat
 
 
 # --- Measures --------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""The 5×5 heat map grid: one place for the heat map page, the dashboard and the report."""
+
+from django.db.models import Count
+
+from .models import SCHAAL, Impact, Kans, score_niveau
+
+
+def tellingen(risicos, soort):
+    """({(kans, impact): n}, not scored) for `soort` "bruto" or "netto": one GROUP BY."""
+    kans, impact = f"{soort}_kans", f"{soort}_impact"
+    aantallen, niet_gescoord = {}, 0
+    for rij in risicos.order_by().values(kans, impact).annotate(n=Count("pk")):
+        if rij[kans] is None or rij[impact] is None:
+            niet_gescoord += rij["n"]
+        else:
+            aantallen[(rij[kans], rij[impact])] = rij["n"]
+    return aantallen, niet_gescoord
+
+
+def kaart(aantallen, soort, niet_gescoord, url=None):
+    """Rows of cells, highest kans first; `url(kans, impact)` makes each cell a link."""
+    rijen = []
+    for k in reversed(SCHAAL):
+        cellen = [
+            {
+                "kans": k,
+                "impact": i,
+                "score": k * i,
+                "niveau": score_niveau(k * i),
+                "aantal": aantallen.get((k, i), 0),
+                "url": url(k, i) if url else "",
+            }
+            for i in SCHAAL
+        ]
+        rijen.append({"kans": k, "label": Kans(k).label, "cellen": cellen})
+    return {
+        "soort": soort,
+        "titel": "Bruto (vóór maatregelen)" if soort == "bruto" else "Netto (na maatregelen)",
+        "rijen": rijen,
+        "impacts": [(i, Impact(i).label) for i in SCHAAL],
+        "gescoord": sum(aantallen.values()),
+        "niet_gescoord": niet_gescoord,
+    }
