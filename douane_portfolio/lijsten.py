@@ -20,8 +20,6 @@ class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     export_trigger_param = "_export"
     titel = ""
     intro = ""
-    # Buttons above the list: (label, url name, permission) tuples.
-    acties = ()
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -45,5 +43,4 @@ class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
         context["titel"] = self.titel
         context["intro"] = self.intro
         context["export_formats"] = self.export_formats
-        context["lijst_acties"] = self.acties
         return context
