@@ -333,7 +333,6 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "tabel"}
 LIJST_PAGINA_GROOTTE = envint("LIJST_PAGINA_GROOTTE", 50)
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
 
 # The embedded set-up keeps its state in var/; make sure its folders exist.
