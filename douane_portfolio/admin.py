@@ -22,7 +22,8 @@ class HistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
 
 
 class AlleenLezenAdmin(admin.ModelAdmin):
-    """The reminder ledger is written by the sweep only; the admin shows it."""
+    """For ledgers written only by their service (reminders, score changes): the admin
+    shows them, nobody edits or deletes them."""
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,14 @@ class DouanePortfolioConfig(AppConfig):
 
     # Role -> model permissions of this app (see rollen.py).
     rol_permissies = {
-        "Beheerder": ["add_user", "change_user", "view_user"],
+        # The reminder ledger is read-only in the admin (AlleenLezenAdmin).
+        "Beheerder": [
+            "add_user",
+            "change_user",
+            "view_user",
+            "view_herinnering",
+            "view_verzending",
+        ],
     }
 
     def ready(self):

@@ -1,1 +1,14 @@
-# Register your models here.
+from django.contrib import admin
+
+from douane_portfolio.admin import AlleenLezenAdmin
+
+from .models import Rapportsnapshot
+
+
+@admin.register(Rapportsnapshot)
+class RapportsnapshotAdmin(AlleenLezenAdmin):
+    """Snapshots are taken when a period closes (or retaken on purpose), never edited."""
+
+    list_display = ("periode", "vastgelegd_op", "vastgelegd_door")
+    list_select_related = ("periode", "vastgelegd_door")
+    exclude = ("gegevens",)

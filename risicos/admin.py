@@ -1,26 +1,14 @@
 from django.contrib import admin
 
-from douane_portfolio.admin import HistoryAdmin
+from douane_portfolio.admin import AlleenLezenAdmin, HistoryAdmin
 
 from .models import Beheersmaatregel, Dialoogrisico, Risico, Risicodialoog, Scorewijziging
 
 SCOREVELDEN = ("bruto_kans", "bruto_impact", "netto_kans", "netto_impact")
 
 
-class ObjectRegelsMixin:
-    """The admin asks the same object rules as the app (rules.py), with the object."""
-
-    def has_change_permission(self, request, obj=None):
-        meta = self.model._meta
-        return request.user.has_perm(f"{meta.app_label}.change_{meta.model_name}", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        meta = self.model._meta
-        return request.user.has_perm(f"{meta.app_label}.delete_{meta.model_name}", obj)
-
-
 @admin.register(Risico)
-class RisicoAdmin(ObjectRegelsMixin, HistoryAdmin):
+class RisicoAdmin(HistoryAdmin):
     list_display = ("titel", "categorie", "toprisico", "eigenaar", "status", "herbeoordeling")
     list_filter = ("categorie", "toprisico", "status")
     list_select_related = ("eigenaar",)
@@ -32,24 +20,14 @@ class RisicoAdmin(ObjectRegelsMixin, HistoryAdmin):
 
 
 @admin.register(Scorewijziging)
-class ScorewijzigingAdmin(admin.ModelAdmin):
+class ScorewijzigingAdmin(AlleenLezenAdmin):
     list_display = ("risico", "moment", "door", "reden", "dialoog")
     list_select_related = ("risico", "door", "dialoog")
     date_hierarchy = "moment"
 
-    # A ledger: nobody edits or deletes it, also not in the admin.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Beheersmaatregel)
-class BeheersmaatregelAdmin(ObjectRegelsMixin, HistoryAdmin):
+class BeheersmaatregelAdmin(HistoryAdmin):
     list_display = ("__str__", "eigenaar", "deadline", "status")
     list_filter = ("status",)
     list_select_related = ("eigenaar",)
@@ -66,7 +44,7 @@ class DialoogrisicoInline(admin.TabularInline):
 
 
 @admin.register(Risicodialoog)
-class RisicodialoogAdmin(ObjectRegelsMixin, HistoryAdmin):
+class RisicodialoogAdmin(HistoryAdmin):
     list_display = ("titel", "datum", "niveau", "status")
     list_filter = ("status", "niveau")
     search_fields = ("titel",)
