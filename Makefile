@@ -25,7 +25,9 @@ run: venv
 	@echo ""
 	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python scripts/start_alles.py
 
-## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so).
+## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so),
+## on two processes; `make test PYTEST_ARGS=` runs it in one.
+PYTEST_ARGS ?= -n 2
 test: venv
 	@SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
