@@ -306,3 +306,22 @@ def test_initiative_page_lists_linked_risks_and_findings(client_voor, lezer, pm)
     BevindingFactory(titel="Gekoppelde bevinding", eigenaar=pm).initiatieven.add(initiatief)
     html = client_voor(lezer).get(initiatief.get_absolute_url()).content.decode()
     assert "Gekoppeld risico" in html and "Gekoppelde bevinding" in html
+
+
+def test_initiative_page_query_count_does_not_grow(client_voor, pm, periode):
+    initiatief = InitiatiefFactory(eigenaar=pm)
+    client = client_voor(pm)
+
+    def maak(aantal):
+        for _ in range(aantal):
+            mijlpaal = MijlpaalFactory(initiatief=initiatief)
+            mijlpaal.deadline = "2027-06-30"
+            mijlpaal.save()  # a history record with a change, for the history panel
+            IndicatorwaardeFactory(
+                indicator=IndicatorFactory(initiatief=initiatief), periode=periode, realisatie=1
+            )
+
+    maak(2)
+    weinig = _queries(client, initiatief.get_absolute_url())
+    maak(20)
+    assert _queries(client, initiatief.get_absolute_url()) == weinig

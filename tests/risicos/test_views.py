@@ -348,3 +348,37 @@ def test_a_second_risk_with_the_same_title_is_refused_in_dutch(client_rf, risico
         },
     )
     assert response.context["form"].errors["titel"] == ["Er is al een risico met deze titel."]
+
+
+def test_the_risk_page_query_count_does_not_grow_with_measures_and_score_changes(
+    client_rf, risicofunctionaris
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from risicos import services
+
+    risico = RisicoFactory(gescoord=True)
+
+    def maak(aantal):
+        for n in range(aantal):
+            BeheersmaatregelFactory(risicos=[risico])
+            services.risico_scoren(
+                risico=Risico.objects.get(pk=risico.pk),
+                bruto_kans=4,
+                bruto_impact=4,
+                netto_kans=1 + n % 3,
+                netto_impact=3,
+                reden=f"herbeoordeling {n}",
+                door=risicofunctionaris,
+            )
+
+    def tel():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_rf.get(risico.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    maak(2)
+    weinig = tel()
+    maak(20)
+    assert tel() == weinig
