@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from douane_portfolio.forms import DatumInput, VersieFormMixin
 
-from .models import Indicatorwaarde, Mijlpaal, Periodesoort, Status
+from .models import Indicatorwaarde, Initiatief, Mijlpaal, Periodesoort, Status
 
 
 class StatusrapportageForm(forms.Form):
@@ -47,6 +47,27 @@ class StatusrapportageForm(forms.Form):
 def eigenaar_keuzes():
     # Only people who can log in; the list stays short (app users, not all staff).
     return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+
+
+class InitiatiefForm(VersieFormMixin, forms.ModelForm):
+    """The portfolio office sets everything; the owning programme manager only the
+    description (who owns what is the office's call)."""
+
+    class Meta:
+        model = Initiatief
+        fields = ["thema", "naam", "omschrijving", "eigenaar", "volgorde", "actief"]
+        widgets = {"omschrijving": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "actief": "Een afgesloten initiatief verdwijnt uit het portfolio en de rondes; "
+            "zijn geschiedenis blijft.",
+        }
+
+    def __init__(self, *args, alleen_omschrijving=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eigenaar"].queryset = eigenaar_keuzes()
+        if alleen_omschrijving:
+            for naam in ("thema", "naam", "eigenaar", "volgorde", "actief"):
+                del self.fields[naam]
 
 
 class MijlpaalForm(VersieFormMixin, forms.ModelForm):

@@ -30,7 +30,9 @@ urlpatterns = [
         views.IndicatorwaardeView.as_view(),
         name="indicatorwaarde_nieuw",
     ),
+    path("nieuw/", views.InitiatiefNieuwView.as_view(), name="initiatief_nieuw"),
     path("<int:pk>/", views.InitiatiefView.as_view(), name="initiatief"),
+    path("<int:pk>/bewerken/", views.InitiatiefBewerkenView.as_view(), name="initiatief_bewerken"),
     path(
         "<int:pk>/status/<int:periode_pk>/",
         views.StatusIndienenView.as_view(),

@@ -19,7 +19,13 @@ from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier
 
 from . import services
 from .filters import IndicatorFilter, PortfolioFilter
-from .forms import IndicatorwaardeForm, MijlpaalForm, PeriodeForm, StatusrapportageForm
+from .forms import (
+    IndicatorwaardeForm,
+    InitiatiefForm,
+    MijlpaalForm,
+    PeriodeForm,
+    StatusrapportageForm,
+)
 from .models import (
     STATUS_BETEKENIS,
     Indicatorwaarde,
@@ -311,6 +317,41 @@ class StatusIndienenView(View):
                 messages.success(request, f"De status voor {self.periode} is opgeslagen.")
                 return redirect(self.initiatief)
         return self.render(form)
+
+
+class InitiatiefNieuwView(PermissionRequiredMixin, CreateView):
+    permission_required = "programmas.add_initiatief"
+    model = Initiatief
+    form_class = InitiatiefForm
+    template_name = "formulier.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Initiatief {self.object} is toegevoegd.")
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["titel"] = "Nieuw initiatief"
+        context["annuleer_url"] = reverse("programmas:portfolio")
+        return context
+
+
+class InitiatiefBewerkenView(PermissionRequiredMixin, VersieUpdateView):
+    permission_required = "programmas.change_initiatief"
+    model = Initiatief
+    form_class = InitiatiefForm
+    succes_bericht = "Het initiatief is bijgewerkt."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["alleen_omschrijving"] = not is_beheerder(self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["titel"] = f"{self.object} bewerken"
+        return context
 
 
 class MijlpaalNieuwView(PermissionRequiredMixin, CreateView):

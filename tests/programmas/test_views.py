@@ -325,3 +325,43 @@ def test_initiative_page_query_count_does_not_grow(client_voor, pm, periode):
     weinig = _queries(client, initiatief.get_absolute_url())
     maak(20)
     assert _queries(client, initiatief.get_absolute_url()) == weinig
+
+
+def test_portfolio_office_adds_an_initiative_and_a_duplicate_name_is_refused(
+    client_voor, beheerder, pm
+):
+    thema = ThemaFactory(naam="Datagedreven organisatie")
+    data = {
+        "thema": thema.pk,
+        "naam": "Nieuw dataplatform",
+        "omschrijving": "",
+        "eigenaar": pm.pk,
+        "volgorde": 5,
+        "actief": "on",
+    }
+    client = client_voor(beheerder)
+    assert client.post(reverse("programmas:initiatief_nieuw"), data).status_code == 302
+    assert Initiatief.objects.get(naam="Nieuw dataplatform").eigenaar == pm
+    response = client.post(reverse("programmas:initiatief_nieuw"), data)
+    assert "bestaat al" in response.content.decode()
+    assert Initiatief.objects.filter(naam="Nieuw dataplatform").count() == 1
+
+
+def test_the_owner_edits_only_the_description_others_nothing(client_voor, pm, pm2, lezer, eigen):
+    url = reverse("programmas:initiatief_bewerken", args=[eigen.pk])
+    assert client_voor(pm2).get(url).status_code == 403
+    assert client_voor(lezer).post(url, {"omschrijving": "x", "versie": 1}).status_code == 403
+    client = client_voor(pm)
+    assert "id_eigenaar" not in client.get(url).content.decode()
+    # Even a crafted post cannot move the initiative to another owner.
+    response = client.post(url, {"omschrijving": "Nieuwe aanpak", "eigenaar": pm2.pk, "versie": 1})
+    assert response.status_code == 302
+    eigen.refresh_from_db()
+    assert (eigen.omschrijving, eigen.eigenaar) == ("Nieuwe aanpak", pm)
+    assert client.post(url, {"omschrijving": "Oud formulier", "versie": 1}).status_code == 200
+    eigen.refresh_from_db()
+    assert eigen.omschrijving == "Nieuwe aanpak"
+
+
+def test_only_the_portfolio_office_adds_initiatives(client_voor, pm):
+    assert client_voor(pm).get(reverse("programmas:initiatief_nieuw")).status_code == 403
