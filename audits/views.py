@@ -13,7 +13,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier
+from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
 
 from . import services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -57,15 +57,6 @@ def _zichtbare_bevindingen(user):
 
 def _zichtbare_acties(user):
     return Vervolgactie.objects.zichtbaar_voor(user)
-
-
-class EenObject:
-    """get_object() once per request: the permission check and the view share it."""
-
-    def get_object(self, queryset=None):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object(queryset)
-        return self._object
 
 
 # --- Lists -------------------------------------------------------------------------
@@ -608,7 +599,7 @@ class BevindingNieuw(PermissionRequiredMixin, CreateView):
         return super().form_valid(form)
 
 
-class BevindingBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+class BevindingBewerken(PermissionRequiredMixin, VersieUpdateView):
     model = Bevinding
     form_class = BevindingForm
     permission_required = "audits.change_bevinding"
@@ -621,7 +612,7 @@ class BevindingBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
         return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
 
 
-class VervolgactieBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
     model = Vervolgactie
     form_class = VervolgactieForm
     permission_required = "audits.change_vervolgactie"
@@ -647,7 +638,7 @@ class VervolgactieBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView)
         }
 
 
-class JaaroordeelBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+class JaaroordeelBewerken(PermissionRequiredMixin, VersieUpdateView):
     model = Jaaroordeel
     form_class = JaaroordeelForm
     permission_required = "audits.change_jaaroordeel"
@@ -701,7 +692,7 @@ class AuditrapportNieuw(PermissionRequiredMixin, CreateView):
         }
 
 
-class AuditrapportBewerken(EenObject, PermissionRequiredMixin, VersieUpdateView):
+class AuditrapportBewerken(PermissionRequiredMixin, VersieUpdateView):
     model = Auditrapport
     form_class = AuditrapportForm
     permission_required = "audits.change_auditrapport"

@@ -43,7 +43,16 @@ def servicefout_in_formulier(form, fout):
         form.add_error(None, fout)
 
 
-class VersieUpdateView(UpdateView):
+class EenObject:
+    """get_object() once per request: the permission check and the view share it."""
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object(queryset)
+        return self._object
+
+
+class VersieUpdateView(EenObject, UpdateView):
     """UpdateView that refuses to save over a newer version (optimistic locking)."""
 
     succes_bericht = "De wijzigingen zijn opgeslagen."

@@ -15,7 +15,7 @@ from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.rules import is_beheerder
-from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier
+from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
 
 from . import services
 from .filters import IndicatorFilter, PortfolioFilter
@@ -163,7 +163,7 @@ def _perioderijen(perioden, rapportages):
     return rijen
 
 
-class InitiatiefView(PermissionRequiredMixin, DetailView):
+class InitiatiefView(EenObject, PermissionRequiredMixin, DetailView):
     permission_required = "programmas.view_initiatief"
     model = Initiatief
     template_name = "programmas/initiatief.html"
