@@ -201,6 +201,21 @@ class InitiatiefQuerySet(models.QuerySet):
             ),
         )
 
+    def activiteitentabel(self, periode):
+        """Active initiatives in the report's order with status, trend and the text of
+        `periode`: the activity table's rows, for the page and the generated report."""
+        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        return (
+            self.filter(actief=True)
+            .select_related("thema", "eigenaar")
+            .met_status(periode, periode.vorige() if periode else None)
+            .annotate(
+                huidige_toelichting=Subquery(rapportage.values("toelichting")[:1]),
+                huidig_pad=Subquery(rapportage.values("pad_naar_groen")[:1]),
+            )
+            .order_by("thema__volgorde", "volgorde", "naam")
+        )
+
     def met_mijlpaaltellingen(self, op=None):
         op = op or timezone.localdate()
         open_mijlpalen = Mijlpaal.objects.filter(

@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -125,14 +125,7 @@ class ActiviteitentabelView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         periode = gekozen_periode(self.request)
-        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
-        initiatieven = (
-            Initiatief.objects.filter(actief=True)
-            .select_related("thema")
-            .met_status(periode, periode.vorige() if periode else None)
-            .annotate(huidige_toelichting=Subquery(rapportage.values("toelichting")[:1]))
-            .order_by("thema__volgorde", "volgorde", "naam")
-        )
+        initiatieven = Initiatief.objects.activiteitentabel(periode)
         context["periode"] = periode
         context["perioden"] = Rapportageperiode.objects.order_by("-einddatum", "-begindatum")
         context["themas"] = [

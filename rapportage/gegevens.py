@@ -8,7 +8,7 @@ stores exactly this, so its report renders the same years later.
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from audits.models import Bevinding, Instantie, Jaaroordeel
@@ -18,7 +18,6 @@ from programmas.models import (
     Initiatief,
     Periodesoort,
     Status,
-    Statusrapportage,
     Trend,
 )
 from risicos import heatmap
@@ -58,23 +57,11 @@ def periode_gegevens(periode):
 def activiteiten(periode):
     """Chapter 3: per theme its initiatives with status, trend and explanation."""
     vorige = periode.vorige()
-    rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
-    initiatieven = (
-        Initiatief.objects.filter(actief=True)
-        .select_related("thema", "eigenaar")
-        .met_status(periode, vorige)
-        .annotate(
-            huidige_toelichting=Subquery(rapportage.values("toelichting")[:1]),
-            huidig_pad=Subquery(rapportage.values("pad_naar_groen")[:1]),
-        )
-        .order_by("thema__volgorde", "volgorde", "naam")
-    )
+    initiatieven = Initiatief.objects.activiteitentabel(periode)
     themas = []
     for thema, rijen in groupby(initiatieven, key=lambda i: i.thema):
         items = []
-        telling = dict.fromkeys((*Status.values, "niet_gerapporteerd"), 0)
         for i in rijen:
-            telling[i.huidige_status or "niet_gerapporteerd"] += 1
             items.append(
                 {
                     "id": i.pk,
@@ -94,7 +81,6 @@ def activiteiten(periode):
                 "naam": thema.naam,
                 "paragraaf": thema.paragraaf,
                 "initiatieven": items,
-                "telling": telling,
             }
         )
     return {"vorige_periode": str(vorige) if vorige else None, "themas": themas}
