@@ -37,11 +37,3 @@ def is_eigenaar(user, obj):
     if obj is None or not user.is_authenticated:
         return False
     return getattr(obj, "eigenaar_id", None) == user.pk
-
-
-@rules.predicate
-def is_manager_van_eigenaar(user, obj):
-    if obj is None or not user.is_authenticated:
-        return False
-    eigenaar = getattr(obj, "eigenaar", None)
-    return eigenaar is not None and eigenaar.manager_id == user.pk

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView
@@ -138,18 +138,6 @@ def _zonder(request, *sleutels):
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
-def _initiatieven_met_link(initiatieven):
-    # Initiative pages arrive with the programmas screens; until then, names only.
-    resultaat = []
-    for initiatief in initiatieven:
-        try:
-            url = initiatief.get_absolute_url()
-        except NoReverseMatch:
-            url = None
-        resultaat.append((initiatief, url))
-    return resultaat
-
-
 def _bevindingen(risico, user):
     """The audit findings linked to the risk that `user` may read, or None when the user
     may not read findings at all. Audits points at risicos, never the reverse: the
@@ -189,7 +177,7 @@ def risico_detail(request, pk):
             "maatregelen_gereed": sum(m.status == ActieStatus.AFGEROND for m in maatregelen),
             "maatregelen_totaal": sum(m.status != ActieStatus.VERVALLEN for m in maatregelen),
             "punten": punten,
-            "initiatieven": _initiatieven_met_link(risico.initiatieven.all()),
+            "initiatieven": risico.initiatieven.all(),
             "bevindingen": _bevindingen(risico, user),
             "geschiedenis": geschiedenis,
             "mag_wijzigen": user.has_perm("risicos.change_risico", risico),

@@ -41,9 +41,3 @@ def score_html(kans, impact):
 @register.simple_tag
 def score(kans, impact):
     return score_html(kans, impact)
-
-
-@register.filter
-def niveau_woord(score):
-    niveau = score_niveau(score)
-    return NIVEAU_WOORD[niveau] if niveau else NIET_GESCOORD

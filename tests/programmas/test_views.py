@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -97,8 +98,14 @@ def test_form_errors_are_dutch_and_next_to_the_field(client_voor, pm, eigen, per
     html = response.content.decode()
     assert response.status_code == 200
     assert "Een toelichting is verplicht bij oranje en rood." in html
-    assert 'id="id_toelichting_fouten"' in html
+    assert 'id="id_toelichting_error"' in html
     assert "stappen terug naar groen" in html
+    # Screen readers follow aria-describedby: every id it names must be on the page.
+    beschreven = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert beschreven
+    for ids in beschreven:
+        for element_id in ids.split():
+            assert f'id="{element_id}"' in html, element_id
     response = client_voor(pm).post(status_url(eigen, periode), {})
     assert "Kies een status: groen, oranje of rood." in response.content.decode()
     assert not Statusrapportage.objects.exists()

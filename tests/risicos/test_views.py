@@ -220,7 +220,7 @@ def test_kans_6_gets_a_dutch_error_next_to_the_field_and_keeps_the_input(client_
     assert response.status_code == 200
     assert response.context["form"].errors["netto_kans"] == ["Kies een kans van 1 tot en met 5."]
     html = response.content.decode()
-    assert 'id="id_netto_kans_fouten"' in html and "Mijn reden" in html
+    assert 'id="id_netto_kans_error"' in html and "Mijn reden" in html
     assert not Scorewijziging.objects.exists()
 
 
