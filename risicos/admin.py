@@ -41,6 +41,8 @@ class DialoogrisicoInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("risico",)
     readonly_fields = ("vorige_netto_kans", "vorige_netto_impact")
+    # The agenda carries history; a risk leaves it through the dialogue's page.
+    can_delete = False
 
 
 @admin.register(Risicodialoog)
