@@ -96,4 +96,8 @@ def mag_account_beheren(door, doel):
         return True
     if doel.pk == door.pk:
         return True
+    if doel.is_staff or doel.user_permissions.exists():
+        # Admin access or rights outside the roles: setting its password would hand
+        # them to the Beheerder.
+        return False
     return not (rollen_van(doel) - toekenbare_rollen(door))

@@ -4,7 +4,7 @@ their own roles. Every refusal is checked on a crafted POST and in the database.
 
 import pytest
 from django import forms
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from douane_portfolio import rollen
@@ -147,12 +147,23 @@ def test_a_beheerder_creates_users_but_never_superusers(client, kantoor):
     assert _rollen(nieuw) == set()
 
 
-@pytest.mark.parametrize("doel", ["superuser", "auditor", "andere_beheerder"])
+@pytest.mark.parametrize(
+    "doel", ["superuser", "auditor", "andere_beheerder", "staf", "eigen_rechten", "inactief"]
+)
 def test_a_beheerder_leaves_accounts_with_higher_roles_alone(
     client, kantoor, superuser, auditor, request, doel
 ):
     if doel == "andere_beheerder":
         account = UserFactory(username="beheerder2", rol=rollen.BEHEERDER)
+    elif doel == "staf":
+        account = UserFactory(username="staf", is_staff=True, rol=rollen.LEZER)
+    elif doel == "eigen_rechten":
+        account = UserFactory(username="rechten", rol=rollen.LEZER)
+        account.user_permissions.add(Permission.objects.get(codename="change_bevinding"))
+    elif doel == "inactief":
+        # An inactive account has no effective roles, but keeps its groups.
+        account = UserFactory(username="slapend", rol=rollen.AUDITOR)
+        User.objects.filter(pk=account.pk).update(is_active=False)
     else:
         account = request.getfixturevalue(doel)
     hash_voor = User.objects.get(pk=account.pk).password
@@ -165,11 +176,14 @@ def test_a_beheerder_leaves_accounts_with_higher_roles_alone(
     )
     assert response.status_code == 403
     # Deactivating or renaming: the form is read-only and a POST is refused.
-    response = client.post(_wijzig_url(account), {"username": "weg", "is_active": ""})
+    actief = User.objects.get(pk=account.pk).is_active
+    response = client.post(
+        _wijzig_url(account), {"username": "weg", "is_active": "" if actief else "on"}
+    )
     assert response.status_code == 403
     account.refresh_from_db()
     assert account.password == hash_voor
-    assert account.is_active and account.username != "weg"
+    assert account.is_active == actief and account.username != "weg"
 
 
 def test_a_beheerder_still_sets_a_programme_managers_password(client, kantoor, pm):
