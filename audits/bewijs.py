@@ -73,6 +73,7 @@ class BegrensdeUpload(FileUploadHandler):
         self.limiet = max_grootte() if limiet is None else limiet
         self.ontvangen = 0
         self.geweigerd = []
+        self.onderbroken = False
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
@@ -89,6 +90,13 @@ class BegrensdeUpload(FileUploadHandler):
     def file_complete(self, file_size):
         # The next handler (memory or temporary file) builds the uploaded file.
         return None
+
+    def upload_interrupted(self):
+        # The body ended inside a file: the rest of the form arrived, the file did not.
+        self.onderbroken = True
+
+
+ONVOLLEDIG_MELDING = "Het bestand is niet volledig ontvangen. Kies het bestand opnieuw."
 
 
 def hulptekst():

@@ -548,6 +548,7 @@ class BewijsstukNieuw(ActieFormulier):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["te_groot"] = "bestand" in self.begrenzer.geweigerd
+        kwargs["onvolledig"] = self.begrenzer.onderbroken
         return kwargs
 
     def get_initial(self):

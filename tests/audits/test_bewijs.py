@@ -198,6 +198,26 @@ def test_a_file_within_the_limit_passes_the_handler_whole(
     assert (settings.MEDIA_ROOT / stuk.bestand.name).read_bytes() == inhoud
 
 
+def test_a_body_that_ends_inside_the_file_stores_nothing(client_voor, pm2, actie, settings):
+    body = (
+        b'--XX\r\nContent-Disposition: form-data; name="toelichting"\r\n\r\nVerslag\r\n'
+        b'--XX\r\nContent-Disposition: form-data; name="bestand"; filename="a.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n" + PDF + b"de rest kwam nooit aan"
+    )
+    response = client_voor(pm2).generic(
+        "POST",
+        reverse("audits:bewijs_nieuw", args=[actie.pk]),
+        body,
+        content_type="multipart/form-data; boundary=XX",
+    )
+    assert response.status_code == 200
+    assert _veldfouten(response, "bestand") == [
+        "Het bestand is niet volledig ontvangen. Kies het bestand opnieuw."
+    ]
+    assert not Bewijsstuk.objects.exists()
+    assert not _bestanden_onder(settings.MEDIA_ROOT)
+
+
 def test_the_upload_view_still_checks_csrf(pm2, actie):
     client = Client(enforce_csrf_checks=True)
     client.force_login(pm2)
