@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,7 +32,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or request.user.is_superuser:
+        if obj is None:
+            return fieldsets
+        fieldsets = [*fieldsets, ("Rolwijzigingen", {"fields": ("rolgeschiedenis",)})]
+        if request.user.is_superuser:
             return fieldsets
         # Model permissions per user would bypass the roles: not even shown.
         return [
@@ -38,8 +43,30 @@ class UserAdmin(DjangoUserAdmin):
             for naam, opties in fieldsets
         ]
 
+    @admin.display(description="wie gaf of nam welke rollen")
+    def rolgeschiedenis(self, obj):
+        rijen = obj.rolwijzigingen.select_related("door")[:50]
+        if not rijen:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {} (door {})</li>",
+                (
+                    (
+                        formats.date_format(timezone.localtime(r.moment), "j F Y H:i"),
+                        r.van or "geen",
+                        r.naar or "geen",
+                        r.door or "onbekend",
+                    )
+                    for r in rijen
+                ),
+            ),
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        velden = {"last_login", "date_joined"}
+        velden = {"last_login", "date_joined", "rolgeschiedenis"}
         if not request.user.is_superuser:
             velden |= {"is_staff", "is_superuser", "user_permissions"}
         if obj is not None and obj.pk == request.user.pk:

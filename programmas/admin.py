@@ -44,6 +44,8 @@ class MijlpaalAdmin(HistoryAdmin):
     list_display = ("omschrijving", "initiatief", "eigenaar", "deadline", "status")
     list_filter = ("status",)
     list_select_related = ("initiatief", "eigenaar")
+    # Set by the model when the status becomes "afgerond"; not back-dated by hand.
+    readonly_fields = ("afgerond_op",)
 
 
 @admin.register(models.Prestatieindicator)

@@ -34,6 +34,8 @@ class BeheersmaatregelAdmin(HistoryAdmin):
     search_fields = ("omschrijving",)
     autocomplete_fields = ("eigenaar",)
     filter_horizontal = ("risicos",)
+    # Set by the model when the status becomes "afgerond"; not back-dated by hand.
+    readonly_fields = ("afgerond_op",)
 
 
 class DialoogrisicoInline(admin.TabularInline):

@@ -125,6 +125,9 @@ def test_a_beheerder_gives_working_roles_and_the_change_is_recorded(
     client.post(_wijzig_url(buitenstaander), data)
     laatste = Rolwijziging.objects.order_by("-pk").first()
     assert (laatste.van, laatste.naar) == ("Lezer, Programmamanager", "Lezer")
+    # The account's page shows it.
+    pagina = client.get(_wijzig_url(buitenstaander)).content.decode()
+    assert f"Lezer, Programmamanager → Lezer (door {kantoor})" in pagina
 
 
 def test_a_beheerder_creates_users_but_never_superusers(client, kantoor):
