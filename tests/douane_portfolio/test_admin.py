@@ -8,7 +8,7 @@ from douane_portfolio.admin import AlleenLezen, HistoryAdmin
 from programmas.models import Statusrapportage
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
 from tests.factories import UserFactory
-from tests.programmas.factories import StatusrapportageFactory
+from tests.programmas.factories import IndicatorwaardeFactory, StatusrapportageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,22 @@ def test_a_resolved_findings_actions_are_not_edited_in_the_admin(client, kantoor
         assert response.status_code == 403
     actie.refresh_from_db()
     assert actie.omschrijving != "Heropend"
+
+
+def test_change_pages_with_fixed_fields_still_open(client, kantoor, superuser):
+    actie = VervolgactieFactory()
+    waarde = IndicatorwaardeFactory()
+    rapport = StatusrapportageFactory()
+    paginas = [
+        ("programmas_rapportageperiode", waarde.periode_id),
+        ("programmas_indicatorwaarde", waarde.pk),
+        ("programmas_statusrapportage", rapport.pk),
+        ("audits_vervolgactie", actie.pk),
+        ("audits_bevinding", actie.bevinding_id),
+        ("douane_portfolio_user", kantoor.pk),
+    ]
+    for wie in (kantoor, superuser):
+        client.force_login(wie)
+        for naam, pk in paginas:
+            url = reverse(f"admin:{naam}_change", args=[pk])
+            assert client.get(url).status_code == 200, (wie, url)
