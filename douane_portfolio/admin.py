@@ -116,7 +116,9 @@ class UserAdmin(DjangoUserAdmin):
             return
         # Checked again on what was saved, so a crafted POST cannot slip past the form;
         # the admin's transaction rolls the whole save back.
-        if gebruiker.pk == request.user.pk or (voor ^ na) - rollen.toekenbare_rollen(request.user):
+        if gebruiker.pk == request.user.pk:
+            raise PermissionDenied
+        if not request.user.is_superuser and (voor ^ na) - rollen.toekenbare_rollen(request.user):
             raise PermissionDenied
         Rolwijziging.objects.create(
             gebruiker=gebruiker,

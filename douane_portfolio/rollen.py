@@ -65,7 +65,7 @@ SUPERUSER = "superuser"
 def toekenbare_rollen(door):
     """The roles `door` may grant or take away (on accounts other than their own)."""
     if door.is_superuser:
-        return set(ROLLEN)
+        return {*ROLLEN, SUPERUSER}
     if BEHEERDER in door.rollen:
         return set(DOOR_BEHEERDER_TOE_TE_KENNEN)
     return set()

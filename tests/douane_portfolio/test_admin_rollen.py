@@ -223,6 +223,16 @@ def test_a_superuser_appoints_an_auditor_and_it_is_recorded(client, superuser, p
     )
 
 
+def test_a_superuser_makes_another_superuser_and_it_is_recorded(client, superuser, pm):
+    client.force_login(superuser)
+    data = {**_formulier(client, pm), "is_superuser": "on", "is_staff": "on"}
+    assert client.post(_wijzig_url(pm), data).status_code == 302
+    pm.refresh_from_db()
+    assert pm.is_superuser and pm.is_staff
+    wijziging = Rolwijziging.objects.get()
+    assert (wijziging.van, wijziging.naar) == ("Programmamanager", "Programmamanager, superuser")
+
+
 def test_a_superuser_does_not_change_their_own_status_either(client, superuser):
     client.force_login(superuser)
     data = {**_formulier(client, superuser), "groups": [_groep(rollen.AUDITOR)]}
