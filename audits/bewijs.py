@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -52,6 +53,50 @@ TOEGESTAAN_TEKST = (
     "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument (.odt, .ods), "
     "afbeeldingen (.png, .jpg), e-mail (.eml, .msg) en tekst (.txt, .csv)"
 )
+
+
+def te_groot_melding():
+    return f"Het bestand is te groot. Het maximum is {filesizeformat(max_grootte())}."
+
+
+class BegrensdeUpload(FileUploadHandler):
+    """First in the request's upload handlers: passes a file's bytes on to Django's
+    memory/temporary-file handlers only up to the limit, then drops the file.
+
+    SkipFile (not StopUpload) lets Django read past the rest of the file without
+    storing it and still parse the other fields, so the form comes back with the
+    user's text and a message next to the file field instead of a reset connection.
+    """
+
+    def __init__(self, request=None, limiet=None):
+        super().__init__(request)
+        self.limiet = max_grootte() if limiet is None else limiet
+        self.ontvangen = 0
+        self.geweigerd = []
+        self.onderbroken = False
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.ontvangen = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.ontvangen += len(raw_data)
+        if self.ontvangen > self.limiet:
+            # Django closes (and so deletes) the partial temporary file on SkipFile.
+            self.geweigerd.append(self.field_name)
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        # The next handler (memory or temporary file) builds the uploaded file.
+        return None
+
+    def upload_interrupted(self):
+        # The body ended inside a file: the rest of the form arrived, the file did not.
+        self.onderbroken = True
+
+
+ONVOLLEDIG_MELDING = "Het bestand is niet volledig ontvangen. Kies het bestand opnieuw."
 
 
 def hulptekst():
@@ -123,9 +168,12 @@ def valideer_bestand(bestand):
         )
 
 
+MAP = "bewijsstukken"
+
+
 def opslagpad(instance, filename):
     """A generated name; the user's file name never reaches the file system."""
-    return f"bewijsstukken/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extensie(filename)}"
+    return f"{MAP}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extensie(filename)}"
 
 
 def veilige_naam(naam):

@@ -280,11 +280,18 @@ class BewijsstukForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ",".join(bewijs.TYPES)}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, te_groot=False, onvolledig=False, **kwargs):
+        # Set by the view from its upload handler, which dropped the file.
         super().__init__(*args, **kwargs)
+        self.te_groot = te_groot
+        self.onvolledig = onvolledig
         self.fields["bestand"].help_text = bewijs.hulptekst()
 
     def clean_bestand(self):
+        if self.te_groot:
+            raise forms.ValidationError(bewijs.te_groot_melding(), code="te_groot")
+        if self.onvolledig:
+            raise forms.ValidationError(bewijs.ONVOLLEDIG_MELDING, code="onvolledig")
         bestand = self.cleaned_data.get("bestand")
         if bestand:
             bewijs.valideer_bestand(bestand)

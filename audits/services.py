@@ -7,6 +7,9 @@ first (SELECT ... FOR UPDATE; on SQLite the IMMEDIATE transaction does the same)
 two people acting at once cannot both move a finding on from the same status.
 """
 
+import datetime
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -24,6 +27,8 @@ from .models import (
     Verdict,
     Vervolgactie,
 )
+
+logger = logging.getLogger(__name__)
 
 AANBIEDBAAR = (BevindingStatus.OPEN, BevindingStatus.IN_UITVOERING)
 # New actions only while the owner is working on the finding; a finding under review
@@ -254,12 +259,60 @@ def bewijsstuk_toevoegen(*, actie, door, toelichting, bestand=None):
                 stuk.bestandsnaam = bewijs.veilige_naam(bestand.name)
                 stuk.grootte = bestand.size
             _maak(stuk, door=door)
-    except Exception:
-        # The file is written before the row; do not leave it behind without one.
+    except BaseException:
+        # The file is written before the row (FileField.pre_save); if the row or its
+        # history is not committed, the file goes too. A killed process cannot get
+        # here: `ruim_bewijs_op` finds what it leaves behind.
         if stuk is not None and stuk.bestand and getattr(stuk.bestand, "_committed", False):
-            stuk.bestand.storage.delete(stuk.bestand.name)
+            try:
+                stuk.bestand.storage.delete(stuk.bestand.name)
+            except OSError:
+                logger.exception("Bewijsbestand %s niet opgeruimd", stuk.bestand.name)
         raise
     return stuk
+
+
+def bewijsopslag_controleren(*, ouder_dan=datetime.timedelta(hours=1)):
+    """Files in the evidence folder without a row, and rows whose file is gone.
+
+    A file younger than `ouder_dan` is left out: its upload may still be on its way to
+    the commit of its row.
+    """
+    opslag = Bewijsstuk._meta.get_field("bestand").storage
+    bekend = set(Bewijsstuk.objects.exclude(bestand="").values_list("bestand", flat=True))
+    grens = timezone.now() - ouder_dan
+    wezen = [
+        naam
+        for naam in _bestanden(opslag, bewijs.MAP)
+        if naam not in bekend and opslag.get_modified_time(naam) <= grens
+    ]
+    ontbrekend = [
+        stuk
+        for stuk in Bewijsstuk.objects.exclude(bestand="").order_by("pk").iterator()
+        if not opslag.exists(stuk.bestand.name)
+    ]
+    return wezen, ontbrekend
+
+
+def _bestanden(opslag, map_):
+    try:
+        mappen, bestanden = opslag.listdir(map_)
+    except FileNotFoundError:
+        return
+    for naam in sorted(bestanden):
+        yield f"{map_}/{naam}"
+    for sub in sorted(mappen):
+        yield from _bestanden(opslag, f"{map_}/{sub}")
+
+
+def weesbestanden_verwijderen(namen):
+    opslag = Bewijsstuk._meta.get_field("bestand").storage
+    bekend = set(Bewijsstuk.objects.filter(bestand__in=namen).values_list("bestand", flat=True))
+    # Checked again, so a row committed since the listing keeps its file.
+    weg = [naam for naam in namen if naam not in bekend]
+    for naam in weg:
+        opslag.delete(naam)
+    return weg
 
 
 def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):

@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import CreateView, DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -15,7 +17,7 @@ from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
 
-from . import services
+from . import bewijs, services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
 from .forms import (
     AanbiedenForm,
@@ -524,6 +526,7 @@ class DeadlineVerschuiven(ActieFormulier):
         )
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class BewijsstukNieuw(ActieFormulier):
     form_class = BewijsstukForm
     permissie = "audits.add_bewijsstuk"
@@ -534,6 +537,19 @@ class BewijsstukNieuw(ActieFormulier):
         "Bewijs is alleen zichtbaar voor auditors, de beheerder, de eigenaar van de bevinding "
         "en de eigenaar van de actie."
     )
+
+    def dispatch(self, request, *args, **kwargs):
+        # The size limit must be in place before anything reads the body, and the CSRF
+        # check reads it; so CSRF is checked here, after the handler is installed.
+        self.begrenzer = bewijs.BegrensdeUpload(request)
+        request.upload_handlers.insert(0, self.begrenzer)
+        return csrf_protect(super().dispatch)(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["te_groot"] = "bestand" in self.begrenzer.geweigerd
+        kwargs["onvolledig"] = self.begrenzer.onderbroken
+        return kwargs
 
     def get_initial(self):
         return {}

@@ -8,13 +8,16 @@ class DouanePortfolioConfig(AppConfig):
 
     # Role -> model permissions of this app (see rollen.py).
     rol_permissies = {
-        # The reminder ledger is read-only in the admin (AlleenLezenAdmin).
+        # The reminder ledger and the role changes are read-only in the admin
+        # (AlleenLezenAdmin); which accounts and roles a Beheerder may touch is decided
+        # per account in admin.UserAdmin (rollen.mag_account_beheren).
         "Beheerder": [
             "add_user",
             "change_user",
             "view_user",
             "view_herinnering",
             "view_verzending",
+            "view_rolwijziging",
         ],
     }
 

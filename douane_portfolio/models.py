@@ -335,3 +335,36 @@ class Bezorging(models.Model):
 
     def __str__(self):
         return f"{self.herinnering} → {self.ontvanger}"
+
+
+class Rolwijziging(models.Model):
+    """Who gave or took which roles (and superuser status) of whom, from what to what.
+
+    Written by the user admin on every save that changes them; read-only afterwards,
+    so an audit can always see who appointed whom.
+    """
+
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gebruiker",
+        on_delete=models.PROTECT,
+        related_name="rolwijzigingen",
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gewijzigd door",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    moment = models.DateTimeField("moment", default=timezone.now)
+    van = models.CharField("rollen voor", max_length=300, blank=True)
+    naar = models.CharField("rollen na", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "rolwijziging"
+        verbose_name_plural = "rolwijzigingen"
+        ordering = ["-moment", "-pk"]
+
+    def __str__(self):
+        return f"{self.gebruiker}: {self.van or '—'} → {self.naar or '—'}"

@@ -54,3 +54,50 @@ def rollen_bijwerken_na_migrate(sender, app_config=None, using="default", **kwar
     if app_config is None or app_config.label != laatste.label:
         return
     rollen_bijwerken()
+
+
+# Separation of duties: the portfolio office is audited, so it does not appoint its
+# auditors or its own colleagues; only a superuser grants those roles.
+DOOR_BEHEERDER_TOE_TE_KENNEN = (PROGRAMMAMANAGER, RISICOFUNCTIONARIS, LEZER)
+SUPERUSER = "superuser"
+
+
+def toekenbare_rollen(door):
+    """The roles `door` may grant or take away (on accounts other than their own)."""
+    if door.is_superuser:
+        return {*ROLLEN, SUPERUSER}
+    if BEHEERDER in door.rollen:
+        return set(DOOR_BEHEERDER_TOE_TE_KENNEN)
+    return set()
+
+
+def rollen_van(user):
+    """Role names of an account, also when it is inactive (`User.rollen` is then empty),
+    with superuser status as a pseudo-role so one comparison covers both."""
+    if user.pk is None:
+        return set()
+    namen = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        namen.add(SUPERUSER)
+    return namen
+
+
+def mag_account_beheren(door, doel):
+    """May `door` edit, deactivate or set the password of account `doel`?
+
+    A Beheerder manages only accounts whose roles they could have granted themselves;
+    an account with Auditor, Beheerder or superuser status is a superuser's business.
+    """
+    if door.is_superuser:
+        return True
+    if BEHEERDER not in door.rollen:
+        return False
+    if doel is None or doel.pk is None:
+        return True
+    if doel.pk == door.pk:
+        return True
+    if doel.is_staff or doel.user_permissions.exists():
+        # Admin access or rights outside the roles: setting its password would hand
+        # them to the Beheerder.
+        return False
+    return not (rollen_van(doel) - toekenbare_rollen(door))

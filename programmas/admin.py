@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from douane_portfolio.admin import HistoryAdmin
+from douane_portfolio.admin import AlleenLezenHistoryAdmin, HistoryAdmin
 
 from . import models
 
@@ -23,9 +23,17 @@ class RapportageperiodeAdmin(HistoryAdmin):
     list_display = ("__str__", "begindatum", "einddatum", "indiendeadline", "status")
     readonly_fields = ("status", "geopend_op", "gesloten_op")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Reports and values hang on a period's year and kind: they stay what they were.
+        velden = super().get_readonly_fields(request, obj)
+        return (*velden, "jaar", "soort") if obj else velden
+
 
 @admin.register(models.Statusrapportage)
-class StatusrapportageAdmin(HistoryAdmin):
+class StatusrapportageAdmin(AlleenLezenHistoryAdmin):
+    """Submitted (by whom, when) and corrected only through the app's service, which
+    checks the period and the version; here the reports are read."""
+
     list_display = ("initiatief", "periode", "status", "ingediend_door", "ingediend_op")
     list_filter = ("periode", "status")
     list_select_related = ("initiatief", "periode", "ingediend_door")
@@ -36,6 +44,8 @@ class MijlpaalAdmin(HistoryAdmin):
     list_display = ("omschrijving", "initiatief", "eigenaar", "deadline", "status")
     list_filter = ("status",)
     list_select_related = ("initiatief", "eigenaar")
+    # Set by the model when the status becomes "afgerond"; not back-dated by hand.
+    readonly_fields = ("afgerond_op",)
 
 
 @admin.register(models.Prestatieindicator)
@@ -48,3 +58,7 @@ class PrestatieindicatorAdmin(HistoryAdmin):
 class IndicatorwaardeAdmin(HistoryAdmin):
     list_display = ("indicator", "periode", "doelstelling", "realisatie", "bandbreedte")
     list_select_related = ("indicator", "periode")
+
+    def get_readonly_fields(self, request, obj=None):
+        velden = super().get_readonly_fields(request, obj)
+        return (*velden, "indicator", "periode") if obj else velden

@@ -34,6 +34,8 @@ class BeheersmaatregelAdmin(HistoryAdmin):
     search_fields = ("omschrijving",)
     autocomplete_fields = ("eigenaar",)
     filter_horizontal = ("risicos",)
+    # Set by the model when the status becomes "afgerond"; not back-dated by hand.
+    readonly_fields = ("afgerond_op",)
 
 
 class DialoogrisicoInline(admin.TabularInline):
@@ -41,6 +43,8 @@ class DialoogrisicoInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("risico",)
     readonly_fields = ("vorige_netto_kans", "vorige_netto_impact")
+    # The agenda carries history; a risk leaves it through the dialogue's page.
+    can_delete = False
 
 
 @admin.register(Risicodialoog)
