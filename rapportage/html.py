@@ -85,7 +85,7 @@ def _blok(blok):
         return _alinea(blok)
     if isinstance(blok, Opsomming):
         return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in blok.items))
+            "<ul>{}</ul>", _samen(format_html("<li>{}</li>", _regels(i)) for i in blok.items)
         )
     if isinstance(blok, Tabel):
         return _tabel(blok)

@@ -39,6 +39,16 @@ def tekst(waarde):
     return _ONGELDIG.sub("", _REGELEINDE.sub("\n", str(waarde)))
 
 
+def _een_regel(waarde):
+    """Table cells and headings are one line: a pasted line break must not make a table row
+    taller than a PDF page (ReportLab cannot split a row)."""
+    if isinstance(waarde, str):
+        return " ".join(waarde.split())
+    if isinstance(waarde, tuple):
+        return tuple(_een_regel(w) for w in waarde)
+    return waarde
+
+
 def _schoon(waarde):
     if isinstance(waarde, str):
         return tekst(waarde)
@@ -50,9 +60,14 @@ def _schoon(waarde):
 class _Knoop:
     """Base of every block: cleans its text once, converts lists to tuples, (de)serialises."""
 
+    EEN_REGEL = ()  # fields whose text is kept on one line
+
     def __post_init__(self):
         for veld in fields(self):
-            object.__setattr__(self, veld.name, _schoon(getattr(self, veld.name)))
+            waarde = _schoon(getattr(self, veld.name))
+            if veld.name in self.EEN_REGEL:
+                waarde = _een_regel(waarde)
+            object.__setattr__(self, veld.name, waarde)
 
     def naar_dict(self):
         return {
@@ -85,6 +100,8 @@ class Statusstip(_Knoop):
     status: str = ""
     label: str = NIET_GERAPPORTEERD
 
+    EEN_REGEL = ("label",)
+
     @property
     def gevuld(self):
         return self.status in Status.values
@@ -96,6 +113,8 @@ class Tekst(_Knoop):
 
     tekst: str
     bijschrift: str = ""
+
+    EEN_REGEL = ("tekst", "bijschrift")
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,8 @@ class Tabel(_Knoop):
     getallen: tuple = ()  # indexes of right-aligned (number) columns
     voet: tuple = ()
     breedtes: tuple = ()  # relative column widths, for the PDF
+
+    EEN_REGEL = ("kolommen", "rijen", "voet")
 
 
 @dataclass(frozen=True)
@@ -145,6 +166,8 @@ class Kaart(_Knoop):
     voet: str
     hoek: str = HOEK  # the top-left cell, naming the axes
 
+    EEN_REGEL = ("titel", "impacts", "hoek")
+
 
 @dataclass(frozen=True)
 class Heatmap(_Knoop):
@@ -161,10 +184,7 @@ class Sectie(_Knoop):
     subsecties: tuple = ()
     anker: str = ""  # HTML id; the sections of the table of contents have one
 
-    def __post_init__(self):
-        super().__post_init__()
-        # A heading is one line (also a bookmark and a contents entry).
-        object.__setattr__(self, "titel", " ".join(self.titel.split()))
+    EEN_REGEL = ("nummer", "titel")  # also a bookmark and a contents entry
 
     @property
     def kop(self):
