@@ -29,6 +29,7 @@ TOELICHTING_BIJ = (Status.ORANJE, Status.ROOD)
 # Vertical tab and form feed are line breaks a user pasted (Word's Shift+Enter); the other
 # C0 controls, DEL and non-characters have no meaning in a report and make XML (Word) fail.
 _REGELEINDE = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_LEGE_REGELS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")  # one blank line is enough
 _ONGELDIG = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -36,7 +37,8 @@ def tekst(waarde):
     """Text as every renderer can take it: newlines as "\\n", no control characters."""
     if waarde is None:
         return ""
-    return _ONGELDIG.sub("", _REGELEINDE.sub("\n", str(waarde)))
+    schoon = _ONGELDIG.sub("", _REGELEINDE.sub("\n", str(waarde)))
+    return _LEGE_REGELS.sub("\n\n", schoon).strip()
 
 
 def _een_regel(waarde):

@@ -214,7 +214,8 @@ def _tabel(tabel, s, breedte):
     if tabel.voet:
         rijen.append([_cel(c, stijl(k, vet=True), s) for k, c in enumerate(tabel.voet)])
     breedtes = [breedte * b for b in tabel.breedtes] if tabel.breedtes else None
-    t = Table(rijen, colWidths=breedtes, repeatRows=1)
+    # splitInRow: a row taller than what is left of the page continues on the next.
+    t = Table(rijen, colWidths=breedtes, repeatRows=1, splitInRow=1)
     opmaak = [
         ("BACKGROUND", (0, 0), (-1, 0), LICHT),
         ("LINEBELOW", (0, 0), (-1, 0), 1, LINT),

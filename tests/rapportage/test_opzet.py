@@ -416,6 +416,7 @@ def test_each_sentence_is_written_once_in_the_outline():
 
 def test_control_characters_are_removed_once_in_the_outline():
     assert tekst("a\x0bb\x0cc\r\nd\x00e\x1f\x7ff\tg") == "a\nb\nc\nde" + "f\tg"
+    assert tekst(" a\x0b\x0b\x0b \x0bb \n") == "a\n\nb"
     rapport = bouw_rapport(OUDE_GEGEVENS, vastgelegd_op=VASTGELEGD_OP)
     opgeslagen = json.dumps(rapport.naar_dict())
     assert not re.search(r"\\u00(0[0-8bcef]|1[0-9a-f])", opgeslagen)
@@ -520,3 +521,30 @@ def test_report_data_takes_scores_and_appetite_from_the_risk_model(pm):
         assert rij["boven_bereidheid"] is risico.boven_risicobereidheid
     assert risicos[boven.titel]["boven_bereidheid"]
     assert not risicos[binnen.titel]["boven_bereidheid"]
+
+
+LASTIGE_TEKSTEN = [
+    "".join(chr(c) for c in range(32)) + "\x7f",  # every C0 control and DEL
+    "<para>&amp; <b>vet</b> </font> <br/> &#0; &nbsp; ]]> {{ x }} {% if %}",
+    "\x0b" * 500,
+    "W" * 5000,
+    "regel\n" * 100,
+    "\ufffe\uffff \u2028\u2029 \U0001f600 ‮rechts-naar-links‬ ­zacht",
+]
+
+
+@pytest.mark.parametrize("lastig", LASTIGE_TEKSTEN)
+def test_no_free_text_breaks_the_html_pdf_or_word_report(lastig):
+    gegevens = copy.deepcopy(OUDE_GEGEVENS)
+    initiatief = gegevens["activiteiten"]["themas"][0]["initiatieven"][0]
+    initiatief["naam"] = initiatief["toelichting"] = initiatief["pad_naar_groen"] = lastig
+    risico = gegevens["risicos"]["groepen"][0]["risicos"][0]
+    risico["titel"] = risico["maatregelen"][0]["omschrijving"] = lastig
+    gegevens["risicos"]["dialogen"][0]["besluiten"] = lastig
+    gegevens["audits"]["instanties"][0]["bevindingen"][0]["titel"] = lastig
+    rapport = bouw_rapport(gegevens, vastgelegd_op=VASTGELEGD_OP)
+
+    assert Rapport.van_dict(json.loads(json.dumps(rapport.naar_dict()))) == rapport
+    html_lezen(rapport)
+    word_lezen(rapport)
+    assert pdf_lezen(rapport)[0]
