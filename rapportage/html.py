@@ -53,9 +53,9 @@ def inhoud(rapport):
 
 def _sectie(sectie, diepte):
     kop = format_html(
-        "<h{} {}>{}</h{}>",
+        "<h{}{}>{}</h{}>",
         diepte + 1,
-        format_html('id="{}"', f"{sectie.anker}-kop" if diepte == 1 else sectie.anker)
+        format_html(' id="{}"', f"{sectie.anker}-kop" if diepte == 1 else sectie.anker)
         if sectie.anker
         else "",
         sectie.kop,
