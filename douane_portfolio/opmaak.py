@@ -35,7 +35,8 @@ def datum(waarde):
     if isinstance(waarde, int) or (isinstance(waarde, str) and waarde.isdigit()):
         return str(waarde)
     if isinstance(waarde, str):
-        waarde = parse_datetime(waarde) or parse_date(waarde)
+        # Python 3.11's fromisoformat (inside parse_datetime) takes a bare date as midnight.
+        waarde = (parse_date(waarde) if len(waarde) == 10 else None) or parse_datetime(waarde)
     if isinstance(waarde, datetime.datetime):
         waarde = timezone.localtime(waarde) if timezone.is_aware(waarde) else waarde
         return formats.date_format(waarde, r"j F Y \o\m H:i")

@@ -11,4 +11,4 @@ class RapportsnapshotAdmin(AlleenLezenAdmin):
 
     list_display = ("periode", "vastgelegd_op", "vastgelegd_door")
     list_select_related = ("periode", "vastgelegd_door")
-    exclude = ("gegevens",)
+    exclude = ("gegevens", "opzet")

@@ -1,8 +1,8 @@
-"""The report's content as plain data: one builder for HTML, PDF, DOCX and snapshots.
+"""The report's content as plain data, read from the models.
 
 `rapport_gegevens(periode)` reads the live data in a fixed, small number of queries and
-returns JSON-able dicts and lists (decimals as strings). A closed period's snapshot
-stores exactly this, so its report renders the same years later.
+returns JSON-able dicts and lists (decimals as strings): the input of `opzet.bouw_rapport`
+and of the comparison of two periods. Scores and the appetite breach are the models' own.
 """
 
 from decimal import Decimal
@@ -31,7 +31,8 @@ from risicos.models import (
     score_niveau,
 )
 
-NIET_GERAPPORTEERD = "niet gerapporteerd"
+from .opzet import NIET_GERAPPORTEERD
+
 STATUS_LABELS = dict(Status.choices)
 
 
@@ -144,10 +145,6 @@ def rapport_gegevens(periode):
     }
 
 
-def _score(kans, impact):
-    return kans * impact if kans is not None and impact is not None else None
-
-
 def risicoparagraaf(periode):
     """Chapter 4.1: top risks per group with their measures, the overarching measures,
     the heat map and the dialogues held in the period."""
@@ -165,8 +162,7 @@ def risicoparagraaf(periode):
         for r in risicos:
             if r.categorie != categorie:
                 continue
-            bruto = _score(r.bruto_kans, r.bruto_impact)
-            netto = _score(r.netto_kans, r.netto_impact)
+            bruto, netto = r.bruto_score, r.netto_score
             items.append(
                 {
                     "id": r.pk,
@@ -177,9 +173,7 @@ def risicoparagraaf(periode):
                     "netto": netto,
                     "netto_niveau": score_niveau(netto),
                     "risicobereidheid": r.risicobereidheid,
-                    "boven_bereidheid": bool(
-                        netto is not None and r.risicobereidheid and netto > r.risicobereidheid
-                    ),
+                    "boven_bereidheid": r.boven_risicobereidheid,
                     "maatregelen": [
                         {
                             "omschrijving": m.omschrijving,

@@ -17,7 +17,11 @@ class Rapportsnapshot(models.Model):
         on_delete=models.PROTECT,
         related_name="snapshot",
     )
+    # The data (what periods are compared on) and the outline the report renders from.
     gegevens = models.JSONField("gegevens", encoder=DjangoJSONEncoder)
+    opzet = models.JSONField("opzet", encoder=DjangoJSONEncoder, null=True, blank=True)
+    # 0: a snapshot from before the outline (only `gegevens`); see services.opzet_van.
+    schema_versie = models.PositiveSmallIntegerField("schemaversie", default=0)
     vastgelegd_op = models.DateTimeField("vastgelegd op")
     vastgelegd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,

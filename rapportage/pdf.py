@@ -1,4 +1,4 @@
-"""The report as PDF, drawn with ReportLab (pure Python: no system libraries needed)."""
+"""The report outline as PDF, drawn with ReportLab (pure Python: no system libraries needed)."""
 
 import io
 from pathlib import Path
@@ -24,17 +24,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from douane_portfolio.opmaak import getal
-
-from .opmaak import (
-    KLEUREN,
-    LEGENDA,
-    NIVEAU_KLEUREN,
-    datum,
-    heatmap_kaarten,
-    score_tekst,
-    stand,
-)
+from .opmaak import GRIJS, KLEUREN, kaartkleur
+from .opzet import INHOUDSOPGAVE, Alinea, Heatmap, Opsomming, Statusstip, Tabel, Tekst
 
 LINT = colors.HexColor("#154273")
 LICHT = colors.HexColor("#dce3ea")
@@ -115,6 +106,14 @@ def _stijlen():
         "getal": ParagraphStyle(
             "getal", fontName=gewoon, fontSize=8.5, leading=10.5, alignment=TA_RIGHT
         ),
+        "leeg": ParagraphStyle(
+            "leeg",
+            parent=basis["BodyText"],
+            fontName=gewoon,
+            fontSize=9.5,
+            leading=13,
+            textColor=colors.HexColor("#535353"),
+        ),
         "toc1": ParagraphStyle("toc1", fontName=vet, fontSize=10, leftIndent=0, leading=16),
         "toc2": ParagraphStyle("toc2", fontName=gewoon, fontSize=9.5, leftIndent=14, leading=13),
     }
@@ -146,19 +145,26 @@ class _Document(BaseDocTemplate):
             self.notify("TOCEntry", (niveau, flowable.getPlainText(), self.page, sleutel))
 
 
+def _markup(tekst):
+    """ReportLab reads paragraph text as markup: escape <, & and >, keep line breaks."""
+    return escape(tekst).replace("\n", "<br/>")
+
+
+def _p(tekst, stijl):
+    return Paragraph(_markup(tekst), stijl)
+
+
 def _kop(tekst, stijl, niveau):
-    p = Paragraph(escape(tekst), stijl)
+    p = _p(tekst, stijl)
     p.toc_niveau = niveau
     return p
 
 
-def _stip(status):
-    kleur = KLEUREN.get(status)
+def _stip(stip):
     d = Drawing(8, 8)
-    if kleur:
-        d.add(
-            Circle(4, 4, 3.6, fillColor=colors.HexColor(kleur), strokeColor=colors.HexColor(kleur))
-        )
+    if stip.gevuld:
+        kleur = colors.HexColor(KLEUREN[stip.status])
+        d.add(Circle(4, 4, 3.6, fillColor=kleur, strokeColor=kleur))
     else:
         d.add(
             Circle(
@@ -166,16 +172,16 @@ def _stip(status):
                 4,
                 3.2,
                 fillColor=None,
-                strokeColor=colors.HexColor("#6f6f6f"),
+                strokeColor=colors.HexColor(GRIJS),
                 strokeDashArray=[1, 1],
             )
         )
     return d
 
 
-def _status(status, label, s):
+def _status(stip, s):
     """A dot and the word: never the colour alone."""
-    cel = Table([[_stip(status), Paragraph(escape(label), s["cel"])]], colWidths=[10, None])
+    cel = Table([[_stip(stip), _p(stip.label, s["cel"])]], colWidths=[10, None])
     cel.setStyle(
         TableStyle(
             [
@@ -190,231 +196,121 @@ def _status(status, label, s):
     return cel
 
 
-def _tabel(rijen, breedtes, kop_rijen=1, voet=False):
-    t = Table(rijen, colWidths=breedtes, repeatRows=kop_rijen)
-    stijl = [
-        ("BACKGROUND", (0, 0), (-1, kop_rijen - 1), LICHT),
-        ("LINEBELOW", (0, kop_rijen - 1), (-1, kop_rijen - 1), 1, LINT),
-        ("LINEBELOW", (0, kop_rijen), (-1, -1), 0.25, RAND),
+def _cel(cel, stijl, s):
+    if isinstance(cel, Statusstip):
+        return _status(cel, s)
+    if isinstance(cel, Tekst):
+        bijschrift = f"<br/><font size=7>{_markup(cel.bijschrift)}</font>" if cel.bijschrift else ""
+        return Paragraph(_markup(cel.tekst) + bijschrift, stijl)
+    return _p(cel, stijl)
+
+
+def _tabel(tabel, s, breedte):
+    def stijl(k, vet=False):
+        return s["getal"] if k in tabel.getallen else s["celvet" if vet else "cel"]
+
+    rijen = [[_p(k, s["celvet"]) for k in tabel.kolommen]]
+    rijen += [[_cel(c, stijl(k), s) for k, c in enumerate(rij)] for rij in tabel.rijen]
+    if tabel.voet:
+        rijen.append([_cel(c, stijl(k, vet=True), s) for k, c in enumerate(tabel.voet)])
+    breedtes = [breedte * b for b in tabel.breedtes] if tabel.breedtes else None
+    # splitInRow: a row taller than what is left of the page continues on the next.
+    t = Table(rijen, colWidths=breedtes, repeatRows=1, splitInRow=1)
+    opmaak = [
+        ("BACKGROUND", (0, 0), (-1, 0), LICHT),
+        ("LINEBELOW", (0, 0), (-1, 0), 1, LINT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RAND),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
-    if voet:
-        stijl.append(("LINEABOVE", (0, -1), (-1, -1), 1, LINT))
-    t.setStyle(TableStyle(stijl))
-    return t
+    if tabel.voet:
+        opmaak.append(("LINEABOVE", (0, -1), (-1, -1), 1, LINT))
+    t.setStyle(TableStyle(opmaak))
+    return [t, Spacer(0, 3 * mm)]
 
 
-def _p(tekst, stijl):
-    return Paragraph(escape(str(tekst or "")).replace("\n", "<br/>"), stijl)
-
-
-def verhaal(gegevens, titel, snapshot, s):
-    """The flowables of the report, in the order of the source."""
-    breedte = A4[0] - 40 * mm
-    periode = gegevens["periode"]
-    yield Paragraph("Douane · <i>Ministerie van Financiën</i>", s["klein"])
-    yield Spacer(0, 4 * mm)
-    yield Paragraph(escape(titel), s["titel"])
-    yield Paragraph(escape(stand(periode, snapshot)), s["klein"])
-    yield Spacer(0, 8 * mm)
-    yield Paragraph("Inhoudsopgave", s["h1"])
-    toc = TableOfContents()
-    toc.levelStyles = [s["toc1"], s["toc2"]]
-    yield toc
-    yield PageBreak()
-
-    # 1 Prestaties
-    yield _kop("1 Prestaties", s["h1"], 0)
-    for groep in gegevens["indicatoren"]["groepen"]:
-        yield _kop(groep["naam"], s["h2"], 1)
-        if groep["heeft_doel"]:
-            rijen = [
-                [
-                    _p(k, s["celvet"])
-                    for k in ("Indicator", "Doelstelling", "Realisatie", "Bandbreedte", "Status")
-                ]
-            ]
-            for i in groep["rijen"]:
-                band = f"{getal(i['bandbreedte'])}%" if i["bandbreedte"] else "—"
-                rijen.append(
-                    [
-                        _p(i["naam"], s["cel"]),
-                        _p(getal(i["doelstelling"]) or "—", s["getal"]),
-                        _p(getal(i["realisatie"]) or "—", s["getal"]),
-                        _p(band, s["getal"]),
-                        _status(i["status"], i["status_label"], s),
-                    ]
-                )
-            yield _tabel(
-                rijen,
-                [breedte * 0.42, breedte * 0.14, breedte * 0.14, breedte * 0.12, breedte * 0.18],
-            )
-        else:
-            rijen = [[_p("Onderdeel", s["celvet"]), _p("Realisatie", s["celvet"])]]
-            rijen += [
-                [_p(i["naam"], s["cel"]), _p(getal(i["realisatie"]) or "—", s["getal"])]
-                for i in groep["rijen"]
-            ]
-            if groep["totaal"]:
-                rijen.append([_p("Totaal", s["celvet"]), _p(getal(groep["totaal"]), s["getal"])])
-            yield _tabel(rijen, [breedte * 0.7, breedte * 0.3], voet=bool(groep["totaal"]))
-        yield Spacer(0, 4 * mm)
-    if not gegevens["indicatoren"]["groepen"]:
-        yield Paragraph("Geen indicatoren voor deze periode.", s["tekst"])
-
-    # 2 Activiteiten
-    yield PageBreak()
-    yield _kop("2 Activiteiten uit het jaarplan", s["h1"], 0)
-    yield Paragraph(escape(LEGENDA), s["tekst"])
-    for n, thema in enumerate(gegevens["activiteiten"]["themas"], start=1):
-        yield _kop(f"2.{n} {thema['naam']}", s["h2"], 1)
-        rijen = [[_p(thema["naam"], s["celvet"]), _p("Status", s["celvet"])]]
-        rijen += [
-            [_p(i["naam"], s["cel"]), _status(i["status"], i["status_label"], s)]
-            for i in thema["initiatieven"]
-        ]
-        yield _tabel(rijen, [breedte * 0.72, breedte * 0.28])
-        for i in thema["initiatieven"]:
-            if i["status"] in ("oranje", "rood"):
-                yield Spacer(0, 2 * mm)
-                yield Paragraph(
-                    f"{escape(i['naam'])} ({escape(i['status_label'].lower())})", s["h3"]
-                )
-                yield _p(i["toelichting"], s["tekst"])
-                if i["pad_naar_groen"]:
-                    yield _p(f"Pad naar groen: {i['pad_naar_groen']}", s["tekst"])
-        yield Spacer(0, 4 * mm)
-
-    yield from _risicoparagraaf(gegevens, s, breedte)
-    yield from _auditparagraaf(gegevens, s, breedte)
-
-
-def _heatmap(kaart, s, breedte):
+def _kaart(kaart, s, breedte):
     """The 5×5 map as a table: counts in cells coloured by band, labels on the axes."""
-    rijen = [
-        [_p("Kans \\ impact", s["klein"])]
-        + [_p(label, s["klein"]) for _, label in kaart["impacts"]]
-    ]
-    stijl = [
+    rijen = [[_p(kaart.hoek, s["klein"])] + [_p(label, s["klein"]) for label in kaart.impacts]]
+    opmaak = [
         ("GRID", (1, 1), (-1, -1), 1.5, colors.white),
         ("ALIGN", (1, 1), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
-    for r, rij in enumerate(kaart["rijen"], start=1):
+    for r, rij in enumerate(kaart.rijen, start=1):
         rijen.append(
-            [_p(rij["label"], s["klein"])] + [_p(str(c["aantal"]), s["cel"]) for c in rij["cellen"]]
+            [_p(rij.label, s["klein"])] + [_p(str(c.aantal), s["cel"]) for c in rij.cellen]
         )
-        for c, cel in enumerate(rij["cellen"], start=1):
-            vol, licht = NIVEAU_KLEUREN[cel["niveau"]]
-            stijl.append(
-                ("BACKGROUND", (c, r), (c, r), colors.HexColor(vol if cel["aantal"] else licht))
-            )
+        for k, cel in enumerate(rij.cellen, start=1):
+            opmaak.append(("BACKGROUND", (k, r), (k, r), colors.HexColor(kaartkleur(cel))))
     kolom = (breedte / 2 - 22 * mm) / 5
     tabel = Table(rijen, colWidths=[20 * mm] + [kolom] * 5, rowHeights=[None] + [9 * mm] * 5)
-    tabel.setStyle(TableStyle(stijl))
-    voet = f"{kaart['gescoord']} risico's in de kaart"
-    if kaart["niet_gescoord"]:
-        voet += f"; {kaart['niet_gescoord']} niet gescoord (niet in de kaart)"
-    return [
-        Paragraph(escape(kaart["titel"]), s["h3"]),
-        tabel,
-        Paragraph(escape(voet + "."), s["klein"]),
-    ]
+    tabel.setStyle(TableStyle(opmaak))
+    return [_p(kaart.titel, s["h3"]), tabel, _p(kaart.voet, s["klein"])]
 
 
-def _risicoparagraaf(gegevens, s, breedte):
-    risicos = gegevens.get("risicos")
-    if not risicos:
-        return
-    jaar = gegevens["periode"]["jaar"]
-    yield PageBreak()
-    yield _kop("3 Risicomanagement", s["h1"], 0)
-    yield _kop("3.1 Toprisico's", s["h2"], 1)
-    yield _p(
-        f"Eind {jaar} waren onderstaande risico's formeel de toprisico's voor de Douane:",
-        s["tekst"],
-    )
-    for groep in risicos["groepen"]:
-        for risico in groep["risicos"]:
-            yield _p(f"• {risico['titel']}", s["tekst"])
-    yield _kop("3.2 Overkoepelende maatregelen", s["h2"], 1)
-    for m in risicos["overkoepelend"]:
-        yield _p(f"• {m['omschrijving']} ({m['status'].lower()})", s["tekst"])
-    for n, groep in enumerate(risicos["groepen"], start=3):
-        oorsprong = (
-            "externe ontwikkelingen" if groep["categorie"] == "extern" else "interne organisatie"
-        )
-        yield _kop(f"3.{n} Risico's voortkomend uit {oorsprong}", s["h2"], 1)
-        for risico in groep["risicos"]:
-            yield Paragraph(escape(risico["titel"]), s["h3"])
-            netto = score_tekst(risico["netto"])
-            if risico["boven_bereidheid"]:
-                netto += f" (boven risicobereidheid {risico['risicobereidheid']})"
-            yield _p(f"Bruto: {score_tekst(risico['bruto'])} · Netto: {netto}", s["klein"])
-            for m in risico["maatregelen"]:
-                yield _p(f"• {m['omschrijving']} ({m['status'].lower()})", s["tekst"])
-    yield _kop("3.5 Heat map", s["h2"], 1)
-    kaarten = [_heatmap(k, s, breedte) for k in heatmap_kaarten(gegevens)]
-    naast = Table([[kaarten[0], kaarten[1]]], colWidths=[breedte / 2, breedte / 2])
+def _heatmap(blok, s, breedte):
+    kaarten = [_kaart(k, s, breedte) for k in blok.kaarten]
+    naast = Table([kaarten], colWidths=[breedte / len(kaarten)] * len(kaarten))
     naast.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    yield naast
-    yield _kop("3.6 Risicodialogen", s["h2"], 1)
-    if risicos["dialogen"]:
-        rijen = [[_p(k, s["celvet"]) for k in ("Datum", "Dialoog", "Niveau", "Status", "Risico's")]]
-        for d in risicos["dialogen"]:
-            rijen.append(
-                [
-                    _p(datum(d["datum"]), s["cel"]),
-                    _p(d["titel"], s["cel"]),
-                    _p(d["niveau"], s["cel"]),
-                    _p(d["status"], s["cel"]),
-                    _p(str(d["aantal_risicos"]), s["getal"]),
-                ]
-            )
-        yield _tabel(
-            rijen, [breedte * 0.18, breedte * 0.37, breedte * 0.15, breedte * 0.15, breedte * 0.15]
-        )
-        for d in risicos["dialogen"]:
-            if d["besluiten"]:
-                yield _p(f"Besluiten {d['titel']}: {d['besluiten']}", s["tekst"])
+    return [naast]
+
+
+def _alinea(alinea, s):
+    stijl = s[{"leeg": "leeg", "klein": "klein"}.get(alinea.soort, "tekst")]
+    label = f"<b>{escape(alinea.label)}</b> " if alinea.label else ""
+    tekst = _markup(alinea.tekst)
+    return [Paragraph(label + (f"<i>{tekst}</i>" if alinea.soort == "leeg" else tekst), stijl)]
+
+
+def _blok(blok, s, breedte):
+    if isinstance(blok, Alinea):
+        return _alinea(blok, s)
+    if isinstance(blok, Opsomming):
+        return [_p(f"• {item}", s["tekst"]) for item in blok.items]
+    if isinstance(blok, Tabel):
+        return _tabel(blok, s, breedte)
+    if isinstance(blok, Heatmap):
+        return _heatmap(blok, s, breedte)
+    raise TypeError(blok)
+
+
+KOPSTIJLEN = {1: "h1", 2: "h2"}
+
+
+def _sectie(sectie, diepte, s, breedte):
+    # Chapters start on a new page; chapters and sections are bookmarks and in the contents.
+    if diepte == 1:
+        yield PageBreak()
+    if diepte <= 2:
+        yield _kop(sectie.kop, s[KOPSTIJLEN[diepte]], diepte - 1)
     else:
-        yield _p("In deze periode zijn geen risicodialogen gehouden.", s["tekst"])
+        yield _p(sectie.kop, s["h3"])
+    for blok in sectie.blokken:
+        yield from _blok(blok, s, breedte)
+    for sub in sectie.subsecties:
+        yield from _sectie(sub, diepte + 1, s, breedte)
 
 
-def _auditparagraaf(gegevens, s, breedte):
-    audits = gegevens.get("audits")
-    if not audits:
-        return
-    yield PageBreak()
-    yield _kop("4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer", s["h1"], 0)
-    for n, groep in enumerate(audits["instanties"], start=1):
-        yield _kop(f"4.{n} {groep['naam']}", s["h2"], 1)
-        koppen = ("Bevinding", "Soort", "Status", "Verwacht opgelost", f"Oordeel {audits['jaar']}")
-        rijen = [[_p(k, s["celvet"]) for k in koppen]]
-        for b in groep["bevindingen"]:
-            verwacht = datum(b["verwacht_opgelost"]) if b["verwacht_opgelost"] else "niet vermeld"
-            rijen.append(
-                [
-                    Paragraph(
-                        f"{escape(b['titel'])}<br/><font size=7>{escape(b['rapport'])}</font>",
-                        s["cel"],
-                    ),
-                    _p(b["soort"], s["cel"]),
-                    _p(b["status_label"], s["cel"]),
-                    _p(verwacht, s["cel"]),
-                    _p(b["oordeel"] or "niet vastgelegd", s["cel"]),
-                ]
-            )
-        yield _tabel(
-            rijen, [breedte * 0.36, breedte * 0.16, breedte * 0.15, breedte * 0.16, breedte * 0.17]
-        )
+def verhaal(rapport, s):
+    """The flowables of the report, in the order of its outline."""
+    breedte = A4[0] - 40 * mm
+    yield _p(rapport.afzender, s["klein"])
+    yield Spacer(0, 4 * mm)
+    yield _p(rapport.titel, s["titel"])
+    yield _p(rapport.stand, s["klein"])
+    yield Spacer(0, 8 * mm)
+    yield _p(INHOUDSOPGAVE, s["h1"])
+    toc = TableOfContents()
+    toc.levelStyles = [s["toc1"], s["toc2"]]
+    yield toc
+    for sectie in rapport.secties:
+        yield from _sectie(sectie, 1, s, breedte)
 
 
-def maak_pdf(gegevens, titel, snapshot=None):
+def maak_pdf(rapport):
     buffer = io.BytesIO()
-    document = _Document(buffer, titel)
-    s = _stijlen()
-    document.multiBuild(list(verhaal(gegevens, titel, snapshot, s)))
+    document = _Document(buffer, rapport.titel)
+    document.multiBuild(list(verhaal(rapport, _stijlen())))
     return buffer.getvalue()

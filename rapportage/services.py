@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from .gegevens import rapport_gegevens
 from .models import Rapportsnapshot
+from .opzet import SCHEMA_VERSIE, Rapport, bouw_rapport
 
 
 @transaction.atomic
@@ -13,6 +14,10 @@ def rapport_vastleggen(*, periode, door=None, reden="vastgelegd"):
     ).first() or Rapportsnapshot(periode=periode)
     snapshot.gegevens = rapport_gegevens(periode)
     snapshot.vastgelegd_op = timezone.now()
+    snapshot.opzet = bouw_rapport(
+        snapshot.gegevens, vastgelegd_op=snapshot.vastgelegd_op
+    ).naar_dict()
+    snapshot.schema_versie = SCHEMA_VERSIE
     snapshot.vastgelegd_door = door
     snapshot._history_user = door
     snapshot._change_reason = reden
@@ -30,3 +35,19 @@ def rapport_voor(periode):
     if snapshot is not None:
         return snapshot.gegevens, snapshot
     return rapport_gegevens(periode), None
+
+
+def opzet_van(snapshot):
+    """The outline a snapshot renders: stored, or (schema 0, before the outline existed)
+    built from its frozen data, so an old snapshot shows the same figures as before."""
+    if snapshot.schema_versie == 0:
+        return bouw_rapport(snapshot.gegevens, vastgelegd_op=snapshot.vastgelegd_op)
+    return Rapport.van_dict(snapshot.opzet)
+
+
+def opzet_voor(periode):
+    """(outline, snapshot or None) of the report of `periode`."""
+    gegevens, snapshot = rapport_voor(periode)
+    if snapshot is not None:
+        return opzet_van(snapshot), snapshot
+    return bouw_rapport(gegevens), None

@@ -8,8 +8,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
-from . import services
-from .opmaak import heatmap_kaarten
+from . import docx, html, pdf, services
 from .vergelijking import vergelijk
 
 
@@ -45,22 +44,15 @@ class RapportView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, jaar, soort=None, **kwargs):
         context = super().get_context_data(**kwargs)
         periode = periode_van(jaar, soort)
-        gegevens, snapshot = services.rapport_voor(periode)
+        rapport, snapshot = services.opzet_voor(periode)
         context.update(
             periode=periode,
-            r=gegevens,
-            kaarten=heatmap_kaarten(gegevens),
+            rapport=rapport,
+            inhoud=html.inhoud(rapport),
             snapshot=snapshot,
-            titel=rapport_titel(periode),
-            perioden=Rapportageperiode.objects.exclude(pk=periode.pk).order_by("-einddatum"),
+            titel=rapport.titel,
         )
         return context
-
-
-def rapport_titel(periode):
-    if periode.soort == Periodesoort.JAAR:
-        return f"Jaarrapportage Douane {periode.jaar}"
-    return f"Voortgangsrapportage Douane {periode}"
 
 
 class DownloadView(PermissionRequiredMixin, View):
@@ -69,15 +61,11 @@ class DownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, jaar, soort=None):
         periode = periode_van(jaar, soort)
-        gegevens, snapshot = services.rapport_voor(periode)
+        rapport = services.opzet_voor(periode)[0]
         if self.formaat == "pdf":
-            from .pdf import maak_pdf
-
-            inhoud, mime = maak_pdf(gegevens, rapport_titel(periode), snapshot), "application/pdf"
+            inhoud, mime = pdf.maak_pdf(rapport), "application/pdf"
         else:
-            from .docx import maak_docx
-
-            inhoud = maak_docx(gegevens, rapport_titel(periode), snapshot)
+            inhoud = docx.maak_docx(rapport)
             mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         response = HttpResponse(inhoud, content_type=mime)
         response["Content-Disposition"] = (

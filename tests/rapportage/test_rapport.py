@@ -2,7 +2,6 @@ import io
 
 import docx
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +11,6 @@ from programmas import services as programma_services
 from programmas.models import (
     Periodesoort,
     PeriodeStatus,
-    Rapportageperiode,
     Status,
     Statusrapportage,
 )
@@ -25,12 +23,6 @@ from tests.programmas.test_demo import RAPPORT_2023
 from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("laad_demo", stdout=io.StringIO())
-    return Rapportageperiode.objects.get(jaar=2023, soort=Periodesoort.JAAR)
 
 
 def test_the_2023_report_has_the_activity_tables_of_chapter_3(demo):

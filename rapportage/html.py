@@ -1,0 +1,194 @@
+"""The report outline as HTML: the table of contents and the chapters (the page chrome
+stays in templates/rapportage/rapport.html). Every text is escaped by format_html."""
+
+import re
+
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+
+from douane_portfolio.templatetags.portfolio import status_stip
+
+from .opzet import INHOUDSOPGAVE, Alinea, Heatmap, Opsomming, Statusstip, Tabel, Tekst
+
+
+def _samen(delen):
+    return format_html_join("", "{}", ((deel,) for deel in delen))
+
+
+def _regels(tekst):
+    eerste, *rest = tekst.split("\n")
+    return _samen([eerste, *(format_html("<br>{}", regel) for regel in rest)])
+
+
+def inhoudsopgave(rapport):
+    """Chapters and their sections (the two levels of the PDF and Word contents)."""
+    return format_html(
+        '<nav class="inhoudsopgave" aria-labelledby="inhoud-kop">'
+        '<h2 id="inhoud-kop">{}</h2><ol class="inhoud">{}</ol></nav>',
+        INHOUDSOPGAVE,
+        _samen(
+            format_html(
+                '<li><a href="#{}">{}</a>{}</li>',
+                h.anker,
+                h.kop,
+                format_html(
+                    "<ol>{}</ol>",
+                    format_html_join(
+                        "",
+                        '<li><a href="#{}">{}</a></li>',
+                        ((s.anker, s.kop) for s in h.subsecties),
+                    ),
+                )
+                if h.subsecties
+                else "",
+            )
+            for h in rapport.secties
+        ),
+    )
+
+
+def inhoud(rapport):
+    return _samen([inhoudsopgave(rapport), *(_sectie(s, 1) for s in rapport.secties)])
+
+
+def _sectie(sectie, diepte):
+    kop = format_html(
+        "<h{}{}>{}</h{}>",
+        diepte + 1,
+        format_html(' id="{}"', f"{sectie.anker}-kop" if diepte == 1 else sectie.anker)
+        if sectie.anker
+        else "",
+        sectie.kop,
+        diepte + 1,
+    )
+    binnen = _samen(
+        [
+            kop,
+            *(_blok(b) for b in sectie.blokken),
+            *(_sectie(s, diepte + 1) for s in sectie.subsecties),
+        ]
+    )
+    if diepte == 1:
+        return format_html(
+            '<section id="{}" aria-labelledby="{}-kop">{}</section>',
+            sectie.anker,
+            sectie.anker,
+            binnen,
+        )
+    if diepte >= 3:
+        return format_html('<div class="rapport-onderdeel">{}</div>', binnen)
+    return binnen
+
+
+def _blok(blok):
+    if isinstance(blok, Alinea):
+        return _alinea(blok)
+    if isinstance(blok, Opsomming):
+        return format_html(
+            "<ul>{}</ul>", _samen(format_html("<li>{}</li>", _regels(i)) for i in blok.items)
+        )
+    if isinstance(blok, Tabel):
+        return _tabel(blok)
+    if isinstance(blok, Heatmap):
+        return _heatmap(blok)
+    raise TypeError(blok)
+
+
+def _alinea(alinea):
+    klasse = format_html(' class="{}"', alinea.soort) if alinea.soort else ""
+    # A blank line starts a new paragraph, as in the text the user typed.
+    delen = re.split(r"\n\s*\n", alinea.tekst) if alinea.tekst else [""]
+    label = format_html("<strong>{}</strong> ", alinea.label) if alinea.label else ""
+    return _samen(
+        format_html("<p{}>{}{}</p>", klasse, label if n == 0 else "", _regels(deel))
+        for n, deel in enumerate(delen)
+    )
+
+
+def _cel(cel):
+    if isinstance(cel, Statusstip):
+        return status_stip(cel.status, cel.label, leeg=cel.label)
+    if isinstance(cel, Tekst):
+        if cel.bijschrift:
+            return format_html("{}<br><small>{}</small>", _regels(cel.tekst), cel.bijschrift)
+        return _regels(cel.tekst)
+    return _regels(cel)
+
+
+def _getalklasse(tabel, kolom):
+    return format_html(' class="{}"', "getal") if kolom in tabel.getallen else ""
+
+
+def _tabel(tabel):
+    kop = _samen(
+        format_html('<th scope="col"{}>{}</th>', _getalklasse(tabel, k), naam)
+        for k, naam in enumerate(tabel.kolommen)
+    )
+    rijen = _samen(
+        format_html(
+            "<tr>{}</tr>",
+            _samen(
+                format_html("<td{}>{}</td>", _getalklasse(tabel, k), _cel(cel))
+                for k, cel in enumerate(rij)
+            ),
+        )
+        for rij in tabel.rijen
+    )
+    voet = ""
+    if tabel.voet:
+        eerste, *rest = tabel.voet
+        voet = format_html(
+            '<tfoot><tr><th scope="row">{}</th>{}</tr></tfoot>',
+            _cel(eerste),
+            _samen(
+                format_html("<td{}><strong>{}</strong></td>", _getalklasse(tabel, k), _cel(c))
+                for k, c in enumerate(rest, start=1)
+            ),
+        )
+    return format_html(
+        '<table class="tabel rapporttabel"><thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table>',
+        kop,
+        rijen,
+        voet,
+    )
+
+
+def _heatmap(blok):
+    return format_html(
+        '<div class="heatmaps">{}</div>',
+        _samen(
+            render_to_string(
+                "rapportage/_heatmap.html",
+                {"prefix": "rapport", "kaart": _kaart_voor_template(kaart)},
+            )
+            for kaart in blok.kaarten
+        ),
+    )
+
+
+def _kaart_voor_template(kaart):
+    """The shape `_heatmap.html` shares with the dashboard (risicos.heatmap.kaart)."""
+    return {
+        "soort": kaart.soort,
+        "titel": kaart.titel,
+        "hoek": kaart.hoek,
+        "impacts": list(enumerate(kaart.impacts, start=1)),
+        "rijen": [
+            {
+                "label": rij.label,
+                "cellen": [
+                    {
+                        "kans": c.kans,
+                        "impact": c.impact,
+                        "score": c.score,
+                        "niveau": c.niveau,
+                        "aantal": c.aantal,
+                        "url": "",
+                    }
+                    for c in rij.cellen
+                ],
+            }
+            for rij in kaart.rijen
+        ],
+        "voet": kaart.voet,
+    }
