@@ -231,11 +231,15 @@ def app_versie():
 
 
 def _database_toestand(alias):
+    toegepast = migraties(alias)
+    # Contents are read through the models, which only fit a database on this code's
+    # migrations; a backup taken before `migrate` of a new release has counts only.
+    bij_code = toegepast == migraties_in_code()
     return {
-        "migraties": migraties(alias),
+        "migraties": toegepast,
         "tabellen": tellingen(alias),
-        "vingerafdrukken": vingerafdrukken(alias),
-        "verwezen_bestanden": verwezen_bestanden(alias),
+        "vingerafdrukken": vingerafdrukken(alias) if bij_code else {},
+        "verwezen_bestanden": verwezen_bestanden(alias) if bij_code else [],
     }
 
 
@@ -246,6 +250,8 @@ def maak_backup(uit, *, alias=DEFAULT_DB_ALIAS, media_root=None, met_bestanden=T
     """Write an archive folder under `uit`; returns its path and the manifest."""
     media_root = Path(media_root or settings.MEDIA_ROOT)
     engine = soort(alias)
+    if met_bestanden and Path(uit).resolve().is_relative_to(media_root.resolve()):
+        raise BackupFout("De backupmap mag niet in MEDIA_ROOT liggen.")
     archief = Path(uit) / f"backup-{timezone.now():%Y%m%d-%H%M%S-%f}"
     archief.mkdir(parents=True)
     dump = archief / DUMP[engine]
@@ -353,8 +359,10 @@ def controleer(manifest, *, alias=DEFAULT_DB_ALIAS, media_root=None):
             afwijkingen.append(
                 f"tabel {tabel}: {gevonden[tabel]} rijen, de backup had er {verwacht[tabel]}"
             )
+    if manifest["vingerafdrukken"] and not toestand["vingerafdrukken"]:
+        afwijkingen.append("de inhoud is niet te vergelijken: migreer eerst de database")
     for tabel, som in sorted(manifest["vingerafdrukken"].items()):
-        if tabel in gevonden and toestand["vingerafdrukken"].get(tabel) != som:
+        if toestand["vingerafdrukken"] and toestand["vingerafdrukken"].get(tabel) != som:
             afwijkingen.append(f"tabel {tabel}: de inhoud wijkt af van de backup")
     aanwezig = bestanden_in(media_root)
     afwijkingen += _vergelijk_bestanden(manifest["bestanden"], aanwezig)

@@ -38,7 +38,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "Hersteld, maar de controle vond afwijkingen:\n  " + "\n  ".join(afwijkingen)
             )
-        self.stdout.write(
-            f"Hersteld uit {archief}; rijen per tabel, inhoud (ook de historie) en bestanden "
-            "komen overeen met de backup."
+        gecontroleerd = (
+            "rijen per tabel, inhoud (ook de historie) en bestanden"
+            if backup.lees_manifest(archief)["vingerafdrukken"]
+            else "rijen per tabel en bestanden (de backup was van vóór een migratie)"
         )
+        self.stdout.write(f"Hersteld uit {archief}; {gecontroleerd} komen overeen met de backup.")
