@@ -27,7 +27,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import FileField
@@ -281,8 +281,9 @@ def maak_backup(uit, *, alias=DEFAULT_DB_ALIAS, media_root=None, met_bestanden=T
 
 def _sqlite_kopie(bron, doel):
     """SQLite's online backup API: a consistent copy, WAL included, while others write."""
-    van = sqlite3.connect(bron)
-    naar = sqlite3.connect(doel)
+    # Without WAL a writer blocks readers for a moment; wait as long as the app does.
+    van = sqlite3.connect(bron, timeout=20)
+    naar = sqlite3.connect(doel, timeout=20)
     try:
         with naar:
             van.backup(naar)
@@ -469,16 +470,28 @@ def verhuis_rijen(*, bron, doel):
     verbinding = connections[doel]
     alle = modellen()
     namen = [model._meta.db_table for model in alle]
-    with transaction.atomic(using=doel), verbinding.cursor() as cursor:
-        # migrate filled content types, permissions and groups; the source's own rows
-        # (with their ids) replace them. PostgreSQL checks the foreign keys, which Django
-        # creates DEFERRABLE INITIALLY DEFERRED, at commit, so the order does not matter.
-        for sql in verbinding.ops.sql_flush(no_style(), namen, allow_cascade=True):
-            cursor.execute(sql)
-        for model in alle:
-            _kopieer_tabel(model, bron=bron, doel=doel, cursor=cursor)
-        for sql in verbinding.ops.sequence_reset_sql(no_style(), alle):
-            cursor.execute(sql)
+    tabel = None
+    try:
+        with transaction.atomic(using=doel), verbinding.cursor() as cursor:
+            # migrate filled content types, permissions and groups; the source's own rows
+            # (with their ids) replace them. PostgreSQL checks the foreign keys, which
+            # Django creates DEFERRABLE INITIALLY DEFERRED, at commit, so the order of
+            # the tables does not matter.
+            for sql in verbinding.ops.sql_flush(no_style(), namen, allow_cascade=True):
+                cursor.execute(sql)
+            for model in alle:
+                tabel = model._meta.db_table
+                _kopieer_tabel(model, bron=bron, doel=doel, cursor=cursor)
+            tabel = None
+            for sql in verbinding.ops.sequence_reset_sql(no_style(), alle):
+                cursor.execute(sql)
+    except DatabaseError as fout:
+        # SQLite does not enforce lengths or types that PostgreSQL does.
+        waar = f"tabel {tabel}" if tabel else "de foreign keys"
+        raise BackupFout(
+            f"Overzetten mislukt bij {waar}: {fout}. Er is niets overgezet; de doeldatabase "
+            "heeft alleen wat migrate aanmaakt (opnieuw proberen met --force)."
+        )
 
 
 def _kopieer_tabel(model, *, bron, doel, cursor):

@@ -8,7 +8,9 @@ The comparisons here read the databases and folders directly, not through the ma
 
 import datetime
 import hashlib
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -305,3 +307,38 @@ def test_postgresql_backup_and_restore_give_the_same_rows_history_and_files(
     for model in backup.modellen():
         assert rijen(model, doel) == rijen(model, bron), model._meta.db_table
     assert bestanden(doel_map / "media") == bestanden(installatie / "media")
+
+
+def test_a_move_that_postgresql_refuses_stops_with_the_table_and_copies_nothing(
+    archief, postgres, databases, tmp_path
+):
+    # SQLite stores a name longer than its column allows; PostgreSQL refuses it.
+    kapot = tmp_path / "archief"
+    shutil.copytree(archief, kapot)
+    with sqlite3.connect(kapot / "database.sqlite3") as db:
+        db.execute("UPDATE programmas_thema SET naam = ? WHERE id = 1", ["x" * 300])
+    manifest = json.loads((kapot / "manifest.json").read_text())
+    manifest["database"]["sha256"] = backup.sha256(kapot / "database.sqlite3")
+    (kapot / "manifest.json").write_text(json.dumps(manifest))
+    doel_url = postgres("verhuis")
+    doel_map = tmp_path / "doel"
+    doel_map.mkdir()
+
+    uitkomst = manage(omgeving(doel_map, doel_url), "herstel_backup", str(kapot), ok=False)
+
+    assert uitkomst.returncode != 0
+    assert "Overzetten mislukt bij tabel programmas_thema" in uitkomst.stderr
+    # Only what migrate itself creates (content types, permissions, groups) is there.
+    doel = databases(doel_url)
+    gevuld = {
+        model._meta.db_table
+        for model in backup.modellen()
+        if model._base_manager.using(doel).exists()
+    }
+    assert gevuld == {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "auth_group",
+        "auth_group_permissions",
+    }
