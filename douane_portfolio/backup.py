@@ -253,7 +253,20 @@ def maak_backup(uit, *, alias=DEFAULT_DB_ALIAS, media_root=None, met_bestanden=T
     if met_bestanden and Path(uit).resolve().is_relative_to(media_root.resolve()):
         raise BackupFout("De backupmap mag niet in MEDIA_ROOT liggen.")
     archief = Path(uit) / f"backup-{timezone.now():%Y%m%d-%H%M%S-%f}"
-    archief.mkdir(parents=True)
+    # Built under another name and renamed when complete: a crash leaves no folder that
+    # looks like a finished backup.
+    bezig = archief.with_name(archief.name + ".bezig")
+    bezig.mkdir(parents=True)
+    try:
+        manifest = _vul_archief(bezig, alias, engine, media_root, met_bestanden)
+    except BaseException:
+        shutil.rmtree(bezig, ignore_errors=True)
+        raise
+    bezig.rename(archief)
+    return archief, manifest
+
+
+def _vul_archief(archief, alias, engine, media_root, met_bestanden):
     dump = archief / DUMP[engine]
     if engine == "postgresql":
         toestand = _pg_dump(alias, dump)
@@ -276,7 +289,7 @@ def maak_backup(uit, *, alias=DEFAULT_DB_ALIAS, media_root=None, met_bestanden=T
         "bestanden": bestanden_in(archief / MEDIA),
     }
     (archief / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    return archief, manifest
+    return manifest
 
 
 def _sqlite_kopie(bron, doel):
