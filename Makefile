@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo lint format check clean bench
+.PHONY: run test venv migrate demo lint format check clean bench backup herstel verhuis
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,23 @@ check: venv
 
 clean:
 	rm -rf var/ .pytest_cache
+
+## Back up database (history included) and uploaded files into one checked archive,
+## under var/backups/ or UIT=map. README, "Backup, herstel en verhuizen".
+UIT ?= var/backups
+backup: venv
+	$(BIN)/python manage.py maak_backup --uit "$(UIT)"
+
+## Restore an archive into an empty database and media folder, then check it:
+## `make herstel ARCHIEF=var/backups/backup-…` (FORCE=1 wipes a non-empty one first).
+herstel: venv
+	@test -n "$(ARCHIEF)" || { echo "Gebruik: make herstel ARCHIEF=map-van-de-backup [FORCE=1]"; exit 2; }
+	$(BIN)/python manage.py herstel_backup "$(ARCHIEF)" $(if $(FORCE),--force)
+
+## Move the embedded SQLite database to PostgreSQL: `make verhuis NAAR=postgres://…`.
+verhuis: venv
+	@test -n "$(NAAR)" || { echo "Gebruik: make verhuis NAAR=postgres://gebruiker@host:5432/naam"; exit 2; }
+	$(BIN)/python manage.py verhuis_database --naar "$(NAAR)" $(if $(FORCE),--force)
 
 ## Speed targets (not part of the tests): the 2023 report on a fresh demo database.
 bench: venv
