@@ -2,7 +2,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
-from douane_portfolio import rollen
 from douane_portfolio.forms import DatumInput, VersieFormMixin
 from douane_portfolio.models import ActieStatus, User
 from programmas.models import Initiatief
@@ -10,15 +9,6 @@ from risicos.models import Risico, RisicoStatus
 
 from . import bewijs
 from .models import Auditrapport, Bevinding, Jaaroordeel, Verdict, Vervolgactie
-
-
-def mogelijke_eigenaren(huidige=None):
-    """Active users with a role that may act (a Lezer only reads, so owns nothing), plus
-    the current owner, so a form still saves after that owner changed role."""
-    wie = Q(is_active=True, groups__name__in=[r for r in rollen.ROLLEN if r != rollen.LEZER])
-    if huidige:
-        wie |= Q(pk=huidige)
-    return User.objects.filter(wie).distinct().order_by("first_name", "last_name", "username")
 
 
 class VersieVeld(forms.IntegerField):
@@ -104,7 +94,9 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rapport"].queryset = Auditrapport.objects.order_by("-jaar", "titel")
-        self.fields["eigenaar"].queryset = mogelijke_eigenaren(self.instance.eigenaar_id)
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+            self.instance.eigenaar_id
+        )
         gekoppeld = self.instance.initiatieven.all() if self.instance.pk else []
         self.fields["initiatieven"].queryset = Initiatief.objects.filter(
             Q(actief=True) | Q(pk__in=gekoppeld)
@@ -204,7 +196,7 @@ class NieuweVervolgactieForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eigenaar"].queryset = mogelijke_eigenaren()
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren()
 
 
 class VervolgactieForm(VersieFormMixin, forms.ModelForm):
@@ -234,7 +226,9 @@ class VervolgactieForm(VersieFormMixin, forms.ModelForm):
                     c for c in self.fields["status"].choices if c[0] != ActieStatus.VERVALLEN
                 ]
         else:
-            self.fields["eigenaar"].queryset = mogelijke_eigenaren(self.instance.eigenaar_id)
+            self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+                self.instance.eigenaar_id
+            )
 
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data.get("toelichting", "")

@@ -32,6 +32,13 @@ def heeft_een_rol(user):
 
 
 @rules.predicate
+def heeft_schrijfrol(user):
+    """A role that may change something. Owning an object gives no write right by
+    itself: a Lezer made owner of a milestone, measure or action still only reads."""
+    return user.is_authenticated and user.mag_schrijven
+
+
+@rules.predicate
 def is_eigenaar(user, obj):
     """The object's owner (`eigenaar`), for objects that have one."""
     if obj is None or not user.is_authenticated:

@@ -377,13 +377,20 @@ class MijlpaalNieuwView(PermissionRequiredMixin, CreateView):
 
 
 class MijlpaalBewerkenView(PermissionRequiredMixin, VersieUpdateView):
-    permission_required = "programmas.change_mijlpaal"
+    permission_required = "programmas.change_status_mijlpaal"
     model = Mijlpaal
     form_class = MijlpaalForm
     succes_bericht = "De mijlpaal is bijgewerkt."
 
     def get_queryset(self):
         return Mijlpaal.objects.select_related("initiatief", "eigenaar")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["alleen_status"] = not self.request.user.has_perm(
+            "programmas.change_mijlpaal", self.object
+        )
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

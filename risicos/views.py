@@ -14,7 +14,7 @@ from django.views.generic import CreateView
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
+from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus, User
 from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier, verouderd_bericht
 
 from . import heatmap as raster
@@ -29,7 +29,6 @@ from .forms import (
     RisicoNieuwForm,
     ScoreForm,
     SessieForm,
-    medewerkers,
 )
 from .models import (
     Beheersmaatregel,
@@ -660,7 +659,7 @@ def dialoog_sessie(request, pk):
         "risicos.change_risicodialoog",
     )
     punten = _punten(dialoog)
-    gebruikers = list(medewerkers())
+    gebruikers = list(User.objects.mogelijke_eigenaren())
     data = request.POST if request.method == "POST" else None
     sessie = SessieForm(data, instance=dialoog)
     formulieren = [PuntForm(data, punt=p, gebruikers=gebruikers) for p in punten]
