@@ -2,22 +2,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
 from douane_portfolio.models import ActieStatus, User
 from programmas.models import Initiatief
 from risicos.models import Risico, RisicoStatus
 
 from . import bewijs
 from .models import Auditrapport, Bevinding, Jaaroordeel, Verdict, Vervolgactie
-
-
-class VersieVeld(forms.IntegerField):
-    """The version a form was opened with, for the services' optimistic locking."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
 
 
 class SuggestieInput(forms.TextInput):
@@ -35,7 +26,7 @@ class SuggestieInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', invoer, lijst_id, opties)
 
 
-class AuditrapportForm(VersieFormMixin, forms.ModelForm):
+class AuditrapportForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Auditrapport
         fields = ["instantie", "titel", "jaar", "datum", "toelichting"]
@@ -54,7 +45,7 @@ class RisicoKeuze(forms.ModelMultipleChoiceField):
         return obj.titel
 
 
-class BevindingForm(VersieFormMixin, forms.ModelForm):
+class BevindingForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     initiatieven = InitiatiefKeuze(
         queryset=Initiatief.objects.none(),
         required=False,
@@ -128,17 +119,20 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AanbiedenForm(forms.Form):
+class AanbiedenForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Waarom is de bevinding opgelost, en welk bewijs kan de auditor bekijken?",
         error_messages={"required": "Licht toe waarom de bevinding is opgelost."},
     )
-    versie = VersieVeld()
 
 
-class BeoordelenForm(forms.Form):
+class BeoordelenForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
     oordeel = forms.ChoiceField(
         label="Oordeel",
         choices=Verdict.choices,
@@ -151,7 +145,6 @@ class BeoordelenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Verplicht bij niet akkoord: wat moet er nog gebeuren? De eigenaar ziet dit.",
     )
-    versie = VersieVeld()
 
     def clean(self):
         cleaned = super().clean()
@@ -163,7 +156,7 @@ class BeoordelenForm(forms.Form):
         return cleaned
 
 
-class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
+class JaaroordeelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Jaaroordeel
         fields = ["jaar", "oordeel", "toelichting"]
@@ -188,7 +181,7 @@ class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
         return jaar
 
 
-class NieuweVervolgactieForm(forms.ModelForm):
+class NieuweVervolgactieForm(AanmaakFormMixin, forms.ModelForm):
     class Meta:
         model = Vervolgactie
         fields = ["omschrijving", "eigenaar", "deadline"]
@@ -235,7 +228,9 @@ class VervolgactieForm(VersieFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
     nieuwe_deadline = forms.DateField(
         label="Nieuwe deadline",
         widget=DatumInput,
@@ -254,14 +249,13 @@ class DeadlineForm(forms.Form):
         "actiehouder.",
         error_messages={"required": "Kies wie het uitstel heeft goedgekeurd."},
     )
-    versie = VersieVeld()
 
     def __init__(self, *args, actie, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goedgekeurd_door"].queryset = actie.goedkeurders()
 
 
-class BewijsstukForm(forms.Form):
+class BewijsstukForm(AanmaakFormMixin, forms.Form):
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 4}),

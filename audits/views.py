@@ -7,13 +7,21 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.views.generic import CreateView, DetailView, FormView
+from django.views.generic import DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
+from douane_portfolio.eenmalig import AlAangemaakt, eenmalig_aanmaken
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
+from douane_portfolio.views import (
+    EenmaligCreateView,
+    EenObject,
+    VersieUpdateView,
+    al_aangemaakt,
+    al_verstuurd,
+    servicefout_in_formulier,
+)
 
 from . import services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -333,6 +341,9 @@ class ObjectFormulier(FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        return al_verstuurd(request) or super().post(request, *args, **kwargs)
+
     def get_queryset(self):
         return self.model.objects.all()
 
@@ -360,7 +371,14 @@ class ObjectFormulier(FormView):
 
     def form_valid(self, form):
         try:
-            self.resultaat = self.uitvoeren(form)
+            # A create form carries a token: its resubmit shows what the first one made.
+            self.resultaat = eenmalig_aanmaken(
+                getattr(form, "aanmaaktoken", None),
+                door=self.request.user,
+                maak=lambda: self.uitvoeren(form),
+            )
+        except AlAangemaakt as fout:
+            return al_aangemaakt(self.request, fout)
         except (VerouderdeVersie, ValidationError) as fout:
             servicefout_in_formulier(form, fout)
             return self.form_invalid(form)
@@ -573,7 +591,7 @@ def bewijsstuk_downloaden(request, pk):
 # --- Create and edit views on single objects ------------------------------------------
 
 
-class BevindingNieuw(PermissionRequiredMixin, CreateView):
+class BevindingNieuw(PermissionRequiredMixin, EenmaligCreateView):
     model = Bevinding
     form_class = BevindingForm
     permission_required = "audits.add_bevinding"
@@ -594,9 +612,7 @@ class BevindingNieuw(PermissionRequiredMixin, CreateView):
         )
         return context
 
-    def form_valid(self, form):
-        messages.success(self.request, "De bevinding is vastgelegd.")
-        return super().form_valid(form)
+    succes_bericht = "De bevinding is vastgelegd."
 
 
 class BevindingBewerken(PermissionRequiredMixin, VersieUpdateView):
@@ -678,7 +694,7 @@ class AuditrapportDetail(EenObject, PermissionRequiredMixin, DetailView):
         return context
 
 
-class AuditrapportNieuw(PermissionRequiredMixin, CreateView):
+class AuditrapportNieuw(PermissionRequiredMixin, EenmaligCreateView):
     model = Auditrapport
     form_class = AuditrapportForm
     permission_required = "audits.add_auditrapport"

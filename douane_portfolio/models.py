@@ -359,3 +359,32 @@ class Bezorging(models.Model):
 
     def __str__(self):
         return f"{self.herinnering} → {self.ontvanger}"
+
+
+class Aanmaaktoken(models.Model):
+    """One submission of a create form: written in the transaction of the row it made,
+    so a resubmit with the same token finds that row and makes no second one."""
+
+    token = models.UUIDField(unique=True, editable=False)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True)
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "aanmaaktoken"
+        verbose_name_plural = "aanmaaktokens"
+
+    def __str__(self):
+        return str(self.token)
+
+    @property
+    def object(self):
+        if self.content_type is None:
+            return None
+        model = self.content_type.model_class()
+        return model._base_manager.filter(pk=self.object_id).first()

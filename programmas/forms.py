@@ -1,6 +1,6 @@
 from django import forms
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
 from douane_portfolio.models import User
 
 from .models import Indicatorwaarde, Initiatief, Mijlpaal, Periodesoort, Status
@@ -44,7 +44,7 @@ class StatusrapportageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class InitiatiefForm(VersieFormMixin, forms.ModelForm):
+class InitiatiefForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     """The portfolio office sets everything; the owning programme manager only the
     description (who owns what is the office's call)."""
 
@@ -67,7 +67,7 @@ class InitiatiefForm(VersieFormMixin, forms.ModelForm):
                 del self.fields[naam]
 
 
-class MijlpaalForm(VersieFormMixin, forms.ModelForm):
+class MijlpaalForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     """The initiative's manager plans; a milestone owner who does not own the
     initiative reports progress only (`alleen_status`), as for measures and actions."""
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
 from douane_portfolio.models import User
 from programmas.models import Initiatief
 
@@ -68,7 +68,7 @@ def groepeer_risicos(risicos):
     return groepen
 
 
-class RisicoForm(VersieFormMixin, forms.ModelForm):
+class RisicoForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Risico
         fields = [
@@ -170,7 +170,7 @@ class ScoreForm(VersieFormMixin, forms.Form):
         return cleaned
 
 
-class MaatregelForm(VersieFormMixin, forms.ModelForm):
+class MaatregelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     risicos = RisicoKeuzeVeld(
         label="Risico's",
         queryset=Risico.objects.none(),
@@ -203,7 +203,7 @@ class MaatregelStatusForm(VersieFormMixin, forms.ModelForm):
         fields = ["status"]
 
 
-class DialoogForm(VersieFormMixin, forms.ModelForm):
+class DialoogForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     risico_keuze = RisicoKeuzeVeld(
         label="Te bespreken risico's",
         queryset=Risico.objects.none(),
