@@ -156,6 +156,17 @@ class BeoordelenForm(VersieFormMixin, forms.Form):
         return cleaned
 
 
+class HeropenenForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
+    reden = forms.CharField(
+        label="Reden van het heropenen",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Waarom is de bevinding toch niet opgelost? Komt in de geschiedenis.",
+        error_messages={"required": "Geef de reden waarom de bevinding weer open gaat."},
+    )
+
+
 class JaaroordeelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Jaaroordeel

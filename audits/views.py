@@ -8,15 +8,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.generic import DetailView, FormView
-from rules.contrib.views import PermissionRequiredMixin
 
 from douane_portfolio.eenmalig import AlAangemaakt, eenmalig_aanmaken
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.rules import gesloten_reden
 from douane_portfolio.views import (
     EenmaligCreateView,
     EenObject,
+    PermissionRequiredMixin,
     VersieUpdateView,
     al_aangemaakt,
     al_verstuurd,
@@ -32,6 +33,7 @@ from .forms import (
     BevindingForm,
     BewijsstukForm,
     DeadlineForm,
+    HeropenenForm,
     JaaroordeelForm,
     NieuweVervolgactieForm,
     VervolgactieForm,
@@ -248,13 +250,9 @@ class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
             actie.bevinding = b
             actie.bewijs_zichtbaar = user.has_perm("audits.view_bewijsstuk", actie)
             actie.mag_wijzigen = user.has_perm("audits.change_vervolgactie", actie)
-            actie.mag_bewijs_toevoegen = not b.is_opgelost and user.has_perm(
-                "audits.add_bewijsstuk", actie
-            )
-            actie.mag_verschuiven = (
-                actie.is_open
-                and not b.is_opgelost
-                and user.has_perm("audits.verschuiven_deadline", actie)
+            actie.mag_bewijs_toevoegen = user.has_perm("audits.add_bewijsstuk", actie)
+            actie.mag_verschuiven = actie.is_open and user.has_perm(
+                "audits.verschuiven_deadline", actie
             )
         beoordelingen = list(
             b.beoordelingen.select_related("aangeboden_door", "beoordeeld_door").order_by(
@@ -292,6 +290,7 @@ class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
                 "geschiedenis": self.geschiedenis(b, actie_historie),
                 "toon_object": True,
                 "mag_bewerken": user.has_perm("audits.change_bevinding", b),
+                "mag_heropenen": user.has_perm("audits.heropenen_bevinding", b),
                 "mag_aanbieden": b.status in services.AANBIEDBAAR
                 and user.has_perm("audits.aanbieden_bevinding", b),
                 "mag_beoordelen": b.status == BevindingStatus.TER_BEOORDELING
@@ -338,7 +337,7 @@ class ObjectFormulier(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not request.user.has_perm(self.permissie, self.object):
-            raise PermissionDenied
+            raise PermissionDenied(gesloten_reden(self.object))
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -461,6 +460,27 @@ class BevindingBeoordelen(BevindingFormulier):
             else "Niet akkoord: de bevinding staat weer in uitvoering; de eigenaar ziet uw reden."
         )
         return b
+
+
+class BevindingHeropenen(BevindingFormulier):
+    form_class = HeropenenForm
+    permissie = "audits.heropenen_bevinding"
+    titel = "Bevinding heropenen"
+    knoptekst = "Heropenen"
+    succes_bericht = "De bevinding is heropend en staat weer in uitvoering."
+    toelichting = (
+        "Heropenen maakt het akkoord ongedaan: de bevinding gaat terug naar 'in uitvoering', "
+        "zodat acties, bewijs en deadlines weer kunnen wijzigen. Uw reden komt in de "
+        "geschiedenis."
+    )
+
+    def uitvoeren(self, form):
+        return services.bevinding_heropenen(
+            bevinding=self.object,
+            door=self.request.user,
+            reden=form.cleaned_data["reden"],
+            verwachte_versie=form.verwachte_versie,
+        )
 
 
 class JaaroordeelNieuw(BevindingFormulier):
@@ -627,6 +647,14 @@ class BevindingBewerken(PermissionRequiredMixin, VersieUpdateView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
 
+    def bewaar(self, form, obj):
+        services.bevinding_bijwerken(
+            bevinding=obj,
+            door=self.request.user,
+            verwachte_versie=form.verwachte_versie,
+            bewaar_koppelingen=form.save_m2m,
+        )
+
 
 class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
     model = Vervolgactie
@@ -652,6 +680,11 @@ class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
             "toelichting": f"Deadline: {formats.date_format(self.object.deadline, 'j F Y')}. "
             "Een nieuwe deadline legt u vast via 'Deadline verschuiven'.",
         }
+
+    def bewaar(self, form, obj):
+        services.vervolgactie_bijwerken(
+            actie=obj, door=self.request.user, verwachte_versie=form.verwachte_versie
+        )
 
 
 class JaaroordeelBewerken(PermissionRequiredMixin, VersieUpdateView):

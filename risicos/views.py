@@ -15,6 +15,7 @@ from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus, User
+from douane_portfolio.rules import gesloten_reden
 from douane_portfolio.views import (
     EenmaligCreateView,
     VersieUpdateView,
@@ -53,7 +54,7 @@ def _object_of_404(request, queryset, pk, permissie=None):
     if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}", obj):
         raise Http404
     if permissie and not request.user.has_perm(permissie, obj):
-        raise PermissionDenied
+        raise PermissionDenied(gesloten_reden(obj))
     return obj
 
 
