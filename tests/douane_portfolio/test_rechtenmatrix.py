@@ -79,6 +79,7 @@ def _maak_gegevens():
     g["periode"] = PeriodeFactory(jaar=2026, soort=Periodesoort.T3, status=PeriodeStatus.OPEN)
     g["gesloten"] = PeriodeFactory(jaar=2026, soort=Periodesoort.T2, status=PeriodeStatus.GESLOTEN)
     g["gepland"] = PeriodeFactory(jaar=2027, soort=Periodesoort.T1, status=PeriodeStatus.GEPLAND)
+    PeriodeFactory(jaar=2026, soort=Periodesoort.JAAR, status=PeriodeStatus.GESLOTEN)
     g["mijlpaal"] = MijlpaalFactory(initiatief=g["initiatief"], eigenaar=p["lezer_eigenaar"])
     g["indicator"] = IndicatorFactory(initiatief=g["initiatief"])
     g["indicator_leeg"] = IndicatorFactory(initiatief=g["initiatief"])
@@ -380,8 +381,7 @@ AANROEP = {
 #
 # Per URL: the status of GET and of POST for each persona, in the order of PERSONAS:
 #   anoniem geen_rol lezer lezer_eigenaar eigenaar collega risicofunctionaris auditor beheerder
-# "L" is the redirect to the log-in page; 302 any other redirect. The data set has no
-# year period, so the year report URLs answer 404 to everyone who may read reports.
+# "L" is the redirect to the log-in page; 302 any other redirect.
 
 # fmt: off
 MATRIX = {
@@ -558,15 +558,15 @@ MATRIX = {
         "L 403 405 405 405 405 405 405 405",
     ),
     "rapportage:jaar": (
-        "L 403 404 404 404 404 404 404 404",
+        "L 403 200 200 200 200 200 200 200",
         "L 403 405 405 405 405 405 405 405",
     ),
     "rapportage:jaar_docx": (
-        "L 403 404 404 404 404 404 404 404",
+        "L 403 200 200 200 200 200 200 200",
         "L 403 405 405 405 405 405 405 405",
     ),
     "rapportage:jaar_pdf": (
-        "L 403 404 404 404 404 404 404 404",
+        "L 403 200 200 200 200 200 200 200",
         "L 403 405 405 405 405 405 405 405",
     ),
     "rapportage:periode": (
