@@ -2,32 +2,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
-from douane_portfolio import rollen
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
 from douane_portfolio.models import ActieStatus, User
 from programmas.models import Initiatief
 from risicos.models import Risico, RisicoStatus
 
 from . import bewijs
 from .models import Auditrapport, Bevinding, Jaaroordeel, Verdict, Vervolgactie
-
-
-def mogelijke_eigenaren(huidige=None):
-    """Active users with a role that may act (a Lezer only reads, so owns nothing), plus
-    the current owner, so a form still saves after that owner changed role."""
-    wie = Q(is_active=True, groups__name__in=[r for r in rollen.ROLLEN if r != rollen.LEZER])
-    if huidige:
-        wie |= Q(pk=huidige)
-    return User.objects.filter(wie).distinct().order_by("first_name", "last_name", "username")
-
-
-class VersieVeld(forms.IntegerField):
-    """The version a form was opened with, for the services' optimistic locking."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
 
 
 class SuggestieInput(forms.TextInput):
@@ -45,7 +26,7 @@ class SuggestieInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', invoer, lijst_id, opties)
 
 
-class AuditrapportForm(VersieFormMixin, forms.ModelForm):
+class AuditrapportForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Auditrapport
         fields = ["instantie", "titel", "jaar", "datum", "toelichting"]
@@ -64,7 +45,7 @@ class RisicoKeuze(forms.ModelMultipleChoiceField):
         return obj.titel
 
 
-class BevindingForm(VersieFormMixin, forms.ModelForm):
+class BevindingForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     initiatieven = InitiatiefKeuze(
         queryset=Initiatief.objects.none(),
         required=False,
@@ -104,7 +85,9 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rapport"].queryset = Auditrapport.objects.order_by("-jaar", "titel")
-        self.fields["eigenaar"].queryset = mogelijke_eigenaren(self.instance.eigenaar_id)
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+            self.instance.eigenaar_id
+        )
         gekoppeld = self.instance.initiatieven.all() if self.instance.pk else []
         self.fields["initiatieven"].queryset = Initiatief.objects.filter(
             Q(actief=True) | Q(pk__in=gekoppeld)
@@ -136,17 +119,20 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AanbiedenForm(forms.Form):
+class AanbiedenForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Waarom is de bevinding opgelost, en welk bewijs kan de auditor bekijken?",
         error_messages={"required": "Licht toe waarom de bevinding is opgelost."},
     )
-    versie = VersieVeld()
 
 
-class BeoordelenForm(forms.Form):
+class BeoordelenForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
     oordeel = forms.ChoiceField(
         label="Oordeel",
         choices=Verdict.choices,
@@ -159,7 +145,6 @@ class BeoordelenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Verplicht bij niet akkoord: wat moet er nog gebeuren? De eigenaar ziet dit.",
     )
-    versie = VersieVeld()
 
     def clean(self):
         cleaned = super().clean()
@@ -171,7 +156,18 @@ class BeoordelenForm(forms.Form):
         return cleaned
 
 
-class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
+class HeropenenForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
+    reden = forms.CharField(
+        label="Reden van het heropenen",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Waarom is de bevinding toch niet opgelost? Komt in de geschiedenis.",
+        error_messages={"required": "Geef de reden waarom de bevinding weer open gaat."},
+    )
+
+
+class JaaroordeelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Jaaroordeel
         fields = ["jaar", "oordeel", "toelichting"]
@@ -196,7 +192,7 @@ class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
         return jaar
 
 
-class NieuweVervolgactieForm(forms.ModelForm):
+class NieuweVervolgactieForm(AanmaakFormMixin, forms.ModelForm):
     class Meta:
         model = Vervolgactie
         fields = ["omschrijving", "eigenaar", "deadline"]
@@ -204,7 +200,7 @@ class NieuweVervolgactieForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eigenaar"].queryset = mogelijke_eigenaren()
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren()
 
 
 class VervolgactieForm(VersieFormMixin, forms.ModelForm):
@@ -234,14 +230,18 @@ class VervolgactieForm(VersieFormMixin, forms.ModelForm):
                     c for c in self.fields["status"].choices if c[0] != ActieStatus.VERVALLEN
                 ]
         else:
-            self.fields["eigenaar"].queryset = mogelijke_eigenaren(self.instance.eigenaar_id)
+            self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+                self.instance.eigenaar_id
+            )
 
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data.get("toelichting", "")
         return super().save(commit)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(VersieFormMixin, forms.Form):
+    versie_verplicht = True
+
     nieuwe_deadline = forms.DateField(
         label="Nieuwe deadline",
         widget=DatumInput,
@@ -260,14 +260,13 @@ class DeadlineForm(forms.Form):
         "actiehouder.",
         error_messages={"required": "Kies wie het uitstel heeft goedgekeurd."},
     )
-    versie = VersieVeld()
 
     def __init__(self, *args, actie, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goedgekeurd_door"].queryset = actie.goedkeurders()
 
 
-class BewijsstukForm(forms.Form):
+class BewijsstukForm(AanmaakFormMixin, forms.Form):
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 4}),

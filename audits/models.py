@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
@@ -262,6 +262,26 @@ class Bevinding(VersieModel):
     def is_opgelost(self):
         return self.status == BevindingStatus.OPGELOST
 
+    def gesloten_reden(self):
+        """Why nothing hangs on a resolved finding any more (None while it is open):
+        the Dutch text a refused step shows."""
+        if not self.is_opgelost:
+            return None
+        akkoord = (
+            self.beoordelingen.filter(oordeel=Verdict.AKKOORD)
+            .select_related("beoordeeld_door")
+            .order_by("-beoordeeld_op", "-pk")
+            .first()
+        )
+        wanneer = ""
+        if akkoord is not None:
+            moment = formats.date_format(timezone.localtime(akkoord.beoordeeld_op), "j F Y")
+            wanneer = f" op {moment} (akkoord van {akkoord.beoordeeld_door})"
+        return (
+            f"Deze bevinding is opgelost{wanneer}; heropen de bevinding om acties, bewijs "
+            "of deadlines te wijzigen."
+        )
+
     def verwachting_is_verstreken(self, op=None):
         op = op or timezone.localdate()
         if self.is_opgelost:
@@ -376,6 +396,9 @@ class Vervolgactie(Actie):
 
     def get_absolute_url(self):
         return self.bevinding.get_absolute_url() + f"#actie-{self.pk}"
+
+    def gesloten_reden(self):
+        return self.bevinding.gesloten_reden()
 
 
 class Deadlineverschuiving(models.Model):

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
-from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.locking import VerouderdeVersie, bewaar_met_versie
 
 from . import bewijs
 from .models import (
@@ -58,6 +58,12 @@ def _vergrendel_bevinding(bevinding, verwachte_versie=None):
     if verwachte_versie is not None and b.versie != verwachte_versie:
         raise VerouderdeVersie(b)
     return b
+
+
+def _eis_open(bevinding):
+    # Closed means closed: only a reasoned reopening (bevinding_heropenen) undoes it.
+    if bevinding.is_opgelost:
+        raise ValidationError(bevinding.gesloten_reden(), code="opgelost")
 
 
 def _status_wijzigen(bevinding, naar, *, door, reden):
@@ -150,6 +156,7 @@ def vervolgactie_toevoegen(*, bevinding, omschrijving, eigenaar, deadline, door,
     """Add a follow-up action; the first one puts an open finding in uitvoering."""
     with transaction.atomic():
         b = _vergrendel_bevinding(bevinding)
+        _eis_open(b)
         if not door.has_perm("audits.add_vervolgactie", b):
             raise PermissionDenied("U mag bij deze bevinding geen vervolgacties toevoegen.")
         if b.status not in WERKBAAR:
@@ -189,6 +196,7 @@ def deadline_verschuiven(
         )
         if verwachte_versie is not None and a.versie != verwachte_versie:
             raise VerouderdeVersie(a)
+        _eis_open(a.bevinding)
         if not door.has_perm("audits.verschuiven_deadline", a):
             raise PermissionDenied("U mag de deadline van deze actie niet verschuiven.")
         if not a.is_open:
@@ -196,8 +204,6 @@ def deadline_verschuiven(
                 f"De actie is {a.get_status_display().lower()}; alleen de deadline van een open "
                 "actie kan verschuiven."
             )
-        if a.bevinding.is_opgelost:
-            raise ValidationError("De bevinding is opgelost; de deadline verschuift niet meer.")
         fouten = {}
         vandaag = timezone.localdate()
         if nieuwe_deadline is None:
@@ -247,12 +253,11 @@ def bewijsstuk_toevoegen(*, actie, door, toelichting, bestand=None):
     try:
         with transaction.atomic():
             a = Vervolgactie.objects.select_related("bevinding").get(pk=actie.pk)
+            # Locks the finding, so no evidence slips in while it is being closed.
+            a.bevinding = _vergrendel_bevinding(a.bevinding)
+            _eis_open(a.bevinding)
             if not door.has_perm("audits.add_bewijsstuk", a):
                 raise PermissionDenied("U mag bij deze actie geen bewijs toevoegen.")
-            # Locks the finding, so no evidence slips in while it is being closed.
-            b = _vergrendel_bevinding(a.bevinding)
-            if b.is_opgelost:
-                raise ValidationError("De bevinding is opgelost; er kan geen bewijs meer bij.")
             stuk = Bewijsstuk(actie=a, toelichting=toelichting, toegevoegd_door=door)
             if bestand:
                 stuk.bestand = bestand
@@ -334,3 +339,52 @@ def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):
     except IntegrityError:
         # Two auditors recording the same year at once: the constraint decides.
         raise ValidationError({"jaar": f"Voor {jaar} is al een oordeel vastgelegd."})
+
+
+def bevinding_heropenen(*, bevinding, door, reden, verwachte_versie=None):
+    """An auditor reopens a resolved finding, with a reason: opgelost -> in uitvoering.
+
+    The only way to change the actions, evidence or deadlines of a resolved finding;
+    the reason goes into its history next to the verdict it undoes.
+    """
+    reden = _verplicht(reden, "reden", "Geef de reden waarom de bevinding weer open gaat.")
+    with transaction.atomic():
+        b = _vergrendel_bevinding(bevinding, verwachte_versie)
+        if not b.is_opgelost:
+            raise ValidationError(
+                f"De bevinding staat op '{b.get_status_display().lower()}', niet op opgelost; "
+                "er valt niets te heropenen."
+            )
+        if not door.has_perm("audits.heropenen_bevinding", b):
+            raise PermissionDenied(
+                "Alleen een auditor die geen eigenaar is van de bevinding kan haar heropenen."
+            )
+        _status_wijzigen(b, BevindingStatus.IN_UITVOERING, door=door, reden=f"Heropend: {reden}")
+    return b
+
+
+def bevinding_bijwerken(*, bevinding, door, verwachte_versie, bewaar_koppelingen=None):
+    """Save the changes an edit form made to `bevinding`, unless it was resolved meanwhile."""
+    with transaction.atomic():
+        actueel = _vergrendel_bevinding(bevinding)
+        _eis_open(actueel)
+        if not door.has_perm("audits.change_bevinding", actueel):
+            raise PermissionDenied("U mag deze bevinding niet wijzigen.")
+        # The status is the services' to change; an edit form never moves it.
+        bevinding.status = actueel.status
+        bewaar_met_versie(bevinding, verwachte_versie)
+        if bewaar_koppelingen:
+            bewaar_koppelingen()
+    return bevinding
+
+
+def vervolgactie_bijwerken(*, actie, door, verwachte_versie):
+    """Save the changes an edit form made to `actie`, unless its finding is resolved."""
+    with transaction.atomic():
+        b = _vergrendel_bevinding(actie.bevinding)
+        _eis_open(b)
+        actie.bevinding = b
+        if not door.has_perm("audits.change_vervolgactie", actie):
+            raise PermissionDenied("U mag deze actie niet wijzigen.")
+        bewaar_met_versie(actie, verwachte_versie)
+    return actie

@@ -34,6 +34,11 @@ urlpatterns = [
         name="bevinding_beoordelen",
     ),
     path(
+        "bevindingen/<int:pk>/heropenen/",
+        views.BevindingHeropenen.as_view(),
+        name="bevinding_heropenen",
+    ),
+    path(
         "bevindingen/<int:pk>/oordelen/nieuw/",
         views.JaaroordeelNieuw.as_view(),
         name="jaaroordeel_nieuw",

@@ -9,13 +9,22 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.generic import CreateView, DetailView, FormView
-from rules.contrib.views import PermissionRequiredMixin
+from django.views.generic import DetailView, FormView
 
+from douane_portfolio.eenmalig import AlAangemaakt, eenmalig_aanmaken
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
+from douane_portfolio.rules import gesloten_reden
+from douane_portfolio.views import (
+    EenmaligCreateView,
+    EenObject,
+    PermissionRequiredMixin,
+    VersieUpdateView,
+    al_aangemaakt,
+    al_verstuurd,
+    servicefout_in_formulier,
+)
 
 from . import bewijs, services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -26,6 +35,7 @@ from .forms import (
     BevindingForm,
     BewijsstukForm,
     DeadlineForm,
+    HeropenenForm,
     JaaroordeelForm,
     NieuweVervolgactieForm,
     VervolgactieForm,
@@ -242,13 +252,9 @@ class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
             actie.bevinding = b
             actie.bewijs_zichtbaar = user.has_perm("audits.view_bewijsstuk", actie)
             actie.mag_wijzigen = user.has_perm("audits.change_vervolgactie", actie)
-            actie.mag_bewijs_toevoegen = not b.is_opgelost and user.has_perm(
-                "audits.add_bewijsstuk", actie
-            )
-            actie.mag_verschuiven = (
-                actie.is_open
-                and not b.is_opgelost
-                and user.has_perm("audits.verschuiven_deadline", actie)
+            actie.mag_bewijs_toevoegen = user.has_perm("audits.add_bewijsstuk", actie)
+            actie.mag_verschuiven = actie.is_open and user.has_perm(
+                "audits.verschuiven_deadline", actie
             )
         beoordelingen = list(
             b.beoordelingen.select_related("aangeboden_door", "beoordeeld_door").order_by(
@@ -286,6 +292,7 @@ class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
                 "geschiedenis": self.geschiedenis(b, actie_historie),
                 "toon_object": True,
                 "mag_bewerken": user.has_perm("audits.change_bevinding", b),
+                "mag_heropenen": user.has_perm("audits.heropenen_bevinding", b),
                 "mag_aanbieden": b.status in services.AANBIEDBAAR
                 and user.has_perm("audits.aanbieden_bevinding", b),
                 "mag_beoordelen": b.status == BevindingStatus.TER_BEOORDELING
@@ -332,8 +339,11 @@ class ObjectFormulier(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not request.user.has_perm(self.permissie, self.object):
-            raise PermissionDenied
+            raise PermissionDenied(gesloten_reden(self.object))
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return al_verstuurd(request) or super().post(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.model.objects.all()
@@ -362,7 +372,14 @@ class ObjectFormulier(FormView):
 
     def form_valid(self, form):
         try:
-            self.resultaat = self.uitvoeren(form)
+            # A create form carries a token: its resubmit shows what the first one made.
+            self.resultaat = eenmalig_aanmaken(
+                getattr(form, "aanmaaktoken", None),
+                door=self.request.user,
+                maak=lambda: self.uitvoeren(form),
+            )
+        except AlAangemaakt as fout:
+            return al_aangemaakt(self.request, fout)
         except (VerouderdeVersie, ValidationError) as fout:
             servicefout_in_formulier(form, fout)
             return self.form_invalid(form)
@@ -445,6 +462,27 @@ class BevindingBeoordelen(BevindingFormulier):
             else "Niet akkoord: de bevinding staat weer in uitvoering; de eigenaar ziet uw reden."
         )
         return b
+
+
+class BevindingHeropenen(BevindingFormulier):
+    form_class = HeropenenForm
+    permissie = "audits.heropenen_bevinding"
+    titel = "Bevinding heropenen"
+    knoptekst = "Heropenen"
+    succes_bericht = "De bevinding is heropend en staat weer in uitvoering."
+    toelichting = (
+        "Heropenen maakt het akkoord ongedaan: de bevinding gaat terug naar 'in uitvoering', "
+        "zodat acties, bewijs en deadlines weer kunnen wijzigen. Uw reden komt in de "
+        "geschiedenis."
+    )
+
+    def uitvoeren(self, form):
+        return services.bevinding_heropenen(
+            bevinding=self.object,
+            door=self.request.user,
+            reden=form.cleaned_data["reden"],
+            verwachte_versie=form.verwachte_versie,
+        )
 
 
 class JaaroordeelNieuw(BevindingFormulier):
@@ -589,7 +627,7 @@ def bewijsstuk_downloaden(request, pk):
 # --- Create and edit views on single objects ------------------------------------------
 
 
-class BevindingNieuw(PermissionRequiredMixin, CreateView):
+class BevindingNieuw(PermissionRequiredMixin, EenmaligCreateView):
     model = Bevinding
     form_class = BevindingForm
     permission_required = "audits.add_bevinding"
@@ -610,9 +648,7 @@ class BevindingNieuw(PermissionRequiredMixin, CreateView):
         )
         return context
 
-    def form_valid(self, form):
-        messages.success(self.request, "De bevinding is vastgelegd.")
-        return super().form_valid(form)
+    succes_bericht = "De bevinding is vastgelegd."
 
 
 class BevindingBewerken(PermissionRequiredMixin, VersieUpdateView):
@@ -626,6 +662,14 @@ class BevindingBewerken(PermissionRequiredMixin, VersieUpdateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
+
+    def bewaar(self, form, obj):
+        services.bevinding_bijwerken(
+            bevinding=obj,
+            door=self.request.user,
+            verwachte_versie=form.verwachte_versie,
+            bewaar_koppelingen=form.save_m2m,
+        )
 
 
 class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
@@ -652,6 +696,11 @@ class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
             "toelichting": f"Deadline: {formats.date_format(self.object.deadline, 'j F Y')}. "
             "Een nieuwe deadline legt u vast via 'Deadline verschuiven'.",
         }
+
+    def bewaar(self, form, obj):
+        services.vervolgactie_bijwerken(
+            actie=obj, door=self.request.user, verwachte_versie=form.verwachte_versie
+        )
 
 
 class JaaroordeelBewerken(PermissionRequiredMixin, VersieUpdateView):
@@ -694,7 +743,7 @@ class AuditrapportDetail(EenObject, PermissionRequiredMixin, DetailView):
         return context
 
 
-class AuditrapportNieuw(PermissionRequiredMixin, CreateView):
+class AuditrapportNieuw(PermissionRequiredMixin, EenmaligCreateView):
     model = Auditrapport
     form_class = AuditrapportForm
     permission_required = "audits.add_auditrapport"

@@ -4,10 +4,10 @@ ledger of reminders."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -17,6 +17,23 @@ from . import rollen
 class Herinneringsfrequentie(models.TextChoices):
     DAGELIJKS = "dagelijks", "Dagelijks"
     WEKELIJKS = "wekelijks", "Wekelijks"
+
+
+class UserQuerySet(models.QuerySet):
+    def mogelijke_eigenaren(self, huidige=None):
+        """Who may own something (an initiative, a milestone, a measure, an action …):
+        active users with a role that may write; a Lezer only reads, so owns nothing.
+        The current owner (`huidige`, a pk) stays listed, so a form still saves after
+        that owner changed role."""
+        schrijfrol = Group.objects.filter(name__in=rollen.SCHRIJFROLLEN, user=OuterRef("pk"))
+        wie = Q(is_active=True) & Q(Exists(schrijfrol))
+        if huidige:
+            wie |= Q(pk=huidige)
+        return self.filter(wie).order_by("first_name", "last_name", "username")
+
+
+class GebruikerManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -36,6 +53,8 @@ class User(AbstractUser):
         help_text="Herinneringen over te late acties en escalaties komen altijd.",
     )
 
+    objects = GebruikerManager()
+
     class Meta:
         verbose_name = "gebruiker"
         verbose_name_plural = "gebruikers"
@@ -50,6 +69,11 @@ class User(AbstractUser):
         if not self.is_active:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def mag_schrijven(self):
+        """Whether any of the user's roles gives a right to change something."""
+        return self.is_superuser or bool(self.rollen & set(rollen.SCHRIJFROLLEN))
 
 
 class VersieModel(models.Model):
@@ -368,3 +392,32 @@ class Rolwijziging(models.Model):
 
     def __str__(self):
         return f"{self.gebruiker}: {self.van or '—'} → {self.naar or '—'}"
+
+
+class Aanmaaktoken(models.Model):
+    """One submission of a create form: written in the transaction of the row it made,
+    so a resubmit with the same token finds that row and makes no second one."""
+
+    token = models.UUIDField(unique=True, editable=False)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True)
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "aanmaaktoken"
+        verbose_name_plural = "aanmaaktokens"
+
+    def __str__(self):
+        return str(self.token)
+
+    @property
+    def object(self):
+        if self.content_type is None:
+            return None
+        model = self.content_type.model_class()
+        return model._base_manager.filter(pk=self.object_id).first()

@@ -15,6 +15,8 @@ BEHEERDER = "Beheerder"
 LEZER = "Lezer"
 
 ROLLEN = (PROGRAMMAMANAGER, RISICOFUNCTIONARIS, AUDITOR, BEHEERDER, LEZER)
+# Every role but the Lezer may change something; only these may own or write.
+SCHRIJFROLLEN = tuple(r for r in ROLLEN if r != LEZER)
 
 
 def gedeclareerde_permissies():

@@ -31,6 +31,20 @@ def heeft_een_rol(user):
     return user.is_authenticated and (user.is_superuser or bool(user.rollen))
 
 
+def gesloten_reden(obj):
+    """Why `obj` is closed to changes (a resolved finding, adopted minutes …), in Dutch,
+    or "" when it is not: a refused step says why instead of just "Geen toegang"."""
+    reden = getattr(obj, "gesloten_reden", None)
+    return (reden() if callable(reden) else None) or ""
+
+
+@rules.predicate
+def heeft_schrijfrol(user):
+    """A role that may change something. Owning an object gives no write right by
+    itself: a Lezer made owner of a milestone, measure or action still only reads."""
+    return user.is_authenticated and user.mag_schrijven
+
+
 @rules.predicate
 def is_eigenaar(user, obj):
     """The object's owner (`eigenaar`), for objects that have one."""

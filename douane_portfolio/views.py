@@ -1,18 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
-from django.views.generic import UpdateView
+from django.views.generic import CreateView, UpdateView
+from rules.contrib import views as rules_views
 
 from .acties import open_acties_van
+from .eenmalig import AlAangemaakt, eenmalig_aanmaken, eerder_aangemaakt
 from .forms import HerinneringsvoorkeurForm
 from .herinneringen import WEEKDAGEN
 from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
 from .models import Herinnering, Verzending
+from .rules import gesloten_reden, heeft_een_rol
 
 
 def verouderd_bericht(instance):
@@ -43,6 +47,18 @@ def servicefout_in_formulier(form, fout):
         form.add_error(None, fout)
 
 
+class PermissionRequiredMixin(rules_views.PermissionRequiredMixin):
+    """rules' mixin, whose 403 says why when the object is closed to changes."""
+
+    def get_permission_denied_message(self):
+        # Only to readers: someone without a role learns nothing about the object.
+        if heeft_een_rol(self.request.user):
+            reden = gesloten_reden(self.get_permission_object())
+            if reden:
+                return reden
+        return super().get_permission_denied_message()
+
+
 class EenObject:
     """get_object() once per request: the permission check and the view share it."""
 
@@ -53,7 +69,11 @@ class EenObject:
 
 
 class VersieUpdateView(EenObject, UpdateView):
-    """UpdateView that refuses to save over a newer version (optimistic locking)."""
+    """UpdateView that refuses to save over a newer version (optimistic locking).
+
+    `bewaar(form, obj)` writes; a view whose write carries rules overrides it to call
+    its service, whose refusal (ValidationError) lands on the form.
+    """
 
     succes_bericht = "De wijzigingen zijn opgeslagen."
     template_name = "formulier.html"
@@ -62,17 +82,60 @@ class VersieUpdateView(EenObject, UpdateView):
         obj = form.save(commit=False)
         try:
             with transaction.atomic():
-                bewaar_met_versie(obj, form.verwachte_versie)
-                form.save_m2m()
-        except VerouderdeVersie:
-            form.add_error(None, verouderd_bericht(obj))
+                self.bewaar(form, obj)
+        except (VerouderdeVersie, ValidationError) as fout:
+            servicefout_in_formulier(form, fout)
             return self.form_invalid(form)
         self.object = obj
         messages.success(self.request, self.succes_bericht)
         return HttpResponseRedirect(self.get_success_url())
 
+    def bewaar(self, form, obj):
+        bewaar_met_versie(obj, form.verwachte_versie)
+        form.save_m2m()
+
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+def al_aangemaakt(request, fout):
+    """The answer to a resubmitted create form: the record the first submit made."""
+    messages.info(request, str(fout))
+    return HttpResponseRedirect(fout.object.get_absolute_url())
+
+
+def al_verstuurd(request):
+    """The answer to a create form submitted before, checked before the form is
+    validated (its unique checks would otherwise refuse the copy), else None."""
+    obj = eerder_aangemaakt(request)
+    return None if obj is None else al_aangemaakt(request, AlAangemaakt(obj))
+
+
+class EenmaligCreateView(CreateView):
+    """CreateView whose row and history commit together, once per form token
+    (`forms.AanmaakFormMixin`): a resubmitted form shows the record it made."""
+
+    succes_bericht = ""
+
+    def post(self, request, *args, **kwargs):
+        return al_verstuurd(request) or super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.object = eenmalig_aanmaken(
+                form.aanmaaktoken, door=self.request.user, maak=lambda: self.maak(form)
+            )
+        except AlAangemaakt as fout:
+            return al_aangemaakt(self.request, fout)
+        except ValidationError as fout:
+            servicefout_in_formulier(form, fout)
+            return self.form_invalid(form)
+        if self.succes_bericht:
+            messages.success(self.request, self.succes_bericht.format(object=self.object))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def maak(self, form):
+        return form.save()
 
 
 def mijn_acties(request):

@@ -1,7 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
+from douane_portfolio.models import User
 
 from .models import Indicatorwaarde, Initiatief, Mijlpaal, Periodesoort, Status
 
@@ -44,12 +44,7 @@ class StatusrapportageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def eigenaar_keuzes():
-    # Only people who can log in; the list stays short (app users, not all staff).
-    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
-
-
-class InitiatiefForm(VersieFormMixin, forms.ModelForm):
+class InitiatiefForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     """The portfolio office sets everything; the owning programme manager only the
     description (who owns what is the office's call)."""
 
@@ -64,21 +59,32 @@ class InitiatiefForm(VersieFormMixin, forms.ModelForm):
 
     def __init__(self, *args, alleen_omschrijving=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eigenaar"].queryset = eigenaar_keuzes()
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+            self.instance.eigenaar_id
+        )
         if alleen_omschrijving:
             for naam in ("thema", "naam", "eigenaar", "volgorde", "actief"):
                 del self.fields[naam]
 
 
-class MijlpaalForm(VersieFormMixin, forms.ModelForm):
+class MijlpaalForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+    """The initiative's manager plans; a milestone owner who does not own the
+    initiative reports progress only (`alleen_status`), as for measures and actions."""
+
     class Meta:
         model = Mijlpaal
         fields = ["omschrijving", "eigenaar", "deadline", "status"]
         widgets = {"deadline": DatumInput, "omschrijving": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, alleen_status=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eigenaar"].queryset = eigenaar_keuzes()
+        if alleen_status:
+            for naam in ("omschrijving", "eigenaar", "deadline"):
+                del self.fields[naam]
+            return
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+            self.instance.eigenaar_id
+        )
         if self.instance.pk and self.instance.deadline_verschoven:
             self.fields[
                 "deadline"

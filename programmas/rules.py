@@ -4,6 +4,7 @@ import rules
 
 from douane_portfolio.rules import (
     heeft_een_rol,
+    heeft_schrijfrol,
     is_beheerder,
     is_eigenaar,
     is_programmamanager,
@@ -60,9 +61,13 @@ rules.add_perm("programmas.add_statusrapportage", beheert_initiatief)
 rules.add_perm("programmas.change_statusrapportage", beheert_initiatief)
 rules.add_perm("programmas.delete_statusrapportage", is_beheerder)
 
-# Milestones: the initiative's manager plans them; their owner may update them too.
+# Milestones: the initiative's manager plans them; their owner (if that owner may
+# write at all) reports progress, the status only, as for measures and actions.
 rules.add_perm("programmas.add_mijlpaal", beheert_initiatief)
-rules.add_perm("programmas.change_mijlpaal", beheert_initiatief | is_eigenaar)
+rules.add_perm("programmas.change_mijlpaal", beheert_initiatief)
+rules.add_perm(
+    "programmas.change_status_mijlpaal", beheert_initiatief | (heeft_schrijfrol & is_eigenaar)
+)
 rules.add_perm("programmas.delete_mijlpaal", beheert_initiatief)
 
 # Indicators: agency-wide ones (no initiative) only by the portfolio office.

@@ -8,14 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import CreateView, DetailView, TemplateView
+from django.views.generic import DetailView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.rules import is_beheerder
-from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
+from douane_portfolio.views import (
+    EenmaligCreateView,
+    EenObject,
+    VersieUpdateView,
+    servicefout_in_formulier,
+)
 
 from . import services
 from .filters import IndicatorFilter, PortfolioFilter
@@ -312,16 +317,12 @@ class StatusIndienenView(View):
         return self.render(form)
 
 
-class InitiatiefNieuwView(PermissionRequiredMixin, CreateView):
+class InitiatiefNieuwView(PermissionRequiredMixin, EenmaligCreateView):
     permission_required = "programmas.add_initiatief"
     model = Initiatief
     form_class = InitiatiefForm
     template_name = "formulier.html"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Initiatief {self.object} is toegevoegd.")
-        return response
+    succes_bericht = "Initiatief {object} is toegevoegd."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -347,7 +348,7 @@ class InitiatiefBewerkenView(PermissionRequiredMixin, VersieUpdateView):
         return context
 
 
-class MijlpaalNieuwView(PermissionRequiredMixin, CreateView):
+class MijlpaalNieuwView(PermissionRequiredMixin, EenmaligCreateView):
     permission_required = "programmas.add_mijlpaal"
     model = Mijlpaal
     form_class = MijlpaalForm
@@ -363,11 +364,11 @@ class MijlpaalNieuwView(PermissionRequiredMixin, CreateView):
     def get_initial(self):
         return {"eigenaar": self.initiatief.eigenaar_id}
 
-    def form_valid(self, form):
+    succes_bericht = "De mijlpaal is toegevoegd."
+
+    def maak(self, form):
         form.instance.initiatief = self.initiatief
-        response = super().form_valid(form)
-        messages.success(self.request, "De mijlpaal is toegevoegd.")
-        return response
+        return form.save()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -377,13 +378,20 @@ class MijlpaalNieuwView(PermissionRequiredMixin, CreateView):
 
 
 class MijlpaalBewerkenView(PermissionRequiredMixin, VersieUpdateView):
-    permission_required = "programmas.change_mijlpaal"
+    permission_required = "programmas.change_status_mijlpaal"
     model = Mijlpaal
     form_class = MijlpaalForm
     succes_bericht = "De mijlpaal is bijgewerkt."
 
     def get_queryset(self):
         return Mijlpaal.objects.select_related("initiatief", "eigenaar")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["alleen_status"] = not self.request.user.has_perm(
+            "programmas.change_mijlpaal", self.object
+        )
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -432,12 +440,17 @@ class IndicatorwaardeView(View):
                 Prestatieindicator.objects.select_related("initiatief"), pk=indicator_pk
             )
             self.periode = get_object_or_404(Rapportageperiode, pk=periode_pk)
-            self.waarde = Indicatorwaarde.objects.filter(
+            bestaand = Indicatorwaarde.objects.filter(
                 indicator=self.indicator, periode=self.periode
             ).first()
-            if self.waarde is not None:
-                return redirect("programmas:indicatorwaarde_bewerken", self.waarde.pk)
+            if bestaand is not None and request.method != "POST":
+                return redirect("programmas:indicatorwaarde_bewerken", bestaand.pk)
+            # A value someone else entered since this form opened: the service refuses
+            # it as "intussen gewijzigd" and the form keeps what this user typed.
+            self.waarde = None
             perm = "programmas.add_indicatorwaarde"
+            if bestaand is not None:
+                perm = "programmas.change_indicatorwaarde"
         if not request.user.has_perm(perm, self.waarde or self.indicator):
             raise PermissionDenied
         return super().dispatch(request)

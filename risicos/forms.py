@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
+from douane_portfolio.models import User
 from programmas.models import Initiatief
 
 from .models import (
@@ -20,7 +21,8 @@ NIET_GESCOORD_KEUZE = ("", "— niet gescoord —")
 
 
 def medewerkers():
-    """Active users with a role: the people who can own or attend something."""
+    """Active users with a role: the people who can attend a dialogue (owners come from
+    `User.objects.mogelijke_eigenaren`)."""
     return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
 
 
@@ -66,7 +68,7 @@ def groepeer_risicos(risicos):
     return groepen
 
 
-class RisicoForm(VersieFormMixin, forms.ModelForm):
+class RisicoForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Risico
         fields = [
@@ -99,7 +101,9 @@ class RisicoForm(VersieFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eigenaar"].queryset = medewerkers()
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+            self.instance.eigenaar_id
+        )
         self.fields["initiatieven"].queryset = Initiatief.objects.filter(actief=True)
         self.fields["initiatieven"].required = False
         self.fields["toprisico"].help_text = "Hoort bij de toprisico's van de Douane."
@@ -166,7 +170,7 @@ class ScoreForm(VersieFormMixin, forms.Form):
         return cleaned
 
 
-class MaatregelForm(VersieFormMixin, forms.ModelForm):
+class MaatregelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     risicos = RisicoKeuzeVeld(
         label="Risico's",
         queryset=Risico.objects.none(),
@@ -181,7 +185,9 @@ class MaatregelForm(VersieFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eigenaar"].queryset = medewerkers()
+        self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
+            self.instance.eigenaar_id
+        )
         keuze = Risico.objects.actief()
         if self.instance.pk:
             # A measure may stay linked to a risk that has since been closed.
@@ -197,7 +203,7 @@ class MaatregelStatusForm(VersieFormMixin, forms.ModelForm):
         fields = ["status"]
 
 
-class DialoogForm(VersieFormMixin, forms.ModelForm):
+class DialoogForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     risico_keuze = RisicoKeuzeVeld(
         label="Te bespreken risico's",
         queryset=Risico.objects.none(),

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
@@ -587,6 +587,19 @@ class Risicodialoog(VersieModel):
     @property
     def is_vastgesteld(self):
         return self.status == DialoogStatus.VASTGESTELD
+
+    def gesloten_reden(self):
+        """Why adopted minutes refuse a change (None until adopted)."""
+        if not self.is_vastgesteld:
+            return None
+        wanneer = ""
+        if self.vastgesteld_op:
+            wanneer = " op " + formats.date_format(timezone.localtime(self.vastgesteld_op), "j F Y")
+        door = f" door {self.vastgesteld_door}" if self.vastgesteld_door_id else ""
+        return (
+            f"Deze dialoog is vastgesteld{wanneer}{door}; het verslag kan niet meer worden "
+            "gewijzigd."
+        )
 
     @property
     def externe_deelnemers_lijst(self):

@@ -2,7 +2,13 @@
 
 import rules
 
-from douane_portfolio.rules import heeft_een_rol, is_beheerder, is_eigenaar, is_risicofunctionaris
+from douane_portfolio.rules import (
+    heeft_een_rol,
+    heeft_schrijfrol,
+    is_beheerder,
+    is_eigenaar,
+    is_risicofunctionaris,
+)
 
 from .models import DialoogStatus
 
@@ -38,7 +44,9 @@ rules.add_perm("risicos.delete_risico", rules.always_deny)
 rules.add_perm("risicos.add_beheersmaatregel", beheert_risicos)
 rules.add_perm("risicos.change_beheersmaatregel", beheert_risicos)
 # The owner of a measure reports its progress: status only (see views.MaatregelStatusView).
-rules.add_perm("risicos.change_status_beheersmaatregel", beheert_risicos | is_eigenaar)
+rules.add_perm(
+    "risicos.change_status_beheersmaatregel", beheert_risicos | (heeft_schrijfrol & is_eigenaar)
+)
 rules.add_perm("risicos.delete_beheersmaatregel", rules.always_deny)
 
 rules.add_perm("risicos.add_risicodialoog", beheert_risicos)

@@ -146,9 +146,7 @@ def dialoog_plannen(*, dialoog, risicos, deelnemers=(), door):
 def _vergrendel(dialoog, verwachte_versie=None):
     actueel = Risicodialoog.objects.select_for_update().get(pk=dialoog.pk)
     if actueel.is_vastgesteld:
-        raise DialoogFout(
-            "Deze risicodialoog is vastgesteld; het verslag kan niet meer worden gewijzigd."
-        )
+        raise DialoogFout(actueel.gesloten_reden())
     if verwachte_versie is not None and actueel.versie != verwachte_versie:
         raise VerouderdeVersie(actueel)
     return actueel

@@ -9,13 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView
 
+from douane_portfolio.eenmalig import AlAangemaakt, eenmalig_aanmaken
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
-from douane_portfolio.views import VersieUpdateView, servicefout_in_formulier, verouderd_bericht
+from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus, User
+from douane_portfolio.rules import gesloten_reden
+from douane_portfolio.views import (
+    EenmaligCreateView,
+    VersieUpdateView,
+    al_aangemaakt,
+    al_verstuurd,
+    servicefout_in_formulier,
+    verouderd_bericht,
+)
 
 from . import heatmap as raster
 from . import services
@@ -29,7 +37,6 @@ from .forms import (
     RisicoNieuwForm,
     ScoreForm,
     SessieForm,
-    medewerkers,
 )
 from .models import (
     Beheersmaatregel,
@@ -47,7 +54,7 @@ def _object_of_404(request, queryset, pk, permissie=None):
     if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}", obj):
         raise Http404
     if permissie and not request.user.has_perm(permissie, obj):
-        raise PermissionDenied
+        raise PermissionDenied(gesloten_reden(obj))
     return obj
 
 
@@ -243,13 +250,23 @@ def _scoregrafiek(wijzigingen, risico, aangemaakt=None):
 
 def risico_nieuw(request):
     _vereist(request, "risicos.add_risico")
+    if eerder := al_verstuurd(request):
+        return eerder
     form = RisicoNieuwForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         risico = form.save(commit=False)
         try:
-            services.risico_registreren(
-                risico=risico, initiatieven=form.cleaned_data["initiatieven"], door=request.user
+            eenmalig_aanmaken(
+                form.aanmaaktoken,
+                door=request.user,
+                maak=lambda: services.risico_registreren(
+                    risico=risico,
+                    initiatieven=form.cleaned_data["initiatieven"],
+                    door=request.user,
+                ),
             )
+        except AlAangemaakt as fout:
+            return al_aangemaakt(request, fout)
         except ValidationError as fout:
             form.add_error(None, fout)
         else:
@@ -407,7 +424,7 @@ def maatregel_detail(request, pk):
     )
 
 
-class MaatregelNieuwView(CreateView):
+class MaatregelNieuwView(EenmaligCreateView):
     model = Beheersmaatregel
     form_class = MaatregelForm
     template_name = "risicos/formulier.html"
@@ -423,9 +440,7 @@ class MaatregelNieuwView(CreateView):
             initial["risicos"] = [int(risico)]
         return initial
 
-    def form_valid(self, form):
-        messages.success(self.request, "De beheersmaatregel is toegevoegd.")
-        return super().form_valid(form)
+    succes_bericht = "De beheersmaatregel is toegevoegd."
 
     def get_success_url(self):
         risicos = list(self.object.risicos.all())
@@ -504,17 +519,25 @@ def _voorselectie(request):
 
 def dialoog_nieuw(request):
     _vereist(request, "risicos.add_risicodialoog")
+    if eerder := al_verstuurd(request):
+        return eerder
     if request.method == "POST":
         form = DialoogForm(request.POST)
         if form.is_valid():
             dialoog = form.save(commit=False)
             try:
-                services.dialoog_plannen(
-                    dialoog=dialoog,
-                    risicos=list(form.cleaned_data["risico_keuze"]),
-                    deelnemers=form.cleaned_data["deelnemers"],
+                eenmalig_aanmaken(
+                    form.aanmaaktoken,
                     door=request.user,
+                    maak=lambda: services.dialoog_plannen(
+                        dialoog=dialoog,
+                        risicos=list(form.cleaned_data["risico_keuze"]),
+                        deelnemers=form.cleaned_data["deelnemers"],
+                        door=request.user,
+                    ),
                 )
+            except AlAangemaakt as fout:
+                return al_aangemaakt(request, fout)
             except ValidationError as fout:
                 form.add_error(None, fout)
             else:
@@ -648,7 +671,7 @@ def dialoog_sessie(request, pk):
         "risicos.change_risicodialoog",
     )
     punten = _punten(dialoog)
-    gebruikers = list(medewerkers())
+    gebruikers = list(User.objects.mogelijke_eigenaren())
     data = request.POST if request.method == "POST" else None
     sessie = SessieForm(data, instance=dialoog)
     formulieren = [PuntForm(data, punt=p, gebruikers=gebruikers) for p in punten]

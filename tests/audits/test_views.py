@@ -201,7 +201,8 @@ def test_a_verdict_without_reason_shows_the_error_next_to_the_field(
 
 def test_offering_with_open_actions_explains_why_not(client_voor, pm, bevinding, actie):
     response = client_voor(pm).post(
-        reverse("audits:bevinding_aanbieden", args=[bevinding.pk]), {"toelichting": "Klaar."}
+        reverse("audits:bevinding_aanbieden", args=[bevinding.pk]),
+        {"toelichting": "Klaar.", "versie": bevinding.versie},
     )
     assert response.status_code == 200
     assert "nog 1 vervolgactie open" in response.context["form"].non_field_errors()[0]
