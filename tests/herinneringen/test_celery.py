@@ -67,6 +67,8 @@ def celery(tmp_path):
         "SITE_URL": "https://portfolio.douane.example",
         # Every two seconds instead of daily at 07:00, so a second run follows quickly.
         "HERINNERINGEN_SCHEMA": "2",
+        # The reminder day starts at midnight, so the test does not depend on the hour.
+        "HERINNERINGEN_VANAF": "00:00",
         "CONN_MAX_AGE": "0",
         "LOG_LEVEL": "WARNING",
     }
