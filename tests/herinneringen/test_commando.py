@@ -170,3 +170,35 @@ def test_the_schedule_can_be_switched_off(monkeypatch, tmp_path):
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     monkeypatch.setenv("HERINNERINGEN_SCHEMA", "uit")
     assert runpy.run_path(instellingen.__file__)["CELERY_BEAT_SCHEDULE"] == {}
+
+
+@pytest.mark.django_db
+def test_the_task_is_not_logged_as_succeeded_when_mails_fail_but_retried(
+    te_laat, monkeypatch, caplog
+):
+    def weigeren(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", weigeren)
+    with time_machine.travel(moment(VANDAAG), tick=False):
+        # Eagerly, Celery runs the retry at once (at the same frozen moment, when
+        # nothing is due yet); on a worker it waits 5 minutes.
+        tasks.herinneringen_versturen.apply()
+    [eerste, *_] = [r for r in caplog.records if r.name == "celery.app.trace"]
+    assert eerste.getMessage().endswith(
+        "retry: Retry in 300s: HerinneringenMislukt('2 herinneringsmail(s) niet verstuurd; "
+        "2 wachten op een volgende poging.')"
+    )
+
+    monkeypatch.undo()
+    with time_machine.travel(moment(VANDAAG, 7, 15), tick=False):
+        assert tasks.herinneringen_versturen.apply().state == "SUCCESS"
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_lost_run_is_made_up_by_the_next_quarter_hour(te_laat):
+    # Nothing ran at 07:00 (the broker was down); the 07:15 run sends the day's reminders.
+    with time_machine.travel(moment(VANDAAG, 7, 15), tick=False):
+        tasks.herinneringen_versturen.apply()
+    assert sorted(m.to[0] for m in mail.outbox) == ["beheerder@douane.example", "pm@douane.example"]

@@ -193,8 +193,6 @@ def test_a_mail_that_keeps_failing_is_never_given_up_and_the_beheerder_is_warned
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_send_each_reminder_once(van_alles):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite lets one writer in at a time; the race is a PostgreSQL matter.")
     aantal = 4
     start = threading.Barrier(aantal)
     fouten = []
