@@ -553,10 +553,18 @@ SMTP_ANTWOORDEN_PER_MAIL = 20
 def instellingen_controleren(app_configs=None, **kwargs):
     """System check: a claim must outlast the longest single send, else a slow mail
     server could let a second run take over a mail that is still being sent."""
+    fouten = []
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", settings.HERINNERINGEN_VANAF):
+        fouten.append(
+            checks.Error(
+                f"HERINNERINGEN_VANAF ({settings.HERINNERINGEN_VANAF!r}) is geen tijd als 07:00.",
+                id="herinneringen.E002",
+            )
+        )
     timeout = settings.EMAIL_TIMEOUT
     claim = settings.HERINNERINGEN_CLAIM_MINUTEN * 60
     if timeout is None or claim < SMTP_ANTWOORDEN_PER_MAIL * timeout:
-        return [
+        fouten.append(
             checks.Error(
                 f"HERINNERINGEN_CLAIM_MINUTEN ({settings.HERINNERINGEN_CLAIM_MINUTEN}) is te "
                 f"kort voor EMAIL_TIMEOUT ({timeout} s).",
@@ -564,8 +572,8 @@ def instellingen_controleren(app_configs=None, **kwargs):
                 f"{SMTP_ANTWOORDEN_PER_MAIL} x EMAIL_TIMEOUT.",
                 id="herinneringen.E001",
             )
-        ]
-    return []
+        )
+    return fouten
 
 
 def _domein():

@@ -137,6 +137,9 @@ def test_a_claim_shorter_than_a_slow_send_fails_the_system_check(settings):
     settings.HERINNERINGEN_CLAIM_MINUTEN = 15
     [fout] = instellingen_controleren()
     assert fout.id == "herinneringen.E001"
+    settings.EMAIL_TIMEOUT = 30
+    settings.HERINNERINGEN_VANAF = "7 uur"
+    assert [f.id for f in instellingen_controleren()] == ["herinneringen.E002"]
 
 
 @pytest.mark.parametrize(
