@@ -271,3 +271,15 @@ def test_a_worker_killed_mid_sweep_leaves_its_mails_to_the_next_worker_each_sent
     }
     overgenomen = Verzending.objects.get(pogingen=2)
     assert overgenomen.status == VerzendingStatus.VERZONDEN
+
+
+def test_a_worker_that_starts_catches_up_without_waiting_for_beat(tmp_path, pm):
+    MijlpaalFactory(initiatief=InitiatiefFactory(eigenaar=pm), deadline=timezone.localdate() - DAG)
+    # No beat at all: only the worker's own catch-up at start can send this.
+    processen = Processen(tmp_path, HERINNERINGEN_SCHEMA="uit")
+    try:
+        processen.start("worker", "worker")
+        [bericht] = processen.wachten_tot(lambda: mails_in(tmp_path / "mail"))
+    finally:
+        processen.stoppen()
+    assert str(bericht["To"]) == "pm@douane.example"
