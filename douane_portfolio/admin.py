@@ -190,7 +190,14 @@ class HerinneringAdmin(AlleenLezenAdmin):
 
 @admin.register(Verzending)
 class VerzendingAdmin(AlleenLezenAdmin):
-    list_display = ("aangemaakt_op", "ontvanger", "onderwerp", "status", "pogingen")
+    list_display = (
+        "aangemaakt_op",
+        "ontvanger",
+        "onderwerp",
+        "status",
+        "pogingen",
+        "volgende_poging",
+    )
     list_filter = ("status",)
     list_select_related = ("ontvanger",)
     search_fields = ("adres", "onderwerp")

@@ -22,7 +22,11 @@ class DouanePortfolioConfig(AppConfig):
     }
 
     def ready(self):
-        from . import rollen
+        from django.core import checks
+
+        from . import herinneringen, rollen
+
+        checks.register(herinneringen.instellingen_controleren)
 
         # Groups and their permissions follow the code after every migrate, in every
         # environment; demo users are a separate, explicit step (laad_demo).

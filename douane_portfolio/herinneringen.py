@@ -13,30 +13,35 @@ Each reminder belongs to a period ("2026-12-31/3d", "2026-12-31/week-2", "2026-1
 a run sends the period due today, so a day without a run is caught up the next day and a
 moved deadline starts afresh. Everything for one person in one run goes out as one mail.
 
-Exactly once. Three tables and three steps:
+Exactly once. Three tables and four steps:
 
 1. Vastleggen (record). In one transaction the run inserts a `Herinnering` per reminder
    due (INSERT ... ON CONFLICT DO NOTHING against the unique constraint on action, kind
    and period) and a `Bezorging` (delivery, without `verzending`) per recipient of the
    rows it inserted itself. A second run, a second worker or a second beat inserts nothing:
    the database, not timing, refuses the duplicate.
-2. Claimen (claim). Per person, in one transaction: create a `Verzending` (status bezig,
-   geclaimd_op now), `UPDATE bezorging SET verzending = it WHERE ontvanger = person AND
-   verzending IS NULL`, and render the mail into the `Verzending`. Only one worker can
-   move a delivery off NULL; a worker that moved none rolls back and moves on.
-3. Versturen (send), after that commit; then status verzonden. On an error: mislukt.
+2. Opstellen (compose). Per person, in one transaction: create a `Verzending` (status
+   wacht, due now), `UPDATE bezorging SET verzending = it WHERE ontvanger = person AND
+   verzending IS NULL`, and render the mail into it. Only one run moves a delivery off
+   NULL; a run that moved none rolls back.
+3. Claimen (claim), one mail at a time, just before sending: a conditional UPDATE sets a
+   new fencing token (`claim`) on a mail that is due (waiting, or failed and past its
+   `volgende_poging`, or held by a claim older than HERINNERINGEN_CLAIM_MINUTEN). Of two
+   runs only one changes the row; a run never holds a claim on a mail it is not sending.
+4. Versturen (send); then, only if it still holds the token, verzonden; on an error
+   mislukt with the next attempt after a backoff (5, 10, 20 … minutes, at most 4 hours).
 
-A crash after a claim leaves a `Verzending` bezig (or mislukt). Once its claim is older
-than HERINNERINGEN_CLAIM_MINUTEN, a later run takes it over with a conditional UPDATE and
-sends the same stored mail again, with the same Message-ID, up to MAX_POGINGEN times. So
-no reminder is lost for good, and two workers never send one. The one gap no database can
-close is a crash between the mail server accepting a mail and our UPDATE to verzonden:
-that mail goes out twice, and mail clients that know its Message-ID show it once.
+Nothing is given up: a failing mail is retried until it is sent or a Beheerder cancels
+it; from HERINNERINGEN_WAARSCHUWEN_NA attempts the Beheerder is warned. Two gaps remain,
+both stated in the README: a crash between the mail server accepting a mail and our
+UPDATE to verzonden (the same mail, with the same Message-ID, goes again), and a single
+send that outlasts the claim (the system check below keeps the claim far longer).
 """
 
 import functools
 import logging
 import re
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -48,7 +53,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core import checks
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -65,10 +72,11 @@ from .models import (
     Verzending,
     VerzendingStatus,
 )
+from .rules import is_beheerder
 
 logger = logging.getLogger(__name__)
 
-MAX_POGINGEN = 5
+MAX_WACHTTIJD = timedelta(hours=4)
 WEEKDAGEN = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 
 
@@ -125,31 +133,63 @@ class Gepland:
 
 @dataclass
 class Uitslag:
-    """What a run sent (or, in a dry run, would send)."""
+    """What a run did (or, in a dry run, would do): counts of what happened."""
 
+    op: date
     geplande: list = field(default_factory=list)
-    verzendingen: list = field(default_factory=list)
-    achtergebleven: int = 0
+    vastgelegd: int = 0  # ledger rows this run inserted
+    opgesteld: int = 0  # new mails this run composed
+    verzendingen: list = field(default_factory=list)  # mails this run claimed and tried
+    wachtend: int = 0  # unsent mails after the run, to be retried
+    achtergebleven: int = 0  # dry run: deliveries recorded earlier, not yet in a mail
+
+    @property
+    def verzonden(self):
+        return [v for v in self.verzendingen if v.status == VerzendingStatus.VERZONDEN]
+
+    @property
+    def mislukt(self):
+        return [v for v in self.verzendingen if v.status != VerzendingStatus.VERZONDEN]
+
+
+class HerinneringenMislukt(Exception):
+    """Some mails of a run could not be sent; they wait for their next attempt."""
+
+
+def herinneringsdag(nu=None):
+    """The reminder day at `nu`: it begins at HERINNERINGEN_VANAF, local time, so runs
+    in the night still belong to the day before and mail nobody at midnight."""
+    uur, minuut = (int(deel) for deel in settings.HERINNERINGEN_VANAF.split(":"))
+    return (timezone.localtime(nu) - timedelta(hours=uur, minutes=minuut)).date()
 
 
 def herinneringen_versturen(*, op=None, proefdraai=False):
-    """The sweep: record the reminders due on `op` and send every open one, per person.
+    """The sweep: record the reminders due on `op` and send every mail that is due.
 
+    Idempotent, so it runs every quarter of an hour: a lost run is made up by the next.
     With `proefdraai` nothing is written or sent; the result says what would be.
     """
-    op = op or timezone.localdate()
+    op = op or herinneringsdag()
     geplande = herinneringen_bepalen(op=op)
     if proefdraai:
         open_ = Bezorging.objects.filter(verzending__isnull=True).count()
-        return Uitslag(geplande=geplande, achtergebleven=open_)
-    herinneringen_vastleggen(geplande, op=op)
-    uitslag = Uitslag(geplande=geplande)
+        return Uitslag(op=op, geplande=geplande, achtergebleven=open_)
+    uitslag = Uitslag(op=op, geplande=geplande)
+    uitslag.vastgelegd = len(herinneringen_vastleggen(geplande, op=op))
+    uitslag.opgesteld = herinneringen_opstellen()
     uitslag.verzendingen = herinneringen_bezorgen()
-    logger.info(
-        "Herinneringen %s: %d nieuw, %d e-mails verstuurd.",
+    uitslag.wachtend = Verzending.objects.onverzonden().count()
+    logger.log(
+        logging.WARNING if uitslag.mislukt else logging.INFO,
+        "Herinneringen %s: %d vastgelegd, %d e-mail(s) opgesteld, %d geclaimd, "
+        "%d verstuurd, %d mislukt; %d wachten op een volgende poging.",
         op,
-        len(geplande),
-        sum(v.status == VerzendingStatus.VERZONDEN for v in uitslag.verzendingen),
+        uitslag.vastgelegd,
+        uitslag.opgesteld,
+        len(uitslag.verzendingen),
+        len(uitslag.verzonden),
+        len(uitslag.mislukt),
+        uitslag.wachtend,
     )
     return uitslag
 
@@ -306,71 +346,86 @@ def herinneringen_vastleggen(geplande, *, op):
     return list(eigen.values())
 
 
-def herinneringen_bezorgen():
-    """Send what earlier runs left behind, then one mail per person with open deliveries."""
-    verzendingen = []
-    for verzending in _achtergebleven_overnemen():
-        verzendingen.append(_versturen(verzending))
+def herinneringen_opstellen():
+    """One new, rendered mail per person with open deliveries; returns how many."""
     open_ = Bezorging.objects.filter(verzending__isnull=True).values("ontvanger")
     personen = get_user_model().objects.filter(pk__in=open_).order_by("pk")
-    for persoon in personen:
-        verzending = _claimen(persoon)
-        if verzending is not None:
-            verzendingen.append(_versturen(verzending))
-    return verzendingen
+    return sum(_opstellen(persoon) for persoon in personen)
 
 
-def _achtergebleven_overnemen():
-    """Mails whose worker crashed or failed: take over those whose claim has expired."""
-    nu = timezone.now()
-    grens = nu - timedelta(minutes=settings.HERINNERINGEN_CLAIM_MINUTEN)
-    achtergebleven = Verzending.objects.filter(
-        status__in=[VerzendingStatus.BEZIG, VerzendingStatus.MISLUKT],
-        geclaimd_op__lt=grens,
-        pogingen__lt=MAX_POGINGEN,
-    ).select_related("ontvanger")
-    overgenomen = []
-    for verzending in achtergebleven:
-        # Conditional: of two runs that find it, only one moves geclaimd_op on.
-        genomen = Verzending.objects.filter(
-            pk=verzending.pk, status=verzending.status, geclaimd_op=verzending.geclaimd_op
-        ).update(status=VerzendingStatus.BEZIG, geclaimd_op=nu, pogingen=F("pogingen") + 1)
-        if genomen:
-            logger.warning("Herinneringsmail %s wordt opnieuw verstuurd.", verzending.pk)
-            verzending.herinneringen = list(
-                Herinnering.objects.filter(bezorgingen__verzending=verzending)
-            )
-            overgenomen.append(verzending)
-    return overgenomen
-
-
-def _claimen(persoon):
-    """Claim every open delivery of `persoon` into one new, rendered Verzending."""
+def _opstellen(persoon):
     with transaction.atomic():
         verzending = Verzending.objects.create(
             ontvanger=persoon,
             adres=persoon.email,
-            geclaimd_op=timezone.now(),
+            volgende_poging=timezone.now(),
             message_id=make_msgid("herinnering", domain=_domein()),
         )
         geclaimd = Bezorging.objects.filter(ontvanger=persoon, verzending__isnull=True).update(
             verzending=verzending
         )
         if not geclaimd:
-            # Another worker claimed them between our query and this update.
+            # Another run composed them between our query and this update.
             transaction.set_rollback(True)
-            return None
-        herinneringen = list(
-            Herinnering.objects.filter(bezorgingen__verzending=verzending).select_related(
-                "eigenaar"
-            )
-        )
+            return False
+        herinneringen = Herinnering.objects.filter(bezorgingen__verzending=verzending)
         verzending.onderwerp, verzending.tekst, verzending.html = mail_opstellen(
-            persoon, herinneringen
+            persoon, list(herinneringen.select_related("eigenaar"))
         )
-        verzending.save(update_fields=["onderwerp", "tekst", "html"])
-    verzending.herinneringen = herinneringen
+        Verzending.objects.filter(pk=verzending.pk).update(
+            onderwerp=verzending.onderwerp, tekst=verzending.tekst, html=verzending.html
+        )
+    return True
+
+
+def herinneringen_bezorgen():
+    """Claim and send every due mail, one at a time; returns those this run tried.
+
+    The list of candidates may be stale by the time a mail's turn comes (a rival run
+    sent it, a Beheerder cancelled it): the claim re-checks, so such a mail is skipped.
+    """
+    begin = time.monotonic()
+    kandidaten = list(
+        Verzending.objects.aan_de_beurt(timezone.now()).order_by("pk").values_list("pk", flat=True)
+    )
+    verzendingen = []
+    for pk in kandidaten:
+        if time.monotonic() - begin > settings.HERINNERINGEN_RUN_SECONDEN:
+            logger.warning("Herinneringen: tijd op; de rest gaat met de volgende run mee.")
+            break
+        verzending = _claimen(pk)
+        if verzending is not None:
+            verzendingen.append(_versturen(verzending))
+    return verzendingen
+
+
+def _claimen(pk):
+    """Take mail `pk` if it is still due, with a new fencing token; else None."""
+    nu, token = timezone.now(), uuid.uuid4()
+    genomen = (
+        Verzending.objects.aan_de_beurt(nu)
+        .filter(pk=pk)
+        .update(
+            status=VerzendingStatus.BEZIG, claim=token, geclaimd_op=nu, pogingen=F("pogingen") + 1
+        )
+    )
+    if not genomen:
+        return None
+    verzending = Verzending.objects.select_related("ontvanger").get(pk=pk)
+    if verzending.pogingen > 1:
+        logger.warning(
+            "Herinneringsmail %s wordt opnieuw verstuurd (poging %d).", pk, verzending.pogingen
+        )
+    verzending.herinneringen = list(
+        Herinnering.objects.filter(bezorgingen__verzending=verzending).select_related("eigenaar")
+    )
     return verzending
+
+
+def wachttijd(pogingen):
+    """Backoff after the `pogingen`-th failed attempt: 5, 10, 20 … minutes, at most 4 hours."""
+    minuten = settings.HERINNERINGEN_HERPROBEER_MINUTEN * 2 ** min(pogingen - 1, 16)
+    return min(timedelta(minutes=minuten), MAX_WACHTTIJD)
 
 
 def _versturen(verzending):
@@ -381,20 +436,144 @@ def _versturen(verzending):
         headers={"Message-ID": verzending.message_id},
     )
     bericht.attach_alternative(verzending.html, "text/html")
+    van_mij = Verzending.objects.filter(pk=verzending.pk, claim=verzending.claim)
     try:
         bericht.send()
     except Exception as fout:
         logger.exception("Herinneringsmail %s aan %s mislukt.", verzending.pk, verzending.adres)
         verzending.status, verzending.fout = VerzendingStatus.MISLUKT, str(fout)[:2000]
-        Verzending.objects.filter(pk=verzending.pk).update(
-            status=verzending.status, fout=verzending.fout
-        )
+        verzending.volgende_poging = timezone.now() + wachttijd(verzending.pogingen)
+        if (
+            van_mij.update(
+                status=verzending.status,
+                fout=verzending.fout,
+                volgende_poging=verzending.volgende_poging,
+                claim=None,
+            )
+            and verzending.pogingen == settings.HERINNERINGEN_WAARSCHUWEN_NA
+        ):
+            _alarm_versturen(verzending)
         return verzending
     verzending.status, verzending.verzonden_op = VerzendingStatus.VERZONDEN, timezone.now()
-    Verzending.objects.filter(pk=verzending.pk).update(
-        status=verzending.status, verzonden_op=verzending.verzonden_op, fout=""
-    )
+    if not van_mij.update(
+        status=verzending.status,
+        verzonden_op=verzending.verzonden_op,
+        fout="",
+        volgende_poging=None,
+        claim=None,
+    ):
+        # Only when one send outlasted HERINNERINGEN_CLAIM_MINUTEN (see the check below).
+        logger.error(
+            "Herinneringsmail %s is verstuurd, maar een andere run had haar intussen "
+            "overgenomen: mogelijk dubbel verstuurd.",
+            verzending.pk,
+        )
     return verzending
+
+
+def _alarm_versturen(verzending):
+    """Tell HERINNERINGEN_ALARM_ADRES (if set) that a mail keeps failing; best effort,
+    the dashboard and the page of unsent mails show it regardless."""
+    if not settings.HERINNERINGEN_ALARM_ADRES:
+        return
+    context = {
+        "verzending": verzending,
+        "url": settings.SITE_URL + reverse("onverzonden_herinneringen"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        onderwerp = render_to_string("emails/herinnering-alarm-onderwerp.txt", context)
+        tekst = render_to_string("emails/herinnering-alarm-tekst.txt", context)
+    try:
+        send_mail(" ".join(onderwerp.split()), tekst, None, [settings.HERINNERINGEN_ALARM_ADRES])
+    except Exception:
+        logger.exception("Alarmmail over herinneringsmail %s mislukt.", verzending.pk)
+
+
+# --- A person decides ------------------------------------------------------------------
+
+
+def _beslissen(verzending, *, door, reden, van, **velden):
+    """Apply a Beheerder's decision to a mail no worker holds, with history."""
+    if not is_beheerder(door):
+        raise PermissionDenied("Alleen een beheerder beslist over herinneringsmails.")
+    verlopen = timezone.now() - timedelta(minutes=settings.HERINNERINGEN_CLAIM_MINUTEN)
+    # Locked, so a run cannot claim it between our check and our write.
+    verzending = Verzending.objects.select_for_update().get(pk=verzending.pk)
+    vrij = verzending.status in van or (
+        verzending.status == VerzendingStatus.BEZIG and verzending.geclaimd_op < verlopen
+    )
+    if not vrij:
+        raise ValidationError(
+            f"Deze e-mail is {verzending.get_status_display().lower()}; er valt niets te beslissen."
+        )
+    for naam, waarde in velden.items():
+        setattr(verzending, naam, waarde)
+    verzending.claim = None
+    verzending._history_user = door
+    verzending._change_reason = reden[:100]
+    verzending.save(update_fields=[*velden, "claim"])
+    return verzending
+
+
+@transaction.atomic
+def verzending_opnieuw_versturen(*, verzending, door, reden=""):
+    """Make a failed or cancelled mail due now; the next run (or the task queued after
+    commit) sends it."""
+    return _beslissen(
+        verzending,
+        door=door,
+        reden=reden.strip() or "opnieuw versturen",
+        van=(VerzendingStatus.WACHT, VerzendingStatus.MISLUKT, VerzendingStatus.GEANNULEERD),
+        status=VerzendingStatus.WACHT,
+        volgende_poging=timezone.now(),
+    )
+
+
+@transaction.atomic
+def verzending_annuleren(*, verzending, door, reden):
+    """Stop retrying a mail; the reason goes into its history."""
+    if not reden.strip():
+        raise ValidationError("Geef een reden waarom deze e-mail niet meer verstuurd wordt.")
+    return _beslissen(
+        verzending,
+        door=door,
+        reden=reden.strip(),
+        van=(VerzendingStatus.WACHT, VerzendingStatus.MISLUKT),
+        status=VerzendingStatus.GEANNULEERD,
+        volgende_poging=None,
+    )
+
+
+# --- Settings -------------------------------------------------------------------------
+
+# One send is a handful of SMTP commands, each answered within EMAIL_TIMEOUT.
+SMTP_ANTWOORDEN_PER_MAIL = 20
+
+
+def instellingen_controleren(app_configs=None, **kwargs):
+    """System check: a claim must outlast the longest single send, else a slow mail
+    server could let a second run take over a mail that is still being sent."""
+    fouten = []
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", settings.HERINNERINGEN_VANAF):
+        fouten.append(
+            checks.Error(
+                f"HERINNERINGEN_VANAF ({settings.HERINNERINGEN_VANAF!r}) is geen tijd als 07:00.",
+                id="herinneringen.E002",
+            )
+        )
+    timeout = settings.EMAIL_TIMEOUT
+    claim = settings.HERINNERINGEN_CLAIM_MINUTEN * 60
+    if timeout is None or claim < SMTP_ANTWOORDEN_PER_MAIL * timeout:
+        fouten.append(
+            checks.Error(
+                f"HERINNERINGEN_CLAIM_MINUTEN ({settings.HERINNERINGEN_CLAIM_MINUTEN}) is te "
+                f"kort voor EMAIL_TIMEOUT ({timeout} s).",
+                hint=f"Zet EMAIL_TIMEOUT en houd de claim minstens "
+                f"{SMTP_ANTWOORDEN_PER_MAIL} x EMAIL_TIMEOUT.",
+                id="herinneringen.E001",
+            )
+        )
+    return fouten
 
 
 def _domein():

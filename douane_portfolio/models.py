@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from . import rollen
 
@@ -277,13 +278,45 @@ class Herinnering(models.Model):
 
 
 class VerzendingStatus(models.TextChoices):
+    WACHT = "wacht", "Wacht op verzending"
     BEZIG = "bezig", "Wordt verstuurd"
     VERZONDEN = "verzonden", "Verzonden"
     MISLUKT = "mislukt", "Mislukt"
+    GEANNULEERD = "geannuleerd", "Geannuleerd"
+
+
+ONVERZONDEN = (VerzendingStatus.WACHT, VerzendingStatus.BEZIG, VerzendingStatus.MISLUKT)
+
+
+class VerzendingQuerySet(models.QuerySet):
+    def onverzonden(self):
+        return self.filter(status__in=ONVERZONDEN)
+
+    def aan_de_beurt(self, nu):
+        """Mails a run may claim at `nu`: due for an attempt, or held by a claim that
+        expired (its worker died). The claim UPDATE repeats this condition, so of two
+        runs that both found a mail, only one gets it."""
+        verlopen = nu - timedelta(minutes=settings.HERINNERINGEN_CLAIM_MINUTEN)
+        return self.filter(
+            Q(
+                status__in=[VerzendingStatus.WACHT, VerzendingStatus.MISLUKT],
+                volgende_poging__lte=nu,
+            )
+            | Q(status=VerzendingStatus.BEZIG, geclaimd_op__lt=verlopen)
+        )
+
+    def aandacht_nodig(self):
+        """Unsent mails that failed often enough for the Beheerder to be told."""
+        return self.onverzonden().filter(pogingen__gte=settings.HERINNERINGEN_WAARSCHUWEN_NA)
 
 
 class Verzending(models.Model):
-    """One digest e-mail to one person, rendered once so a retry sends the same mail."""
+    """One digest e-mail to one person, rendered once so a retry sends the same mail.
+
+    `claim` is a fencing token: a run sets it, in one conditional UPDATE, just before it
+    hands the mail to the mail server, and only the holder of the token may record the
+    outcome. `volgende_poging` is when a waiting or failed mail is due (backoff).
+    """
 
     ontvanger = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -293,17 +326,23 @@ class Verzending(models.Model):
     )
     adres = models.EmailField("e-mailadres")
     status = models.CharField(
-        "status", max_length=10, choices=VerzendingStatus.choices, default=VerzendingStatus.BEZIG
+        "status", max_length=12, choices=VerzendingStatus.choices, default=VerzendingStatus.WACHT
     )
     onderwerp = models.CharField("onderwerp", max_length=300, blank=True)
     tekst = models.TextField("tekst", blank=True)
     html = models.TextField("HTML", blank=True)
     message_id = models.CharField("Message-ID", max_length=200, unique=True)
     aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
-    geclaimd_op = models.DateTimeField("geclaimd op")
+    claim = models.UUIDField("claim", null=True, blank=True, editable=False)
+    geclaimd_op = models.DateTimeField("geclaimd op", null=True, blank=True)
+    volgende_poging = models.DateTimeField("volgende poging", null=True, blank=True)
     verzonden_op = models.DateTimeField("verzonden op", null=True, blank=True)
-    pogingen = models.PositiveSmallIntegerField("pogingen", default=1)
+    pogingen = models.PositiveSmallIntegerField("pogingen", default=0)
     fout = models.TextField("laatste fout", blank=True)
+
+    objects = VerzendingQuerySet.as_manager()
+    # Who re-sent or cancelled a mail, and why; the mail body is already in the row.
+    history = HistoricalRecords(excluded_fields=["tekst", "html"])
 
     class Meta:
         verbose_name = "verzending"
@@ -311,11 +350,11 @@ class Verzending(models.Model):
         ordering = ["-aangemaakt_op", "-pk"]
         indexes = [
             models.Index(fields=["ontvanger", "-aangemaakt_op"], name="verzending_ontvanger_idx"),
-            # Small: only mails still to be confirmed, which a later run retries.
+            # Small: only mails still to be sent, which every run looks at.
             models.Index(
-                fields=["geclaimd_op"],
-                condition=~Q(status="verzonden"),
-                name="verzending_onaf_idx",
+                fields=["status", "volgende_poging"],
+                condition=Q(status__in=["wacht", "bezig", "mislukt"]),
+                name="verzending_onverzonden_idx",
             ),
         ]
 

@@ -254,7 +254,9 @@ CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A task is acknowledged after it ran, so a worker that dies mid-task leaves it for another.
+# A task is acknowledged after it ran, so a worker that dies mid-task leaves it for another:
+# at once when only its pool process died (reject_on_worker_lost), else after the broker's
+# visibility timeout (set below, with the reminder task it must outlast).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -290,15 +292,44 @@ def kortste_tussenpoos(schema):
     return min(gaten) * 60
 
 
-# Reminders (README, "Herinneringen"): days ahead, escalation, weekly digest day, and how
-# long a worker may hold a claimed mail before a later run takes it over.
+# Reminders (README, "Herinneringen" and "Precies één keer"): days ahead, escalation,
+# weekly digest day, and how the sweep claims, retries and reports its mails.
 HERINNERINGEN_VOORAF = sorted(
     {int(d) for d in envlist("HERINNERINGEN_VOORAF", ["14", "3"])}, reverse=True
 )
 HERINNERINGEN_ESCALATIE_NA = envint("HERINNERINGEN_ESCALATIE_NA", 14)
 HERINNERINGEN_WEEKDAG = envint("HERINNERINGEN_WEEKDAG", 1)  # ISO: 1 = maandag
-HERINNERINGEN_CLAIM_MINUTEN = envint("HERINNERINGEN_CLAIM_MINUTEN", 30)
-HERINNERINGEN_SCHEMA = beat_schema(os.environ.get("HERINNERINGEN_SCHEMA", "0 7 * * *"))
+# A reminder day starts at this local time: runs before it still belong to the day before.
+HERINNERINGEN_VANAF = os.environ.get("HERINNERINGEN_VANAF", "07:00")
+# A claim (one mail, taken just before it is handed to the mail server) that is older
+# than this belongs to a dead worker; it must outlast the longest single send, which
+# the system check herinneringen.E001 holds against EMAIL_TIMEOUT.
+HERINNERINGEN_CLAIM_MINUTEN = float(os.environ.get("HERINNERINGEN_CLAIM_MINUTEN", "15"))
+# A failed mail is tried again after 5, 10, 20 … minutes (at most 4 hours), until it is
+# sent or a Beheerder cancels it; from this many attempts the Beheerder is warned.
+HERINNERINGEN_HERPROBEER_MINUTEN = float(os.environ.get("HERINNERINGEN_HERPROBEER_MINUTEN", "5"))
+HERINNERINGEN_WAARSCHUWEN_NA = envint("HERINNERINGEN_WAARSCHUWEN_NA", 3)
+HERINNERINGEN_ALARM_ADRES = os.environ.get("HERINNERINGEN_ALARM_ADRES", "")
+# A run claims no new mail after this many seconds; the rest goes with the next run.
+HERINNERINGEN_RUN_SECONDEN = envint("HERINNERINGEN_RUN_SECONDEN", 600)
+# Every quarter of an hour: the sweep is idempotent, so a run lost with the broker or a
+# day without a worker is made up within minutes, and so are due retries.
+HERINNERINGEN_SCHEMA = beat_schema(os.environ.get("HERINNERINGEN_SCHEMA", "*/15 * * * *"))
+
+# How long the sweep task may take: its budget, the last send it started (at most 20
+# SMTP replies of EMAIL_TIMEOUT each) and a minute to spare. Redelivery follows from it.
+HERINNERINGEN_TAAK_SECONDEN = HERINNERINGEN_RUN_SECONDEN + 20 * EMAIL_TIMEOUT + 60
+# A failed task run is retried after 5, 10 and 20 minutes (HERINNERINGEN_TAAK_HERPROBEREN).
+HERINNERINGEN_TAAK_HERPROBEREN = [300, 600, 1200]
+# Redis hands an unacknowledged task (acks_late: its worker died) to another worker
+# after the visibility timeout; kombu's default is an hour. It must exceed the longest
+# run and the longest retry countdown (a retry waits unacknowledged on its worker),
+# else a living task would be handed out twice. RabbitMQ redelivers at once when the
+# connection drops; its consumer_timeout (30 min by default) already exceeds both.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = (
+        max(HERINNERINGEN_TAAK_SECONDEN, *HERINNERINGEN_TAAK_HERPROBEREN) + 300
+    )
 
 CELERY_BEAT_SCHEDULE = {}
 if HERINNERINGEN_SCHEMA is not None:

@@ -6,6 +6,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from douane_portfolio.models import Verzending
+from douane_portfolio.rules import is_beheerder
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
 from . import docx, html, pdf, services
@@ -129,6 +131,8 @@ class DashboardView(TemplateView):
             mag_lezen=self.request.user.has_perm("programmas.view_initiatief"),
             titel="Dashboard",
         )
+        if is_beheerder(self.request.user):
+            context["herinneringen_aandacht"] = Verzending.objects.aandacht_nodig().count()
         if context["mag_lezen"]:
             context.update(
                 status=dashboard.status_per_thema(standaard_periode()),

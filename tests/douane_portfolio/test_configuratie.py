@@ -79,7 +79,8 @@ def test_database_and_broker_come_from_the_environment(tmp_path):
     assert s["engine"] == "django.db.backends.postgresql"
     assert (s["name"], s["host"]) == ("portfolio", "db.example")
     assert s["broker"] == "redis://127.0.0.1:6379/3"
-    assert s["transport"] == {}
+    # No file-system folders; only Redis's redelivery of a dead worker's task (Herinneringen).
+    assert s["transport"] == {"visibility_timeout": 1560}
 
 
 def test_it_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):

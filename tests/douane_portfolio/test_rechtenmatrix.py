@@ -19,6 +19,7 @@ from django.utils import timezone
 from audits import services as audit_services
 from audits.models import BevindingStatus, Jaaroordeel
 from douane_portfolio import rollen
+from douane_portfolio.models import Verzending, VerzendingStatus
 from programmas.models import Indicatorwaarde, Periodesoort, PeriodeStatus
 from risicos.models import DialoogStatus
 from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
@@ -120,6 +121,14 @@ def _maak_gegevens():
         bevinding=opgelost, door=p["auditor"], oordeel="akkoord", toelichting=""
     )
     assert g["opgelost"].status == BevindingStatus.OPGELOST
+    g["verzending"] = Verzending.objects.create(
+        ontvanger=p["eigenaar"],
+        adres="eigenaar@example.org",
+        status=VerzendingStatus.MISLUKT,
+        message_id="<rechtenmatrix@douane.example>",
+        pogingen=3,
+        fout="Verbinding geweigerd",
+    )
     return g
 
 
@@ -171,6 +180,8 @@ AANROEP = {
     "home": (None, None),
     "mijn_acties": (None, None),
     "mijn_herinneringen": (None, _velden(herinneringsfrequentie="wekelijks")),
+    "onverzonden_herinneringen": (None, None),
+    "verzending_beslissen": (_pk("verzending"), _velden(actie="annuleren", reden="Vertrokken")),
     "programmas:portfolio": (None, None),
     "programmas:activiteiten": (None, None),
     "programmas:ronde": (None, None),
@@ -484,6 +495,14 @@ MATRIX = {
     "mijn_herinneringen": (
         "L 200 200 200 200 200 200 200 200",
         "L 302 302 302 302 302 302 302 302",
+    ),
+    "onverzonden_herinneringen": (
+        "L 403 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 403 200",
+    ),
+    "verzending_beslissen": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 403 403 403 403 403 302",
     ),
     "password_change": (
         "L 200 200 200 200 200 200 200 200",

@@ -20,9 +20,10 @@ from django.utils import timezone
 from kombu import Exchange, Queue
 
 from douane_portfolio.celery import app as celery_app
-from douane_portfolio.models import Herinnering, Verzending
+from douane_portfolio.models import Herinnering, Verzending, VerzendingStatus
 from programmas.models import PeriodeStatus
 from tests.herinneringen.conftest import DAG
+from tests.herinneringen.smtp import SmtpPut
 from tests.programmas.factories import (
     InitiatiefFactory,
     MijlpaalFactory,
@@ -50,81 +51,107 @@ def database_url():
     return f"postgres://{gebruiker}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery(tmp_path):
-    """Start beat and worker; yield a poller; stop both, whatever happens."""
-    omgeving = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "douane_portfolio.settings",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        # Its own queue: a shared Redis may hold other runs' tasks and other workers.
-        "CELERY_TASK_DEFAULT_QUEUE": f"herinneringen-test-{uuid.uuid4().hex[:12]}",
-        # Its own broker folders and beat state when the broker is the file system.
-        "VAR_DIR": str(tmp_path / "var"),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "SITE_URL": "https://portfolio.douane.example",
-        # Every two seconds instead of daily at 07:00, so a second run follows quickly.
-        "HERINNERINGEN_SCHEMA": "2",
-        "CONN_MAX_AGE": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    celery_ = [sys.executable, "-m", "celery", "-A", "douane_portfolio"]
-    opdrachten = {
-        "worker": [
-            *celery_, "worker", "--loglevel", "INFO", "--concurrency", "1",
-            "--without-mingle", "--without-gossip", "--without-heartbeat",
-            "--hostname", f"herinneringen-test-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        "beat": [*celery_, "beat", "--loglevel", "INFO"],
-    }  # fmt: skip
-    processen = {}
-    for naam, opdracht in opdrachten.items():
-        log = open(tmp_path / f"{naam}.log", "wb")  # noqa: SIM115 - closed below
-        processen[naam] = (
-            subprocess.Popen(
-                opdracht,
-                cwd=BASE_DIR,
-                env=omgeving,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            ),
-            log,
-        )
+class Processen:
+    """Celery worker and beat processes of one test, started and killed by name."""
 
-    def logs():
+    def __init__(self, tmp_path, **omgeving):
+        self.map = tmp_path
+        self.omgeving = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "douane_portfolio.settings",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            # Its own queue: a shared Redis may hold other runs' tasks and other workers.
+            "CELERY_TASK_DEFAULT_QUEUE": f"herinneringen-test-{uuid.uuid4().hex[:12]}",
+            # Its own broker folders and beat state when the broker is the file system.
+            "VAR_DIR": str(tmp_path / "var"),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+            "SITE_URL": "https://portfolio.douane.example",
+            # Every two seconds instead of every quarter hour, so runs follow quickly.
+            "HERINNERINGEN_SCHEMA": "2",
+            # The reminder day starts at midnight, so the test does not depend on the hour.
+            "HERINNERINGEN_VANAF": "00:00",
+            "CONN_MAX_AGE": "0",
+            "LOG_LEVEL": "WARNING",
+            **omgeving,
+        }
+        self.processen = {}
+        self.gedood = set()
+
+    def start(self, naam, rol):
+        celery_ = [sys.executable, "-m", "celery", "-A", "douane_portfolio"]
+        opdracht = {
+            "worker": [
+                *celery_, "worker", "--loglevel", "INFO", "--concurrency", "1",
+                "--without-mingle", "--without-gossip", "--without-heartbeat",
+                "--hostname", f"{naam}-{uuid.uuid4().hex[:6]}@%h",
+            ],
+            "beat": [*celery_, "beat", "--loglevel", "INFO"],
+        }[rol]  # fmt: skip
+        log = open(self.log(naam), "wb")  # noqa: SIM115 - closed in stoppen()
+        proces = subprocess.Popen(
+            opdracht,
+            cwd=BASE_DIR,
+            env=self.omgeving,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processen[naam] = (proces, log)
+
+    def log(self, naam):
+        return self.map / f"{naam}.log"
+
+    def doden(self, naam):
+        """kill -9 of the worker: its main process and its pool child at once."""
+        proces, _ = self.processen[naam]
+        os.killpg(proces.pid, signal.SIGKILL)
+        proces.wait()
+        self.gedood.add(naam)
+
+    def logs(self):
         return "\n".join(
-            f"--- {naam} ---\n{(tmp_path / f'{naam}.log').read_text(errors='replace')[-3000:]}"
-            for naam in processen
+            f"--- {naam} ---\n{self.log(naam).read_text(errors='replace')[-3000:]}"
+            for naam in self.processen
         )
 
-    def wachten_tot(voorwaarde, seconden=30):
+    def wachten_tot(self, voorwaarde, seconden=30):
         einde = time.monotonic() + seconden
         while time.monotonic() < einde:
-            for naam, (proces, _) in processen.items():
-                assert proces.poll() is None, f"{naam} is gestopt:\n{logs()}"
+            for naam, (proces, _) in self.processen.items():
+                if naam not in self.gedood:
+                    assert proces.poll() is None, f"{naam} is gestopt:\n{self.logs()}"
             uitkomst = voorwaarde()
             if uitkomst:
                 return uitkomst
             time.sleep(0.2)
-        pytest.fail(f"Niet binnen {seconden} s.\n{logs()}")
+        pytest.fail(f"Niet binnen {seconden} s.\n{self.logs()}")
 
-    try:
-        yield wachten_tot, tmp_path / "mail", tmp_path / "worker.log"
-    finally:
-        for proces, _ in processen.values():
+    def stoppen(self):
+        for proces, _ in self.processen.values():
             if proces.poll() is None:
                 os.killpg(proces.pid, signal.SIGTERM)
-        for proces, log in processen.values():
+        for proces, log in self.processen.values():
             try:
                 proces.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(proces.pid, signal.SIGKILL)
                 proces.wait()
             log.close()
-        wachtrij_opruimen(omgeving["CELERY_TASK_DEFAULT_QUEUE"])
+        wachtrij_opruimen(self.omgeving["CELERY_TASK_DEFAULT_QUEUE"])
+
+
+@pytest.fixture
+def celery(tmp_path):
+    """Start beat and worker; yield a poller; stop both, whatever happens."""
+    processen = Processen(tmp_path)
+    try:
+        processen.start("worker", "worker")
+        processen.start("beat", "beat")
+        yield processen.wachten_tot, tmp_path / "mail", processen.log("worker")
+    finally:
+        processen.stoppen()
 
 
 def wachtrij_opruimen(naam):
@@ -181,3 +208,78 @@ def test_beat_and_worker_send_each_reminder_once(celery, pm, pm2, beheerder):
     assert "Datacatalogus" in aan_pm.get_body(("html",)).get_content()
     assert Herinnering.objects.count() == 5
     assert set(Verzending.objects.values_list("status", flat=True)) == {"verzonden"}
+
+
+def geslaagd(log):
+    """Runs of the sweep task the worker logged as succeeded."""
+    return len(re.findall(rf"Task {TAAK}\[\S+\] succeeded", log.read_text()))
+
+
+@pytest.fixture
+def smtp():
+    put = SmtpPut()
+    put.start()
+    yield put
+    put.stop()
+
+
+def test_a_worker_killed_mid_sweep_leaves_its_mails_to_the_next_worker_each_sent_once(
+    tmp_path, smtp, pm, pm2, beheerder
+):
+    vandaag = timezone.localdate()
+    MijlpaalFactory(initiatief=InitiatiefFactory(eigenaar=pm), deadline=vandaag - DAG)
+    # 20 days late: pm2's reminder, and an escalation to pm2's manager, beheerder.
+    MijlpaalFactory(initiatief=InitiatiefFactory(eigenaar=pm2), deadline=vandaag - 20 * DAG)
+    # The second mail of the sweep is held by the mail server until the worker is dead.
+    smtp.vasthouden_bij = 2
+    processen = Processen(
+        tmp_path,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.poort),
+        EMAIL_TIMEOUT="10",
+        # A claim of 3 s instead of 15 minutes, so the takeover comes quickly.
+        HERINNERINGEN_CLAIM_MINUTEN="0.05",
+    )
+    try:
+        processen.start("worker1", "worker")
+        processen.start("beat", "beat")
+        processen.wachten_tot(smtp.vastgehouden.is_set, seconden=60)
+        assert len(smtp.berichten) == 1
+        processen.doden("worker1")
+        smtp.vastgehouden_laten_vallen()
+        assert set(Verzending.objects.values_list("status", flat=True)) == {
+            "verzonden",
+            "bezig",  # claimed by the dead worker
+            "wacht",
+        }
+
+        processen.start("worker2", "worker")
+        smtp.wachten_op(3)
+        processen.wachten_tot(
+            lambda: set(Verzending.objects.values_list("status", flat=True)) == {"verzonden"}
+        )
+        # Then two more runs of the new worker, which must send nothing.
+        gezien = geslaagd(processen.log("worker2"))
+        processen.wachten_tot(lambda: geslaagd(processen.log("worker2")) >= gezien + 2)
+    finally:
+        processen.stoppen()
+    assert smtp.per_ontvanger() == {
+        "beheerder@douane.example": 1,
+        "pm2@douane.example": 1,
+        "pm@douane.example": 1,
+    }
+    overgenomen = Verzending.objects.get(pogingen=2)
+    assert overgenomen.status == VerzendingStatus.VERZONDEN
+
+
+def test_a_worker_that_starts_catches_up_without_waiting_for_beat(tmp_path, pm):
+    MijlpaalFactory(initiatief=InitiatiefFactory(eigenaar=pm), deadline=timezone.localdate() - DAG)
+    # No beat at all: only the worker's own catch-up at start can send this.
+    processen = Processen(tmp_path, HERINNERINGEN_SCHEMA="uit")
+    try:
+        processen.start("worker", "worker")
+        [bericht] = processen.wachten_tot(lambda: mails_in(tmp_path / "mail"))
+    finally:
+        processen.stoppen()
+    assert str(bericht["To"]) == "pm@douane.example"

@@ -1,12 +1,15 @@
-"""Run the reminder sweep now, as the daily Celery task does, and say what it sent."""
+"""Run the reminder sweep now, as the Celery task does, and say what happened.
+
+Exits with 1 when mails failed, or when unsent mails need a Beheerder's attention, so
+cron or a monitoring check sees it."""
 
 from collections import defaultdict
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
 
 from douane_portfolio.herinneringen import herinneringen_versturen
-from douane_portfolio.models import HerinneringSoort, VerzendingStatus
+from douane_portfolio.models import HerinneringSoort, Verzending, VerzendingStatus
 
 # In the order of the mail.
 SOORTEN = {
@@ -33,15 +36,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        vandaag = timezone.localdate()
-        datum = formats.date_format(vandaag, "j F Y")
-        uitslag = herinneringen_versturen(op=vandaag, proefdraai=dry_run)
+        uitslag = herinneringen_versturen(proefdraai=dry_run)
+        datum = formats.date_format(uitslag.op, "j F Y")
         if dry_run:
             self.stdout.write(f"Proefdraai voor {datum}: er wordt niets verstuurd of vastgelegd.")
             self.proefdraai_tonen(uitslag)
-        else:
-            self.stdout.write(f"Herinneringen voor {datum}.")
-            self.verzonden_tonen(uitslag)
+            return
+        self.stdout.write(f"Herinneringen voor {datum}.")
+        self.verzonden_tonen(uitslag)
+        aandacht = Verzending.objects.aandacht_nodig().count()
+        if uitslag.mislukt or aandacht:
+            raise CommandError(
+                f"{len(uitslag.mislukt)} e-mail(s) mislukt in deze run; {aandacht} e-mail(s) "
+                "mislukken al herhaaldelijk en vragen aandacht van een beheerder "
+                "(Mijn acties › Herinneringen › Niet verstuurd)."
+            )
 
     def proefdraai_tonen(self, uitslag):
         per_persoon = defaultdict(list)
@@ -68,15 +77,19 @@ class Command(BaseCommand):
             status = "" if verzending.status == VerzendingStatus.VERZONDEN else " (MISLUKT)"
             self.stdout.write(f"\nE-mail aan {verzending.ontvanger} <{verzending.adres}>{status}")
             self.stdout.write(f"  Onderwerp: {verzending.onderwerp}")
+            if verzending.status != VerzendingStatus.VERZONDEN:
+                wanneer = formats.date_format(
+                    timezone.localtime(verzending.volgende_poging), "j F Y H:i"
+                )
+                self.stdout.write(f"  Fout (poging {verzending.pogingen}): {verzending.fout}")
+                self.stdout.write(f"  Volgende poging: {wanneer}")
             for h in sorted(verzending.herinneringen, key=lambda h: volgorde(h.soort, h)):
                 self.regel(h.soort, h.soortnaam, h.omschrijving, h.deadline, h.datum, h.eigenaar)
-        verzonden = sum(v.status == VerzendingStatus.VERZONDEN for v in uitslag.verzendingen)
         self.stdout.write(
-            f"\nTotaal: {verzonden} e-mail(s) verstuurd, {len(uitslag.geplande)} nieuwe "
-            "herinnering(en)."
+            f"\nTotaal: {uitslag.vastgelegd} nieuwe herinnering(en) vastgelegd, "
+            f"{len(uitslag.verzonden)} e-mail(s) verstuurd, {len(uitslag.mislukt)} mislukt; "
+            f"{uitslag.wachtend} e-mail(s) wachten op een volgende poging."
         )
-        if verzonden < len(uitslag.verzendingen):
-            self.stderr.write("Niet alles kon worden verstuurd; zie het log. Volgende run opnieuw.")
 
     def regel(self, soort, soortnaam, omschrijving, deadline, datum, eigenaar):
         dagen = (datum - deadline).days
