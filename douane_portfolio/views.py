@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import PasswordChangeView
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -9,7 +10,7 @@ from django.utils import formats, timezone
 from django.views.generic import UpdateView
 
 from .acties import open_acties_van
-from .forms import HerinneringsvoorkeurForm
+from .forms import HerinneringsvoorkeurForm, WachtwoordWijzigenForm
 from .herinneringen import WEEKDAGEN
 from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
 from .models import Herinnering, Verzending
@@ -118,3 +119,18 @@ def mijn_herinneringen(request):
             "escalatie_na": settings.HERINNERINGEN_ESCALATIE_NA,
         },
     )
+
+
+class WachtwoordWijzigen(PasswordChangeView):
+    """Django's password change, with wrong old passwords throttled like log-ins."""
+
+    form_class = WachtwoordWijzigenForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+def ongeldig_verzoek(request, exception=None):
+    """400 in the site's shell (Django's default renders without the request): a body
+    over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields lands here."""
+    return render(request, "400.html", status=400)
