@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
 from douane_portfolio import rollen
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import DatumInput, SchoneInvoerMixin, VersieFormMixin
 from douane_portfolio.models import ActieStatus, User
 from programmas.models import Initiatief
 from risicos.models import Risico, RisicoStatus
@@ -45,7 +45,7 @@ class SuggestieInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', invoer, lijst_id, opties)
 
 
-class AuditrapportForm(VersieFormMixin, forms.ModelForm):
+class AuditrapportForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Auditrapport
         fields = ["instantie", "titel", "jaar", "datum", "toelichting"]
@@ -64,7 +64,7 @@ class RisicoKeuze(forms.ModelMultipleChoiceField):
         return obj.titel
 
 
-class BevindingForm(VersieFormMixin, forms.ModelForm):
+class BevindingForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     initiatieven = InitiatiefKeuze(
         queryset=Initiatief.objects.none(),
         required=False,
@@ -136,7 +136,7 @@ class BevindingForm(VersieFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AanbiedenForm(forms.Form):
+class AanbiedenForm(SchoneInvoerMixin, forms.Form):
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -146,7 +146,7 @@ class AanbiedenForm(forms.Form):
     versie = VersieVeld()
 
 
-class BeoordelenForm(forms.Form):
+class BeoordelenForm(SchoneInvoerMixin, forms.Form):
     oordeel = forms.ChoiceField(
         label="Oordeel",
         choices=Verdict.choices,
@@ -171,7 +171,7 @@ class BeoordelenForm(forms.Form):
         return cleaned
 
 
-class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
+class JaaroordeelForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Jaaroordeel
         fields = ["jaar", "oordeel", "toelichting"]
@@ -196,7 +196,7 @@ class JaaroordeelForm(VersieFormMixin, forms.ModelForm):
         return jaar
 
 
-class NieuweVervolgactieForm(forms.ModelForm):
+class NieuweVervolgactieForm(SchoneInvoerMixin, forms.ModelForm):
     class Meta:
         model = Vervolgactie
         fields = ["omschrijving", "eigenaar", "deadline"]
@@ -207,7 +207,7 @@ class NieuweVervolgactieForm(forms.ModelForm):
         self.fields["eigenaar"].queryset = mogelijke_eigenaren()
 
 
-class VervolgactieForm(VersieFormMixin, forms.ModelForm):
+class VervolgactieForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     """Managers change everything but the deadline; the action owner reports status."""
 
     toelichting = forms.CharField(
@@ -241,7 +241,7 @@ class VervolgactieForm(VersieFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(SchoneInvoerMixin, forms.Form):
     nieuwe_deadline = forms.DateField(
         label="Nieuwe deadline",
         widget=DatumInput,
@@ -267,7 +267,7 @@ class DeadlineForm(forms.Form):
         self.fields["goedgekeurd_door"].queryset = actie.goedkeurders()
 
 
-class BewijsstukForm(forms.Form):
+class BewijsstukForm(SchoneInvoerMixin, forms.Form):
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 4}),

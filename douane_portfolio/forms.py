@@ -2,8 +2,65 @@ from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .models import User
+from .tekst import schone_tekst
+from .validators import (
+    EERSTE_JAAR,
+    GROOTSTE_GETAL,
+    LAATSTE_JAAR,
+    TEKST_MAX_LENGTE,
+    redelijke_datum,
+)
+
+
+class SchoneInvoerMixin:
+    """What every form of the application accepts, decided in one place.
+
+    Free text: control characters stripped and line breaks normalised before validation
+    (`tekst.schone_tekst`; a vertical tab from Word becomes a line break, NUL disappears),
+    and at most TEKST_MAX_LENGTE characters where the field names no limit of its own.
+    Dates: within the sensible window of `redelijke_datum`. Years (`jaar`, `…_jaar`)
+    within the same window; other whole numbers within 32 bits.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tekstvelden = []
+        for naam, veld in self.fields.items():
+            if isinstance(veld, forms.CharField):
+                tekstvelden.append(self.add_prefix(naam))
+                if veld.max_length is None:
+                    veld.max_length = TEKST_MAX_LENGTE
+                    veld.validators.append(MaxLengthValidator(TEKST_MAX_LENGTE))
+                    veld.widget.attrs.setdefault("maxlength", str(TEKST_MAX_LENGTE))
+            elif isinstance(veld, forms.DateField):
+                veld.validators.append(redelijke_datum)
+            elif isinstance(veld, forms.IntegerField) and not isinstance(
+                veld, forms.DecimalField | forms.FloatField
+            ):
+                if naam == "jaar" or naam.endswith("_jaar"):
+                    onder, boven = EERSTE_JAAR, LAATSTE_JAAR
+                else:
+                    onder, boven = -GROOTSTE_GETAL, GROOTSTE_GETAL
+                if veld.min_value is None or veld.min_value < onder:
+                    veld.validators.append(MinValueValidator(onder))
+                if veld.max_value is None or veld.max_value > boven:
+                    veld.validators.append(MaxValueValidator(boven))
+        if self.is_bound and tekstvelden:
+            self.data = self._schone_gegevens(tekstvelden)
+
+    def _schone_gegevens(self, sleutels):
+        data = self.data.copy()
+        for sleutel in sleutels:
+            if hasattr(data, "setlist"):
+                waarden = data.getlist(sleutel)
+                if waarden:
+                    data.setlist(sleutel, [schone_tekst(w) for w in waarden])
+            elif isinstance(data.get(sleutel), str):
+                data[sleutel] = schone_tekst(data[sleutel])
+        return data
 
 
 class VersieFormMixin:
@@ -33,7 +90,7 @@ class DatumInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class HerinneringsvoorkeurForm(forms.ModelForm):
+class HerinneringsvoorkeurForm(SchoneInvoerMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["herinneringsfrequentie"]

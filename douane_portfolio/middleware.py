@@ -1,11 +1,11 @@
 """Project middleware."""
 
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 
 class NietCachen:
     """Every page, export and report may carry private data: no browser or proxy keeps a
-    copy (`Cache-Control: private, no-store, …`). Static files never get here (whitenoise
+    copy (`Cache-Control: private, no-store`). Static files never get here (whitenoise
     answers them first) and keep their long cache."""
 
     def __init__(self, get_response):
@@ -13,5 +13,5 @@ class NietCachen:
 
     def __call__(self, request):
         response = self.get_response(request)
-        add_never_cache_headers(response)
+        patch_cache_control(response, private=True, no_store=True)
         return response

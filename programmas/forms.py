@@ -1,12 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import DatumInput, SchoneInvoerMixin, VersieFormMixin
 
 from .models import Indicatorwaarde, Initiatief, Mijlpaal, Periodesoort, Status
 
 
-class StatusrapportageForm(forms.Form):
+class StatusrapportageForm(SchoneInvoerMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=Status.choices,
@@ -49,7 +49,7 @@ def eigenaar_keuzes():
     return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
 
 
-class InitiatiefForm(VersieFormMixin, forms.ModelForm):
+class InitiatiefForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     """The portfolio office sets everything; the owning programme manager only the
     description (who owns what is the office's call)."""
 
@@ -70,7 +70,7 @@ class InitiatiefForm(VersieFormMixin, forms.ModelForm):
                 del self.fields[naam]
 
 
-class MijlpaalForm(VersieFormMixin, forms.ModelForm):
+class MijlpaalForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Mijlpaal
         fields = ["omschrijving", "eigenaar", "deadline", "status"]
@@ -87,7 +87,7 @@ class MijlpaalForm(VersieFormMixin, forms.ModelForm):
             )
 
 
-class IndicatorwaardeForm(forms.ModelForm):
+class IndicatorwaardeForm(SchoneInvoerMixin, forms.ModelForm):
     versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -106,7 +106,7 @@ class IndicatorwaardeForm(forms.ModelForm):
         return band
 
 
-class PeriodeForm(forms.Form):
+class PeriodeForm(SchoneInvoerMixin, forms.Form):
     jaar = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
     soort = forms.ChoiceField(label="Periode", choices=Periodesoort.choices)
     indiendeadline = forms.DateField(

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 
-from douane_portfolio.forms import DatumInput, VersieFormMixin
+from douane_portfolio.forms import DatumInput, SchoneInvoerMixin, VersieFormMixin
 from programmas.models import Initiatief
 
 from .models import (
@@ -66,7 +66,7 @@ def groepeer_risicos(risicos):
     return groepen
 
 
-class RisicoForm(VersieFormMixin, forms.ModelForm):
+class RisicoForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Risico
         fields = [
@@ -127,7 +127,7 @@ class RisicoNieuwForm(RisicoForm):
         self.fields["status"].initial = RisicoStatus.ACTIEF
 
 
-class ScoreForm(VersieFormMixin, forms.Form):
+class ScoreForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
     bruto_kans = score_veld("Bruto kans", Kans, help_text="Vóór maatregelen.")
     bruto_impact = score_veld("Bruto impact", Impact)
     netto_kans = score_veld("Netto kans", Kans, help_text="Na de maatregelen.")
@@ -166,7 +166,7 @@ class ScoreForm(VersieFormMixin, forms.Form):
         return cleaned
 
 
-class MaatregelForm(VersieFormMixin, forms.ModelForm):
+class MaatregelForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     risicos = RisicoKeuzeVeld(
         label="Risico's",
         queryset=Risico.objects.none(),
@@ -191,13 +191,13 @@ class MaatregelForm(VersieFormMixin, forms.ModelForm):
         self.fields["risicos"].widget.choices = groepeer_risicos(keuze)
 
 
-class MaatregelStatusForm(VersieFormMixin, forms.ModelForm):
+class MaatregelStatusForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Beheersmaatregel
         fields = ["status"]
 
 
-class DialoogForm(VersieFormMixin, forms.ModelForm):
+class DialoogForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     risico_keuze = RisicoKeuzeVeld(
         label="Te bespreken risico's",
         queryset=Risico.objects.none(),
@@ -245,7 +245,7 @@ class DialoogForm(VersieFormMixin, forms.ModelForm):
             self.fields["titel"].initial = "Risicodialoog " + formats.date_format(vandaag, "F Y")
 
 
-class SessieForm(VersieFormMixin, forms.ModelForm):
+class SessieForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     """The dialogue-wide conclusions; the per-risk parts are PuntForms."""
 
     class Meta:
@@ -254,7 +254,7 @@ class SessieForm(VersieFormMixin, forms.ModelForm):
         widgets = {"besluiten": forms.Textarea(attrs={"rows": 4})}
 
 
-class PuntForm(forms.Form):
+class PuntForm(SchoneInvoerMixin, forms.Form):
     """What the session agreed on one risk: net score, conclusion, one new action."""
 
     netto_kans = score_veld("Afgesproken netto kans", Kans, leeg=("", "— geen nieuwe score —"))
