@@ -13,6 +13,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.parameters import id_uit
 from douane_portfolio.views import EenObject, VersieUpdateView, servicefout_in_formulier
 
 from . import services
@@ -580,8 +581,8 @@ class BevindingNieuw(PermissionRequiredMixin, CreateView):
     template_name = "audits/formulier.html"
 
     def get_initial(self):
-        rapport = self.request.GET.get("rapport")
-        return {"rapport": rapport} if rapport and rapport.isdigit() else {}
+        rapport = id_uit(self.request.GET.get("rapport"))
+        return {"rapport": rapport} if rapport is not None else {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -45,6 +45,14 @@ class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
             qs = qs.zichtbaar_voor(self.request.user)
         return qs
 
+    def get(self, request, *args, **kwargs):
+        if "per_page" in request.GET:
+            # The page size is the application's, not the URL's: django-tables2 would take
+            # per_page=-2 (a server error) or per_page=10**9 (every row at once).
+            request.GET = request.GET.copy()
+            del request.GET["per_page"]
+        return super().get(request, *args, **kwargs)
+
     def get_table_pagination(self, table):
         return {"per_page": settings.LIJST_PAGINA_GROOTTE, "paginator_class": LazyPaginator}
 
