@@ -5,6 +5,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .models import User
+from .parameters import id_uit
 from .tekst import schone_tekst
 from .validators import (
     EERSTE_JAAR,
@@ -13,6 +14,19 @@ from .validators import (
     TEKST_MAX_LENGTE,
     redelijke_datum,
 )
+
+
+def _alleen_ids(clean):
+    """Refuse a chosen id that is no plausible database id before the query runs: an
+    `id IN (2**63)` overflows SQLite's integer and PostgreSQL's bigint (a 500)."""
+
+    def bewaakt(waarde):
+        waarden = waarde if isinstance(waarde, list | tuple) else [waarde]
+        if any(w not in (None, "") and id_uit(str(w)) is None for w in waarden):
+            raise forms.ValidationError("Selecteer een geldige keuze.", code="invalid_choice")
+        return clean(waarde)
+
+    return bewaakt
 
 
 class SchoneInvoerMixin:
@@ -37,6 +51,8 @@ class SchoneInvoerMixin:
                     veld.widget.attrs.setdefault("maxlength", str(TEKST_MAX_LENGTE))
             elif isinstance(veld, forms.DateField):
                 veld.validators.append(redelijke_datum)
+            elif isinstance(veld, forms.ModelChoiceField) and veld.to_field_name is None:
+                veld.clean = _alleen_ids(veld.clean)
             elif isinstance(veld, forms.IntegerField) and not isinstance(
                 veld, forms.DecimalField | forms.FloatField
             ):
