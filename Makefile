@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo lint format check clean bench backup herstel verhuis
+.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench backup herstel verhuis
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,9 +37,20 @@ migrate: venv
 demo: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py laad_demo
 
+## Ruff, bandit (medium severity and up) and pip-audit. Offline, pip-audit warns that it
+## checked nothing instead of failing; CI (.ci/run) fails then unless PIP_AUDIT_OFFLINE=1.
+BANDIT_ARGS := -q -r douane_portfolio programmas risicos audits rapportage scripts manage.py \
+	-x '*/migrations/*' --severity-level medium
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit $(BANDIT_ARGS)
+	@PIP_AUDIT_OFFLINE=$${PIP_AUDIT_OFFLINE:-1} $(BIN)/python scripts/afhankelijkheden_controleren.py
+
+## What CI runs: pip-audit strict unless PIP_AUDIT_OFFLINE=1 is set explicitly.
+bandit-en-audit: venv
+	$(BIN)/bandit $(BANDIT_ARGS)
+	$(BIN)/python scripts/afhankelijkheden_controleren.py
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -8,11 +8,8 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "douane_portfolio.settings")
-    # Without a SECRET_KEY this is a developer's machine: run the commands in the
-    # development set-up instead of failing. Production sets SECRET_KEY (and DEBUG
-    # stays off there); the web and Celery entry points never take this default.
-    if not os.environ.get("SECRET_KEY"):
-        os.environ.setdefault("DEBUG", "1")
+    # No silent switch to development: without DEBUG=1 the settings demand SECRET_KEY,
+    # DATABASE_URL and CELERY_BROKER_URL (the Makefile sets DEBUG=1 for development).
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

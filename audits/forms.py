@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
-from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, SchoneInvoerMixin, VersieFormMixin
 from douane_portfolio.models import ActieStatus, User
 from programmas.models import Initiatief
 from risicos.models import Risico, RisicoStatus
@@ -26,7 +26,7 @@ class SuggestieInput(forms.TextInput):
         return format_html('{}<datalist id="{}">{}</datalist>', invoer, lijst_id, opties)
 
 
-class AuditrapportForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class AuditrapportForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Auditrapport
         fields = ["instantie", "titel", "jaar", "datum", "toelichting"]
@@ -45,7 +45,7 @@ class RisicoKeuze(forms.ModelMultipleChoiceField):
         return obj.titel
 
 
-class BevindingForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class BevindingForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     initiatieven = InitiatiefKeuze(
         queryset=Initiatief.objects.none(),
         required=False,
@@ -119,7 +119,7 @@ class BevindingForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
         return cleaned
 
 
-class AanbiedenForm(VersieFormMixin, forms.Form):
+class AanbiedenForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
     versie_verplicht = True
 
     toelichting = forms.CharField(
@@ -130,7 +130,7 @@ class AanbiedenForm(VersieFormMixin, forms.Form):
     )
 
 
-class BeoordelenForm(VersieFormMixin, forms.Form):
+class BeoordelenForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
     versie_verplicht = True
 
     oordeel = forms.ChoiceField(
@@ -156,7 +156,7 @@ class BeoordelenForm(VersieFormMixin, forms.Form):
         return cleaned
 
 
-class HeropenenForm(VersieFormMixin, forms.Form):
+class HeropenenForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
     versie_verplicht = True
 
     reden = forms.CharField(
@@ -167,7 +167,7 @@ class HeropenenForm(VersieFormMixin, forms.Form):
     )
 
 
-class JaaroordeelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class JaaroordeelForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Jaaroordeel
         fields = ["jaar", "oordeel", "toelichting"]
@@ -192,7 +192,7 @@ class JaaroordeelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
         return jaar
 
 
-class NieuweVervolgactieForm(AanmaakFormMixin, forms.ModelForm):
+class NieuweVervolgactieForm(SchoneInvoerMixin, AanmaakFormMixin, forms.ModelForm):
     class Meta:
         model = Vervolgactie
         fields = ["omschrijving", "eigenaar", "deadline"]
@@ -203,7 +203,7 @@ class NieuweVervolgactieForm(AanmaakFormMixin, forms.ModelForm):
         self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren()
 
 
-class VervolgactieForm(VersieFormMixin, forms.ModelForm):
+class VervolgactieForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     """Managers change everything but the deadline; the action owner reports status."""
 
     toelichting = forms.CharField(
@@ -239,7 +239,7 @@ class VervolgactieForm(VersieFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class DeadlineForm(VersieFormMixin, forms.Form):
+class DeadlineForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
     versie_verplicht = True
 
     nieuwe_deadline = forms.DateField(
@@ -266,7 +266,7 @@ class DeadlineForm(VersieFormMixin, forms.Form):
         self.fields["goedgekeurd_door"].queryset = actie.goedkeurders()
 
 
-class BewijsstukForm(AanmaakFormMixin, forms.Form):
+class BewijsstukForm(SchoneInvoerMixin, AanmaakFormMixin, forms.Form):
     toelichting = forms.CharField(
         label="Toelichting",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -15,6 +15,7 @@ from douane_portfolio.eenmalig import AlAangemaakt, eenmalig_aanmaken
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import gesloten_reden
 from douane_portfolio.views import (
     EenmaligCreateView,
@@ -634,8 +635,8 @@ class BevindingNieuw(PermissionRequiredMixin, EenmaligCreateView):
     template_name = "audits/formulier.html"
 
     def get_initial(self):
-        rapport = self.request.GET.get("rapport")
-        return {"rapport": rapport} if rapport and rapport.isdigit() else {}
+        rapport = id_uit(self.request.GET.get("rapport"))
+        return {"rapport": rapport} if rapport is not None else {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

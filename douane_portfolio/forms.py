@@ -1,8 +1,85 @@
 import uuid
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .models import User
+from .parameters import id_uit
+from .tekst import schone_tekst
+from .validators import (
+    EERSTE_JAAR,
+    GROOTSTE_GETAL,
+    LAATSTE_JAAR,
+    TEKST_MAX_LENGTE,
+    redelijke_datum,
+)
+
+
+def _alleen_ids(clean):
+    """Refuse a chosen id that is no plausible database id before the query runs: an
+    `id IN (2**63)` overflows SQLite's integer and PostgreSQL's bigint (a 500)."""
+
+    def bewaakt(waarde):
+        waarden = waarde if isinstance(waarde, list | tuple) else [waarde]
+        if any(w not in (None, "") and id_uit(str(w)) is None for w in waarden):
+            raise forms.ValidationError("Selecteer een geldige keuze.", code="invalid_choice")
+        return clean(waarde)
+
+    return bewaakt
+
+
+class SchoneInvoerMixin:
+    """What every form of the application accepts, decided in one place.
+
+    Free text: control characters stripped and line breaks normalised before validation
+    (`tekst.schone_tekst`; a vertical tab from Word becomes a line break, NUL disappears),
+    and at most TEKST_MAX_LENGTE characters where the field names no limit of its own.
+    Dates: within the sensible window of `redelijke_datum`. Years (`jaar`, `…_jaar`)
+    within the same window; other whole numbers within 32 bits.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tekstvelden = []
+        for naam, veld in self.fields.items():
+            if isinstance(veld, forms.CharField):
+                tekstvelden.append(self.add_prefix(naam))
+                if veld.max_length is None:
+                    veld.max_length = TEKST_MAX_LENGTE
+                    veld.validators.append(MaxLengthValidator(TEKST_MAX_LENGTE))
+                    veld.widget.attrs.setdefault("maxlength", str(TEKST_MAX_LENGTE))
+            elif isinstance(veld, forms.DateField):
+                veld.validators.append(redelijke_datum)
+            elif isinstance(veld, forms.ModelChoiceField) and veld.to_field_name is None:
+                veld.clean = _alleen_ids(veld.clean)
+            elif isinstance(veld, forms.IntegerField) and not isinstance(
+                veld, forms.DecimalField | forms.FloatField
+            ):
+                if naam == "jaar" or naam.endswith("_jaar"):
+                    onder, boven = EERSTE_JAAR, LAATSTE_JAAR
+                else:
+                    onder, boven = -GROOTSTE_GETAL, GROOTSTE_GETAL
+                if veld.min_value is None or veld.min_value < onder:
+                    veld.validators.append(MinValueValidator(onder))
+                if veld.max_value is None or veld.max_value > boven:
+                    veld.validators.append(MaxValueValidator(boven))
+        if self.is_bound and tekstvelden:
+            self.data = self._schone_gegevens(tekstvelden)
+
+    def _schone_gegevens(self, sleutels):
+        data = self.data.copy()
+        for sleutel in sleutels:
+            if hasattr(data, "setlist"):
+                waarden = data.getlist(sleutel)
+                if waarden:
+                    data.setlist(sleutel, [schone_tekst(w) for w in waarden])
+            elif isinstance(data.get(sleutel), str):
+                data[sleutel] = schone_tekst(data[sleutel])
+        return data
+
 
 VERSIE_ONTBREEKT = (
     "Dit formulier mist de versie waarmee het werd geopend, dus kan niet worden "
@@ -78,14 +155,14 @@ class DatumInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class HerinneringsvoorkeurForm(forms.ModelForm):
+class HerinneringsvoorkeurForm(SchoneInvoerMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["herinneringsfrequentie"]
         widgets = {"herinneringsfrequentie": forms.RadioSelect}
 
 
-class VerzendingBesluitForm(forms.Form):
+class VerzendingBesluitForm(SchoneInvoerMixin, forms.Form):
     """A Beheerder's decision about an unsent reminder mail."""
 
     actie = forms.ChoiceField(
@@ -100,3 +177,26 @@ class VerzendingBesluitForm(forms.Form):
         if data.get("actie") == "annuleren" and not data.get("reden", "").strip():
             self.add_error("reden", "Geef een reden waarom deze e-mail niet meer verstuurd wordt.")
         return data
+
+
+class WachtwoordWijzigenForm(PasswordChangeForm):
+    """Password change that counts wrong old passwords as failed log-ins (django-axes):
+    a stolen session cannot guess the password faster than the log-in page allows."""
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        credentials = {"username": self.user.get_username()}
+        if AxesProxyHandler.is_locked(self.request, credentials):
+            # AxesMiddleware answers with the lockout page.
+            self.request.axes_locked_out = True
+            raise forms.ValidationError("Te veel mislukte pogingen.", code="geblokkeerd")
+        old_password = self.cleaned_data["old_password"]
+        if not self.user.check_password(old_password):
+            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

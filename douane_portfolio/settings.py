@@ -40,7 +40,10 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is verplicht wanneer DEBUG uit staat.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is verplicht wanneer DEBUG uit staat. "
+            "Voor de ontwikkelopzet: zet DEBUG=1 (zoals make run en make check doen)."
+        )
     SECRET_KEY = "onveilig-alleen-voor-ontwikkeling-" + "x" * 32
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "douane_portfolio.middleware.NietCachen",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,7 +110,25 @@ TEMPLATES = [
     },
 ]
 
+
+def verplicht_in_productie(naam):
+    """Production (DEBUG off) names its database and broker; only development falls back
+    to the embedded SQLite file and file-system broker."""
+    if not DEBUG and not os.environ.get(naam):
+        raise ImproperlyConfigured(
+            f"{naam} is verplicht wanneer DEBUG uit staat (er is geen stille terugval op de "
+            "ingebouwde ontwikkelopzet). Zet bijvoorbeeld "
+            + (
+                "DATABASE_URL=postgres://gebruiker:wachtwoord@host:5432/naam"
+                if naam == "DATABASE_URL"
+                else "CELERY_BROKER_URL=redis://host:6379/0"
+            )
+            + ", of DEBUG=1 voor ontwikkeling."
+        )
+
+
 # Database: DATABASE_URL in dj-database-url form; default a SQLite file under var/.
+verplicht_in_productie("DATABASE_URL")
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -193,8 +215,14 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Opt-in: they bind every subdomain of the agency's domain and (preload) are hard to undo.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Off by choice, so `check --deploy` need not warn about them (W005, W021).
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 if envbool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -236,7 +264,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery. Default broker: kombu's file system transport, which needs no server.
+# Celery. Default broker (development only): kombu's file system transport, which needs
+# no server.
+verplicht_in_productie("CELERY_BROKER_URL")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -345,13 +375,26 @@ if HERINNERINGEN_SCHEMA is not None:
         },
     }
 
+# A refused request (400/403/404) is one line without a traceback; a server error is one
+# record with its traceback. Django's own "django" handlers are dropped so that nothing
+# is written twice (once by them, once by the root).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "geweigerd_zonder_traceback": {"()": "douane_portfolio.logboek.GeweigerdZonderTraceback"}
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["geweigerd_zonder_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # Every log-in is already in the axes tables; the log only needs the problems.
         "axes": {"level": "WARNING"},
@@ -365,6 +408,8 @@ LIJST_PAGINA_GROOTTE = envint("LIJST_PAGINA_GROOTTE", 50)
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
+# With DEBUG off `laad_demo` refuses unless this says the environment is a demo.
+DEMO_TOEGESTAAN = envbool("DEMO_TOEGESTAAN", False)
 
 # The embedded set-up keeps its state in var/; make sure its folders exist.
 _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]

@@ -31,7 +31,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/wachtwoord/",
-        auth_views.PasswordChangeView.as_view(),
+        views.WachtwoordWijzigen.as_view(),
         name="password_change",
     ),
     path(
@@ -41,3 +41,5 @@ urlpatterns = [
     ),
     path("beheer/", admin.site.urls),
 ]
+
+handler400 = "douane_portfolio.views.ongeldig_verzoek"

@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,7 +17,7 @@ from rules.contrib import views as rules_views
 from . import herinneringen
 from .acties import open_acties_van
 from .eenmalig import AlAangemaakt, eenmalig_aanmaken, eerder_aangemaakt
-from .forms import HerinneringsvoorkeurForm, VerzendingBesluitForm
+from .forms import HerinneringsvoorkeurForm, VerzendingBesluitForm, WachtwoordWijzigenForm
 from .herinneringen import WEEKDAGEN
 from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
 from .models import Herinnering, Verzending
@@ -252,3 +253,18 @@ def _run_aanvragen():
         herinneringen_versturen.apply_async(retry=False)
     except Exception:
         logger.warning("Kon geen herinneringsrun inplannen; de volgende geplande run doet het.")
+
+
+class WachtwoordWijzigen(PasswordChangeView):
+    """Django's password change, with wrong old passwords throttled like log-ins."""
+
+    form_class = WachtwoordWijzigenForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+def ongeldig_verzoek(request, exception=None):
+    """400 in the site's shell (Django's default renders without the request): a body
+    over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields lands here."""
+    return render(request, "400.html", status=400)

@@ -1,12 +1,17 @@
 from django import forms
 
-from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
+from douane_portfolio.forms import (
+    AanmaakFormMixin,
+    DatumInput,
+    SchoneInvoerMixin,
+    VersieFormMixin,
+)
 from douane_portfolio.models import User
 
 from .models import Indicatorwaarde, Initiatief, Mijlpaal, Periodesoort, Status
 
 
-class StatusrapportageForm(forms.Form):
+class StatusrapportageForm(SchoneInvoerMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=Status.choices,
@@ -44,7 +49,7 @@ class StatusrapportageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class InitiatiefForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class InitiatiefForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     """The portfolio office sets everything; the owning programme manager only the
     description (who owns what is the office's call)."""
 
@@ -67,7 +72,7 @@ class InitiatiefForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
                 del self.fields[naam]
 
 
-class MijlpaalForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class MijlpaalForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     """The initiative's manager plans; a milestone owner who does not own the
     initiative reports progress only (`alleen_status`), as for measures and actions."""
 
@@ -93,7 +98,7 @@ class MijlpaalForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
             )
 
 
-class IndicatorwaardeForm(forms.ModelForm):
+class IndicatorwaardeForm(SchoneInvoerMixin, forms.ModelForm):
     versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -112,7 +117,7 @@ class IndicatorwaardeForm(forms.ModelForm):
         return band
 
 
-class PeriodeForm(forms.Form):
+class PeriodeForm(SchoneInvoerMixin, forms.Form):
     jaar = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
     soort = forms.ChoiceField(label="Periode", choices=Periodesoort.choices)
     indiendeadline = forms.DateField(

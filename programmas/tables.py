@@ -1,6 +1,5 @@
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from douane_portfolio.kolommen import GetalKolom, StatusKolom, TelKolom
 
@@ -18,7 +17,7 @@ class TrendKolom(tables.Column):
     def render(self, record):
         waarde = record.trend
         if waarde is None:
-            return mark_safe('<span class="trend trend-geen">—</span>')
+            return format_html('<span class="trend trend-geen">{}</span>', "—")
         return format_html(
             '<span class="trend trend-{}"><span aria-hidden="true">{}</span> {}</span>',
             waarde,

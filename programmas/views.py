@@ -14,6 +14,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 from douane_portfolio.views import (
     EenmaligCreateView,
@@ -62,8 +63,8 @@ def standaard_periode():
 
 
 def gekozen_periode(request):
-    pk = request.GET.get("periode", "")
-    if pk.isdigit():
+    pk = id_uit(request.GET.get("periode"))
+    if pk is not None:
         periode = Rapportageperiode.objects.filter(pk=pk).first()
         if periode is not None:
             return periode

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from douane_portfolio.models import Verzending
+from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
@@ -96,8 +97,8 @@ class VergelijkView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         perioden = list(Rapportageperiode.objects.order_by("-einddatum", "-begindatum"))
         context["perioden"] = perioden
-        van_pk, tot_pk = self.request.GET.get("van", ""), self.request.GET.get("tot", "")
-        if van_pk.isdigit() and tot_pk.isdigit():
+        van_pk, tot_pk = id_uit(self.request.GET.get("van")), id_uit(self.request.GET.get("tot"))
+        if van_pk is not None and tot_pk is not None:
             van = get_object_or_404(Rapportageperiode, pk=van_pk)
             tot = get_object_or_404(Rapportageperiode, pk=tot_pk)
             context["van"], context["tot"] = van, tot

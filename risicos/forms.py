@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 
-from douane_portfolio.forms import AanmaakFormMixin, DatumInput, VersieFormMixin
+from douane_portfolio.forms import AanmaakFormMixin, DatumInput, SchoneInvoerMixin, VersieFormMixin
 from douane_portfolio.models import User
 from programmas.models import Initiatief
 
@@ -68,7 +68,7 @@ def groepeer_risicos(risicos):
     return groepen
 
 
-class RisicoForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class RisicoForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Risico
         fields = [
@@ -131,7 +131,7 @@ class RisicoNieuwForm(RisicoForm):
         self.fields["status"].initial = RisicoStatus.ACTIEF
 
 
-class ScoreForm(VersieFormMixin, forms.Form):
+class ScoreForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
     bruto_kans = score_veld("Bruto kans", Kans, help_text="Vóór maatregelen.")
     bruto_impact = score_veld("Bruto impact", Impact)
     netto_kans = score_veld("Netto kans", Kans, help_text="Na de maatregelen.")
@@ -170,7 +170,7 @@ class ScoreForm(VersieFormMixin, forms.Form):
         return cleaned
 
 
-class MaatregelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class MaatregelForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     risicos = RisicoKeuzeVeld(
         label="Risico's",
         queryset=Risico.objects.none(),
@@ -197,13 +197,13 @@ class MaatregelForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
         self.fields["risicos"].widget.choices = groepeer_risicos(keuze)
 
 
-class MaatregelStatusForm(VersieFormMixin, forms.ModelForm):
+class MaatregelStatusForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     class Meta:
         model = Beheersmaatregel
         fields = ["status"]
 
 
-class DialoogForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+class DialoogForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
     risico_keuze = RisicoKeuzeVeld(
         label="Te bespreken risico's",
         queryset=Risico.objects.none(),
@@ -251,7 +251,7 @@ class DialoogForm(AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
             self.fields["titel"].initial = "Risicodialoog " + formats.date_format(vandaag, "F Y")
 
 
-class SessieForm(VersieFormMixin, forms.ModelForm):
+class SessieForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
     """The dialogue-wide conclusions; the per-risk parts are PuntForms."""
 
     class Meta:
@@ -260,7 +260,7 @@ class SessieForm(VersieFormMixin, forms.ModelForm):
         widgets = {"besluiten": forms.Textarea(attrs={"rows": 4})}
 
 
-class PuntForm(forms.Form):
+class PuntForm(SchoneInvoerMixin, forms.Form):
     """What the session agreed on one risk: net score, conclusion, one new action."""
 
     netto_kans = score_veld("Afgesproken netto kans", Kans, leeg=("", "— geen nieuwe score —"))

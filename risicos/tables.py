@@ -3,7 +3,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from .models import NIET_GESCOORD, Beheersmaatregel, Categorie, Risico, Risicodialoog
 from .templatetags.risicos import score_html
@@ -105,7 +104,7 @@ class RisicoTabel(tables.Table):
 
     def render_risicobereidheid(self, record):
         if record.risicobereidheid is None:
-            return mark_safe('<span class="leeg">niet vastgesteld</span>')
+            return format_html('<span class="leeg">{}</span>', "niet vastgesteld")
         if record.boven_risicobereidheid:
             return format_html(
                 '{} <span class="label label-rood">overschreden</span>', record.risicobereidheid
@@ -196,7 +195,7 @@ class MaatregelTabel(tables.Table):
     def render_risicos(self, record):
         risicos = list(record.risicos.all())
         if not risicos:
-            return mark_safe('<span class="label label-grijs">overkoepelend</span>')
+            return format_html('<span class="label label-grijs">{}</span>', "overkoepelend")
         items = format_html_join(
             "", '<li><a href="{}">{}</a></li>', ((r.get_absolute_url(), r.titel) for r in risicos)
         )

@@ -15,6 +15,7 @@ from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus, User
+from douane_portfolio.parameters import id_uit, ids_uit
 from douane_portfolio.rules import gesloten_reden
 from douane_portfolio.views import (
     EenmaligCreateView,
@@ -435,9 +436,9 @@ class MaatregelNieuwView(EenmaligCreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        risico = self.request.GET.get("risico", "")
-        if risico.isdigit():
-            initial["risicos"] = [int(risico)]
+        risico = id_uit(self.request.GET.get("risico"))
+        if risico is not None:
+            initial["risicos"] = [risico]
         return initial
 
     succes_bericht = "De beheersmaatregel is toegevoegd."
@@ -502,16 +503,12 @@ class DialoogLijstView(LijstView):
         return super().get_queryset().select_related("voorzitter").met_aantal_risicos()
 
 
-def _geheel_getal(waarden):
-    return [int(w) for w in waarden if w.isdigit()]
-
-
 def _voorselectie(request):
     """The risks a new dialogue starts with: those ticked in the register, or all of a
     register filter (`?selectie=filter&…`), or else the active top risks."""
     zichtbaar = Risico.objects.zichtbaar_voor(request.user)
     if "risico" in request.GET:
-        return zichtbaar.filter(pk__in=_geheel_getal(request.GET.getlist("risico")))
+        return zichtbaar.filter(pk__in=ids_uit(request.GET.getlist("risico")))
     if request.GET.get("selectie") == "filter":
         return RisicoFilter(request.GET, queryset=zichtbaar, request=request).qs
     return zichtbaar.actief().filter(toprisico=True)

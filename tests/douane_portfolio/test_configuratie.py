@@ -91,7 +91,12 @@ def test_it_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):
 
 def test_production_defaults_are_strict(tmp_path):
     proces = instellingen(
-        tmp_path, DEBUG="0", SECRET_KEY="k" * 50, ALLOWED_HOSTS="portfolio.douane.example"
+        tmp_path,
+        DEBUG="0",
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="portfolio.douane.example",
+        DATABASE_URL="postgres://portfolio@db.example:5432/portfolio",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
     )
     assert proces.returncode == 0, proces.stderr
     s = json.loads(proces.stdout.strip().splitlines()[-1])

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from douane_portfolio import rollen
@@ -30,8 +30,26 @@ DEMO_GEBRUIKERS = (
 class Command(BaseCommand):
     help = "Laadt demogebruikers en de gegevens uit de jaarrapportage 2023 (idempotent)."
 
-    @transaction.atomic
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--ik-weet-het-demo",
+            action="store_true",
+            help="Laad de demo ook met DEBUG uit: alleen voor een demo-omgeving, nooit productie.",
+        )
+
     def handle(self, *args, **options):
+        # Fail closed: the demo accounts (beheerder/demo …) must never reach a production
+        # database, so outside development loading them takes a deliberate choice.
+        if not (settings.DEBUG or settings.DEMO_TOEGESTAAN or options["ik_weet_het_demo"]):
+            raise CommandError(
+                "laad_demo weigert: DEBUG staat uit, dit lijkt productie. De demogebruikers "
+                "(met bekend wachtwoord) horen niet in een productiedatabase. Alleen voor "
+                "een demo-omgeving: DEMO_TOEGESTAAN=1 of --ik-weet-het-demo."
+            )
+        self.laden()
+
+    @transaction.atomic
+    def laden(self):
         rollen.rollen_bijwerken()
         gebruikers = self.gebruikers_aanmaken()
         for config in apps.get_app_configs():
