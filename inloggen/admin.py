@@ -1,0 +1,51 @@
+"""The admin side of the second factor: the ledger, and a reset action on the user admin.
+
+The user admin itself belongs to douane_portfolio; the action is added to it here so
+that module need not know about this app.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+
+from douane_portfolio.admin import AlleenLezenAdmin
+
+from . import mfa
+from .models import OidcIdentiteit, Tweestapsgebeurtenis
+
+
+@admin.action(description="Tweede factor resetten", permissions=["change"])
+def tweede_factor_resetten(modeladmin, request, queryset):
+    for user in queryset:
+        mfa.tweede_factor_resetten(user, door=request.user)
+        # Also in the user's own admin history.
+        modeladmin.log_change(request, user, "Tweede factor gereset")
+    modeladmin.message_user(
+        request,
+        f"Tweede factor gereset voor {queryset.count()} gebruiker(s); "
+        "zij stellen hem opnieuw in bij de volgende keer inloggen.",
+        messages.SUCCESS,
+    )
+
+
+_gebruikersbeheer = admin.site.get_model_admin(get_user_model())
+_gebruikersbeheer.actions = [*(_gebruikersbeheer.actions or []), tweede_factor_resetten]
+
+
+@admin.register(Tweestapsgebeurtenis)
+class TweestapsgebeurtenisAdmin(AlleenLezenAdmin):
+    list_display = ("op", "gebruiker", "soort", "door")
+    list_filter = ("soort",)
+    list_select_related = ("gebruiker", "door")
+    search_fields = ("gebruiker__username", "gebruiker__last_name")
+    date_hierarchy = "op"
+
+
+@admin.register(OidcIdentiteit)
+class OidcIdentiteitAdmin(AlleenLezenAdmin):
+    list_display = ("user", "subject", "issuer", "laatst_ingelogd_op")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "subject")
+
+    def has_delete_permission(self, request, obj=None):
+        # Unlinking lets the next SSO log-in create or match the account anew.
+        return request.user.is_superuser
