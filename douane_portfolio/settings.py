@@ -169,9 +169,9 @@ INSTALLED_APPS += [
 ]
 _na_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
 MIDDLEWARE.insert(_na_auth, "django_otp.middleware.OTPMiddleware")
+# Inside the CSP middleware, which then sees the provider's origin it adds.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
-    "inloggen.middleware.TweedeFactorMiddleware",
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "inloggen.middleware.InloggenMiddleware"
 )
 
 # alle: every local account; beheer: Beheerder, superusers and the admin; uit: nobody.
@@ -201,6 +201,7 @@ OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_END_SESSION_ENDPOINT", "")
 OIDC_USE_PKCE = True
 OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the RP-initiated logout
 OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = envbool("OIDC_VERIFY_SSL", True)
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_terug"
 OIDC_CLAIM_GROEPEN = os.environ.get("OIDC_CLAIM_GROEPEN", "groups")
 OIDC_CLAIM_EMAIL = os.environ.get("OIDC_CLAIM_EMAIL", "email")

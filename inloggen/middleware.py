@@ -1,7 +1,13 @@
+import logging
+from urllib.parse import urlsplit
+
+import requests
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
-from . import mfa
+from . import mfa, oidc
+
+logger = logging.getLogger("inloggen")
 
 # Pages a half-logged-in user must reach to finish (or leave) the log-in.
 VRIJ = {
@@ -15,15 +21,31 @@ VRIJ = {
 }
 
 
-class TweedeFactorMiddleware:
+class InloggenMiddleware:
     """Without the second factor a local account that needs one reaches nothing, and
-    nobody reaches the admin (/beheer/). After django-otp's OTPMiddleware."""
+    nobody reaches the admin (/beheer/). After django-otp's OTPMiddleware and django-csp's.
+
+    After an SSO log-in every page may also post its logout form on to the provider:
+    the CSP's form-action covers redirects after a form, so it names the provider.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if oidc.aan() and request.user.is_authenticated and mfa.via_sso(request):
+            try:
+                eind = oidc.instelling("OIDC_OP_LOGOUT_ENDPOINT")
+            except requests.RequestException:
+                logger.warning("Discovery niet bereikbaar; uitloggen alleen hier", exc_info=True)
+                eind = ""
+            if eind:
+                delen = urlsplit(eind)
+                bijwerken = getattr(response, "_csp_update", None) or {}
+                bijwerken.setdefault("form-action", []).append(f"{delen.scheme}://{delen.netloc}")
+                response._csp_update = bijwerken
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

@@ -11,6 +11,7 @@ import logging
 import threading
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -104,6 +105,27 @@ class OidcBackend(OIDCAuthenticationBackend):
         if not aan() or request is None or "code" not in request.GET:
             return None
         return super().authenticate(request, **kwargs)
+
+    def retrieve_matching_jwk(self, token):
+        # The spec lets a provider with a single key leave `kid` out of its tokens;
+        # the library insists on it, so pick the one key ourselves in that case.
+        kop = jwt.get_unverified_header(token)
+        if "kid" in kop:
+            return super().retrieve_matching_jwk(token)
+        antwoord = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT,
+            verify=settings.OIDC_VERIFY_SSL,
+            timeout=settings.OIDC_TIMEOUT,
+        )
+        antwoord.raise_for_status()
+        sleutels = [
+            k
+            for k in antwoord.json().get("keys", [])
+            if k.get("use", "sig") == "sig" and k.get("alg", kop.get("alg")) == kop.get("alg")
+        ]
+        if len(sleutels) != 1:
+            raise SuspiciousOperation("Token zonder kid en geen eenduidige sleutel in de JWKS")
+        return jwt.PyJWK(sleutels[0])
 
     def verify_token(self, token, **kwargs):
         claims = super().verify_token(token, **kwargs)

@@ -240,7 +240,7 @@ class SsoTerug(OIDCAuthenticationCallbackView):
             return mislukt(request, fout)
         except jwt.PyJWTError as fout:  # expired, not yet valid, bad signature
             return mislukt(request, f"ID-token ongeldig: {fout!r}")
-        except (requests.RequestException, ValueError) as fout:
+        except (requests.RequestException, ValueError, KeyError) as fout:
             return mislukt(request, f"provider gaf geen bruikbaar antwoord: {fout!r}", status=502)
 
     def login_failure(self):
