@@ -69,10 +69,12 @@ def _volgende(request, standaard):
 
 
 def _wie(request):
-    """Whose second factor this is: the signed-in user, or the one halfway through."""
-    if request.user.is_authenticated:
-        return request.user
-    return mfa.wachtende_gebruiker(request)
+    """Whose second factor this is: the one halfway through a log-in in this session
+    (even if someone else is still signed in here), else the signed-in user."""
+    wachtend = mfa.wachtende_gebruiker(request)
+    if wachtend is not None:
+        return wachtend
+    return request.user if request.user.is_authenticated else None
 
 
 def _afronden(request, user, device):

@@ -221,3 +221,12 @@ def test_with_local_login_off_only_a_superuser_gets_in_by_password(client, setti
     response = client.post(reverse("login_nood"), {"username": "nood", "password": WACHTWOORD})
     # In, after enrolling a second factor: a superuser always needs one.
     assert response["Location"] == reverse("tweestaps")
+
+
+def test_logging_in_as_someone_else_asks_the_code_of_the_new_account(client, lezer, met_app):
+    client.force_login(lezer)
+    wachtwoord(client, "beheerder")
+    pagina = client.get(reverse("tweestaps"))
+    assert pagina.status_code == 200 and pagina.context["wie"].username == "beheerder"
+    client.post(reverse("tweestaps"), {"code": code_van(met_app)})
+    assert client.get(reverse("home")).context["user"].username == "beheerder"
