@@ -15,16 +15,32 @@ from .models import OidcIdentiteit, Tweestapsgebeurtenis
 
 @admin.action(description="Tweede factor resetten", permissions=["change"])
 def tweede_factor_resetten(modeladmin, request, queryset):
+    gereset, geweigerd = [], []
     for user in queryset:
+        # Only accounts this admin may change (the user admin decides, per account),
+        # and a superuser's second factor only by a superuser.
+        if not modeladmin.has_change_permission(request, user) or (
+            user.is_superuser and not request.user.is_superuser
+        ):
+            geweigerd.append(str(user))
+            continue
         mfa.tweede_factor_resetten(user, door=request.user)
         # Also in the user's own admin history.
         modeladmin.log_change(request, user, "Tweede factor gereset")
-    modeladmin.message_user(
-        request,
-        f"Tweede factor gereset voor {queryset.count()} gebruiker(s); "
-        "zij stellen hem opnieuw in bij de volgende keer inloggen.",
-        messages.SUCCESS,
-    )
+        gereset.append(str(user))
+    if gereset:
+        modeladmin.message_user(
+            request,
+            f"Tweede factor gereset voor {', '.join(gereset)}; "
+            "bij de volgende keer inloggen stellen zij hem opnieuw in.",
+            messages.SUCCESS,
+        )
+    if geweigerd:
+        modeladmin.message_user(
+            request,
+            f"Niet gereset (u mag deze accounts niet wijzigen): {', '.join(geweigerd)}.",
+            messages.ERROR,
+        )
 
 
 _gebruikersbeheer = admin.site.get_model_admin(get_user_model())

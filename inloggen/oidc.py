@@ -101,6 +101,14 @@ class OidcBackend(OIDCAuthenticationBackend):
 
         return get_user_model()
 
+    def get_user(self, user_id):
+        # The library's version keeps a deactivated account signed in; and a session
+        # from SSO ends when SSO is switched off.
+        if not aan():
+            return None
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def authenticate(self, request, **kwargs):
         if not aan() or request is None or "code" not in request.GET:
             return None

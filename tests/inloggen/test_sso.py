@@ -119,6 +119,14 @@ def test_the_email_fallback_links_an_existing_account_where_configured(
     assert User.objects.filter(email__iexact="eva@douane.example").count() == 1
 
 
+def test_a_deactivated_account_loses_its_sso_session(client, sso, claims):
+    claims("sub-kees", preferred_username="kees", groups=["portfolio-lezers"])
+    sso_inloggen(client, "sub-kees")
+    assert client.get(reverse("home")).status_code == 200
+    User.objects.filter(username="kees").update(is_active=False)
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
 def test_an_sso_session_needs_no_second_factor_from_us(client, sso, claims, settings):
     settings.MFA_VERPLICHT = "alle"
     claims("sub-fem", preferred_username="fem", groups=["portfolio-office"])

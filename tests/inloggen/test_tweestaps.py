@@ -181,7 +181,7 @@ def test_a_beheerder_resets_a_second_factor_and_the_history_says_so(client, behe
         {"action": "tweede_factor_resetten", "_selected_action": [pm.pk]},
         follow=True,
     )
-    assert "Tweede factor gereset" in response.content.decode()
+    assert "Tweede factor gereset voor" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=pm).exists()
     assert not StaticDevice.objects.filter(user=pm).exists()
     gebeurtenis = Tweestapsgebeurtenis.objects.get(gebruiker=pm, soort=Tweestapssoort.GERESET)
@@ -230,3 +230,21 @@ def test_logging_in_as_someone_else_asks_the_code_of_the_new_account(client, lez
     assert pagina.status_code == 200 and pagina.context["wie"].username == "beheerder"
     client.post(reverse("tweestaps"), {"code": code_van(met_app)})
     assert client.get(reverse("home")).context["user"].username == "beheerder"
+
+
+def test_a_beheerder_does_not_reset_a_superusers_second_factor(client, beheerder, met_app):
+    baas = UserFactory(username="baas", is_superuser=True, is_staff=True)
+    TOTPDevice.objects.create(user=baas, name="app", confirmed=True)
+    beheerder.is_staff = True
+    beheerder.save()
+    wachtwoord(client, "beheerder")
+    client.post(reverse("tweestaps"), {"code": code_van(met_app)})
+
+    response = client.post(
+        reverse("admin:douane_portfolio_user_changelist"),
+        {"action": "tweede_factor_resetten", "_selected_action": [baas.pk]},
+        follow=True,
+    )
+    assert "Niet gereset" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=baas).exists()
+    assert not Tweestapsgebeurtenis.objects.filter(gebruiker=baas).exists()
