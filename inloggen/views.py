@@ -208,9 +208,10 @@ class Uitloggen(auth_views.LogoutView):
         return redirect(bij_provider) if bij_provider else antwoord
 
 
-def mislukt(request, reden, status=400):
+def mislukt(request, reden, status=400, uitleg=""):
     logger.warning("SSO-aanmelding geweigerd: %s", reden)
-    return render(request, "inloggen/mislukt.html", _organisatie_context(), status=status)
+    context = {**_organisatie_context(), "uitleg": uitleg}
+    return render(request, "inloggen/mislukt.html", context, status=status)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -225,7 +226,13 @@ class SsoStarten(OIDCAuthenticationRequestView):
         try:
             self.OIDC_OP_AUTH_ENDPOINT = oidc.instelling("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except (requests.RequestException, ValueError) as fout:
-            return mislukt(request, f"discovery niet bereikbaar: {fout}", status=503)
+            return mislukt(
+                request,
+                f"discovery niet bereikbaar: {fout}",
+                status=503,
+                uitleg=f"{settings.OIDC_ORGANISATIE} is nu niet bereikbaar. "
+                "Probeer het over een paar minuten opnieuw.",
+            )
         return super().get(request)
 
 
@@ -252,5 +259,11 @@ class SsoTerug(OIDCAuthenticationCallbackView):
         elif "oidc_states" not in self.request.session:
             reden = "geen lopende aanmelding in deze sessie (state onbekend of verlopen)"
         else:
-            reden = "gebruiker niet aangemaakt of niet actief"
+            return mislukt(
+                self.request,
+                "gebruiker niet aangemaakt of niet actief",
+                status=403,
+                uitleg="Uw account in Douane Portfolio is uitgeschakeld. "
+                "Neem contact op met het portfoliobureau.",
+            )
         return mislukt(self.request, reden, status=403)

@@ -12,7 +12,7 @@ import requests
 CLIENT_ID = "douane-portfolio"
 
 
-def _vrije_poort():
+def vrije_poort():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -21,7 +21,7 @@ def _vrije_poort():
 @pytest.fixture(scope="session")
 def idp():
     """Base URL of the provider; one process for the whole session."""
-    poort = _vrije_poort()
+    poort = vrije_poort()
     proces = subprocess.Popen(
         [sys.executable, "-m", "oidc_provider_mock", "--port", str(poort)],
         stdout=subprocess.DEVNULL,

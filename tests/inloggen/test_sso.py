@@ -11,6 +11,7 @@ from django.urls import reverse
 from douane_portfolio import rollen
 from inloggen.models import OidcIdentiteit
 from tests.factories import UserFactory
+from tests.inloggen.provider import vrije_poort
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,23 @@ def test_without_configuration_sso_is_off(client):
 def test_the_login_page_offers_sso_and_local_login(client, sso):
     pagina = client.get(reverse("login")).content.decode()
     assert "Inloggen met Douane" in pagina and 'name="password"' in pagina
+
+
+def test_a_deactivated_account_is_told_so(client, sso, claims, caplog):
+    claims("sub-lot", preferred_username="lot")
+    sso_inloggen(client, "sub-lot")
+    client.logout()
+    User.objects.filter(username="lot").update(is_active=False)
+    with caplog.at_level(logging.WARNING):
+        response = sso_inloggen(client, "sub-lot")
+    geweigerd(response, caplog, "niet actief")
+    assert "Uw account in Douane Portfolio is uitgeschakeld" in response.content.decode()
+
+
+def test_an_unreachable_provider_ends_on_the_dutch_page(client, sso, settings, caplog):
+    # A free port: nobody listens there.
+    settings.OIDC_OP_DISCOVERY_URL = f"http://127.0.0.1:{vrije_poort()}/.well-known/x"
+    with caplog.at_level(logging.WARNING):
+        response = client.get(reverse("sso_starten"))
+    assert response.status_code == 503
+    assert "Douane is nu niet bereikbaar" in response.content.decode()
