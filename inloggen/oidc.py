@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
@@ -82,24 +83,14 @@ def rollen_uit_claims(claims):
 
 class OidcBackend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs):
-        # Django builds every backend on every authenticate(), also for a password
-        # log-in; with SSO off there is nothing to read (and nothing to fetch).
-        self.UserModel = self.get_user_model()
-        if not aan():
-            return
-        self.OIDC_OP_TOKEN_ENDPOINT = instelling("OIDC_OP_TOKEN_ENDPOINT")
-        self.OIDC_OP_USER_ENDPOINT = instelling("OIDC_OP_USER_ENDPOINT")
-        self.OIDC_OP_JWKS_ENDPOINT = instelling("OIDC_OP_JWKS_ENDPOINT")
+        # Django builds every backend for every authenticate() and, for an SSO session,
+        # on every request: nothing here may reach the provider, or a password log-in
+        # (break-glass) would fail while the provider is down.
+        self.UserModel = get_user_model()
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
-
-    @staticmethod
-    def get_user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()
 
     def get_user(self, user_id):
         # The library's version keeps a deactivated account signed in; and a session
@@ -112,6 +103,9 @@ class OidcBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if not aan() or request is None or "code" not in request.GET:
             return None
+        self.OIDC_OP_TOKEN_ENDPOINT = instelling("OIDC_OP_TOKEN_ENDPOINT")
+        self.OIDC_OP_USER_ENDPOINT = instelling("OIDC_OP_USER_ENDPOINT")
+        self.OIDC_OP_JWKS_ENDPOINT = instelling("OIDC_OP_JWKS_ENDPOINT")
         return super().authenticate(request, **kwargs)
 
     def retrieve_matching_jwk(self, token):

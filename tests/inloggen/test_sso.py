@@ -222,3 +222,13 @@ def test_an_unreachable_provider_ends_on_the_dutch_page(client, sso, settings, c
         response = client.get(reverse("sso_starten"))
     assert response.status_code == 503
     assert "Douane is nu niet bereikbaar" in response.content.decode()
+
+
+def test_break_glass_works_while_the_provider_is_down(client, sso, settings):
+    settings.OIDC_OP_DISCOVERY_URL = f"http://127.0.0.1:{vrije_poort()}/.well-known/x"
+    settings.LOKAAL_INLOGGEN = False
+    UserFactory(username="nood", is_superuser=True, is_staff=True)
+    response = client.post(
+        reverse("login_nood"), {"username": "nood", "password": "geheim-wachtwoord-1"}
+    )
+    assert response["Location"] == reverse("home") and ingelogd(client)
