@@ -1,13 +1,7 @@
-import logging
-from urllib.parse import urlsplit
-
-import requests
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
 from . import mfa, oidc
-
-logger = logging.getLogger("inloggen")
 
 # Pages a half-logged-in user must reach to finish (or leave) the log-in.
 VRIJ = {
@@ -35,15 +29,10 @@ class InloggenMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if oidc.aan() and request.user.is_authenticated and mfa.via_sso(request):
-            try:
-                eind = oidc.instelling("OIDC_OP_LOGOUT_ENDPOINT")
-            except requests.RequestException:
-                logger.warning("Discovery niet bereikbaar; uitloggen alleen hier", exc_info=True)
-                eind = ""
-            if eind:
-                delen = urlsplit(eind)
+            herkomst = oidc.uitlog_herkomst()
+            if herkomst:
                 bijwerken = getattr(response, "_csp_update", None) or {}
-                bijwerken.setdefault("form-action", []).append(f"{delen.scheme}://{delen.netloc}")
+                bijwerken.setdefault("form-action", []).append(herkomst)
                 response._csp_update = bijwerken
         return response
 

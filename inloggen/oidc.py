@@ -9,7 +9,7 @@ stable `sub`, and roles and manager from claims at every login.
 import hashlib
 import logging
 import threading
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -65,6 +65,20 @@ def instelling(naam):
     if waarde or not settings.OIDC_OP_DISCOVERY_URL:
         return waarde
     return _document(settings.OIDC_OP_DISCOVERY_URL).get(_ONTDEKKING[naam], "")
+
+
+def uitlog_herkomst():
+    """Origin of the provider's end_session_endpoint, for the CSP of every page after
+    an SSO log-in. Never reaches the network: before the discovery document is read,
+    the discovery URL's origin stands in (the same host at Keycloak and Entra ID)."""
+    url = settings.OIDC_OP_LOGOUT_ENDPOINT
+    if not url and settings.OIDC_OP_DISCOVERY_URL:
+        document = _ontdekt.get(settings.OIDC_OP_DISCOVERY_URL, {})
+        url = document.get("end_session_endpoint") or settings.OIDC_OP_DISCOVERY_URL
+    if not url:
+        return None
+    delen = urlsplit(url)
+    return f"{delen.scheme}://{delen.netloc}"
 
 
 def _als_lijst(waarde):
