@@ -132,6 +132,11 @@ def tweestaps(request):
     return render(request, "inloggen/tweestaps.html", {"form": form, "wie": user})
 
 
+def _in_groepjes(sleutel):
+    # Typed by hand from the screen: blocks of four, as authenticator apps accept them.
+    return " ".join(sleutel[i : i + 4] for i in range(0, len(sleutel), 4))
+
+
 @login_not_required
 @sensitive_post_parameters("code")
 @never_cache
@@ -161,7 +166,7 @@ def tweestaps_instellen(request):
         {
             "form": form,
             "qr": mfa.qr_svg(device),
-            "geheim": b32encode(device.bin_key).decode(),
+            "geheim": _in_groepjes(b32encode(device.bin_key).decode()),
             "wie": user,
         },
     )
