@@ -6,6 +6,8 @@ that module need not know about this app.
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from douane_portfolio.admin import AlleenLezenAdmin
 
@@ -42,6 +44,12 @@ def tweede_factor_resetten(modeladmin, request, queryset):
             messages.ERROR,
         )
 
+
+# django-otp's own admin shows the TOTP keys and recovery codes: whoever reads them
+# holds the second factor. Resetting (above) is all the admin needs.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 _gebruikersbeheer = admin.site.get_model_admin(get_user_model())
 _gebruikersbeheer.actions = [*(_gebruikersbeheer.actions or []), tweede_factor_resetten]

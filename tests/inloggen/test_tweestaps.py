@@ -248,3 +248,10 @@ def test_a_beheerder_does_not_reset_a_superusers_second_factor(client, beheerder
     assert "Niet gereset" in response.content.decode()
     assert TOTPDevice.objects.filter(user=baas).exists()
     assert not Tweestapsgebeurtenis.objects.filter(gebruiker=baas).exists()
+
+
+def test_the_admin_never_shows_the_secrets_of_a_second_factor():
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
