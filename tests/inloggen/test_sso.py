@@ -1,3 +1,5 @@
+import base64
+import hashlib
 import logging
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -44,7 +46,10 @@ def ingelogd(client):
 def test_the_authorization_request_uses_pkce_state_and_nonce(client, sso):
     parameters = parse_qs(urlsplit(naar_provider(client)).query)
     assert parameters["code_challenge_method"] == ["S256"]
-    assert len(parameters["code_challenge"][0]) >= 43
+    # The verifier for the token request stays in our session and matches the challenge.
+    verifier = client.session["oidc_states"][parameters["state"][0]]["code_verifier"]
+    digest = hashlib.sha256(verifier.encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == parameters["code_challenge"][0]
     assert parameters["state"] and parameters["nonce"]
     assert parameters["response_type"] == ["code"]
     assert parameters["scope"] == ["openid email profile"]
