@@ -155,7 +155,9 @@ AUTH_USER_MODEL = "douane_portfolio.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Inloggen: password (off but for break-glass with LOKAAL_INLOGGEN=0) and SSO.
+    "inloggen.backends.LokaalBackend",
+    "inloggen.oidc.OidcBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,6 +178,67 @@ AXES_LOCKOUT_TEMPLATE = "registration/geblokkeerd.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 AXES_VERBOSE = envbool("AXES_VERBOSE", False)
+
+# --- Inloggen (OIDC, MFA) ---------------------------------------------------------------
+# README, "Inloggen". Single sign-on through OpenID Connect (mozilla-django-oidc) is on
+# once OIDC_CLIENT_ID is set; local accounts get a second factor (django-otp, TOTP).
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "inloggen",
+]
+_na_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_na_auth, "django_otp.middleware.OTPMiddleware")
+# Inside the CSP middleware, which then sees the provider's origin it adds.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "inloggen.middleware.InloggenMiddleware"
+)
+
+# alle: every local account; beheer: Beheerder, superusers and the admin; uit: nobody.
+# `make run` (DEBUG) defaults to uit so the demo needs no authenticator app.
+MFA_VERPLICHT = os.environ.get("MFA_VERPLICHT", "uit" if DEBUG else "beheer").strip().lower()
+if MFA_VERPLICHT not in ("alle", "beheer", "uit"):
+    raise ImproperlyConfigured(f"MFA_VERPLICHT: alle, beheer of uit, niet {MFA_VERPLICHT!r}")
+OTP_TOTP_ISSUER = os.environ.get("MFA_NAAM_IN_APP", "Douane Portfolio")
+# Wrong codes are counted by django-axes, like wrong passwords (one counter, one lock).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+LOKAAL_INLOGGEN = envbool("LOKAAL_INLOGGEN", True)
+OIDC_ORGANISATIE = os.environ.get("OIDC_ORGANISATIE", "uw organisatie")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+# Either the discovery document, or the endpoints one by one (explicit ones win).
+OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the RP-initiated logout
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = envbool("OIDC_VERIFY_SSL", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_terug"
+OIDC_CLAIM_GROEPEN = os.environ.get("OIDC_CLAIM_GROEPEN", "groups")
+OIDC_CLAIM_EMAIL = os.environ.get("OIDC_CLAIM_EMAIL", "email")
+OIDC_CLAIM_VOORNAAM = os.environ.get("OIDC_CLAIM_VOORNAAM", "given_name")
+OIDC_CLAIM_ACHTERNAAM = os.environ.get("OIDC_CLAIM_ACHTERNAAM", "family_name")
+OIDC_CLAIM_GEBRUIKERSNAAM = os.environ.get("OIDC_CLAIM_GEBRUIKERSNAAM", "preferred_username")
+OIDC_CLAIM_MANAGER = os.environ.get("OIDC_CLAIM_MANAGER", "")
+# Match an existing account on its e-mail when no subject is linked yet (migration).
+OIDC_KOPPEL_OP_EMAIL = envbool("OIDC_KOPPEL_OP_EMAIL", False)
+# Role -> the provider's group names (or app roles) that give it, e.g.
+# OIDC_ROL_BEHEERDER=portfolio-office. Applied at every SSO log-in.
+OIDC_ROLLEN = {
+    rol: envlist(f"OIDC_ROL_{rol.upper()}", [])
+    for rol in ("Programmamanager", "Risicofunctionaris", "Auditor", "Beheerder", "Lezer")
+}
+# --- einde Inloggen -----------------------------------------------------------------------
 
 # Sessions end after SESSION_TIMEOUT_MINUTES without a request.
 SESSION_COOKIE_AGE = envint("SESSION_TIMEOUT_MINUTES", 60) * 60

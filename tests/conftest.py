@@ -57,3 +57,10 @@ def client_voor(client):
 def _snelle_wachtwoorden(settings):
     # Real hashing costs ~0.3 s per user; what is tested here is not the hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _zonder_tweede_factor(settings):
+    # Most tests log in with force_login and are about something else; the tests in
+    # tests/inloggen/ switch the second factor back on and test the real enforcement.
+    settings.MFA_VERPLICHT = "uit"

@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+
+class LokaalBackend(ModelBackend):
+    """Password log-in. With LOKAAL_INLOGGEN off only a superuser (break-glass) passes."""
+
+    def user_can_authenticate(self, user):
+        if not super().user_can_authenticate(user):
+            return False
+        return settings.LOKAAL_INLOGGEN or user.is_superuser

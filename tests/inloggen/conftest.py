@@ -1,0 +1,1 @@
+from tests.inloggen.provider import claims, idp, sso  # noqa: F401
