@@ -45,6 +45,8 @@ class SchoneInvoerMixin:
         super().__init__(*args, **kwargs)
         tekstvelden = []
         for naam, veld in self.fields.items():
+            if isinstance(veld, forms.UUIDField):
+                continue  # a token, not text: its cleaned value is a UUID
             if isinstance(veld, forms.CharField):
                 tekstvelden.append(self.add_prefix(naam))
                 if veld.max_length is None:

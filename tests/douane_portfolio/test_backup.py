@@ -45,7 +45,9 @@ def omgeving(var_dir, database_url=None):
     """The environment of a manage.py process on its own installation folder."""
     env = {**os.environ, "VAR_DIR": str(var_dir)}
     env["DATABASE_URL"] = database_url or f"sqlite:///{var_dir / 'db.sqlite3'}"
-    for naam in ("MEDIA_ROOT", "CELERY_BROKER_URL", "SQLITE_TEST_NAME"):
+    # The file broker keeps its folders under VAR_DIR: each installation its own.
+    env["CELERY_BROKER_URL"] = "filesystem://"
+    for naam in ("MEDIA_ROOT", "SQLITE_TEST_NAME"):
         env.pop(naam, None)
     return env
 

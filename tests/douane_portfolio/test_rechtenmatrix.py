@@ -383,6 +383,13 @@ AANROEP = {
     "rapportage:periode_docx": (lambda g: RAPPORT_PERIODE, None),
     "login": (None, _velden(username="niemand", password="fout")),
     "logout": (None, None),
+    "login_nood": (None, _velden(username="niemand", password="fout")),
+    "sso_starten": (None, None),
+    "sso_terug": (None, None),
+    "tweestaps": (None, _velden(otp_token="000000")),
+    "tweestaps_instellen": (None, _velden(otp_token="000000")),
+    "tweestaps_overzicht": (None, None),
+    "herstelcodes_vernieuwen": (None, None),
     "password_change": (None, None),
     "password_change_done": (None, None),
 }
@@ -483,6 +490,34 @@ MATRIX = {
     "login": (
         "200 200 200 200 200 200 200 200 200",
         "200 200 200 200 200 200 200 200 200",
+    ),
+    "herstelcodes_vernieuwen": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 302 302 302 302 302 302 302 302",
+    ),
+    "login_nood": (
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
+    ),
+    "sso_starten": (
+        "404 404 404 404 404 404 404 404 404",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "sso_terug": (
+        "404 404 404 404 404 404 404 404 404",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    "tweestaps": (
+        "L 302 302 302 302 302 302 302 302",
+        "L 302 302 302 302 302 302 302 302",
+    ),
+    "tweestaps_instellen": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
+    ),
+    "tweestaps_overzicht": (
+        "L 200 200 200 200 200 200 200 200",
+        "L 200 200 200 200 200 200 200 200",
     ),
     "logout": (
         "L 405 405 405 405 405 405 405 405",
