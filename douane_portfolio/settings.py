@@ -67,6 +67,12 @@ INSTALLED_APPS = [
     "risicos",
     "audits",
     "rapportage",
+    # --- API (issue 15) ---
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    # --- end API ---
 ]
 
 MIDDLEWARE = [
@@ -334,6 +340,45 @@ LIJST_PAGINA_GROOTTE = envint("LIJST_PAGINA_GROOTTE", 50)
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
+
+# --- API (README, "API") ---
+# Personal keys expire after API_SLEUTEL_GELDIG_DAGEN unless their owner picks fewer days;
+# each key may make API_SLEUTEL_LIMIET requests (DRF rate, e.g. "1000/hour").
+API_SLEUTEL_GELDIG_DAGEN = envint("API_SLEUTEL_GELDIG_DAGEN", 90)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authenticatie.SleutelAuthenticatie",
+        "api.authenticatie.SessieAuthenticatie",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.authenticatie.SleutelBereik",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authenticatie.SleutelThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"sleutel": os.environ.get("API_SLEUTEL_LIMIET", "1000/hour")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problemen.probleem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Douane Portfolio API",
+    "DESCRIPTION": "Portfolio, risico's en audits; dezelfde rechten als de schermen. "
+    "Fouten zijn probleemdetails (RFC 9457); schrijven vraagt If-Match met de ETag.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from our own static files: the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.problemen_toevoegen",
+    ],
+}
+# --- end API ---
 
 # The embedded set-up keeps its state in var/; make sure its folders exist.
 _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]

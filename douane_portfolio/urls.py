@@ -30,4 +30,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("beheer/", admin.site.urls),
+    # The REST API, its key page and the calendar feed (a string: the hub imports no app).
+    path("", include("api.urls")),
 ]
