@@ -66,12 +66,16 @@ class Cursor(CursorPagination):
 
 
 class Leesrecht(permissions.BasePermission):
-    """The view permission the screen's list asks (e.g. `risicos.view_risico`)."""
+    """The view permission the screen's list asks (e.g. `risicos.view_risico`).
+
+    Only for lists and creates: an object the user may not read is not found (404, see
+    `ApiViewSet.get_queryset`), so the API never confirms that it exists.
+    """
 
     message = "U heeft geen rol die deze gegevens mag inzien."
 
     def has_permission(self, request, view):
-        return request.user.has_perm(view.leespermissie)
+        return view.detail or request.user.has_perm(view.leespermissie)
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -84,6 +88,8 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        if not self.request.user.has_perm(self.leespermissie):
             return self.queryset.none()
         return self.scope(self.request.user)
 

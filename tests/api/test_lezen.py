@@ -95,6 +95,18 @@ def test_detail_carries_the_version_as_etag(api, lezer):
     assert response.json()["versie"] == risico.versie
 
 
+def test_an_object_is_found_with_a_role_and_not_found_without(api, lezer, buitenstaander):
+    for obj, lijst in (
+        (InitiatiefFactory(), "initiatieven"),
+        (RisicoFactory(), "risicos"),
+        (BeheersmaatregelFactory(), "maatregelen"),
+        (BevindingFactory(), "bevindingen"),
+        (VervolgactieFactory(), "vervolgacties"),
+    ):
+        assert api(lezer).get(f"/api/v1/{lijst}/{obj.pk}/").status_code == 200
+        assert api(buitenstaander).get(f"/api/v1/{lijst}/{obj.pk}/").status_code == 404
+
+
 @pytest.mark.parametrize("pk", ["999999", "abc", "-1", "99999999999999999999999"])
 def test_an_unknown_object_is_a_404_problem(api, lezer, pk):
     response = api(lezer).get(f"/api/v1/bevindingen/{pk}/")
