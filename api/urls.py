@@ -1,5 +1,6 @@
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -8,6 +9,10 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from . import paginas, views
+
+# Swagger UI and Redoc set styles from their scripts; only those two pages allow inline
+# styles. Scripts stay 'self' (the split view serves Swagger's set-up as a file).
+documentatie = csp_update({"style-src": ["'unsafe-inline'"]})
 
 router = SimpleRouter()
 router.register("initiatieven", views.InitiatiefViewSet, basename="initiatief")
@@ -27,8 +32,20 @@ router.register("jaaroordelen", views.JaaroordeelViewSet, basename="jaaroordeel"
 api_v1 = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/",
+        documentatie(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        documentatie(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
+    # Anything else under /api/v1/ is a problem document too, never the HTML 404 page.
+    re_path(r"^.*$", views.niet_gevonden),
 ]
 for patroon in api_v1:
     patroon.callback = login_not_required(patroon.callback)

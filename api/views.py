@@ -13,10 +13,21 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -34,6 +45,7 @@ from programmas.models import (
     Initiatief,
     Mijlpaal,
     Prestatieindicator,
+    Rapportageperiode,
     Statusrapportage,
 )
 from programmas.views import gekozen_periode
@@ -76,6 +88,15 @@ class Leesrecht(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return view.detail or request.user.has_perm(view.leespermissie)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+@throttle_classes([])
+def niet_gevonden(request, *args, **kwargs):
+    raise NotFound("Dit adres bestaat niet in de API.")
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -122,12 +143,25 @@ class LeesViewSet(mixins.ListModelMixin, ApiViewSet):
 # --- Programmas ----------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class PeriodeKeuze(django_filters.ModelChoiceFilter):
+    """The portfolio's period choice, documented as the period's id."""
+
+
+class InitiatiefFilter(PortfolioFilter):
+    periode = PeriodeKeuze(
+        label="Periode",
+        queryset=Rapportageperiode.objects.all(),
+        method=lambda queryset, name, value: queryset,  # read by the view, as on the screen
+    )
+
+
 class InitiatiefViewSet(LeesViewSet):
     """Initiatives with their status in the chosen period (`periode`, as on the portfolio)."""
 
     queryset = Initiatief.objects.all()
     serializer_class = s.InitiatiefSerializer
-    filterset_class = PortfolioFilter
+    filterset_class = InitiatiefFilter
     leespermissie = "programmas.view_initiatief"
 
     def scope(self, user):

@@ -373,6 +373,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set (check --deploy fails on spectacular's naming warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "RapportStatusEnum": "programmas.models.Status",
+        "ActieStatusEnum": "douane_portfolio.models.ActieStatus",
+        "RisicoStatusEnum": "risicos.models.RisicoStatus",
+        "DialoogStatusEnum": "risicos.models.DialoogStatus",
+        "BevindingStatusEnum": "audits.models.BevindingStatus",
+        "KansEnum": "risicos.models.Kans",
+        "ImpactEnum": "risicos.models.Impact",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.problemen_toevoegen",
