@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions, throttling
 
@@ -65,9 +66,13 @@ class SleutelBereik(permissions.BasePermission):
 
 
 class SleutelThrottle(throttling.SimpleRateThrottle):
-    """A rate per key (scope `sleutel`); the session has the screens' own limits."""
+    """A rate per key (scope `sleutel`, API_SLEUTEL_LIMIET); the session is not limited here."""
 
     scope = "sleutel"
+
+    def get_rate(self):
+        # Read per request (not once at import, as DRF does), so the setting is the truth.
+        return settings.API_SLEUTEL_LIMIET
 
     def get_cache_key(self, request, view):
         if not isinstance(request.auth, ApiSleutel):

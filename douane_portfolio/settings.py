@@ -345,6 +345,7 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
 # Personal keys expire after API_SLEUTEL_GELDIG_DAGEN unless their owner picks fewer days;
 # each key may make API_SLEUTEL_LIMIET requests (DRF rate, e.g. "1000/hour").
 API_SLEUTEL_GELDIG_DAGEN = envint("API_SLEUTEL_GELDIG_DAGEN", 90)
+API_SLEUTEL_LIMIET = os.environ.get("API_SLEUTEL_LIMIET", "1000/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authenticatie.SleutelAuthenticatie",
@@ -355,7 +356,6 @@ REST_FRAMEWORK = {
         "api.authenticatie.SleutelBereik",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.authenticatie.SleutelThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"sleutel": os.environ.get("API_SLEUTEL_LIMIET", "1000/hour")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
