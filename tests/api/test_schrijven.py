@@ -335,3 +335,17 @@ def test_session_writes_need_the_csrf_token(pm, initiatief, periode):
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
     assert not Statusrapportage.objects.exists()
+
+
+def test_a_stale_etag_on_an_action_changes_nothing(api, pm2):
+    actie = MijlpaalFactory(eigenaar=pm2)
+    client = api(pm2)
+    url = f"/api/v1/mijlpalen/{actie.pk}/"
+    eerste = client.patch(url, {"status": "in_uitvoering"}, format="json", **if_match(1))
+    assert eerste.status_code == 200 and eerste["ETag"] == '"2"'
+    tweede = client.patch(url, {"status": "afgerond"}, format="json", **if_match(1))
+    assert tweede.status_code == 412
+    assert tweede["Content-Type"] == "application/problem+json"
+    actie.refresh_from_db()
+    assert (actie.status, actie.versie) == ("in_uitvoering", 2)
+    assert actie.history.count() == 2  # created, and the one accepted change
