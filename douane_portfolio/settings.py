@@ -70,6 +70,12 @@ INSTALLED_APPS = [
     "risicos",
     "audits",
     "rapportage",
+    # --- API (issue 15) ---
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    # --- end API ---
 ]
 
 MIDDLEWARE = [
@@ -473,6 +479,55 @@ AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
 # With DEBUG off `laad_demo` refuses unless this says the environment is a demo.
 DEMO_TOEGESTAAN = envbool("DEMO_TOEGESTAAN", False)
+
+# --- API (README, "API") ---
+# Personal keys expire after API_SLEUTEL_GELDIG_DAGEN unless their owner picks fewer days;
+# each key may make API_SLEUTEL_LIMIET requests (DRF rate, e.g. "1000/hour").
+API_SLEUTEL_GELDIG_DAGEN = envint("API_SLEUTEL_GELDIG_DAGEN", 90)
+API_SLEUTEL_LIMIET = os.environ.get("API_SLEUTEL_LIMIET", "1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authenticatie.SleutelAuthenticatie",
+        "api.authenticatie.SessieAuthenticatie",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.authenticatie.SleutelBereik",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authenticatie.SleutelThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problemen.probleem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Douane Portfolio API",
+    "DESCRIPTION": "Portfolio, risico's en audits; dezelfde rechten als de schermen. "
+    "Fouten zijn probleemdetails (RFC 9457); schrijven vraagt If-Match met de ETag.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from our own static files: the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set (check --deploy fails on spectacular's naming warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "RapportStatusEnum": "programmas.models.Status",
+        "ActieStatusEnum": "douane_portfolio.models.ActieStatus",
+        "RisicoStatusEnum": "risicos.models.RisicoStatus",
+        "DialoogStatusEnum": "risicos.models.DialoogStatus",
+        "BevindingStatusEnum": "audits.models.BevindingStatus",
+        "KansEnum": "risicos.models.Kans",
+        "ImpactEnum": "risicos.models.Impact",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.problemen_toevoegen",
+    ],
+}
+# --- end API ---
 
 # The embedded set-up keeps its state in var/; make sure its folders exist.
 _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]

@@ -39,6 +39,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("beheer/", admin.site.urls),
+    # The REST API, its key page and the calendar feed (a string: the hub imports no app).
+    path("", include("api.urls")),
 ]
 
 handler400 = "douane_portfolio.views.ongeldig_verzoek"
