@@ -14,7 +14,8 @@ from . import paginas, views
 # styles. Scripts stay 'self' (the split view serves Swagger's set-up as a file).
 documentatie = csp_update({"style-src": ["'unsafe-inline'"]})
 
-router = SimpleRouter()
+# Path converters (not regexes): ids are <int:pk>, like every other URL of the site.
+router = SimpleRouter(use_regex_path=False)
 router.register("initiatieven", views.InitiatiefViewSet, basename="initiatief")
 router.register("statusrapportages", views.StatusrapportageViewSet, basename="statusrapportage")
 router.register("mijlpalen", views.MijlpaalViewSet, basename="mijlpaal")

@@ -100,6 +100,7 @@ def niet_gevonden(request, *args, **kwargs):
 
 
 class ApiViewSet(viewsets.GenericViewSet):
+    lookup_value_converter = "int"
     pagination_class = Cursor
     filter_backends = [DjangoFilterBackend]
     leespermissie = None
@@ -353,7 +354,7 @@ class MijlpaalViewSet(ActieViewSet):
     queryset = Mijlpaal.objects.all()
     serializer_class = s.MijlpaalSerializer
     leespermissie = "programmas.view_mijlpaal"
-    statuspermissie = "programmas.change_mijlpaal"
+    statuspermissie = "programmas.change_status_mijlpaal"
 
     class filterset_class(django_filters.FilterSet):  # noqa: N801
         class Meta:
