@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "risicos",
     "audits",
     "rapportage",
+    "importeren",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,14 @@ LIJST_PAGINA_GROOTTE = envint("LIJST_PAGINA_GROOTTE", 50)
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
+
+# --- Importeren (importeren/) ---
+# Largest register file, most data rows per file, and from how many rows a preview or an
+# import runs in a Celery worker (with a progress bar) instead of in the request.
+IMPORTEREN_MAX_BYTES = envint("IMPORTEREN_MAX_BYTES", 5 * 1024 * 1024)
+IMPORTEREN_MAX_RIJEN = envint("IMPORTEREN_MAX_RIJEN", 10_000)
+IMPORTEREN_TAAK_VANAF = envint("IMPORTEREN_TAAK_VANAF", 500)
+# --- einde Importeren ---
 
 # The embedded set-up keeps its state in var/; make sure its folders exist.
 _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]

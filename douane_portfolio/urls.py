@@ -17,6 +17,7 @@ urlpatterns = [
     path("risicos/", include("risicos.urls")),
     path("audits/", include("audits.urls")),
     path("rapportage/", include("rapportage.urls")),
+    path("importeren/", include("importeren.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
