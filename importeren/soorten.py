@@ -10,11 +10,24 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from audits.models import Auditrapport, Bevinding, Instantie, Soort
+from audits.models import Auditrapport, Bevinding, Instantie, Soort, Vervolgactie
+from audits.rules import beheert_audits
+from audits.services import vervolgactie_toevoegen
 from douane_portfolio.locking import bewaar_met_versie
-from programmas.models import Initiatief, Rapportageperiode, Status, Statusrapportage, Thema
-from programmas.services import statusrapportage_indienen
-from risicos.models import Categorie, Risico, RisicoStatus
+from douane_portfolio.models import ActieStatus
+from douane_portfolio.rules import is_beheerder
+from programmas.models import (
+    Indicatorwaarde,
+    Initiatief,
+    Prestatieindicator,
+    Rapportageperiode,
+    Status,
+    Statusrapportage,
+    Thema,
+)
+from programmas.services import indicatorwaarde_opslaan, statusrapportage_indienen
+from risicos.models import Beheersmaatregel, Categorie, Risico, RisicoStatus
+from risicos.rules import beheert_risicos
 from risicos.services import risico_registreren, risico_scoren
 
 from . import waarden as w
@@ -95,7 +108,7 @@ class Lezer:
 class Importsoort:
     naam = ""
     label = ""
-    perm = ""  # the add permission that marks who may import this kind
+    wie = staticmethod(is_beheerder)
     kolommen = ()
     # Computed columns of the app's export: recognised, never imported.
     genegeerd = ()
@@ -103,7 +116,9 @@ class Importsoort:
     veldnamen = {}
 
     def mag(self, user):
-        return user.has_perm(self.perm)
+        # The role model of the issue, from the apps' own rules: the office imports
+        # everything, risk officers risks and measures, auditors findings and actions.
+        return self.wie(user)
 
     def kolom(self, veld):
         return next((k for k in self.kolommen if k.veld == veld), None)
@@ -133,7 +148,7 @@ SCOREVELDEN = ("bruto_kans", "bruto_impact", "netto_kans", "netto_impact")
 class Risicos(Importsoort):
     naam = "risicos"
     label = "Risico's"
-    perm = "risicos.add_risico"
+    wie = staticmethod(beheert_risicos)
     kolommen = (
         Kolom("titel", "Risico", ("titel", "naam", "risico titel"), True, "Tekort aan personeel"),
         Kolom("categorie", "Categorie", (), True, "Intern", ("Extern", "Intern")),
@@ -218,7 +233,6 @@ class Risicos(Importsoort):
 class Initiatieven(Importsoort):
     naam = "initiatieven"
     label = "Initiatieven"
-    perm = "programmas.add_initiatief"
     kolommen = (
         Kolom("thema", "Thema", ("doel",), True, "Datagedreven organisatie"),
         Kolom(
@@ -358,7 +372,7 @@ class Initiatieven(Importsoort):
 class Bevindingen(Importsoort):
     naam = "bevindingen"
     label = "Bevindingen"
-    perm = "audits.add_bevinding"
+    wie = staticmethod(beheert_audits)
     kolommen = (
         Kolom(
             "instantie",
@@ -487,4 +501,311 @@ class Bevindingen(Importsoort):
         return GEWIJZIGD
 
 
-SOORTEN = {s.naam: s for s in (Initiatieven(), Risicos(), Bevindingen())}
+def _periodes():
+    return {w.normaal(str(p)): p for p in Rapportageperiode.objects.all()}
+
+
+def _periode(waarde, periodes):
+    if w.leeg(waarde):
+        return None
+    periode = periodes.get(w.normaal(waarde))
+    if periode is None:
+        raise ValueError(
+            f"Onbekende periode '{w.tekst(waarde)}' (bijvoorbeeld 2025 T1 of Jaar 2024)."
+        )
+    return periode
+
+
+# Actie.save() fills in the completion date from the status; the forms leave it out of
+# validation the same way (it is no form field).
+ACTIE_AFGELEID = ["afgerond_op"]
+
+ACTIEKOLOMMEN = (
+    Kolom("eigenaar", "Eigenaar", ("actiehouder", "e-mail", "gebruiker"), True, "pm"),
+    Kolom("deadline", "Deadline", ("uiterlijk", "einddatum"), True, "2026-12-31"),
+    Kolom("status", "Status", (), False, "Open", tuple(ActieStatus.labels)),
+)
+
+
+class Maatregelen(Importsoort):
+    naam = "maatregelen"
+    label = "Beheersmaatregelen"
+    wie = staticmethod(beheert_risicos)
+    kolommen = (
+        Kolom("omschrijving", "Maatregel", ("omschrijving", "beheersmaatregel"), True, "Training"),
+        Kolom("risicos", "Risico's", ("risico", "risicos"), False, "Tekort aan personeel"),
+        *ACTIEKOLOMMEN,
+        Kolom("id", "ID", ("nummer",)),
+    )
+    genegeerd = ("Afgesproken in",)
+
+    def context(self):
+        ctx = super().context()
+        per_omschrijving = {}
+        for m in Beheersmaatregel.objects.prefetch_related("risicos"):
+            per_omschrijving.setdefault(m.omschrijving.strip().lower(), []).append(m)
+        ctx.cache = {
+            "maatregelen": per_omschrijving,
+            "risicos": {r.titel.lower(): r for r in Risico.objects.all()},
+        }
+        return ctx
+
+    def sleutel(self, rij):
+        if not w.leeg(rij.get("id")):
+            return ("id", w.tekst(rij["id"]))
+        return w.tekst(rij.get("omschrijving")).lower()
+
+    def _risicos(self, waarde, ctx):
+        if w.leeg(waarde) or w.normaal(waarde) == "overkoepelend":
+            return []
+        titels = [t.strip() for t in w.tekst(waarde).split(";") if t.strip()]
+        onbekend = [t for t in titels if t.lower() not in ctx.cache["risicos"]]
+        if onbekend:
+            raise ValueError(f"Onbekend risico: {', '.join(onbekend)}.")
+        return [ctx.cache["risicos"][t.lower()] for t in titels]
+
+    def _bestaand(self, rij, omschrijving, ctx):
+        if not w.leeg(rij.get("id")):
+            pk = w.geheel(rij["id"])
+            maatregel = Beheersmaatregel.objects.filter(pk=pk).first()
+            if maatregel is None:
+                raise RijFout({"id": f"Er is geen maatregel met id {pk}."})
+            return maatregel
+        kandidaten = ctx.cache["maatregelen"].get(omschrijving.lower(), [])
+        if len(kandidaten) > 1:
+            raise RijFout(
+                {"omschrijving": "Meer maatregelen hebben deze omschrijving; vul de kolom ID in."}
+            )
+        return kandidaten[0] if kandidaten else None
+
+    def verwerk(self, rij, *, door, reden, ctx):
+        lees = Lezer(rij)
+        omschrijving = lees("omschrijving")
+        nieuw = {}
+        if "eigenaar" in lees:
+            nieuw["eigenaar"] = lees("eigenaar", ctx.personen.zoek)
+        if "deadline" in lees:
+            nieuw["deadline"] = lees("deadline", w.datum)
+        if "status" in lees:
+            nieuw["status"] = lees("status", w.keuze, ActieStatus.choices) or ActieStatus.OPEN
+        risicos = lees("risicos", self._risicos, ctx) if "risicos" in lees else None
+        if not omschrijving:
+            lees.fouten["omschrijving"] = "Vul de omschrijving van de maatregel in."
+        lees.klaar()
+
+        maatregel = self._bestaand(rij, omschrijving, ctx)
+        if maatregel is None:
+            if not door.has_perm("risicos.add_beheersmaatregel"):
+                raise PermissionDenied("U mag geen beheersmaatregelen toevoegen.")
+            maatregel = Beheersmaatregel(omschrijving=omschrijving)
+            _wijzig(maatregel, {k: v for k, v in nieuw.items() if v is not None})
+            maatregel.full_clean(exclude=ACTIE_AFGELEID)
+            _bewaar(maatregel, door=door, reden=reden)
+            maatregel.risicos.set(risicos or [])
+            ctx.cache["maatregelen"].setdefault(omschrijving.lower(), []).append(maatregel)
+            return NIEUW
+        nieuw["omschrijving"] = omschrijving
+        anders = _wijzig(maatregel, nieuw)
+        risicos_anders = risicos is not None and {r.pk for r in risicos} != {
+            r.pk for r in maatregel.risicos.all()
+        }
+        if not anders and not risicos_anders:
+            return ONGEWIJZIGD
+        if not door.has_perm("risicos.change_beheersmaatregel", maatregel):
+            raise PermissionDenied("U mag deze maatregel niet wijzigen.")
+        maatregel.full_clean(exclude=ACTIE_AFGELEID)
+        _bewaar(maatregel, door=door, reden=reden, versie=maatregel.versie)
+        if risicos_anders:
+            maatregel.risicos.set(risicos)
+        return GEWIJZIGD
+
+
+class Vervolgacties(Importsoort):
+    naam = "vervolgacties"
+    label = "Vervolgacties"
+    wie = staticmethod(beheert_audits)
+    kolommen = (
+        Kolom("bevinding", "Bevinding", ("bevinding titel",), True, "Inkoopbeheer"),
+        Kolom("omschrijving", "Actie", ("omschrijving", "vervolgactie"), True, "Proces herzien"),
+        *ACTIEKOLOMMEN,
+    )
+    genegeerd = ("Instantie", "Oorspronkelijke deadline", "Uitstel")
+
+    def context(self):
+        ctx = super().context()
+        bevindingen = {}
+        for b in Bevinding.objects.all():
+            bevindingen.setdefault(b.titel.lower(), []).append(b)
+        ctx.cache = {
+            "bevindingen": bevindingen,
+            "acties": {
+                (a.bevinding_id, a.omschrijving.strip().lower()): a
+                for a in Vervolgactie.objects.all()
+            },
+        }
+        return ctx
+
+    def sleutel(self, rij):
+        return (w.tekst(rij.get("bevinding")).lower(), w.tekst(rij.get("omschrijving")).lower())
+
+    def _bevinding(self, waarde, ctx):
+        kandidaten = ctx.cache["bevindingen"].get(w.tekst(waarde).lower(), [])
+        if not kandidaten:
+            raise ValueError(f"Onbekende bevinding '{w.tekst(waarde)}'.")
+        if len(kandidaten) > 1:
+            raise ValueError(f"Meer bevindingen heten '{w.tekst(waarde)}'.")
+        return kandidaten[0]
+
+    def verwerk(self, rij, *, door, reden, ctx):
+        lees = Lezer(rij)
+        bevinding = lees("bevinding", self._bevinding, ctx)
+        omschrijving = lees("omschrijving")
+        nieuw = {}
+        if "eigenaar" in lees:
+            nieuw["eigenaar"] = lees("eigenaar", ctx.personen.zoek)
+        if "deadline" in lees:
+            nieuw["deadline"] = lees("deadline", w.datum)
+        if "status" in lees:
+            nieuw["status"] = lees("status", w.keuze, ActieStatus.choices) or ActieStatus.OPEN
+        if not omschrijving:
+            lees.fouten["omschrijving"] = "Vul de omschrijving van de actie in."
+        lees.klaar()
+
+        sleutel = (bevinding.pk, omschrijving.lower())
+        actie = ctx.cache["acties"].get(sleutel)
+        if actie is None:
+            actie = vervolgactie_toevoegen(
+                bevinding=bevinding,
+                omschrijving=omschrijving,
+                eigenaar=nieuw.get("eigenaar"),
+                deadline=nieuw.get("deadline"),
+                door=door,
+            )
+            status = nieuw.get("status")
+            if status and status != actie.status:
+                actie.status = status
+                actie.full_clean(exclude=ACTIE_AFGELEID)
+                _bewaar(actie, door=door, reden=reden, versie=actie.versie)
+            _stempel(actie, reden)
+            ctx.cache["acties"][sleutel] = actie
+            return NIEUW
+        deadline = nieuw.pop("deadline", None)
+        if deadline is not None and deadline != actie.deadline:
+            raise RijFout(
+                {
+                    "deadline": "Een deadline verschuift alleen via 'Deadline verschuiven', "
+                    "met reden en goedkeuring."
+                }  # fmt: skip
+            )
+        if not _wijzig(actie, nieuw):
+            return ONGEWIJZIGD
+        if not door.has_perm("audits.change_vervolgactie", actie):
+            raise PermissionDenied("U mag deze vervolgactie niet wijzigen.")
+        actie.full_clean(exclude=ACTIE_AFGELEID)
+        _bewaar(actie, door=door, reden=reden, versie=actie.versie)
+        return GEWIJZIGD
+
+
+class Indicatorwaarden(Importsoort):
+    naam = "indicatorwaarden"
+    label = "Indicatorwaarden"
+    kolommen = (
+        Kolom("indicator", "Indicator", ("naam", "prestatie-indicator", "kpi"), True, "Controles"),
+        Kolom("groep", "Groep", ("tabel",), False, "Controles"),
+        Kolom("periode", "Periode", ("rapportageperiode",), True, "Jaar 2025"),
+        Kolom("doelstelling", "Doelstelling", ("doel", "norm", "target"), False, "1000"),
+        Kolom("realisatie", "Realisatie", ("werkelijk", "resultaat"), False, "960"),
+        Kolom("bandbreedte", "Band (%)", ("bandbreedte", "band"), False, "5"),
+        Kolom("toelichting", "Toelichting", ("uitleg",)),
+    )
+    genegeerd = ("Initiatief", "Eenheid", "% van doel", "Status")
+    veldnamen = {"indicator": "indicator"}
+
+    def context(self):
+        ctx = super().context()
+        indicatoren = {}
+        for i in Prestatieindicator.objects.all():
+            indicatoren.setdefault(i.naam.lower(), []).append(i)
+        ctx.cache = {
+            "indicatoren": indicatoren,
+            "periodes": _periodes(),
+            "waarden": {(v.indicator_id, v.periode_id): v for v in Indicatorwaarde.objects.all()},
+        }
+        return ctx
+
+    def sleutel(self, rij):
+        return (
+            w.normaal(w.tekst(rij.get("groep"))),
+            w.tekst(rij.get("indicator")).lower(),
+            w.normaal(w.tekst(rij.get("periode"))),
+        )
+
+    def _indicator(self, naam, groep, ctx):
+        kandidaten = ctx.cache["indicatoren"].get(naam.lower(), [])
+        if groep:
+            kandidaten = [i for i in kandidaten if w.normaal(i.groep) == w.normaal(groep)]
+        if not kandidaten:
+            raise ValueError(f"Onbekende indicator '{naam}'.")
+        if len(kandidaten) > 1:
+            raise ValueError(f"Meer indicatoren heten '{naam}'; vul ook de groep in.")
+        return kandidaten[0]
+
+    def verwerk(self, rij, *, door, reden, ctx):
+        lees = Lezer(rij)
+        naam, groep = lees("indicator"), lees("groep")
+        periode = lees("periode", _periode, ctx.cache["periodes"])
+        getallen = {
+            v: lees(v, w.decimaal)
+            for v in ("doelstelling", "realisatie", "bandbreedte")
+            if v in lees
+        }
+        toelichting = lees("toelichting") if "toelichting" in lees else None
+        indicator = None
+        if naam:
+            try:
+                indicator = self._indicator(naam, groep, ctx)
+            except ValueError as fout:
+                lees.fouten["indicator"] = str(fout)
+        else:
+            lees.fouten["indicator"] = "Vul de indicator in."
+        if periode is None and "periode" not in lees.fouten:
+            lees.fouten["periode"] = "Vul de periode in."
+        lees.klaar()
+
+        bestaand = ctx.cache["waarden"].get((indicator.pk, periode.pk))
+        huidig = {
+            "doelstelling": bestaand.doelstelling if bestaand else None,
+            "realisatie": bestaand.realisatie if bestaand else None,
+            "bandbreedte": bestaand.bandbreedte if bestaand else None,
+        }
+        waarden = {**huidig, **getallen}
+        if toelichting is None:
+            toelichting = bestaand.toelichting if bestaand else ""
+        if bestaand is not None and (
+            all(waarden[v] == huidig[v] for v in waarden) and toelichting == bestaand.toelichting
+        ):
+            return ONGEWIJZIGD
+        waarde = indicatorwaarde_opslaan(
+            indicator=indicator,
+            periode=periode,
+            toelichting=toelichting,
+            door=door,
+            versie=bestaand.versie if bestaand else None,
+            **waarden,
+        )
+        _stempel(waarde, reden)
+        ctx.cache["waarden"][(indicator.pk, periode.pk)] = waarde
+        return GEWIJZIGD if bestaand else NIEUW
+
+
+SOORTEN = {
+    s.naam: s
+    for s in (
+        Initiatieven(),
+        Indicatorwaarden(),
+        Risicos(),
+        Maatregelen(),
+        Bevindingen(),
+        Vervolgacties(),
+    )
+}
