@@ -26,6 +26,7 @@ from programmas.models import (
     Thema,
 )
 from programmas.services import indicatorwaarde_opslaan, statusrapportage_indienen
+from programmas.views import standaard_periode
 from risicos.models import Beheersmaatregel, Categorie, Risico, RisicoStatus
 from risicos.rules import beheert_risicos
 from risicos.services import risico_registreren, risico_scoren
@@ -110,6 +111,8 @@ class Importsoort:
     label = ""
     wie = staticmethod(is_beheerder)
     kolommen = ()
+    # The columns that identify a record; without them a file cannot be matched.
+    sleutelvelden = ()
     # Computed columns of the app's export: recognised, never imported.
     genegeerd = ()
     # Model field -> column field, for messages of full_clean().
@@ -149,6 +152,7 @@ class Risicos(Importsoort):
     naam = "risicos"
     label = "Risico's"
     wie = staticmethod(beheert_risicos)
+    sleutelvelden = ("titel",)
     kolommen = (
         Kolom("titel", "Risico", ("titel", "naam", "risico titel"), True, "Tekort aan personeel"),
         Kolom("categorie", "Categorie", (), True, "Intern", ("Extern", "Intern")),
@@ -233,6 +237,7 @@ class Risicos(Importsoort):
 class Initiatieven(Importsoort):
     naam = "initiatieven"
     label = "Initiatieven"
+    sleutelvelden = ("thema", "naam")
     kolommen = (
         Kolom("thema", "Thema", ("doel",), True, "Datagedreven organisatie"),
         Kolom(
@@ -336,10 +341,11 @@ class Initiatieven(Importsoort):
 
         if status:
             if periode is None:
-                periode = Rapportageperiode.objects.open().first()
+                # The period the portfolio page (and so its export) shows by default.
+                periode = standaard_periode()
                 if periode is None:
                     raise RijFout(
-                        {"periode": "Geef de periode van de status; er is geen open ronde."}
+                        {"periode": "Geef de periode van de status; er is nog geen enkele periode."}
                     )
             bestaand = Statusrapportage.objects.filter(
                 initiatief=initiatief, periode=periode
@@ -373,6 +379,7 @@ class Bevindingen(Importsoort):
     naam = "bevindingen"
     label = "Bevindingen"
     wie = staticmethod(beheert_audits)
+    sleutelvelden = ("rapport", "titel")
     kolommen = (
         Kolom(
             "instantie",
@@ -531,6 +538,7 @@ class Maatregelen(Importsoort):
     naam = "maatregelen"
     label = "Beheersmaatregelen"
     wie = staticmethod(beheert_risicos)
+    sleutelvelden = ("omschrijving",)
     kolommen = (
         Kolom("omschrijving", "Maatregel", ("omschrijving", "beheersmaatregel"), True, "Training"),
         Kolom("risicos", "Risico's", ("risico", "risicos"), False, "Tekort aan personeel"),
@@ -624,6 +632,7 @@ class Vervolgacties(Importsoort):
     naam = "vervolgacties"
     label = "Vervolgacties"
     wie = staticmethod(beheert_audits)
+    sleutelvelden = ("bevinding", "omschrijving")
     kolommen = (
         Kolom("bevinding", "Bevinding", ("bevinding titel",), True, "Inkoopbeheer"),
         Kolom("omschrijving", "Actie", ("omschrijving", "vervolgactie"), True, "Proces herzien"),
@@ -709,6 +718,7 @@ class Vervolgacties(Importsoort):
 class Indicatorwaarden(Importsoort):
     naam = "indicatorwaarden"
     label = "Indicatorwaarden"
+    sleutelvelden = ("indicator", "periode")
     kolommen = (
         Kolom("indicator", "Indicator", ("naam", "prestatie-indicator", "kpi"), True, "Controles"),
         Kolom("groep", "Groep", ("tabel",), False, "Controles"),

@@ -20,6 +20,7 @@ from . import lezen
 from .kolommen import GENEGEERD
 from .models import Importbestand, ImportStatus
 from .soorten import SOORTEN, RijFout
+from .waarden import tekst
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,10 @@ def _meldingen(fout, soort, kop_van):
         veld = soort.veldnamen.get(veld, veld)
         if veld == NON_FIELD_ERRORS:
             veld = ""
-        uit.append({"kolom": kop_van.get(veld, veld), "melding": str(melding)})
+        kolom = soort.kolom(veld)
+        uit.append(
+            {"kolom": kop_van.get(veld) or (kolom.kop if kolom else veld), "melding": str(melding)}
+        )
     return uit
 
 
@@ -114,19 +118,11 @@ def verwerk(importbestand, *, opslaan, voortgang=None):
     }
     if not soort.mag(importbestand.door):
         resultaat["bestandsfouten"].append(f"U mag geen {soort.label.lower()} importeren.")
-    sleutelkolom = soort.kolommen[0].veld
-    for kolom in soort.kolommen:
-        if (
-            kolom.verplicht
-            and kolom.veld not in kolommen
-            and kolom.veld
-            in (
-                sleutelkolom,
-                soort.kolommen[1].veld,
-            )
-        ):
+    sleutelkolom = soort.sleutelvelden[-1]
+    for veld in soort.sleutelvelden:
+        if veld not in kolommen:
             resultaat["bestandsfouten"].append(
-                f"Geen kolom voor '{kolom.kop}'; wijs die hieronder toe."
+                f"Geen kolom voor '{soort.kolom(veld).kop}'; wijs die hieronder toe."
             )
     if resultaat["bestandsfouten"]:
         resultaat["fouten"] = len(resultaat["bestandsfouten"])
@@ -142,7 +138,12 @@ def verwerk(importbestand, *, opslaan, voortgang=None):
                     veld: rij[i] for i, veld in enumerate(kolommen) if veld and veld != GENEGEERD
                 }
                 sleutel = soort.sleutel(waarden)
-                uitkomst = {"rij": nummer, "sleutel": " / ".join(filter(None, _als_tuple(sleutel)))}
+                uitkomst = {
+                    "rij": nummer,
+                    "sleutel": " / ".join(
+                        filter(None, (tekst(waarden.get(v)) for v in soort.sleutelvelden))
+                    ),
+                }
                 if sleutel in gezien:
                     uitkomst["fouten"] = [
                         {
@@ -180,10 +181,6 @@ def verwerk(importbestand, *, opslaan, voortgang=None):
     if voortgang:
         voortgang(len(rijen), len(rijen))
     return resultaat
-
-
-def _als_tuple(sleutel):
-    return sleutel if isinstance(sleutel, tuple) else (sleutel,)
 
 
 def uitvoeren(importbestand, *, voortgang=None):

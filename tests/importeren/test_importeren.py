@@ -200,7 +200,7 @@ def test_oranje_without_toelichting_is_refused_by_the_services_rule(uploaden, be
     )
     _, importbestand = uploaden(beheerder, "initiatieven", bestand)
     meldingen = {f["kolom"]: f["melding"] for f in importbestand.resultaat["rijen"][0]["fouten"]}
-    assert meldingen["toelichting"] == "Een toelichting is verplicht bij oranje en rood."
+    assert meldingen["Toelichting"] == "Een toelichting is verplicht bij oranje en rood."
 
 
 def test_unknown_theme_is_named(uploaden, beheerder, pm):
