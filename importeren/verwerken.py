@@ -5,6 +5,7 @@ The preview executes the very writes of the import, so it reports exactly what t
 services, `full_clean()` and the database constraints would refuse.
 """
 
+import datetime
 import logging
 import os
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from douane_portfolio.locking import VerouderdeVersie
@@ -201,9 +203,31 @@ def uitvoeren(importbestand, *, voortgang=None):
     return importbestand
 
 
+# A file "bezig" for this long belongs to a worker that died (its transaction rolled
+# back); a redelivered task may take it over.
+VERLATEN_NA = datetime.timedelta(minutes=30)
+
+
 def claim(pk):
-    """Take a queued file for this worker; None if another got it or it is not queued."""
-    bijgewerkt = Importbestand.objects.filter(pk=pk, status=ImportStatus.WACHTRIJ).update(
-        status=ImportStatus.BEZIG
+    """Take a queued file for this worker; None if another has it or it is not queued."""
+    nu = timezone.now()
+    bijgewerkt = (
+        Importbestand.objects.filter(pk=pk)
+        .filter(
+            Q(status=ImportStatus.WACHTRIJ)
+            | Q(status=ImportStatus.BEZIG, bijgewerkt_op__lt=nu - VERLATEN_NA)
+        )
+        .update(status=ImportStatus.BEZIG, bijgewerkt_op=nu)
     )
     return Importbestand.objects.select_related("door").get(pk=pk) if bijgewerkt else None
+
+
+def opruimen(*, ouder_dan=datetime.timedelta(days=1)):
+    """Delete the files of uploads never imported; their results stay."""
+    oud = (
+        Importbestand.objects.filter(aangemaakt_op__lt=timezone.now() - ouder_dan)
+        .exclude(bestand="")
+        .exclude(status__in=[ImportStatus.WACHTRIJ, ImportStatus.BEZIG])
+    )
+    for importbestand in oud:
+        importbestand.bestand.delete(save=True)

@@ -1,7 +1,5 @@
 """Upload -> preview (with a hand mapping of columns) -> import, per stored file."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import lezen, tasks, verwerken
@@ -18,8 +15,6 @@ from .kolommen import herken
 from .models import Importbestand, ImportStatus
 from .sjablonen import sjabloon
 from .soorten import SOORTEN
-
-BEWAARTERMIJN = datetime.timedelta(days=1)
 
 
 def _soorten_voor(user):
@@ -39,15 +34,6 @@ def _start(importbestand, *, opslaan):
         verwerken.uitvoeren(importbestand)
 
 
-def _opruimen(user):
-    """Uploads never imported are not kept: their file goes after a day."""
-    oud = Importbestand.objects.filter(
-        door=user, aangemaakt_op__lt=timezone.now() - BEWAARTERMIJN
-    ).exclude(bestand="")
-    for importbestand in oud.exclude(status__in=[ImportStatus.WACHTRIJ, ImportStatus.BEZIG]):
-        importbestand.bestand.delete(save=True)
-
-
 @login_required
 def index(request):
     soorten = _soorten_voor(request.user)
@@ -63,7 +49,7 @@ def index(request):
             form.add_error("bestand", str(fout))
         else:
             bestand.seek(0)
-            _opruimen(request.user)
+            verwerken.opruimen()
             with transaction.atomic():
                 importbestand = Importbestand.objects.create(
                     bestand=bestand,

@@ -317,3 +317,44 @@ def test_the_template_has_the_headers_a_sample_row_and_lists(client_voor, risico
     assert blad["B2"].value == "Intern"
     lijsten = {str(v.sqref): v.formula1 for v in blad.data_validations.dataValidation}
     assert lijsten["B2:B5000"] == '"Extern,Intern"'
+
+
+def test_a_redelivered_task_does_not_run_a_file_twice(uploaden, risicofunctionaris):
+    from importeren import tasks, verwerken
+
+    bestand = csv_bestand([KOPPEN[:3], ["Cyberaanval", "Extern", "risicofunctionaris"]])
+    _, importbestand = uploaden(risicofunctionaris, "risicos", bestand)
+    importbestand.status = ImportStatus.WACHTRIJ
+    importbestand.opslaan = True
+    importbestand.save()
+
+    tasks.importbestand_verwerken(importbestand.pk)
+    importbestand.refresh_from_db()
+    assert importbestand.status == ImportStatus.GEIMPORTEERD
+    historie = Risico.history.count()
+    assert verwerken.claim(importbestand.pk) is None
+    tasks.importbestand_verwerken(importbestand.pk)
+    assert Risico.history.count() == historie
+
+
+def test_uploads_never_imported_lose_their_file_after_a_day(uploaden, risicofunctionaris):
+    import time_machine
+    from django.utils import timezone
+
+    from importeren import verwerken
+
+    bestand = csv_bestand([KOPPEN[:3], ["Cyberaanval", "Extern", "risicofunctionaris"]])
+    _, importbestand = uploaden(risicofunctionaris, "risicos", bestand)
+    pad = importbestand.bestand.path
+    verwerken.opruimen()
+    importbestand.refresh_from_db()
+    assert importbestand.bestand
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        verwerken.opruimen()
+    importbestand.refresh_from_db()
+    assert not importbestand.bestand
+    assert importbestand.resultaat["nieuw"] == 1
+    import os
+
+    assert not os.path.exists(pad)
