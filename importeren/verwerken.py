@@ -61,15 +61,12 @@ def voortgang_lezen(importbestand):
 
 
 def reden(importbestand):
-    tekst = f"geïmporteerd uit {importbestand.naam} door {importbestand.door.username}"
     # simple-history's reason is a CharField(100) in programmas and risicos.
-    return (
-        tekst
-        if len(tekst) <= 100
-        else f"geïmporteerd uit …{importbestand.naam[-50:]} door {importbestand.door.username}"[
-            :100
-        ]
-    )
+    gebruiker = importbestand.door.username
+    naam = importbestand.naam
+    if len(naam) > 50:
+        naam = "…" + naam[-49:]
+    return f"geïmporteerd uit {naam} door {gebruiker}"[:100]
 
 
 def _meldingen(fout, soort, kop_van):
