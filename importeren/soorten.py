@@ -110,6 +110,7 @@ class Importsoort:
     naam = ""
     label = ""
     wie = staticmethod(is_beheerder)
+    model = None
     kolommen = ()
     # The columns that identify a record; without them a file cannot be matched.
     sleutelvelden = ()
@@ -132,6 +133,25 @@ class Importsoort:
     def sleutel(self, rij):
         raise NotImplementedError
 
+    def sleutel_van(self, rij):
+        """The row's key within the file: its ID when it has one."""
+        if not w.leeg(rij.get("id")):
+            return ("id", w.tekst(rij["id"]))
+        return self.sleutel(rij)
+
+    def op_id(self, rij):
+        """The record an explicit ID column names, or None without one."""
+        if w.leeg(rij.get("id")):
+            return None
+        try:
+            pk = w.geheel(rij["id"])
+        except ValueError as fout:
+            raise RijFout({"id": str(fout)})
+        obj = self.model._default_manager.filter(pk=pk).first()
+        if obj is None:
+            raise RijFout({"id": f"Er is geen {self.model._meta.verbose_name} met ID {pk}."})
+        return obj
+
     def verwerk(self, rij, *, door, reden, ctx):
         """Write one row; return NIEUW, GEWIJZIGD or ONGEWIJZIGD."""
         raise NotImplementedError
@@ -145,6 +165,9 @@ def _wijzig(obj, nieuw):
     return anders
 
 
+# An explicit ID (the record's number) wins over the natural key and allows renaming.
+ID_KOLOM = Kolom("id", "ID", ("nummer", "id nummer"))
+
 SCOREVELDEN = ("bruto_kans", "bruto_impact", "netto_kans", "netto_impact")
 
 
@@ -152,6 +175,7 @@ class Risicos(Importsoort):
     naam = "risicos"
     label = "Risico's"
     wie = staticmethod(beheert_risicos)
+    model = Risico
     sleutelvelden = ("titel",)
     kolommen = (
         Kolom("titel", "Risico", ("titel", "naam", "risico titel"), True, "Tekort aan personeel"),
@@ -174,6 +198,7 @@ class Risicos(Importsoort):
         Kolom("omschrijving", "Omschrijving", ("beschrijving",)),
         Kolom("oorzaak", "Oorzaak"),
         Kolom("gevolg", "Gevolg", ("gevolgen",)),
+        ID_KOLOM,
     )
     genegeerd = ("Bruto", "Netto", "Maatregelen", "Open bevindingen", "Boven risicobereidheid")
 
@@ -207,7 +232,11 @@ class Risicos(Importsoort):
         scores = {v: lees(v, w.geheel, van=1, tot=5) for v in SCOREVELDEN if v in lees}
         lees.klaar()
 
-        risico = ctx.cache.get(titel.lower())
+        risico = self.op_id(rij)
+        if risico is not None:
+            nieuw["titel"] = titel
+        else:
+            risico = ctx.cache.get(titel.lower())
         if risico is None:
             if not door.has_perm("risicos.add_risico"):
                 raise PermissionDenied("U mag geen risico's toevoegen.")
@@ -237,6 +266,7 @@ class Risicos(Importsoort):
 class Initiatieven(Importsoort):
     naam = "initiatieven"
     label = "Initiatieven"
+    model = Initiatief
     sleutelvelden = ("thema", "naam")
     kolommen = (
         Kolom("thema", "Thema", ("doel",), True, "Datagedreven organisatie"),
@@ -257,6 +287,7 @@ class Initiatieven(Importsoort):
         Kolom(
             "pad_naar_groen", "Pad naar groen", ("pad", "terug naar groen"), False, "Gunning in mei"
         ),
+        ID_KOLOM,
     )
     genegeerd = ("Trend t.o.v. vorige periode", "Trend", "Open mijlpalen", "Te late mijlpalen")
 
@@ -321,7 +352,11 @@ class Initiatieven(Importsoort):
         lees.klaar()
 
         resultaat = ONGEWIJZIGD
-        initiatief = ctx.cache["initiatieven"].get((thema.pk, naam.lower()))
+        initiatief = self.op_id(rij)
+        if initiatief is not None:
+            nieuw.update(thema=thema, naam=naam)
+        else:
+            initiatief = ctx.cache["initiatieven"].get((thema.pk, naam.lower()))
         if initiatief is None:
             if not door.has_perm("programmas.add_initiatief"):
                 raise PermissionDenied("U mag geen initiatieven toevoegen.")
@@ -379,6 +414,7 @@ class Bevindingen(Importsoort):
     naam = "bevindingen"
     label = "Bevindingen"
     wie = staticmethod(beheert_audits)
+    model = Bevinding
     sleutelvelden = ("rapport", "titel")
     kolommen = (
         Kolom(
@@ -410,6 +446,7 @@ class Bevindingen(Importsoort):
             False,
             "2026",
         ),
+        ID_KOLOM,
     )
     genegeerd = ("Status", "Open acties", "Te laat", "Uitstel")
     veldnamen = {"verwacht_opgelost_jaar": "verwacht", "verwacht_opgelost_op": "verwacht"}
@@ -481,7 +518,11 @@ class Bevindingen(Importsoort):
         lees.klaar()
 
         sleutel = (rapport.pk, titel.lower())
-        bevinding = ctx.cache["bevindingen"].get(sleutel)
+        bevinding = self.op_id(rij)
+        if bevinding is not None:
+            nieuw.update(rapport=rapport, titel=titel)
+        else:
+            bevinding = ctx.cache["bevindingen"].get(sleutel)
         if bevinding is None:
             if not door.has_perm("audits.add_bevinding"):
                 raise PermissionDenied("U mag geen bevindingen vastleggen.")
@@ -538,12 +579,13 @@ class Maatregelen(Importsoort):
     naam = "maatregelen"
     label = "Beheersmaatregelen"
     wie = staticmethod(beheert_risicos)
+    model = Beheersmaatregel
     sleutelvelden = ("omschrijving",)
     kolommen = (
         Kolom("omschrijving", "Maatregel", ("omschrijving", "beheersmaatregel"), True, "Training"),
         Kolom("risicos", "Risico's", ("risico", "risicos"), False, "Tekort aan personeel"),
         *ACTIEKOLOMMEN,
-        Kolom("id", "ID", ("nummer",)),
+        ID_KOLOM,
     )
     genegeerd = ("Afgesproken in",)
 
@@ -559,8 +601,6 @@ class Maatregelen(Importsoort):
         return ctx
 
     def sleutel(self, rij):
-        if not w.leeg(rij.get("id")):
-            return ("id", w.tekst(rij["id"]))
         return w.tekst(rij.get("omschrijving")).lower()
 
     def _risicos(self, waarde, ctx):
@@ -573,11 +613,8 @@ class Maatregelen(Importsoort):
         return [ctx.cache["risicos"][t.lower()] for t in titels]
 
     def _bestaand(self, rij, omschrijving, ctx):
-        if not w.leeg(rij.get("id")):
-            pk = w.geheel(rij["id"])
-            maatregel = Beheersmaatregel.objects.filter(pk=pk).first()
-            if maatregel is None:
-                raise RijFout({"id": f"Er is geen maatregel met id {pk}."})
+        maatregel = self.op_id(rij)
+        if maatregel is not None:
             return maatregel
         kandidaten = ctx.cache["maatregelen"].get(omschrijving.lower(), [])
         if len(kandidaten) > 1:
@@ -632,11 +669,13 @@ class Vervolgacties(Importsoort):
     naam = "vervolgacties"
     label = "Vervolgacties"
     wie = staticmethod(beheert_audits)
+    model = Vervolgactie
     sleutelvelden = ("bevinding", "omschrijving")
     kolommen = (
         Kolom("bevinding", "Bevinding", ("bevinding titel",), True, "Inkoopbeheer"),
         Kolom("omschrijving", "Actie", ("omschrijving", "vervolgactie"), True, "Proces herzien"),
         *ACTIEKOLOMMEN,
+        ID_KOLOM,
     )
     genegeerd = ("Instantie", "Oorspronkelijke deadline", "Uitstel")
 
@@ -681,7 +720,13 @@ class Vervolgacties(Importsoort):
         lees.klaar()
 
         sleutel = (bevinding.pk, omschrijving.lower())
-        actie = ctx.cache["acties"].get(sleutel)
+        actie = self.op_id(rij)
+        if actie is not None:
+            if actie.bevinding_id != bevinding.pk:
+                raise RijFout({"bevinding": "Deze actie hoort bij een andere bevinding."})
+            nieuw["omschrijving"] = omschrijving
+        else:
+            actie = ctx.cache["acties"].get(sleutel)
         if actie is None:
             actie = vervolgactie_toevoegen(
                 bevinding=bevinding,
@@ -718,6 +763,7 @@ class Vervolgacties(Importsoort):
 class Indicatorwaarden(Importsoort):
     naam = "indicatorwaarden"
     label = "Indicatorwaarden"
+    model = Indicatorwaarde
     sleutelvelden = ("indicator", "periode")
     kolommen = (
         Kolom("indicator", "Indicator", ("naam", "prestatie-indicator", "kpi"), True, "Controles"),

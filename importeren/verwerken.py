@@ -99,10 +99,15 @@ def verwerk(importbestand, *, opslaan, voortgang=None):
     """Preview or import `importbestand`; returns and stores the result."""
     soort = SOORTEN[importbestand.soort]
     try:
+        if not importbestand.bestand:
+            raise OSError
         with importbestand.bestand.open("rb") as f:
             koppen, rijen = lezen.lees(f, importbestand.naam)
-    except (lezen.Onleesbaar, OSError) as fout:
+    except lezen.Onleesbaar as fout:
         return {"bestandsfouten": [str(fout)], "rijen": [], "fouten": 1}
+    except OSError:
+        melding = "Het bestand is niet meer bewaard; upload het opnieuw."
+        return {"bestandsfouten": [melding], "rijen": [], "fouten": 1}
 
     kolommen = importbestand.kolommen
     kop_van = {veld: koppen[i] for i, veld in enumerate(kolommen) if veld and veld != GENEGEERD}
@@ -136,7 +141,7 @@ def verwerk(importbestand, *, opslaan, voortgang=None):
                 waarden = {
                     veld: rij[i] for i, veld in enumerate(kolommen) if veld and veld != GENEGEERD
                 }
-                sleutel = soort.sleutel(waarden)
+                sleutel = soort.sleutel_van(waarden)
                 uitkomst = {
                     "rij": nummer,
                     "sleutel": " / ".join(

@@ -358,3 +358,27 @@ def test_uploads_never_imported_lose_their_file_after_a_day(uploaden, risicofunc
     import os
 
     assert not os.path.exists(pad)
+
+    # A preview asked for afterwards says so, instead of failing.
+    from importeren.verwerken import verwerk
+
+    assert verwerk(importbestand, opslaan=False)["bestandsfouten"] == [
+        "Het bestand is niet meer bewaard; upload het opnieuw."
+    ]
+
+
+def test_an_id_column_matches_explicitly_and_allows_renaming(
+    uploaden, importeren, risicofunctionaris
+):
+    risico = RisicoFactory(titel="Cyberaanval", eigenaar=risicofunctionaris)
+    rijen = [["ID", "Risico"], [risico.pk, "Cyberaanval op de aangifteketen"], [999999, "X"]]
+    _, importbestand = uploaden(risicofunctionaris, "risicos", csv_bestand(rijen))
+    assert importbestand.resultaat["rijen"][1]["fouten"] == [
+        {"kolom": "ID", "melding": "Er is geen risico met ID 999999."}
+    ]
+
+    _, importbestand = uploaden(risicofunctionaris, "risicos", csv_bestand(rijen[:2]))
+    importeren(importbestand)
+    risico.refresh_from_db()
+    assert risico.titel == "Cyberaanval op de aangifteketen"
+    assert Risico.objects.count() == 1
