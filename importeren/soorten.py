@@ -64,11 +64,14 @@ class Context:
 
 
 def _stempel(obj, reden):
-    """Give the newest history record of `obj` the import's reason (services that take
-    no reason record their own; the import says where the change came from)."""
+    """Give the newest history record of `obj` the import's reason, keeping the reason
+    the service recorded (such as "gewijzigd na sluiting van de periode") after it."""
     laatste = obj.history.order_by("-history_id").first()
-    if laatste is not None and laatste.history_change_reason != reden:
-        type(laatste).objects.filter(pk=laatste.pk).update(history_change_reason=reden)
+    if laatste is None or laatste.history_change_reason == reden:
+        return
+    eigen = laatste.history_change_reason
+    nieuw = f"{reden} ({eigen})" if eigen and len(reden) + len(eigen) + 3 <= 100 else reden
+    type(laatste).objects.filter(pk=laatste.pk).update(history_change_reason=nieuw)
 
 
 def _bewaar(obj, *, door, reden, versie=None):

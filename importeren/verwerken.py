@@ -64,8 +64,9 @@ def reden(importbestand):
     # simple-history's reason is a CharField(100) in programmas and risicos.
     gebruiker = importbestand.door.username
     naam = importbestand.naam
-    if len(naam) > 50:
-        naam = "…" + naam[-49:]
+    # Room is left for the reason a service records itself (see soorten._stempel).
+    if len(naam) > 30:
+        naam = "…" + naam[-29:]
     return f"geïmporteerd uit {naam} door {gebruiker}"[:100]
 
 

@@ -46,7 +46,7 @@ def test_the_import_writes_everything_with_a_history_entry_naming_file_and_user(
     assert importbestand.status == ImportStatus.GEIMPORTEERD
     risico = Risico.objects.get(titel="Cyberaanval")
     assert (risico.netto_kans, risico.netto_impact, risico.risicobereidheid) == (3, 3, 9)
-    reden = "geïmporteerd uit register.csv door risicofunctionaris"
+    reden = "geïmporteerd uit register.csv door risicofunctionaris (Geregistreerd)"
     assert risico.history.first().history_change_reason == reden
     assert risico.history.first().history_user == risicofunctionaris
     assert Scorewijziging.objects.get(risico=risico).netto_kans == 3
@@ -382,3 +382,23 @@ def test_an_id_column_matches_explicitly_and_allows_renaming(
     risico.refresh_from_db()
     assert risico.titel == "Cyberaanval op de aangifteketen"
     assert Risico.objects.count() == 1
+
+
+def test_a_status_in_a_closed_period_keeps_the_services_own_reason(
+    uploaden, importeren, beheerder, pm
+):
+    initiatief = InitiatiefFactory(eigenaar=pm, naam="Datalab")
+    periode = PeriodeFactory(jaar=2025, soort="JAAR", status=PeriodeStatus.GESLOTEN)
+    Statusrapportage.objects.create(initiatief=initiatief, periode=periode, status="groen")
+    rijen = [
+        ["Thema", "Initiatief", "Periode", "Status", "Toelichting"],
+        [initiatief.thema.naam, "Datalab", "Jaar 2025", "rood", "Bijgesteld na de audit"],
+    ]
+    _, importbestand = uploaden(beheerder, "initiatieven", csv_bestand(rijen))
+    importeren(importbestand)
+
+    rapportage = Statusrapportage.objects.get(initiatief=initiatief, periode=periode)
+    assert rapportage.status == "rood"
+    assert rapportage.history.first().history_change_reason == (
+        "geïmporteerd uit register.csv door beheerder (gewijzigd na sluiting van de periode)"
+    )
