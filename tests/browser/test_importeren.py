@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from risicos.models import Risico
+from tests.importeren import conftest as importeren_conftest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,3 +40,30 @@ def test_upload_preview_fix_the_mapping_and_import(pagina, inloggen, risicofunct
         ("Cyberaanval", "extern"),
         ("Personeelstekort", "intern"),
     }
+
+
+# The real worker of tests/importeren (a fixture shared, not copied).
+worker = importeren_conftest.worker
+
+
+@pytest.mark.celery_worker
+def test_the_page_follows_a_worker_with_a_progress_bar(
+    pagina, inloggen, risicofunctionaris, tmp_path, worker, settings
+):
+    settings.IMPORTEREN_TAAK_VANAF = 10
+    bestand = tmp_path / "groot.csv"
+    rijen = "".join(f"Risico {i:03d},Intern,risicofunctionaris\r\n" for i in range(300))
+    bestand.write_text("Risico,Categorie,Eigenaar\r\n" + rijen)
+    inloggen("risicofunctionaris")
+
+    pagina.goto("/importeren/")
+    pagina.get_by_label("Wat importeert u?").select_option(label="Risico's")
+    pagina.get_by_label("Bestand").set_input_files(str(bestand))
+    pagina.get_by_role("button", name="Controleren").click()
+    expect(pagina.locator("progress")).to_have_attribute("max", "300")
+
+    # The script polls and reloads the page when the worker is done.
+    expect(pagina.locator("[data-telling='nieuw']")).to_have_text("300", timeout=30_000)
+    pagina.get_by_role("button", name="Importeren").click()
+    expect(pagina.get_by_text("Geïmporteerd: 300 nieuw")).to_be_visible(timeout=30_000)
+    assert Risico.objects.count() == 300
