@@ -168,6 +168,21 @@ def _wijzig(obj, nieuw):
     return anders
 
 
+def _periodes():
+    return {w.normaal(str(p)): p for p in Rapportageperiode.objects.all()}
+
+
+def _periode(waarde, periodes):
+    if w.leeg(waarde):
+        return None
+    periode = periodes.get(w.normaal(waarde))
+    if periode is None:
+        raise ValueError(
+            f"Onbekende periode '{w.tekst(waarde)}' (bijvoorbeeld 2025 T1 of Jaar 2024)."
+        )
+    return periode
+
+
 # An explicit ID (the record's number) wins over the natural key and allows renaming.
 ID_KOLOM = Kolom("id", "ID", ("nummer", "id nummer"))
 
@@ -302,7 +317,7 @@ class Initiatieven(Importsoort):
             },
             "themas": {w.normaal(t.naam): t for t in Thema.objects.all()}
             | {w.normaal(t.paragraaf): t for t in Thema.objects.exclude(paragraaf="")},
-            "periodes": {w.normaal(str(p)): p for p in Rapportageperiode.objects.all()},
+            "periodes": _periodes(),
         }
         return ctx
 
@@ -316,16 +331,6 @@ class Initiatieven(Importsoort):
         if thema is None:
             raise ValueError(f"Onbekend thema '{w.tekst(waarde)}'.")
         return thema
-
-    def _periode(self, waarde, ctx):
-        if w.leeg(waarde):
-            return None
-        periode = ctx.cache["periodes"].get(w.normaal(waarde))
-        if periode is None:
-            raise ValueError(
-                f"Onbekende periode '{w.tekst(waarde)}' (bijvoorbeeld 2025 T1 of Jaar 2024)."
-            )
-        return periode
 
     def _status(self, waarde):
         if w.normaal(waarde) == "niet gerapporteerd":
@@ -346,7 +351,7 @@ class Initiatieven(Importsoort):
             nieuw["actief"] = True if actief is None else actief
         if "volgorde" in lees:
             nieuw["volgorde"] = lees("volgorde", w.geheel) or 0
-        periode = lees("periode", self._periode, ctx) if "periode" in lees else None
+        periode = lees("periode", _periode, ctx.cache["periodes"]) if "periode" in lees else None
         status = lees("status", self._status) if "status" in lees else None
         if thema is None and "thema" not in lees.fouten:
             lees.fouten["thema"] = "Vul het thema in."
@@ -550,21 +555,6 @@ class Bevindingen(Importsoort):
         bevinding.full_clean()
         _bewaar(bevinding, door=door, reden=reden, versie=bevinding.versie)
         return GEWIJZIGD
-
-
-def _periodes():
-    return {w.normaal(str(p)): p for p in Rapportageperiode.objects.all()}
-
-
-def _periode(waarde, periodes):
-    if w.leeg(waarde):
-        return None
-    periode = periodes.get(w.normaal(waarde))
-    if periode is None:
-        raise ValueError(
-            f"Onbekende periode '{w.tekst(waarde)}' (bijvoorbeeld 2025 T1 of Jaar 2024)."
-        )
-    return periode
 
 
 # Actie.save() fills in the completion date from the status; the forms leave it out of
