@@ -9,6 +9,7 @@ NAVIGATIE = (
     ("Audits", "audits:bevindingen", "/audits/"),
     ("Mijn acties", "mijn_acties", "/acties/"),
     ("Rapportage", "rapportage:index", "/rapportage/"),
+    ("Importeren", "importeren:index", "/importeren/"),
 )
 
 

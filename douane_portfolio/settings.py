@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     # --- end API ---
+    "importeren",
 ]
 
 MIDDLEWARE = [
@@ -528,6 +529,14 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 # --- end API ---
+
+# --- Importeren (importeren/) ---
+# Largest register file, most data rows per file, and from how many rows a preview or an
+# import runs in a Celery worker (with a progress bar) instead of in the request.
+IMPORTEREN_MAX_BYTES = envint("IMPORTEREN_MAX_BYTES", 5 * 1024 * 1024)
+IMPORTEREN_MAX_RIJEN = envint("IMPORTEREN_MAX_RIJEN", 10_000)
+IMPORTEREN_TAAK_VANAF = envint("IMPORTEREN_TAAK_VANAF", 500)
+# --- einde Importeren ---
 
 # The embedded set-up keeps its state in var/; make sure its folders exist.
 _folders = [VAR_DIR, MEDIA_ROOT, STATIC_ROOT]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("risicos/", include("risicos.urls")),
     path("audits/", include("audits.urls")),
     path("rapportage/", include("rapportage.urls")),
+    path("importeren/", include("importeren.urls")),
     path("accounts/", include("inloggen.urls")),
     path(
         "accounts/wachtwoord/",

@@ -21,6 +21,7 @@ from audits import services as audit_services
 from audits.models import BevindingStatus, Jaaroordeel
 from douane_portfolio import rollen
 from douane_portfolio.models import Verzending, VerzendingStatus
+from importeren.models import Importbestand, ImportStatus
 from programmas.models import Indicatorwaarde, Periodesoort, PeriodeStatus
 from risicos.models import DialoogStatus
 from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
@@ -45,7 +46,15 @@ PERSONAS = (
     "auditor",
     "beheerder",
 )
-DOMEIN_APPS = ("douane_portfolio", "programmas", "risicos", "audits", "rapportage", "api")
+DOMEIN_APPS = (
+    "douane_portfolio",
+    "programmas",
+    "risicos",
+    "audits",
+    "rapportage",
+    "api",
+    "importeren",
+)
 LATER = (timezone.localdate() + datetime.timedelta(days=40)).isoformat()
 NOG_LATER = (timezone.localdate() + datetime.timedelta(days=80)).isoformat()
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -134,6 +143,13 @@ def _maak_gegevens():
         gebruiker=p["eigenaar"], naam="Power BI", bereik=Bereik.LEZEN
     )
     g["agenda_geheim"] = AgendaSleutel.vernieuwen(p["eigenaar"])
+    g["importbestand"] = Importbestand.objects.create(
+        naam="risicos.csv",
+        soort="risicos",
+        status=ImportStatus.MISLUKT,
+        door=p["beheerder"],
+        resultaat={"fout": "Het bestand is geen CSV."},
+    )
     return g
 
 
@@ -388,6 +404,12 @@ AANROEP = {
     "rapportage:periode_docx": (lambda g: RAPPORT_PERIODE, None),
     "login": (None, _velden(username="niemand", password="fout")),
     "logout": (None, None),
+    "importeren:index": (None, None),
+    "importeren:sjabloon": (lambda g: {"soort": "risicos"}, None),
+    "importeren:bestand": (_pk("importbestand"), None),
+    "importeren:kolommen": (_pk("importbestand"), None),
+    "importeren:importeren": (_pk("importbestand"), None),
+    "importeren:voortgang": (_pk("importbestand"), None),
     "api:sleutels": (None, _velden(naam="Excel", bereik="lezen", geldig_dagen="30")),
     "api:intrekken": (_pk("api_sleutel"), None),
     "api:agenda_koppeling": (None, None),
@@ -412,6 +434,30 @@ AANROEP = {
 
 # fmt: off
 MATRIX = {
+    "importeren:bestand": (
+        "L 404 404 404 404 404 404 404 200",
+        "L 404 404 404 404 404 404 404 200",
+    ),
+    "importeren:importeren": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 404 404 404 404 404 404 404 302",
+    ),
+    "importeren:index": (
+        "L 403 403 403 403 403 200 200 200",
+        "L 403 403 403 403 403 200 200 200",
+    ),
+    "importeren:kolommen": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 404 404 404 404 404 404 404 302",
+    ),
+    "importeren:sjabloon": (
+        "L 404 404 404 404 404 200 404 200",
+        "L 404 404 404 404 404 200 404 200",
+    ),
+    "importeren:voortgang": (
+        "L 404 404 404 404 404 404 404 200",
+        "L 404 404 404 404 404 404 404 200",
+    ),
     "api:agenda_feed": (
         "200 200 200 200 200 200 200 200 200",
         "405 405 405 405 405 405 405 405 405",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImporterenConfig(AppConfig):
+    name = "importeren"
+    verbose_name = "Importeren"

@@ -1,0 +1,164 @@
+"""Upload -> preview (with a hand mapping of columns) -> import, per stored file."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import lezen, tasks, verwerken
+from .forms import KolommenForm, UploadForm
+from .kolommen import herken
+from .models import Importbestand, ImportStatus
+from .sjablonen import sjabloon
+from .soorten import SOORTEN
+
+
+def _soorten_voor(user):
+    return [s for s in SOORTEN.values() if s.mag(user)]
+
+
+def _start(importbestand, *, opslaan):
+    """Preview or import now, or in a worker for a large file."""
+    importbestand.opslaan = opslaan
+    if importbestand.totaal >= settings.IMPORTEREN_TAAK_VANAF:
+        importbestand.status = ImportStatus.WACHTRIJ
+        importbestand.verwerkt = 0
+        importbestand.save()
+        pk = importbestand.pk
+        transaction.on_commit(lambda: tasks.importbestand_verwerken.delay(pk))
+    else:
+        verwerken.uitvoeren(importbestand)
+
+
+@login_required
+def index(request):
+    soorten = _soorten_voor(request.user)
+    if not soorten:
+        raise PermissionDenied("U mag niets importeren.")
+    form = UploadForm(request.POST or None, request.FILES or None, soorten=soorten)
+    if request.method == "POST" and form.is_valid():
+        soort = SOORTEN[form.cleaned_data["soort"]]
+        bestand = form.cleaned_data["bestand"]
+        try:
+            koppen, rijen = lezen.lees(bestand, bestand.name)
+        except lezen.Onleesbaar as fout:
+            form.add_error("bestand", str(fout))
+        else:
+            bestand.seek(0)
+            verwerken.opruimen()
+            with transaction.atomic():
+                importbestand = Importbestand.objects.create(
+                    bestand=bestand,
+                    naam=bestand.name[:255],
+                    soort=soort.naam,
+                    koppen=koppen,
+                    kolommen=herken(koppen, soort),
+                    totaal=len(rijen),
+                    door=request.user,
+                )
+                _start(importbestand, opslaan=False)
+            return redirect(importbestand)
+    eerdere = Importbestand.objects.filter(door=request.user)[:10]
+    return render(
+        request,
+        "importeren/index.html",
+        {"form": form, "soorten": soorten, "eerdere": eerdere, "titel": "Importeren"},
+    )
+
+
+def _eigen(request, pk):
+    importbestand = get_object_or_404(
+        Importbestand.objects.select_related("door"), pk=pk, door=request.user
+    )
+    soort = SOORTEN.get(importbestand.soort)
+    if soort is None or not soort.mag(request.user):
+        raise Http404
+    return importbestand, soort
+
+
+@login_required
+def bestand(request, pk):
+    importbestand, soort = _eigen(request, pk)
+    form = KolommenForm(importbestand=importbestand, soort=soort)
+    return _toon(request, importbestand, soort, form)
+
+
+def _toon(request, importbestand, soort, form):
+    verwerkt, totaal = verwerken.voortgang_lezen(importbestand)
+    resultaat = importbestand.resultaat or {}
+    return render(
+        request,
+        "importeren/bestand.html",
+        {
+            "titel": f"Importeren: {importbestand.naam}",
+            "importbestand": importbestand,
+            "soort": soort,
+            "form": form,
+            "resultaat": resultaat,
+            "verwerkt": verwerkt,
+            "totaal": totaal,
+            "meer_rijen": len(resultaat.get("rijen", [])) < resultaat.get("totaal", 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+def kolommen(request, pk):
+    importbestand, soort = _eigen(request, pk)
+    if importbestand.status not in (ImportStatus.GECONTROLEERD, ImportStatus.GEUPLOAD):
+        messages.error(request, "Dit bestand wordt verwerkt of is al geïmporteerd.")
+        return redirect(importbestand)
+    form = KolommenForm(request.POST, importbestand=importbestand, soort=soort)
+    if not form.is_valid():
+        return _toon(request, importbestand, soort, form)
+    with transaction.atomic():
+        importbestand.kolommen = form.kolommen()
+        _start(importbestand, opslaan=False)
+    return redirect(importbestand)
+
+
+@login_required
+@require_POST
+def importeren(request, pk):
+    with transaction.atomic():
+        importbestand, soort = _eigen(request, pk)
+        importbestand = Importbestand.objects.select_for_update().get(pk=importbestand.pk)
+        if not importbestand.kan_importeren:
+            messages.error(
+                request, "Alleen een gecontroleerd bestand zonder fouten kan worden geïmporteerd."
+            )
+            return redirect(importbestand)
+        _start(importbestand, opslaan=True)
+    if importbestand.status == ImportStatus.GEIMPORTEERD:
+        messages.success(request, "Het bestand is geïmporteerd.")
+    elif importbestand.status == ImportStatus.GECONTROLEERD:
+        messages.error(request, "Er is niets geïmporteerd: het bestand bevat nu fouten.")
+    return redirect(importbestand)
+
+
+@login_required
+def voortgang(request, pk):
+    importbestand, _ = _eigen(request, pk)
+    verwerkt, totaal = verwerken.voortgang_lezen(importbestand)
+    # A poll is no activity of the user, and saving the session (SESSION_SAVE_EVERY_REQUEST)
+    # would wait on SQLite for the write lock the running import holds until it ends.
+    request.session.save = lambda *args, **kwargs: None
+    return JsonResponse({"status": importbestand.status, "verwerkt": verwerkt, "totaal": totaal})
+
+
+@login_required
+def sjabloon_downloaden(request, soort):
+    soort = SOORTEN.get(soort)
+    if soort is None or not soort.mag(request.user):
+        raise Http404
+    response = HttpResponse(
+        sjabloon(soort),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sjabloon-{soort.naam}.xlsx"'
+    return response
