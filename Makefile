@@ -39,7 +39,8 @@ demo: venv
 
 ## Ruff, bandit (medium severity and up) and pip-audit. Offline, pip-audit warns that it
 ## checked nothing instead of failing; CI (.ci/run) fails then unless PIP_AUDIT_OFFLINE=1.
-BANDIT_ARGS := -q -r douane_portfolio programmas risicos audits rapportage scripts manage.py \
+BANDIT_ARGS := -q -r douane_portfolio programmas risicos audits rapportage api importeren inloggen \
+	scripts manage.py \
 	-x '*/migrations/*' --severity-level medium
 lint: venv
 	$(BIN)/ruff check .
