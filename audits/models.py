@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
 from douane_portfolio.models import OPEN_STATUSSEN, Actie, ActieQuerySet, VersieModel
+from douane_portfolio.validators import redelijke_datum
 
 from . import bewijs
 
@@ -70,7 +71,7 @@ class Auditrapport(VersieModel):
         help_text="Het jaar waarover het rapport gaat, bijvoorbeeld 2022 voor "
         "'Verantwoordingsonderzoek 2022'. Leeg als de bron het niet noemt.",
     )
-    datum = models.DateField("datum rapport", null=True, blank=True)
+    datum = models.DateField("datum rapport", validators=[redelijke_datum], null=True, blank=True)
     toelichting = models.TextField("toelichting", blank=True)
 
     objects = ZichtbaarQuerySet.as_manager()
@@ -195,6 +196,7 @@ class Bevinding(VersieModel):
     )
     verwacht_opgelost_op = models.DateField(
         "verwacht opgelost op",
+        validators=[redelijke_datum],
         null=True,
         blank=True,
         help_text="Alleen als er een precieze datum is; het jaar volgt daaruit.",
@@ -411,7 +413,7 @@ class Deadlineverschuiving(models.Model):
         related_name="deadlineverschuivingen",
     )
     oude_deadline = models.DateField("oude deadline")
-    nieuwe_deadline = models.DateField("nieuwe deadline")
+    nieuwe_deadline = models.DateField("nieuwe deadline", validators=[redelijke_datum])
     reden = models.TextField("reden")
     goedgekeurd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from . import rollen
+from .validators import redelijke_datum
 
 
 class Herinneringsfrequentie(models.TextChoices):
@@ -133,12 +134,15 @@ class Actie(VersieModel):
         on_delete=models.PROTECT,
         related_name="%(app_label)s_%(class)s_acties",
     )
-    deadline = models.DateField("deadline")
+    # Every form checks the window too; here it also holds for imports, the API and the admin.
+    deadline = models.DateField("deadline", validators=[redelijke_datum])
     oorspronkelijke_deadline = models.DateField("oorspronkelijke deadline", editable=False)
     status = models.CharField(
         "status", max_length=20, choices=ActieStatus.choices, default=ActieStatus.OPEN
     )
-    afgerond_op = models.DateField("afgerond op", null=True, blank=True)
+    afgerond_op = models.DateField(
+        "afgerond op", validators=[redelijke_datum], null=True, blank=True
+    )
     aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
 
     objects = ActieQuerySet.as_manager()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel
+from douane_portfolio.validators import redelijke_datum
 
 
 class Status(models.TextChoices):
@@ -113,6 +114,7 @@ class Rapportageperiode(VersieModel):
     # Empty only for periods taken over from earlier reports.
     indiendeadline = models.DateField(
         "deadline indienen",
+        validators=[redelijke_datum],
         null=True,
         blank=True,
         help_text="Uiterste datum waarop programmamanagers hun status indienen.",

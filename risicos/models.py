@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from douane_portfolio import rollen
 from douane_portfolio.models import Actie, ActieQuerySet, ActieStatus, VersieModel
 from douane_portfolio.rules import heeft_een_rol
+from douane_portfolio.validators import redelijke_datum
 
 
 class Kans(models.IntegerChoices):
@@ -278,6 +279,7 @@ class Risico(VersieModel):
     )
     herbeoordeling = models.DateField(
         "volgende herbeoordeling",
+        validators=[redelijke_datum],
         null=True,
         blank=True,
         help_text="Uiterlijk op deze datum worden de scores opnieuw beoordeeld.",
@@ -520,7 +522,7 @@ class Risicodialoog(VersieModel):
     agreed scores to the register once and locks the minutes."""
 
     titel = models.CharField("titel", max_length=200)
-    datum = models.DateField("datum")
+    datum = models.DateField("datum", validators=[redelijke_datum])
     niveau = models.CharField(
         "niveau",
         max_length=15,

@@ -1,17 +1,20 @@
 """What forms accept: clean text, bounded lengths, sensible dates (one mechanism)."""
 
+import datetime
 import importlib
 import inspect
 
 import pytest
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from douane_portfolio.forms import SchoneInvoerMixin
 from douane_portfolio.tekst import schone_tekst
 from douane_portfolio.validators import TEKST_MAX_LENGTE
 from risicos.models import Beheersmaatregel, Risico
+from tests.audits.factories import VervolgactieFactory
 from tests.risicos.factories import RisicoFactory
 
 FORMULIERMODULES = [
@@ -111,3 +114,11 @@ def test_deadlines_outside_the_sensible_window_are_refused(client_voor, beheerde
         response.context["form"].errors["deadline"]
     )
     assert not Beheersmaatregel.objects.exists()
+
+
+def test_the_date_window_holds_in_the_models_too_for_imports_the_api_and_the_admin(db):
+    """Forms check the window; the model's own validation holds it where no form runs."""
+    actie = VervolgactieFactory.build(deadline=datetime.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as fout:
+        actie.full_clean(exclude=["bevinding", "eigenaar", "oorspronkelijke_deadline"])
+    assert "Kies een datum tussen 1 januari 2000 en 31 december 2099." in fout.value.messages

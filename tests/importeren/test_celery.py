@@ -15,7 +15,7 @@ RIJEN = 5000
 NIEUW = 50
 
 
-def volg(client, pk, proces, log_pad, klaar, seconden=60):
+def volg(client, pk, proces, log_pad, klaar, seconden=180):
     """Poll the progress endpoint until the status is `klaar`; return what was seen."""
     gezien = []
     einde = time.monotonic() + seconden
