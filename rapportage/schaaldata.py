@@ -115,6 +115,7 @@ def omvang(schaal):
 class Resultaat:
     aantallen: dict = field(default_factory=dict)
     historie: int = 0
+    tabellen: list = field(default_factory=list)
 
 
 class Schrijver:
@@ -123,6 +124,7 @@ class Schrijver:
     def __init__(self, nu, resultaat):
         self.nu = nu
         self.resultaat = resultaat
+        self.tabellen = set()
         self.postgres = connection.vendor == "postgresql"
 
     def schrijf(self, model, objs, naam=None):
@@ -138,6 +140,7 @@ class Schrijver:
             tuple(f.get_db_prep_save(self._waarde(f, o), connection) for f in velden) for o in objs
         ]
         qn = connection.ops.quote_name
+        self.tabellen.add(meta.db_table)
         tabel = qn(meta.db_table)
         kolommen = ", ".join(qn(f.column) for f in velden)
         with connection.cursor() as cursor:
@@ -206,9 +209,13 @@ def leegmaken():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             qn = connection.ops.quote_name
+            # TRUNCATE refuses tables with deferred foreign-key checks still pending
+            # (rows written earlier in the same transaction): run those checks first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 f"TRUNCATE {', '.join(qn(t) for t in tabellen)} RESTART IDENTITY CASCADE"
             )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for tabel in tabellen:
                 cursor.execute(f'DELETE FROM "{tabel}"')
@@ -269,6 +276,7 @@ class Generator:
         self.audits()
         if connection.vendor == "postgresql":
             self.reeksen_bijwerken()
+        self.resultaat.tabellen = sorted(self.s.tabellen)
         return self.resultaat
 
     def reeksen_bijwerken(self):

@@ -79,7 +79,7 @@ def test_it_generates_the_sizes_of_its_scale_within_the_constraints():
     # Foreign keys (deferred on SQLite until a commit the test never makes) and checks.
     connection.check_constraints()
     for model in (*MODELLEN.values(), Beoordeling, Deadlineverschuiving):
-        for obj in model.objects.all()[:40]:
+        for obj in model.objects.all()[:10]:
             obj.full_clean()
     # What the model rules do not say, but the pages assume.
     assert not Statusrapportage.objects.exclude(status="groen").filter(toelichting="").exists()

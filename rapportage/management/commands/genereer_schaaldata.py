@@ -61,8 +61,9 @@ class Command(BaseCommand):
             resultaat = generator.genereer()
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses on empty tables.
+            qn = connection.ops.quote_name
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute(f"ANALYZE {', '.join(qn(t) for t in resultaat.tabellen)}")
         duur = time.perf_counter() - begin
         for naam, aantal in resultaat.aantallen.items():
             self.stdout.write(f"  {naam:<24} {aantal:>9,}".replace(",", "."))
