@@ -227,12 +227,11 @@ def bestaat_al():
 
 
 class Generator:
-    def __init__(self, *, schaal, zaad=42, peildatum=None, uit=None):
+    def __init__(self, *, schaal, zaad=42, peildatum=None):
         self.n = omvang(schaal)
         self.rnd = random.Random(zaad)
         self.peil = peildatum or timezone.localdate()
         self.nu = timezone.make_aware(datetime.datetime.combine(self.peil, datetime.time(9, 0)))
-        self.uit = uit or (lambda tekst: None)
         self.resultaat = Resultaat()
         self.s = Schrijver(self.nu, self.resultaat)
 
@@ -262,9 +261,6 @@ class Generator:
         if self.rnd.random() < 0.5:
             return ActieStatus.OPEN, None
         return ActieStatus.IN_UITVOERING, None
-
-    def voortgang(self, totaal, naam):
-        self.uit(f"  {naam}: {totaal}")
 
     # -- the data set ----------------------------------------------------------------
 

@@ -562,6 +562,52 @@ def _getal(waarde, cijfers=0):
     return f"{waarde:,.{cijfers}f}".replace(",", ".") if cijfers == 0 else f"{waarde:.{cijfers}f}"
 
 
+def _lijst_en_wat(naam):
+    lijst, _, wat = naam.partition(": ")
+    return lijst, wat
+
+
+def samenvatting(resultaat):
+    """One row per screen with both roles side by side: every page of a list next to the
+    admin and the bare query, per list only its slowest filter, sort or search."""
+    rijen = {}
+    for m in resultaat["metingen"]:
+        if m["soort"] not in ("admin", "orm"):
+            rijen.setdefault((m["groep"], m["naam"]), {})[m["rol"]] = m
+
+    def hoofd(per_rol):
+        return per_rol.get("beheerder") or per_rol.get("—") or next(iter(per_rol.values()))
+
+    traagste = {}
+    for (groep, naam), per_rol in rijen.items():
+        lijst, wat = _lijst_en_wat(naam)
+        if wat.startswith(("filter ", "sorteer ", "zoeken")):
+            p50 = hoofd(per_rol)["p50_ms"] or 0
+            if p50 >= traagste.get((groep, lijst), (None, -1))[1]:
+                traagste[(groep, lijst)] = (naam, p50)
+    regels = [
+        "| wat | p50 ms | p95 ms | queries | KB | piek MB | p50 ms PM | queries PM "
+        "| admin p50 ms | kaal p50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (groep, naam), per_rol in rijen.items():
+        lijst, wat = _lijst_en_wat(naam)
+        if wat.startswith(("filter ", "sorteer ", "zoeken")):
+            if traagste[(groep, lijst)][0] != naam:
+                continue
+            naam = f"{lijst}: traagste filter/sortering: {wat}"
+        m, pm = hoofd(per_rol), per_rol.get("pm", {})
+        kb = m["bytes"] / 1024 if m["soort"] != "veeg" and m["bytes"] is not None else None
+        status = "" if m["status"] in (200, "proefdraai") else f" (status {m['status']})"
+        regels.append(
+            f"| {groep}: {naam}{status} | {_getal(m['p50_ms'])} | {_getal(m['p95_ms'])} | "
+            f"{_getal(m['queries'])} | {_getal(kb)} | {_getal(m['piek_mb'], 1)} | "
+            f"{_getal(pm.get('p50_ms'))} | {_getal(pm.get('queries'))} | "
+            f"{_getal(m['admin_p50_ms'])} | {_getal(m['orm_p50_ms'])} |"
+        )
+    return "\n".join(regels) + "\n"
+
+
 def markdown(resultaat):
     meta = resultaat["meta"]
     regels = [
@@ -569,6 +615,12 @@ def markdown(resultaat):
         f"load {meta['load_begin'][0]:.1f} bij de start; {meta['keer']}× per meting "
         f"(p50/p95), Django test client in één proces, DEBUG {'aan' if meta['debug'] else 'uit'}.",
         "Aantallen: " + ", ".join(f"{k} {_getal(v)}" for k, v in meta["aantallen"].items()) + ".",
+        "",
+        "Samenvatting (rol Beheerder, tenzij PM; admin en kaal: dezelfde rijen in de "
+        "Django-admin en als kale ORM-query):",
+        "",
+        samenvatting(resultaat),
+        "Alle metingen:",
         "",
         "| groep | wat | rol | soort | p50 ms | p95 ms | queries | KB | piek MB "
         "| admin p50 ms | kaal p50 ms | status |",

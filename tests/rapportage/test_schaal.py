@@ -149,4 +149,6 @@ def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
         assert meting["queries"] > 0
     pagina = next(m for m in resultaat["metingen"] if m["soort"] == "pagina")
     assert pagina["admin_p50_ms"] is not None and pagina["orm_p50_ms"] is not None
-    assert "| risicos | register: eerste pagina (1) |" in (tmp_path / "schaal.md").read_text()
+    tabel = (tmp_path / "schaal.md").read_text()
+    assert "| risicos: register: eerste pagina (1) |" in tabel  # the summary
+    assert "| risicos | register: eerste pagina (1) | pm | pagina |" in tabel
