@@ -122,13 +122,15 @@ def test_it_refuses_the_full_size_on_sqlite():
 @pytest.mark.django_db
 def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
     genereer()
+    # As on the command line, so the options are parsed as a user gives them.
     call_command(
         "benchmark_schaal",
-        keer=1,
-        zwaar=True,
-        alleen=["register: eerste pagina", "veeg"],
-        uitvoer=str(tmp_path),
-        stil=True,
+        "--keer=1",
+        "--zwaar",
+        "--alleen=register: eerste pagina",
+        "--alleen=veeg",
+        f"--uitvoer={tmp_path}",
+        "--stil",
         stdout=io.StringIO(),
     )
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             "--keer-zwaar", type=int, default=1, help="herhalingen per zware meting"
         )
         parser.add_argument(
-            "--alleen", default=None, help="alleen metingen waarvan groep/naam dit bevat"
+            "--alleen",
+            action="append",
+            help="alleen metingen waarvan groep en naam dit bevatten (mag vaker)",
         )
         parser.add_argument(
             "--uitvoer", default="var/bench", help="map voor schaal.md en schaal.json"
