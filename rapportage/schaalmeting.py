@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 import django
 from django.conf import settings
+from django.contrib.admin import site
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F, Q
@@ -370,8 +371,8 @@ class Meter:
         """Put the admin's and the bare query's p50 next to each list page they match."""
         for sleutel, meting in self.te_vergelijken:
             admin, orm = self.referenties.get(sleutel, (None, None))
-            meting.admin_p50_ms = admin.p50_ms if admin else None
-            meting.orm_p50_ms = orm.p50_ms if orm else None
+            meting.admin_p50_ms = admin.p50_ms if admin and admin.status == 200 else None
+            meting.orm_p50_ms = orm.p50_ms if orm and orm.status == 200 else None
 
     def admin_meten(self, client, lijsten):
         """The admin changelist and the bare query for the same page of the same table."""
@@ -379,10 +380,12 @@ class Meter:
             for naam, nummer in self.paginanummers(lijst).items():
                 titel = f"{lijst.naam}: {naam} ({nummer})"
                 admin = None
-                if lijst.admin:
-                    url = lijst.admin if nummer == 1 else f"{lijst.admin}?p={nummer}"
-                    admin = self.pagina(client, "beheerder", lijst.groep, titel, url, soort="admin")
                 begin = (nummer - 1) * self.per_pagina
+                if lijst.admin:
+                    # The admin pages by its own size (100 rows): the page with the same rows.
+                    per_admin = site.get_model_admin(lijst.kaal().model).list_per_page
+                    url = f"{lijst.admin}?p={begin // per_admin + 1}"
+                    admin = self.pagina(client, "beheerder", lijst.groep, titel, url, soort="admin")
 
                 def kaal(lijst=lijst, begin=begin):
                     rijen = list(lijst.kaal()[begin : begin + self.per_pagina])
