@@ -342,7 +342,7 @@ class Meter:
         nummers = {}
         for naam, nummer in (
             ("eerste pagina", 1),
-            ("diepe pagina", min(300, max(1, laatste // 2))),
+            ("diepe pagina", 300 if laatste > 300 else max(1, laatste // 2)),
             ("laatste pagina", laatste),
         ):
             if nummer not in nummers.values():
