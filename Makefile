@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench backup herstel verhuis
+.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench bench-schaal \
+	backup herstel verhuis
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,3 +88,18 @@ bench: venv
 	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py migrate --noinput -v 0
 	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py laad_demo > /dev/null
 	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py benchmark_rapport
+
+## Scale benchmark (issue 13), PostgreSQL only: builds the data set (SCHAAL=1.0 is ten times
+## one agency; it wipes the domain tables of DATABASE_URL) and measures every screen next to
+## the Django admin and the bare query. Writes var/bench/schaal.md and schaal.json.
+## `make bench-schaal SCHAAL=0.1 BENCH_ARGS="--zwaar"` adds PDF/Word, exports and the sweep.
+SCHAAL ?= 1.0
+BENCH_KEER ?= 7
+BENCH_ARGS ?=
+bench-schaal: venv
+	@case "$$DATABASE_URL" in postgres*) ;; \
+	  *) echo "bench-schaal meet op PostgreSQL: zet DATABASE_URL=postgres://..." >&2; exit 1;; esac
+	@DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
+	@DEBUG=1 $(BIN)/python manage.py genereer_schaaldata --schaal $(SCHAAL) --leeg-eerst
+	@DEBUG=0 SECRET_KEY=$${SECRET_KEY:-bench-schaal-niet-geheim} STATIC_MANIFEST=0 \
+	  $(BIN)/python manage.py benchmark_schaal --keer $(BENCH_KEER) --uitvoer var/bench $(BENCH_ARGS)

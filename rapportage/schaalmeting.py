@@ -1,0 +1,648 @@
+"""What `benchmark_schaal` measures, and how: every screen through the test client, each
+list next to the Django admin changelist and the bare ORM query for the same rows.
+
+Each measurement runs once instrumented (queries counted, Python memory traced; this
+run also warms caches), then `keer` times bare for p50/p95. Timings never enter the
+test suite; the figures are ratios on a shared machine, not absolute promises.
+"""
+
+import math
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass, field
+
+import django
+from django.conf import settings
+from django.contrib.admin import site
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from audits.models import Auditrapport, Bevinding, Vervolgactie
+from douane_portfolio import rollen
+from douane_portfolio.herinneringen import herinneringen_versturen
+from douane_portfolio.models import OPEN_STATUSSEN
+from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
+from risicos.models import Beheersmaatregel, Risico, Risicodialoog, RisicoStatus
+
+
+@dataclass
+class Meting:
+    groep: str
+    naam: str
+    rol: str
+    soort: str  # pagina, detail, admin, orm, rapport, export, veeg
+    url: str = ""
+    status: int | str = 200
+    keer: int = 0
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    min_ms: float | None = None
+    queries: int | None = None
+    bytes: int | None = None
+    piek_mb: float | None = None
+    # For list pages: the admin changelist and the bare query for the same rows.
+    admin_p50_ms: float | None = None
+    orm_p50_ms: float | None = None
+
+
+@dataclass
+class Lijst:
+    """One list screen with its default selection as a bare queryset."""
+
+    groep: str
+    naam: str
+    url: str
+    kaal: object  # () -> QuerySet of the rows the screen shows by default, in its order
+    admin: str | None = None
+    filters: dict = field(default_factory=dict)  # label -> query string
+    sorteringen: tuple = ()
+    zoek: str | None = None
+
+
+def p95(tijden):
+    if len(tijden) < 2:
+        return tijden[0]
+    return statistics.quantiles(tijden, n=20, method="inclusive")[18]
+
+
+def _inhoud(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+class Meter:
+    def __init__(self, *, keer=7, keer_zwaar=1, zwaar=False, alleen=None, uit=None):
+        self.keer = keer
+        self.keer_zwaar = keer_zwaar
+        self.zwaar = zwaar
+        self.alleen = alleen
+        self.uit = uit or (lambda tekst: None)
+        self.metingen = []
+        self.te_vergelijken = []  # [((groep, titel), list page measurement)]
+        self.referenties = {}  # (groep, titel) -> (admin measurement, bare query measurement)
+        self.per_pagina = settings.LIJST_PAGINA_GROOTTE
+
+    # -- the measuring itself ---------------------------------------------------------
+
+    def meet(self, doe, keer):
+        """Run `doe` once instrumented, then `keer` times; `doe` returns (status, bytes)."""
+        # The query log is a bounded deque: once full, its length no longer grows.
+        connection.queries_log.clear()
+        tracemalloc.start()
+        try:
+            with CaptureQueriesContext(connection) as vastgelegd:
+                status, grootte = doe()
+            piek = tracemalloc.get_traced_memory()[1]
+            # Read now: the next request clears the log this count is taken from.
+            queries = len(vastgelegd.captured_queries)
+        finally:
+            tracemalloc.stop()
+        tijden = []
+        for _ in range(keer):
+            begin = time.perf_counter()
+            doe()
+            tijden.append((time.perf_counter() - begin) * 1000)
+        return {
+            "status": status,
+            "keer": keer,
+            "p50_ms": round(statistics.median(tijden), 1) if tijden else None,
+            "p95_ms": round(p95(tijden), 1) if tijden else None,
+            "min_ms": round(min(tijden), 1) if tijden else None,
+            "queries": queries,
+            "bytes": grootte,
+            "piek_mb": round(piek / 1024 / 1024, 1),
+        }
+
+    def gevraagd(self, groep, naam):
+        return not self.alleen or any(a in f"{groep} {naam}" for a in self.alleen)
+
+    def pagina(self, client, rol, groep, naam, url, soort="pagina", zwaar=False):
+        if not self.gevraagd(groep, naam):
+            return None
+
+        def doe():
+            response = client.get(url, secure=True)
+            return response.status_code, len(_inhoud(response))
+
+        return self.vastleggen(Meting(groep, naam, rol, soort, url), doe, zwaar)
+
+    def functie(self, groep, naam, soort, doe, zwaar=False):
+        if not self.gevraagd(groep, naam):
+            return None
+        return self.vastleggen(Meting(groep, naam, "—", soort), doe, zwaar)
+
+    def vastleggen(self, meting, doe, zwaar):
+        keer = self.keer_zwaar if zwaar else self.keer
+        try:
+            for sleutel, waarde in self.meet(doe, keer).items():
+                setattr(meting, sleutel, waarde)
+        except Exception as fout:  # a broken page is a result too; keep measuring
+            meting.status = f"fout: {type(fout).__name__}: {fout}"[:200]
+        self.metingen.append(meting)
+        self.uit(
+            f"{meting.groep:<12} {meting.naam:<44} {meting.rol:<10} "
+            f"p50 {meting.p50_ms} ms  q {meting.queries}  [{meting.status}]"
+        )
+        return meting
+
+    # -- what is measured -------------------------------------------------------------
+
+    def alles(self):
+        User = get_user_model()
+        beheerder = (
+            User.objects.filter(groups__name=rollen.BEHEERDER, is_staff=True, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        # The programme manager with the most open milestones: the heaviest "own" pages.
+        pm = (
+            User.objects.filter(groups__name=rollen.PROGRAMMAMANAGER, is_active=True)
+            .annotate(
+                n=Count(
+                    "programmas_mijlpaal_acties",
+                    filter=Q(programmas_mijlpaal_acties__status__in=OPEN_STATUSSEN),
+                )
+            )
+            .order_by("-n", "pk")
+            .first()
+        )
+        if beheerder is None or pm is None:
+            raise LookupError("Geen beheerder (staf) of programmamanager: genereer eerst de data.")
+        lijsten = self.lijsten()
+        for rol, user in (("beheerder", beheerder), ("pm", pm)):
+            client = Client(SERVER_NAME="localhost", raise_request_exception=False)
+            client.force_login(user)
+            for lijst in lijsten:
+                self.lijst_meten(client, rol, lijst)
+            self.paginas_meten(client, rol)
+            if rol == "beheerder":
+                self.admin_meten(client, lijsten)
+        self.vergelijken()
+        if self.zwaar:
+            self.zwaar_meten(beheerder)
+        return self.metingen
+
+    def lijsten(self):
+        initiatief = _midden(Initiatief.objects.all())
+        risico = _midden(Risico.objects.all())
+        maatregel = _midden(Beheersmaatregel.objects.all())
+        bevinding = _midden(Bevinding.objects.all())
+        actie = _midden(Vervolgactie.objects.all())
+        periode = (
+            Rapportageperiode.objects.filter(rapportages__isnull=False)
+            .order_by("-einddatum")
+            .first()
+        )
+        eigenaar = initiatief.eigenaar_id if initiatief else ""
+        return [
+            Lijst(
+                "programmas",
+                "portfolio",
+                "/programmas/",
+                lambda: Initiatief.objects.select_related("thema", "eigenaar").order_by(
+                    "thema__volgorde", "volgorde", "naam"
+                ),
+                admin="/beheer/programmas/initiatief/",
+                filters={
+                    "thema": f"thema={initiatief.thema_id if initiatief else ''}",
+                    "status rood": "status=rood",
+                    "niet gerapporteerd": "status=geen",
+                    "eigenaar": f"eigenaar={eigenaar}",
+                },
+                sorteringen=("naam", "-status", "eigenaar"),
+            ),
+            Lijst(
+                "programmas",
+                "indicatoren",
+                "/programmas/indicatoren/",
+                lambda: Indicatorwaarde.objects.select_related(
+                    "indicator__initiatief", "periode"
+                ).order_by("-periode__einddatum", "indicator__groep", "indicator__volgorde"),
+                admin="/beheer/programmas/indicatorwaarde/",
+                filters={
+                    "status rood": "status=rood",
+                    "periode": f"periode={periode.pk if periode else ''}",
+                },
+                sorteringen=("indicator", "-periode"),
+            ),
+            Lijst(
+                "risicos",
+                "register",
+                "/risicos/",
+                lambda: (
+                    Risico.objects.filter(status=RisicoStatus.ACTIEF)
+                    .select_related("eigenaar")
+                    .annotate(score_netto=F("netto_kans") * F("netto_impact"))
+                    .order_by(F("score_netto").desc(nulls_last=True), "titel")
+                ),
+                admin="/beheer/risicos/risico/",
+                filters={
+                    "categorie": "categorie=extern",
+                    "toprisico": "toprisico=ja",
+                    "eigenaar": f"eigenaar={risico.eigenaar_id if risico else ''}",
+                    "netto hoog": "netto=hoog",
+                    "boven risicobereidheid": "boven_risicobereidheid=ja",
+                    "herbeoordeling te laat": "herbeoordeling_te_laat=ja",
+                    "ook gesloten": "status=alle",
+                },
+                sorteringen=("titel", "eigenaar", "maatregelen", "-bruto"),
+                zoek="zoek=keten",
+            ),
+            Lijst(
+                "risicos",
+                "maatregelen",
+                "/risicos/maatregelen/",
+                lambda: Beheersmaatregel.objects.select_related("eigenaar", "dialoog").order_by(
+                    "deadline", "pk"
+                ),
+                admin="/beheer/risicos/beheersmaatregel/",
+                filters={
+                    "lopend": "status=lopend",
+                    "te laat": "te_laat=ja",
+                    "overkoepelend": "soort=overkoepelend",
+                    "eigenaar": f"eigenaar={maatregel.eigenaar_id if maatregel else ''}",
+                    "bij één risico": f"risico={risico.pk if risico else ''}",
+                },
+                sorteringen=("-deadline", "eigenaar", "status"),
+                zoek="zoek=keten",
+            ),
+            Lijst(
+                "risicos",
+                "dialogen",
+                "/risicos/dialogen/",
+                lambda: Risicodialoog.objects.select_related("voorzitter").order_by(
+                    "-datum", "-pk"
+                ),
+                admin="/beheer/risicos/risicodialoog/",
+                filters={"vastgesteld": "status=vastgesteld"},
+                sorteringen=("titel",),
+            ),
+            Lijst(
+                "audits",
+                "bevindingen",
+                "/audits/",
+                lambda: Bevinding.objects.select_related("rapport", "eigenaar").order_by(
+                    "status", "titel"
+                ),
+                admin="/beheer/audits/bevinding/",
+                filters={
+                    "nog niet opgelost": "status=nog_open",
+                    "instantie ADR": "instantie=adr",
+                    "met te late acties": "te_laat=ja",
+                    "verwachting verstreken": "verstreken=ja",
+                    "eigenaar": f"eigenaar={bevinding.eigenaar_id if bevinding else ''}",
+                    "risico": f"risico={_gekoppeld_risico()}",
+                },
+                sorteringen=("titel", "-verwacht", "eigenaar"),
+                zoek="zoek=keten",
+            ),
+            Lijst(
+                "audits",
+                "vervolgacties",
+                "/audits/acties/",
+                lambda: Vervolgactie.objects.select_related(
+                    "bevinding__rapport", "eigenaar"
+                ).order_by("deadline", "pk"),
+                admin="/beheer/audits/vervolgactie/",
+                filters={
+                    "open": "status=nog_open",
+                    "te laat": "te_laat=ja",
+                    "uitgesteld": "uitgesteld=ja",
+                    "instantie ARK": "instantie=ark",
+                    "eigenaar": f"eigenaar={actie.eigenaar_id if actie else ''}",
+                },
+                sorteringen=("-deadline", "eigenaar"),
+                zoek="zoek=keten",
+            ),
+            Lijst(
+                "audits",
+                "rapporten",
+                "/audits/rapporten/",
+                lambda: Auditrapport.objects.order_by(
+                    F("jaar").desc(nulls_last=True), "instantie", "titel"
+                ),
+                admin="/beheer/audits/auditrapport/",
+                filters={"instantie ADR": "instantie=adr"},
+                sorteringen=("titel",),
+            ),
+        ]
+
+    def paginanummers(self, lijst):
+        """{label: page}: the first, a deep one (300 where the list is that long, else
+        halfway) and the last page of the list's default selection; no page twice."""
+        laatste = max(1, math.ceil(lijst.kaal().count() / self.per_pagina))
+        nummers = {}
+        for naam, nummer in (
+            ("eerste pagina", 1),
+            ("diepe pagina", 300 if laatste > 300 else max(1, laatste // 2)),
+            ("laatste pagina", laatste),
+        ):
+            if nummer not in nummers.values():
+                nummers[naam] = nummer
+        return nummers
+
+    def lijst_meten(self, client, rol, lijst):
+        for naam, nummer in self.paginanummers(lijst).items():
+            url = lijst.url if nummer == 1 else f"{lijst.url}?page={nummer}"
+            titel = f"{lijst.naam}: {naam} ({nummer})"
+            meting = self.pagina(client, rol, lijst.groep, titel, url)
+            if meting is not None:
+                self.te_vergelijken.append(((lijst.groep, titel), meting))
+        for naam, query in lijst.filters.items():
+            titel = f"{lijst.naam}: filter {naam}"
+            self.pagina(client, rol, lijst.groep, titel, f"{lijst.url}?{query}")
+        for sortering in lijst.sorteringen:
+            titel = f"{lijst.naam}: sorteer {sortering}"
+            self.pagina(client, rol, lijst.groep, titel, f"{lijst.url}?sort={sortering}")
+        if lijst.zoek:
+            self.pagina(
+                client, rol, lijst.groep, f"{lijst.naam}: zoeken", f"{lijst.url}?{lijst.zoek}"
+            )
+
+    def vergelijken(self):
+        """Put the admin's and the bare query's p50 next to each list page they match."""
+        for sleutel, meting in self.te_vergelijken:
+            admin, orm = self.referenties.get(sleutel, (None, None))
+            meting.admin_p50_ms = admin.p50_ms if admin and admin.status == 200 else None
+            meting.orm_p50_ms = orm.p50_ms if orm and orm.status == 200 else None
+
+    def admin_meten(self, client, lijsten):
+        """The admin changelist and the bare query for the same page of the same table."""
+        for lijst in lijsten:
+            for naam, nummer in self.paginanummers(lijst).items():
+                titel = f"{lijst.naam}: {naam} ({nummer})"
+                admin = None
+                begin = (nummer - 1) * self.per_pagina
+                if lijst.admin:
+                    # The admin pages by its own size (100 rows): the page with the same rows.
+                    per_admin = site.get_model_admin(lijst.kaal().model).list_per_page
+                    url = f"{lijst.admin}?p={begin // per_admin + 1}"
+                    admin = self.pagina(client, "beheerder", lijst.groep, titel, url, soort="admin")
+
+                def kaal(lijst=lijst, begin=begin):
+                    rijen = list(lijst.kaal()[begin : begin + self.per_pagina])
+                    return 200, len(rijen)
+
+                orm = self.functie(lijst.groep, titel, "orm", kaal)
+                self.referenties[(lijst.groep, titel)] = (admin, orm)
+        bevinding = _midden(Bevinding.objects.all())
+        if bevinding:
+            self.pagina(
+                client,
+                "beheerder",
+                "audits",
+                "bevinding: wijzigformulier",
+                f"/beheer/audits/bevinding/{bevinding.pk}/change/",
+                soort="admin",
+            )
+        maatregel = _midden(Beheersmaatregel.objects.all())
+        if maatregel:
+            self.pagina(
+                client,
+                "beheerder",
+                "risicos",
+                "maatregel: wijzigformulier",
+                f"/beheer/risicos/beheersmaatregel/{maatregel.pk}/change/",
+                soort="admin",
+            )
+
+    def paginas_meten(self, client, rol):
+        for groep, naam, url in (
+            ("dashboard", "dashboard", "/"),
+            ("acties", "mijn acties", "/acties/"),
+            ("acties", "mijn herinneringen", "/acties/herinneringen/"),
+            ("programmas", "activiteitentabel", "/programmas/activiteiten/"),
+            ("programmas", "rapportageronde", "/programmas/ronde/"),
+            ("risicos", "heatmap", "/risicos/heatmap/"),
+            ("audits", "opvolging", "/audits/opvolging/"),
+            ("rapportage", "rapporten", "/rapportage/"),
+        ):
+            self.pagina(client, rol, groep, naam, url)
+        for groep, naam, obj in (
+            ("programmas", "initiatief", _midden(Initiatief.objects.all())),
+            ("risicos", "risico", _midden(Risico.objects.all())),
+            ("risicos", "maatregel", _midden(Beheersmaatregel.objects.all())),
+            ("risicos", "risicodialoog", _midden(Risicodialoog.objects.all())),
+            ("audits", "bevinding", _midden(Bevinding.objects.all())),
+            ("audits", "auditrapport", _midden(Auditrapport.objects.all())),
+        ):
+            if obj is not None:
+                self.pagina(
+                    client, rol, groep, f"{naam} (detail)", obj.get_absolute_url(), "detail"
+                )
+        jaar = _rapportjaar()
+        if jaar:
+            self.pagina(
+                client, rol, "rapportage", f"rapport {jaar} HTML", f"/rapportage/{jaar}/", "rapport"
+            )
+
+    def zwaar_meten(self, beheerder):
+        client = Client(SERVER_NAME="localhost", raise_request_exception=False)
+        client.force_login(beheerder)
+        jaar = _rapportjaar()
+        if jaar:
+            for formaat in ("pdf", "docx"):
+                self.pagina(
+                    client,
+                    "beheerder",
+                    "rapportage",
+                    f"rapport {jaar} {formaat.upper()}",
+                    f"/rapportage/{jaar}.{formaat}",
+                    "rapport",
+                    zwaar=True,
+                )
+        for groep, naam, url in (
+            ("programmas", "portfolio", "/programmas/"),
+            ("risicos", "register", "/risicos/?status=alle"),
+            ("risicos", "maatregelen", "/risicos/maatregelen/"),
+            ("audits", "bevindingen", "/audits/"),
+            ("audits", "vervolgacties", "/audits/acties/"),
+        ):
+            for formaat in ("csv", "xlsx"):
+                scheiding = "&" if "?" in url else "?"
+                self.pagina(
+                    client,
+                    "beheerder",
+                    groep,
+                    f"{naam}: export {formaat.upper()}",
+                    f"{url}{scheiding}_export={formaat}",
+                    "export",
+                    zwaar=True,
+                )
+
+        def veeg():
+            uitslag = herinneringen_versturen(op=timezone.localdate(), proefdraai=True)
+            return "proefdraai", len(uitslag.geplande)
+
+        self.functie(
+            "herinneringen", "veeg (proefdraai), aantal = herinneringen", "veeg", veeg, zwaar=True
+        )
+
+
+def _midden(qs):
+    """The object halfway the table by id: typical, and the same on every run."""
+    ids = qs.order_by("pk").values_list("pk", flat=True)
+    aantal = ids.count()
+    if not aantal:
+        return None
+    return qs.model._base_manager.get(pk=ids[aantal // 2])
+
+
+def _gekoppeld_risico():
+    return (
+        Risico.objects.filter(bevindingen__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _rapportjaar():
+    periode = (
+        Rapportageperiode.objects.filter(soort=Periodesoort.JAAR, rapportages__isnull=False)
+        .order_by("-jaar")
+        .first()
+    )
+    return periode.jaar if periode else None
+
+
+# -- reporting -----------------------------------------------------------------------
+
+
+def omgeving():
+    """What the figures were measured on: they mean little without it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            database = f"{connection.vendor} {connection.Database.sqlite_version}"
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((r.split(":", 1)[1].strip() for r in f if r.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {
+        "datum": timezone.now().isoformat(timespec="seconds"),
+        "database": database,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpu": cpu,
+        "kernen": os.cpu_count(),
+        "load_begin": list(os.getloadavg()),
+        "debug": settings.DEBUG,
+    }
+
+
+def aantallen():
+    """Rows per table the measurements ran against."""
+    modellen = {
+        "initiatieven": Initiatief,
+        "statusrapportages": Initiatief.rapportages.rel.related_model,
+        "mijlpalen": Initiatief.mijlpalen.rel.related_model,
+        "risicos": Risico,
+        "maatregelen": Beheersmaatregel,
+        "bevindingen": Bevinding,
+        "vervolgacties": Vervolgactie,
+        "gebruikers": get_user_model(),
+    }
+    return {naam: model._base_manager.count() for naam, model in modellen.items()}
+
+
+def _getal(waarde, cijfers=0):
+    if waarde is None:
+        return "—"
+    return f"{waarde:,.{cijfers}f}".replace(",", ".") if cijfers == 0 else f"{waarde:.{cijfers}f}"
+
+
+def _lijst_en_wat(naam):
+    lijst, _, wat = naam.partition(": ")
+    return lijst, wat
+
+
+def samenvatting(resultaat):
+    """One row per screen with both roles side by side: every page of a list next to the
+    admin and the bare query, per list only its slowest filter, sort or search."""
+    rijen = {}
+    for m in resultaat["metingen"]:
+        if m["soort"] not in ("admin", "orm"):
+            rijen.setdefault((m["groep"], m["naam"]), {})[m["rol"]] = m
+
+    def hoofd(per_rol):
+        return per_rol.get("beheerder") or per_rol.get("—") or next(iter(per_rol.values()))
+
+    traagste = {}
+    for (groep, naam), per_rol in rijen.items():
+        lijst, wat = _lijst_en_wat(naam)
+        if wat.startswith(("filter ", "sorteer ", "zoeken")):
+            p50 = hoofd(per_rol)["p50_ms"] or 0
+            if p50 >= traagste.get((groep, lijst), (None, -1))[1]:
+                traagste[(groep, lijst)] = (naam, p50)
+    regels = [
+        "| wat | p50 ms | p95 ms | queries | KB | piek MB | p50 ms PM | queries PM "
+        "| admin p50 ms | kaal p50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (groep, naam), per_rol in rijen.items():
+        lijst, wat = _lijst_en_wat(naam)
+        if wat.startswith(("filter ", "sorteer ", "zoeken")):
+            if traagste[(groep, lijst)][0] != naam:
+                continue
+            naam = f"{lijst}: traagste filter/sortering: {wat}"
+        m, pm = hoofd(per_rol), per_rol.get("pm", {})
+        kb = m["bytes"] / 1024 if m["soort"] != "veeg" and m["bytes"] is not None else None
+        status = "" if m["status"] in (200, "proefdraai") else f" (status {m['status']})"
+        regels.append(
+            f"| {groep}: {naam}{status} | {_getal(m['p50_ms'])} | {_getal(m['p95_ms'])} | "
+            f"{_getal(m['queries'])} | {_getal(kb)} | {_getal(m['piek_mb'], 1)} | "
+            f"{_getal(pm.get('p50_ms'))} | {_getal(pm.get('queries'))} | "
+            f"{_getal(m['admin_p50_ms'])} | {_getal(m['orm_p50_ms'])} |"
+        )
+    return "\n".join(regels) + "\n"
+
+
+def markdown(resultaat):
+    meta = resultaat["meta"]
+    regels = [
+        f"Gemeten {meta['datum']} op {meta['database']}, {meta['cpu']} ({meta['kernen']} kernen), "
+        f"load {meta['load_begin'][0]:.1f} bij de start; {meta['keer']}× per meting "
+        f"(p50/p95), Django test client in één proces, DEBUG {'aan' if meta['debug'] else 'uit'}.",
+        "Aantallen: " + ", ".join(f"{k} {_getal(v)}" for k, v in meta["aantallen"].items()) + ".",
+        "",
+        "Samenvatting (rol Beheerder, tenzij PM; admin en kaal: dezelfde rijen in de "
+        "Django-admin en als kale ORM-query):",
+        "",
+        samenvatting(resultaat),
+        "Alle metingen:",
+        "",
+        "| groep | wat | rol | soort | p50 ms | p95 ms | queries | KB | piek MB "
+        "| admin p50 ms | kaal p50 ms | status |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for m in resultaat["metingen"]:
+        kb = (
+            m["bytes"] / 1024
+            if m["soort"] not in ("orm", "veeg") and m["bytes"] is not None
+            else None
+        )
+        regels.append(
+            f"| {m['groep']} | {m['naam']} | {m['rol']} | {m['soort']} | {_getal(m['p50_ms'])} | "
+            f"{_getal(m['p95_ms'])} | {_getal(m['queries'])} | {_getal(kb)} | "
+            f"{_getal(m['piek_mb'], 1)} | {_getal(m['admin_p50_ms'])} | "
+            f"{_getal(m['orm_p50_ms'])} | {m['status']} |"
+        )
+    return "\n".join(regels) + "\n"
+
+
+def resultaat(meter, meta):
+    return {"meta": meta, "metingen": [asdict(m) for m in meter.metingen]}

@@ -1,0 +1,156 @@
+"""The scale harness of issue 13 at a tiny scale: the data set is whole, valid and
+deterministic, and the benchmark writes its table. No timings are asserted here."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from audits.models import (
+    Beoordeling,
+    Bevinding,
+    BevindingStatus,
+    Deadlineverschuiving,
+    Vervolgactie,
+)
+from douane_portfolio.models import User
+from programmas.models import (
+    Indicatorwaarde,
+    Initiatief,
+    Mijlpaal,
+    Rapportageperiode,
+    Statusrapportage,
+)
+from rapportage import schaaldata
+from risicos.models import Beheersmaatregel, Dialoogrisico, Risico, Risicodialoog
+
+SCHAAL = 0.001
+PEILDATUM = datetime.date(2026, 3, 1)
+
+MODELLEN = {
+    "initiatieven": Initiatief,
+    "statusrapportages": Statusrapportage,
+    "mijlpalen": Mijlpaal,
+    "indicatorwaarden": Indicatorwaarde,
+    "risicos": Risico,
+    "maatregelen": Beheersmaatregel,
+    "dialogen": Risicodialoog,
+    "dialoogrisicos": Dialoogrisico,
+    "bevindingen": Bevinding,
+    "vervolgacties": Vervolgactie,
+}
+
+
+def genereer(**kwargs):
+    call_command("genereer_schaaldata", schaal=SCHAAL, forceer=True, stdout=io.StringIO(), **kwargs)
+
+
+def vingerafdruk():
+    return (
+        list(
+            Risico.objects.order_by("pk").values_list("titel", "netto_kans", "eigenaar__username")
+        ),
+        list(
+            Beheersmaatregel.objects.order_by("pk").values_list(
+                "deadline", "status", "omschrijving"
+            )
+        ),
+        list(Vervolgactie.objects.order_by("pk").values_list("bevinding__titel", "deadline")),
+    )
+
+
+@pytest.mark.django_db
+def test_it_generates_the_sizes_of_its_scale_within_the_constraints():
+    genereer()
+
+    verwacht = schaaldata.omvang(SCHAAL)
+    for naam, model in MODELLEN.items():
+        assert model.objects.count() == verwacht[naam], naam
+    gebruikers = User.objects.filter(username__startswith=schaaldata.VOORVOEGSEL)
+    rollen = ("programmamanagers", "beheerders", "risicofunctionarissen", "auditors", "medewerkers")
+    assert gebruikers.count() == sum(verwacht[r] for r in rollen)
+    assert all(u.groups.count() == 1 for u in gebruikers)
+    assert not gebruikers.exclude(username__contains="beheerder").filter(manager=None).exists()
+    assert Rapportageperiode.objects.open().count() == 1
+
+    # Foreign keys (deferred on SQLite until a commit the test never makes) and checks.
+    connection.check_constraints()
+    for model in (*MODELLEN.values(), Beoordeling, Deadlineverschuiving):
+        for obj in model.objects.all()[:10]:
+            obj.full_clean()
+    # What the model rules do not say, but the pages assume.
+    assert not Statusrapportage.objects.exclude(status="groen").filter(toelichting="").exists()
+    assert not Bevinding.objects.filter(status=BevindingStatus.OPEN, vervolgacties__isnull=False)
+    for b in Bevinding.objects.filter(status=BevindingStatus.TER_BEOORDELING):
+        assert b.beoordelingen.lopend().count() == 1
+    # History in bulk where the detail pages read it: one creation row per object at least.
+    assert Initiatief.history.filter(history_type="+").count() == Initiatief.objects.count()
+    assert Vervolgactie.history.count() >= Vervolgactie.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_data_and_leeg_eerst_replaces_it():
+    genereer(peildatum=PEILDATUM)
+    eerste = vingerafdruk()
+    with pytest.raises(CommandError, match="leeg-eerst"):
+        genereer(peildatum=PEILDATUM)
+
+    genereer(peildatum=PEILDATUM, leeg_eerst=True)
+    assert vingerafdruk() == eerste
+    genereer(peildatum=PEILDATUM, leeg_eerst=True, zaad=7)
+    assert vingerafdruk() != eerste
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("genereer_schaaldata", schaal=SCHAAL)
+    assert not Initiatief.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite has a size limit")
+def test_it_refuses_the_full_size_on_sqlite():
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("genereer_schaaldata", schaal=1.0, forceer=True)
+
+
+@pytest.mark.django_db
+def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
+    genereer()
+    # As on the command line, so the options are parsed as a user gives them.
+    call_command(
+        "benchmark_schaal",
+        "--keer=1",
+        "--zwaar",
+        "--alleen=register: eerste pagina",
+        "--alleen=veeg",
+        f"--uitvoer={tmp_path}",
+        "--stil",
+        stdout=io.StringIO(),
+    )
+
+    resultaat = json.loads((tmp_path / "schaal.json").read_text())
+    assert set(resultaat) == {"meta", "metingen"}
+    assert resultaat["meta"]["aantallen"]["risicos"] == Risico.objects.count()
+    soorten = {(m["soort"], m["rol"]) for m in resultaat["metingen"]}
+    assert soorten == {
+        ("pagina", "beheerder"),
+        ("pagina", "pm"),
+        ("admin", "beheerder"),
+        ("orm", "—"),
+        ("veeg", "—"),
+    }
+    for meting in resultaat["metingen"]:
+        assert {"p50_ms", "p95_ms", "queries", "piek_mb", "bytes", "url"} <= set(meting)
+        assert meting["status"] in (200, "proefdraai"), meting
+        assert meting["queries"] > 0
+    pagina = next(m for m in resultaat["metingen"] if m["soort"] == "pagina")
+    assert pagina["admin_p50_ms"] is not None and pagina["orm_p50_ms"] is not None
+    tabel = (tmp_path / "schaal.md").read_text()
+    assert "| risicos: register: eerste pagina (1) |" in tabel  # the summary
+    assert "| risicos | register: eerste pagina (1) | pm | pagina |" in tabel
