@@ -176,8 +176,13 @@ def _tabel(tabel):
                 for k, c in enumerate(rest, start=1)
             ),
         )
+    # A wide table scrolls in its own box (reflow at 320 px and 200 % text), reachable by
+    # keyboard; the page itself never scrolls sideways.
     return format_html(
-        '<table class="tabel rapporttabel"><thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table>',
+        '<div class="tabelkader" role="region" tabindex="0" aria-label="Tabel {}">'
+        '<table class="tabel rapporttabel"><thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table>'
+        "</div>",
+        tabel.kolommen[0],
         kop,
         rijen,
         voet,
