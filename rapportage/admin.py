@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from douane_portfolio.admin import AlleenLezenAdmin
+from douane_portfolio.admin import AlleenLezenAdmin, HistoryAdmin
 
 from .models import Rapportsnapshot, Rapporttekst
 
@@ -16,6 +15,6 @@ class RapportsnapshotAdmin(AlleenLezenAdmin):
 
 
 @admin.register(Rapporttekst)
-class RapporttekstAdmin(SimpleHistoryAdmin):
+class RapporttekstAdmin(HistoryAdmin):
     list_display = ("periode", "bijgewerkt_op")
     list_select_related = ("periode",)
