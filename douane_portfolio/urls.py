@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from rapportage.views import DashboardView
 
-from . import views
+from . import toegankelijkheid, views
 
 admin.site.site_header = "Douane Portfolio – beheer"
 admin.site.site_title = "Douane Portfolio"
@@ -40,6 +42,16 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("beheer/", admin.site.urls),
+    # Public, like every government accessibility statement.
+    path(
+        "toegankelijkheid/",
+        login_not_required(
+            TemplateView.as_view(
+                template_name="toegankelijkheid.html", extra_context=toegankelijkheid.verklaring()
+            )
+        ),
+        name="toegankelijkheid",
+    ),
     # The REST API, its key page and the calendar feed (a string: the hub imports no app).
     path("", include("api.urls")),
 ]

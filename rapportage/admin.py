@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from douane_portfolio.admin import AlleenLezenAdmin
+from douane_portfolio.admin import AlleenLezenAdmin, HistoryAdmin
 
-from .models import Rapportsnapshot
+from .models import Rapportsnapshot, Rapporttekst
 
 
 @admin.register(Rapportsnapshot)
@@ -12,3 +12,9 @@ class RapportsnapshotAdmin(AlleenLezenAdmin):
     list_display = ("periode", "vastgelegd_op", "vastgelegd_door")
     list_select_related = ("periode", "vastgelegd_door")
     exclude = ("gegevens", "opzet")
+
+
+@admin.register(Rapporttekst)
+class RapporttekstAdmin(HistoryAdmin):
+    list_display = ("periode", "bijgewerkt_op")
+    list_select_related = ("periode",)

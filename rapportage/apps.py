@@ -10,7 +10,14 @@ class RapportageConfig(AppConfig):
         "Programmamanager": ["view_rapportsnapshot"],
         "Risicofunctionaris": ["view_rapportsnapshot"],
         "Auditor": ["view_rapportsnapshot"],
-        "Beheerder": ["view_rapportsnapshot", "add_rapportsnapshot", "change_rapportsnapshot"],
+        "Beheerder": [
+            "view_rapportsnapshot",
+            "add_rapportsnapshot",
+            "change_rapportsnapshot",
+            "view_rapporttekst",
+            "add_rapporttekst",
+            "change_rapporttekst",
+        ],
     }
 
     def ready(self):

@@ -9,7 +9,17 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from .opmaak import GRIJS, KLEUREN, kaartkleur
-from .opzet import INHOUDSOPGAVE, Alinea, Heatmap, Opsomming, Statusstip, Tabel, Tekst
+from .opzet import (
+    INHOUDSOPGAVE,
+    Alinea,
+    Heatmap,
+    Lijst,
+    OpgemaakteAlinea,
+    Opsomming,
+    Statusstip,
+    Tabel,
+    Tekst,
+)
 
 
 def _kleur(hex_kleur):
@@ -114,12 +124,24 @@ def _alinea(document, alinea):
         run.font.size = Pt(9)
 
 
+def _fragmenten(alinea, delen):
+    for deel in delen:
+        run = alinea.add_run(deel.tekst)
+        run.bold, run.italic = deel.vet or None, deel.cursief or None
+
+
 def _blok(document, blok):
     if isinstance(blok, Alinea):
         _alinea(document, blok)
     elif isinstance(blok, Opsomming):
         for item in blok.items:
             document.add_paragraph(item, style="List Bullet")
+    elif isinstance(blok, OpgemaakteAlinea):
+        _fragmenten(document.add_paragraph(), blok.delen)
+    elif isinstance(blok, Lijst):
+        stijl = "List Number" if blok.genummerd else "List Bullet"
+        for item in blok.items:
+            _fragmenten(document.add_paragraph(style=stijl), item)
     elif isinstance(blok, Tabel):
         _tabel(document, blok)
     elif isinstance(blok, Heatmap):

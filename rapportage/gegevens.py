@@ -142,6 +142,21 @@ def rapport_gegevens(periode):
         "activiteiten": activiteiten(periode),
         "risicos": risicoparagraaf(periode),
         "audits": auditparagraaf(periode),
+        "teksten": teksten(periode),
+    }
+
+
+def teksten(periode):
+    """Chapters 1 and 2 as the portfolio office wrote them (empty: no chapters)."""
+    from .models import Rapporttekst
+
+    rapporttekst = Rapporttekst.objects.filter(periode=periode).first()
+    if rapporttekst is None:
+        return {}
+    return {
+        "inleiding": rapporttekst.inleiding,
+        "verhaal_titel": rapporttekst.verhaal_titel,
+        "verhaal": rapporttekst.verhaal,
     }
 
 

@@ -8,7 +8,17 @@ from django.utils.html import format_html, format_html_join
 
 from douane_portfolio.templatetags.portfolio import status_stip
 
-from .opzet import INHOUDSOPGAVE, Alinea, Heatmap, Opsomming, Statusstip, Tabel, Tekst
+from .opzet import (
+    INHOUDSOPGAVE,
+    Alinea,
+    Heatmap,
+    Lijst,
+    OpgemaakteAlinea,
+    Opsomming,
+    Statusstip,
+    Tabel,
+    Tekst,
+)
 
 
 def _samen(delen):
@@ -87,11 +97,32 @@ def _blok(blok):
         return format_html(
             "<ul>{}</ul>", _samen(format_html("<li>{}</li>", _regels(i)) for i in blok.items)
         )
+    if isinstance(blok, OpgemaakteAlinea):
+        return format_html("<p>{}</p>", _fragmenten(blok.delen))
+    if isinstance(blok, Lijst):
+        return format_html(
+            "<{}>{}</{}>",
+            "ol" if blok.genummerd else "ul",
+            _samen(format_html("<li>{}</li>", _fragmenten(item)) for item in blok.items),
+            "ol" if blok.genummerd else "ul",
+        )
     if isinstance(blok, Tabel):
         return _tabel(blok)
     if isinstance(blok, Heatmap):
         return _heatmap(blok)
     raise TypeError(blok)
+
+
+def _fragmenten(delen):
+    def fragment(deel):
+        html = format_html("{}", deel.tekst)
+        if deel.cursief:
+            html = format_html("<em>{}</em>", html)
+        if deel.vet:
+            html = format_html("<strong>{}</strong>", html)
+        return html
+
+    return _samen(fragment(deel) for deel in delen)
 
 
 def _alinea(alinea):
@@ -145,8 +176,13 @@ def _tabel(tabel):
                 for k, c in enumerate(rest, start=1)
             ),
         )
+    # A wide table scrolls in its own box (reflow at 320 px and 200 % text), reachable by
+    # keyboard; the page itself never scrolls sideways.
     return format_html(
-        '<table class="tabel rapporttabel"><thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table>',
+        '<div class="tabelkader" role="region" tabindex="0" aria-label="Tabel {}">'
+        '<table class="tabel rapporttabel"><thead><tr>{}</tr></thead><tbody>{}</tbody>{}</table>'
+        "</div>",
+        tabel.kolommen[0],
         kop,
         rijen,
         voet,

@@ -3,6 +3,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from douane_portfolio.models import VersieModel
+
 
 class Rapportsnapshot(models.Model):
     """The report of a period as it stood when the period closed (its peildatum).
@@ -40,3 +42,33 @@ class Rapportsnapshot(models.Model):
 
     def __str__(self):
         return f"Rapport {self.periode} ({self.vastgelegd_op:%d-%m-%Y})"
+
+
+class Rapporttekst(VersieModel):
+    """Chapters 1 (introduction) and 2 (narrative) of a period's report, written by the
+    portfolio office in a small markup (see `opzet.opgemaakte_tekst`). Empty: no chapter."""
+
+    periode = models.OneToOneField(
+        "programmas.Rapportageperiode",
+        verbose_name="periode",
+        on_delete=models.PROTECT,
+        related_name="rapporttekst",
+    )
+    inleiding = models.TextField("hoofdstuk 1: inleiding", blank=True)
+    verhaal_titel = models.CharField(
+        "titel hoofdstuk 2",
+        max_length=200,
+        blank=True,
+        help_text="Leeg: “De Douane in <jaar>”.",
+    )
+    verhaal = models.TextField("hoofdstuk 2: tekst", blank=True)
+    bijgewerkt_op = models.DateTimeField("bijgewerkt op", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rapporttekst"
+        verbose_name_plural = "rapportteksten"
+
+    def __str__(self):
+        return f"Hoofdstukken 1 en 2 van {self.periode}"

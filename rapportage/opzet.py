@@ -16,8 +16,10 @@ from risicos import heatmap
 from risicos.models import NIET_GESCOORD
 
 # Bump when a block changes shape; `van_dict` refuses other versions, and
-# `services.opzet_van` converts older snapshots.
-SCHEMA_VERSIE = 1
+# `services.opzet_van` converts older snapshots. Version 2 only added block types
+# (Fragment, OpgemaakteAlinea, Lijst), so a version-1 outline still reads as it is.
+SCHEMA_VERSIE = 2
+LEESBARE_VERSIES = (1, 2)
 
 NIET_GERAPPORTEERD = "niet gerapporteerd"
 AFZENDER = "Douane · Ministerie van Financiën"
@@ -132,6 +134,34 @@ class Opsomming(_Knoop):
 
 
 @dataclass(frozen=True)
+class Fragment(_Knoop):
+    """A run of text inside a written paragraph, bold and/or italic."""
+
+    tekst: str
+    vet: bool = False
+    cursief: bool = False
+
+    def __post_init__(self):
+        # Not `tekst()`: the spaces around a run separate it from its neighbours.
+        object.__setattr__(self, "tekst", _ONGELDIG.sub("", " ".join(str(self.tekst).split("\n"))))
+
+
+@dataclass(frozen=True)
+class OpgemaakteAlinea(_Knoop):
+    """A paragraph the portfolio office wrote (chapters 1 and 2): a tuple of Fragments."""
+
+    delen: tuple
+
+
+@dataclass(frozen=True)
+class Lijst(_Knoop):
+    """A written bullet or numbered list; each item a tuple of Fragments."""
+
+    items: tuple
+    genummerd: bool = False
+
+
+@dataclass(frozen=True)
 class Tabel(_Knoop):
     """Cells are str, Tekst or Statusstip; `voet` is a totals row."""
 
@@ -203,7 +233,7 @@ class Rapport(_Knoop):
 
     @classmethod
     def van_dict(cls, data):
-        if data.get("schema_versie") != SCHEMA_VERSIE:
+        if data.get("schema_versie") not in LEESBARE_VERSIES:
             raise ValueError(f"Onbekende schemaversie {data.get('schema_versie')!r}.")
         return _van(data)
 
@@ -214,6 +244,9 @@ TYPES = {
         Statusstip,
         Tekst,
         Alinea,
+        Fragment,
+        OpgemaakteAlinea,
+        Lijst,
         Opsomming,
         Tabel,
         Heatmapcel,
@@ -285,10 +318,122 @@ def _streep(waarde):
     return waarde or "—"
 
 
+# Chapters 1 and 2 are written by the portfolio office in a small markup, parsed here once
+# into outline blocks (never passed on as HTML): a blank line between paragraphs, "## " a
+# numbered section, "### " an unnumbered heading, "- " or "* " a bullet, "1. " a numbered
+# item, **bold**, *italic* or _italic_, and a backslash before * or _ to print it as is.
+_KOP = re.compile(r"^(#{2,3})\s+(.+)$")
+_OPSOMMING = re.compile(r"^[-*•]\s+(.+)$")
+_GENUMMERD = re.compile(r"^\d+[.)]\s+(.+)$")
+_NADRUK = re.compile(
+    r"\\([*_\\])"  # an escaped marker
+    r"|\*\*(?=\S)(.+?)(?<=\S)\*\*"  # **bold**
+    r"|(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s\\])\*(?!\w)"  # *italic*
+    r"|(?<![\w\\])_(?=\S)(.+?)(?<=\S)_(?!\w)"  # _italic_
+)
+
+
+def nadruk(regel):
+    """A line of the markup as Fragments (bold, italic, plain)."""
+    delen, begin, los = [], 0, ""
+    for treffer in _NADRUK.finditer(regel):
+        los += regel[begin : treffer.start()]
+        begin = treffer.end()
+        if treffer.group(1):
+            los += treffer.group(1)
+            continue
+        if los:
+            delen.append(Fragment(los))
+            los = ""
+        if treffer.group(2):
+            delen.append(Fragment(treffer.group(2), vet=True))
+        else:
+            delen.append(Fragment(treffer.group(3) or treffer.group(4), cursief=True))
+    los += regel[begin:]
+    if los:
+        delen.append(Fragment(los))
+    return delen
+
+
+def opgemaakte_tekst(bron, *, nummer, anker):
+    """(blocks, sections) of a written chapter; "## " sections are numbered `nummer.m`."""
+    blokken, secties = [], []
+    doel = blokken  # where the next block goes: the chapter, a section or a heading under it
+    alinea, lijst = [], None
+
+    def afsluiten():
+        nonlocal alinea, lijst
+        if alinea:
+            doel.append(OpgemaakteAlinea(nadruk(" ".join(alinea))))
+        if lijst is not None:
+            doel.append(Lijst(lijst[1], genummerd=lijst[0]))
+        alinea, lijst = [], None
+
+    for regel in tekst(bron).split("\n"):
+        regel = regel.strip()
+        kop = _KOP.match(regel)
+        item = _OPSOMMING.match(regel) or _GENUMMERD.match(regel)
+        if not regel or kop:
+            afsluiten()
+        if kop:
+            titel = kop.group(2).strip("# ")
+            if len(kop.group(1)) == 2 or not secties:
+                secties.append({"titel": titel, "blokken": [], "onder": []})
+                if len(kop.group(1)) == 3:  # a "###" before any "##": its own section
+                    secties[-1]["nummer"] = ""
+                doel = secties[-1]["blokken"]
+            else:
+                secties[-1]["onder"].append({"titel": titel, "blokken": []})
+                doel = secties[-1]["onder"][-1]["blokken"]
+        elif item:
+            genummerd = item.re is _GENUMMERD
+            if alinea or (lijst is not None and lijst[0] != genummerd):
+                afsluiten()
+            if lijst is None:
+                lijst = (genummerd, [])
+            lijst[1].append(nadruk(item.group(1)))
+        elif regel:
+            if lijst is not None:
+                afsluiten()
+            alinea.append(regel)
+    afsluiten()
+    return blokken, [
+        Sectie(
+            sectie.get("nummer", f"{nummer}.{m}"),
+            sectie["titel"],
+            sectie["blokken"],
+            [Sectie("", onder["titel"], onder["blokken"]) for onder in sectie["onder"]],
+            anker=f"{anker}-{m}",
+        )
+        for m, sectie in enumerate(secties, start=1)
+    ]
+
+
+def _inleiding(n, gegevens):
+    blokken, secties = opgemaakte_tekst(
+        gegevens["teksten"]["inleiding"], nummer=n, anker="inleiding"
+    )
+    return Sectie(str(n), "Inleiding", blokken, secties, anker="inleiding")
+
+
+def _verhaal(n, gegevens):
+    teksten = gegevens["teksten"]
+    titel = teksten.get("verhaal_titel") or f"De Douane in {gegevens['periode']['jaar']}"
+    blokken, secties = opgemaakte_tekst(teksten["verhaal"], nummer=n, anker="verhaal")
+    return Sectie(str(n), titel, blokken, secties, anker="verhaal")
+
+
 def bouw_rapport(gegevens, *, vastgelegd_op=None):
     """The outline of the report from its data (live, or frozen in a snapshot)."""
     periode = gegevens["periode"]
-    hoofdstukken = [_prestaties, _activiteiten]
+    # The source's order: the written introduction and narrative, then the generated chapters.
+    teksten = gegevens.get("teksten") or {}
+    hoofdstukken = [
+        hoofdstuk
+        for hoofdstuk, veld in ((_inleiding, "inleiding"), (_verhaal, "verhaal"))
+        if tekst(teksten.get(veld))
+    ]
+    hoofdstukken += [_prestaties, _activiteiten]
     if gegevens.get("risicos"):
         hoofdstukken.append(_risicomanagement)
     if gegevens.get("audits"):

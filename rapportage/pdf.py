@@ -11,11 +11,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
-    PageBreak,
+    PageBreakIfNotEmpty,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -25,7 +26,17 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from .opmaak import GRIJS, KLEUREN, kaartkleur
-from .opzet import INHOUDSOPGAVE, Alinea, Heatmap, Opsomming, Statusstip, Tabel, Tekst
+from .opzet import (
+    INHOUDSOPGAVE,
+    Alinea,
+    Heatmap,
+    Lijst,
+    OpgemaakteAlinea,
+    Opsomming,
+    Statusstip,
+    Tabel,
+    Tekst,
+)
 
 LINT = colors.HexColor("#154273")
 LICHT = colors.HexColor("#dce3ea")
@@ -36,22 +47,25 @@ def _lettertype():
     """DejaVu when the system has it (full Unicode), else ReportLab's own Vera."""
     import reportlab
 
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    vera = Path(reportlab.__file__).parent / "fonts"
     kandidaten = [
-        (
-            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-        ),
-        (
-            Path(reportlab.__file__).parent / "fonts" / "Vera.ttf",
-            Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf",
-        ),
+        [dejavu / f"DejaVuSans{s}.ttf" for s in ("", "-Bold", "-Oblique", "-BoldOblique")],
+        [vera / f"Vera{s}.ttf" for s in ("", "Bd", "It", "BI")],
     ]
-    for gewoon, vet in kandidaten:
-        if gewoon.exists() and vet.exists():
+    for bestanden in kandidaten:
+        if all(b.exists() for b in bestanden):
             if "Rapport" not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont("Rapport", str(gewoon)))
-                pdfmetrics.registerFont(TTFont("Rapport-Vet", str(vet)))
-                pdfmetrics.registerFontFamily("Rapport", normal="Rapport", bold="Rapport-Vet")
+                namen = ("Rapport", "Rapport-Vet", "Rapport-Cursief", "Rapport-VetCursief")
+                for naam, bestand in zip(namen, bestanden, strict=True):
+                    pdfmetrics.registerFont(TTFont(naam, str(bestand)))
+                pdfmetrics.registerFontFamily(
+                    "Rapport",
+                    normal=namen[0],
+                    bold=namen[1],
+                    italic=namen[2],
+                    boldItalic=namen[3],
+                )
             return "Rapport", "Rapport-Vet"
     return "Helvetica", "Helvetica-Bold"
 
@@ -72,6 +86,7 @@ def _stijlen():
         "h1": ParagraphStyle(
             "h1",
             parent=basis["Heading1"],
+            keepWithNext=1,
             fontName=vet,
             fontSize=16,
             textColor=LINT,
@@ -81,6 +96,7 @@ def _stijlen():
         "h2": ParagraphStyle(
             "h2",
             parent=basis["Heading2"],
+            keepWithNext=1,
             fontName=vet,
             fontSize=12.5,
             textColor=LINT,
@@ -88,10 +104,28 @@ def _stijlen():
             spaceAfter=4,
         ),
         "h3": ParagraphStyle(
-            "h3", parent=basis["Heading3"], fontName=vet, fontSize=10.5, spaceBefore=6, spaceAfter=2
+            "h3",
+            parent=basis["Heading3"],
+            fontName=vet,
+            fontSize=10.5,
+            spaceBefore=6,
+            spaceAfter=2,
+            keepWithNext=1,
         ),
         "tekst": ParagraphStyle(
             "tekst", parent=basis["BodyText"], fontName=gewoon, fontSize=9.5, leading=13
+        ),
+        "lijst": ParagraphStyle(
+            "lijst",
+            parent=basis["BodyText"],
+            fontName=gewoon,
+            fontSize=9.5,
+            leading=13,
+            leftIndent=14,
+            bulletIndent=2,
+            bulletFontName=gewoon,
+            spaceBefore=0,
+            spaceAfter=2,
         ),
         "klein": ParagraphStyle(
             "klein",
@@ -103,6 +137,10 @@ def _stijlen():
         ),
         "cel": ParagraphStyle("cel", fontName=gewoon, fontSize=8.5, leading=10.5),
         "celvet": ParagraphStyle("celvet", fontName=vet, fontSize=8.5, leading=10.5),
+        # A column header wraps only at spaces ("Doelstellin / g" is unreadable).
+        "kolomkop": ParagraphStyle(
+            "kolomkop", fontName=vet, fontSize=8.5, leading=10.5, splitLongWords=0
+        ),
         "getal": ParagraphStyle(
             "getal", fontName=gewoon, fontSize=8.5, leading=10.5, alignment=TA_RIGHT
         ),
@@ -205,15 +243,37 @@ def _cel(cel, stijl, s):
     return _p(cel, stijl)
 
 
+CELMARGE = 2 * 6 + 1  # ReportLab's default left and right cell padding, and a point to spare
+
+
+def _kolombreedtes(tabel, stijl, breedte):
+    """The table's relative widths, but every column at least as wide as the longest word
+    of its header; what that costs comes from the columns with room to spare."""
+    breedtes = [breedte * b for b in tabel.breedtes]
+    minimum = [
+        max(stringWidth(woord, stijl.fontName, stijl.fontSize) for woord in kop.split() or [""])
+        + CELMARGE
+        for kop in tabel.kolommen
+    ]
+    tekort = sum(max(0, m - b) for m, b in zip(minimum, breedtes, strict=True))
+    ruimte = [max(0, b - m) for m, b in zip(minimum, breedtes, strict=True)]
+    if tekort and sum(ruimte):
+        aandeel = min(1, tekort / sum(ruimte))
+        breedtes = [
+            max(m, b - r * aandeel) for m, b, r in zip(minimum, breedtes, ruimte, strict=True)
+        ]
+    return breedtes
+
+
 def _tabel(tabel, s, breedte):
     def stijl(k, vet=False):
         return s["getal"] if k in tabel.getallen else s["celvet" if vet else "cel"]
 
-    rijen = [[_p(k, s["celvet"]) for k in tabel.kolommen]]
+    rijen = [[_p(k, s["kolomkop"]) for k in tabel.kolommen]]
     rijen += [[_cel(c, stijl(k), s) for k, c in enumerate(rij)] for rij in tabel.rijen]
     if tabel.voet:
         rijen.append([_cel(c, stijl(k, vet=True), s) for k, c in enumerate(tabel.voet)])
-    breedtes = [breedte * b for b in tabel.breedtes] if tabel.breedtes else None
+    breedtes = _kolombreedtes(tabel, s["kolomkop"], breedte) if tabel.breedtes else None
     # splitInRow: a row taller than what is left of the page continues on the next.
     t = Table(rijen, colWidths=breedtes, repeatRows=1, splitInRow=1)
     opmaak = [
@@ -227,7 +287,8 @@ def _tabel(tabel, s, breedte):
     if tabel.voet:
         opmaak.append(("LINEABOVE", (0, -1), (-1, -1), 1, LINT))
     t.setStyle(TableStyle(opmaak))
-    return [t, Spacer(0, 3 * mm)]
+    t.spaceAfter = 3 * mm  # not a Spacer, which could start a page of its own
+    return [t]
 
 
 def _kaart(kaart, s, breedte):
@@ -264,11 +325,32 @@ def _alinea(alinea, s):
     return [Paragraph(label + (f"<i>{tekst}</i>" if alinea.soort == "leeg" else tekst), stijl)]
 
 
+def _fragmenten(delen):
+    def fragment(deel):
+        markup = _markup(deel.tekst)
+        if deel.cursief:
+            markup = f"<i>{markup}</i>"
+        return f"<b>{markup}</b>" if deel.vet else markup
+
+    return "".join(fragment(deel) for deel in delen)
+
+
 def _blok(blok, s, breedte):
     if isinstance(blok, Alinea):
         return _alinea(blok, s)
     if isinstance(blok, Opsomming):
         return [_p(f"• {item}", s["tekst"]) for item in blok.items]
+    if isinstance(blok, OpgemaakteAlinea):
+        return [Paragraph(_fragmenten(blok.delen), s["tekst"])]
+    if isinstance(blok, Lijst):
+        return [
+            Paragraph(
+                _fragmenten(item),
+                s["lijst"],
+                bulletText=f"{n}." if blok.genummerd else "•",
+            )
+            for n, item in enumerate(blok.items, start=1)
+        ]
     if isinstance(blok, Tabel):
         return _tabel(blok, s, breedte)
     if isinstance(blok, Heatmap):
@@ -282,7 +364,9 @@ KOPSTIJLEN = {1: "h1", 2: "h2"}
 def _sectie(sectie, diepte, s, breedte):
     # Chapters start on a new page; chapters and sections are bookmarks and in the contents.
     if diepte == 1:
-        yield PageBreak()
+        # Not when the page is still empty: a chapter that filled the page exactly would
+        # otherwise leave a blank page behind it.
+        yield PageBreakIfNotEmpty()
     if diepte <= 2:
         yield _kop(sectie.kop, s[KOPSTIJLEN[diepte]], diepte - 1)
     else:
@@ -301,7 +385,8 @@ def verhaal(rapport, s):
     yield _p(rapport.titel, s["titel"])
     yield _p(rapport.stand, s["klein"])
     yield Spacer(0, 8 * mm)
-    yield _p(INHOUDSOPGAVE, s["h1"])
+    # Not kept with the contents, which may be longer than the rest of the title page.
+    yield _p(INHOUDSOPGAVE, ParagraphStyle("inhoud", parent=s["h1"], keepWithNext=0))
     toc = TableOfContents()
     toc.levelStyles = [s["toc1"], s["toc2"]]
     yield toc

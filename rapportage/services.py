@@ -1,8 +1,10 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from douane_portfolio.locking import VerouderdeVersie, bewaar_met_versie
+
 from .gegevens import rapport_gegevens
-from .models import Rapportsnapshot
+from .models import Rapportsnapshot, Rapporttekst
 from .opzet import SCHEMA_VERSIE, Rapport, bouw_rapport
 
 
@@ -51,3 +53,19 @@ def opzet_voor(periode):
     if snapshot is not None:
         return opzet_van(snapshot), snapshot
     return bouw_rapport(gegevens), None
+
+
+def rapporttekst_opslaan(*, periode, door, versie, inleiding, verhaal_titel, verhaal):
+    """Chapters 1 and 2 of `periode`: the first save creates them, later ones need the
+    version the writer started from (two people editing lose nothing)."""
+    tekst = Rapporttekst.objects.filter(periode=periode).first() or Rapporttekst(periode=periode)
+    tekst.inleiding, tekst.verhaal_titel, tekst.verhaal = inleiding, verhaal_titel, verhaal
+    tekst.full_clean()
+    tekst._history_user = door
+    try:
+        with transaction.atomic():
+            bewaar_met_versie(tekst, versie)
+    except IntegrityError:
+        # Someone else wrote the first version at the same moment.
+        raise VerouderdeVersie(Rapporttekst.objects.get(periode=periode))
+    return tekst

@@ -24,7 +24,13 @@ urlpatterns = [
     path("<int:jaar>/", views.RapportView.as_view(), name="jaar"),
     path("<int:jaar>.pdf", views.DownloadView.as_view(formaat="pdf"), name="jaar_pdf"),
     path("<int:jaar>.docx", views.DownloadView.as_view(formaat="docx"), name="jaar_docx"),
+    path("<int:jaar>/hoofdstukken/", views.HoofdstukkenView.as_view(), name="hoofdstukken"),
     path("<int:jaar>/<soort:soort>/", views.RapportView.as_view(), name="periode"),
+    path(
+        "<int:jaar>/<soort:soort>/hoofdstukken/",
+        views.HoofdstukkenView.as_view(),
+        name="periode_hoofdstukken",
+    ),
     path(
         "<int:jaar>/<soort:soort>.pdf",
         views.DownloadView.as_view(formaat="pdf"),

@@ -1,17 +1,23 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import Verzending
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
+from douane_portfolio.views import servicefout_in_formulier
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
 from . import docx, html, pdf, services
+from .forms import RapporttekstForm
+from .models import Rapporttekst
 from .vergelijking import vergelijk
 
 
@@ -50,6 +56,7 @@ class RapportView(PermissionRequiredMixin, TemplateView):
         rapport, snapshot = services.opzet_voor(periode)
         context.update(
             periode=periode,
+            mag_schrijven=self.request.user.has_perm("rapportage.change_rapporttekst"),
             rapport=rapport,
             inhoud=html.inhoud(rapport),
             snapshot=snapshot,
@@ -87,6 +94,71 @@ class VastleggenView(PermissionRequiredMixin, View):
         services.rapport_vastleggen(periode=periode, door=request.user, reden="opnieuw vastgelegd")
         messages.success(request, f"Het rapport van {periode} is opnieuw vastgelegd.")
         return redirect("rapportage:index")
+
+
+def rapport_url(periode):
+    if periode.soort == Periodesoort.JAAR:
+        return reverse("rapportage:jaar", args=[periode.jaar])
+    return reverse("rapportage:periode", args=[periode.jaar, periode.soort])
+
+
+class HoofdstukkenView(PermissionRequiredMixin, View):
+    """The portfolio office writes chapters 1 and 2 of a period's report (history kept)."""
+
+    permission_required = "rapportage.change_rapporttekst"
+    template_name = "formulier.html"
+
+    def dispatch(self, request, jaar, soort=None):
+        self.periode = periode_van(jaar, soort)
+        self.object = Rapporttekst.objects.filter(periode=self.periode).first() or Rapporttekst(
+            periode=self.periode
+        )
+        return super().dispatch(request)
+
+    def get(self, request):
+        return self.tonen(RapporttekstForm(instance=self.object))
+
+    def post(self, request):
+        form = RapporttekstForm(request.POST, instance=self.object)
+        if form.is_valid():
+            try:
+                services.rapporttekst_opslaan(
+                    periode=self.periode,
+                    door=request.user,
+                    versie=form.verwachte_versie,
+                    **{k: form.cleaned_data[k] for k in ("inleiding", "verhaal_titel", "verhaal")},
+                )
+            except (ValidationError, VerouderdeVersie) as fout:
+                servicefout_in_formulier(form, fout)
+        if not form.is_valid():
+            return self.tonen(form)
+        melding = f"Hoofdstukken 1 en 2 van {self.periode} zijn opgeslagen."
+        if hasattr(self.periode, "snapshot"):
+            melding += " Leg het rapport opnieuw vast om ze in het gesloten rapport op te nemen."
+        messages.success(request, melding)
+        return redirect(rapport_url(self.periode))
+
+    def tonen(self, form):
+        toelichting = (
+            "De inleiding en het verhaal staan in het rapport vóór de hoofdstukken die de "
+            "applicatie maakt."
+        )
+        if hasattr(self.periode, "snapshot"):
+            toelichting += (
+                " Deze periode is gesloten: het rapport toont de momentopname tot die "
+                "opnieuw is vastgelegd (Rapportage, “Opnieuw vastleggen”)."
+            )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "titel": f"Hoofdstukken 1 en 2 – {self.periode}",
+                "toelichting": toelichting,
+                "annuleer_url": rapport_url(self.periode),
+                "knoptekst": "Opslaan",
+            },
+        )
 
 
 class VergelijkView(PermissionRequiredMixin, TemplateView):

@@ -4,6 +4,7 @@ import io
 import logging
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
@@ -123,3 +124,9 @@ def test_a_real_error_is_logged_once_with_its_traceback(logregels, lezer):
     assert tekst.count("Internal Server Error: /kapot/") == 1, tekst
     assert tekst.count("Traceback") == 1
     assert "RuntimeError: echte fout" in tekst
+
+
+def test_a_user_name_longer_than_any_user_is_a_failed_log_in_not_an_error(client):
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "fout"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 150

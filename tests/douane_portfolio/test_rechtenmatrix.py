@@ -404,6 +404,15 @@ AANROEP = {
     "rapportage:periode_docx": (lambda g: RAPPORT_PERIODE, None),
     "login": (None, _velden(username="niemand", password="fout")),
     "logout": (None, None),
+    "toegankelijkheid": (None, None),
+    "rapportage:hoofdstukken": (
+        lambda g: RAPPORT,
+        _velden(inleiding="Inleiding.", verhaal_titel="", verhaal="Verhaal."),
+    ),
+    "rapportage:periode_hoofdstukken": (
+        lambda g: RAPPORT_PERIODE,
+        _velden(inleiding="Inleiding.", verhaal_titel="", verhaal="Verhaal."),
+    ),
     "importeren:index": (None, None),
     "importeren:sjabloon": (lambda g: {"soort": "risicos"}, None),
     "importeren:bestand": (_pk("importbestand"), None),
@@ -434,6 +443,18 @@ AANROEP = {
 
 # fmt: off
 MATRIX = {
+    "rapportage:hoofdstukken": (
+        "L 403 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 403 302",
+    ),
+    "rapportage:periode_hoofdstukken": (
+        "L 403 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 403 302",
+    ),
+    "toegankelijkheid": (
+        "200 200 200 200 200 200 200 200 200",
+        "405 405 405 405 405 405 405 405 405",
+    ),
     "importeren:bestand": (
         "L 404 404 404 404 404 404 404 200",
         "L 404 404 404 404 404 404 404 200",

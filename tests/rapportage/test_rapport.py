@@ -108,18 +108,22 @@ def test_pdf_is_a_valid_file_with_the_headings(client_voor, lezer, demo):
     for kop in (
         "Jaarrapportage Douane 2023",
         "Inhoudsopgave",
-        "1 Prestaties",
-        "2 Activiteiten uit het jaarplan",
+        "1 Inleiding",
+        "2 De Douane in 2023",
+        "3 Prestaties",
+        "4 Activiteiten uit het jaarplan",
         "Controles in 2023",
     ):
         assert kop in tekst
     # Chapters are PDF bookmarks too, for navigation in a viewer.
     hoofdstukken = [o.title for o in pdf.outline if not isinstance(o, list)]
     assert hoofdstukken == [
-        "1 Prestaties",
-        "2 Activiteiten uit het jaarplan",
-        "3 Risicomanagement",
-        "4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer",
+        "1 Inleiding",
+        "2 De Douane in 2023",
+        "3 Prestaties",
+        "4 Activiteiten uit het jaarplan",
+        "5 Risicomanagement",
+        "6 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer",
     ]
 
 
@@ -129,10 +133,12 @@ def test_docx_is_a_valid_word_file_with_the_headings(client_voor, lezer, demo):
     document = docx.Document(io.BytesIO(response.content))
     koppen = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert "Jaarrapportage Douane 2023" in koppen
-    assert "2 Activiteiten uit het jaarplan" in koppen
-    assert "2.3 Datagedreven organisatie" in koppen
-    assert "3.2 Overkoepelende maatregelen" in koppen
-    assert "4.1 Auditdienst Rijk" in koppen
+    assert koppen.index("1 Inleiding") < koppen.index("2 De Douane in 2023")
+    assert "2.3 Sanctiemaatregelen" in koppen
+    assert "4 Activiteiten uit het jaarplan" in koppen
+    assert "4.3 Datagedreven organisatie" in koppen
+    assert "5.2 Overkoepelende maatregelen" in koppen
+    assert "6.1 Auditdienst Rijk" in koppen
     cellen = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "● Rood" in cellen and "○ niet gerapporteerd" in cellen
 
@@ -209,9 +215,9 @@ def test_the_2023_report_has_the_audit_section(demo):
 
 def test_html_report_has_chapter_4_with_heat_map_and_unscored_risks(client_voor, lezer, demo):
     html = client_voor(lezer).get(reverse("rapportage:jaar", args=[2023])).content.decode()
-    assert "3 Risicomanagement" in html and "Overkoepelende maatregelen" in html
+    assert "5 Risicomanagement" in html and "Overkoepelende maatregelen" in html
     assert "niet gescoord" in html and 'class="heatmap"' in html
-    assert "4 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer" in html
+    assert "6 Aanpak tekortkomingen Auditdienst Rijk en Algemene Rekenkamer" in html
     assert "Oordeel 2023" in html
 
 
