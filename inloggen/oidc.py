@@ -23,6 +23,7 @@ from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from douane_portfolio import rollen
+from douane_portfolio.models import Rolwijziging
 
 from .models import OidcIdentiteit
 
@@ -251,6 +252,14 @@ class OidcBackend(OIDCAuthenticationBackend):
         if huidig != gewenst:
             user.groups.remove(*[g for g in rolgroepen if g.name in huidig - gewenst])
             user.groups.add(*[g for g in rolgroepen if g.name in gewenst - huidig])
+            # In the same ledger as the admin's role changes; no `door`: the identity
+            # provider decided.
+            Rolwijziging.objects.create(
+                gebruiker=user,
+                door=None,
+                van=", ".join(sorted(huidig)),
+                naar=", ".join(sorted(gewenst)),
+            )
             logger.info(
                 "Rollen van %s via SSO: %s -> %s",
                 user.username,

@@ -93,6 +93,12 @@ def test_roles_follow_the_groups_claim_at_every_login(client, sso, claims):
     user = User.objects.get(username="bert")
     assert user.rollen == frozenset()
     assert User.objects.filter(oidc_identiteiten__subject="sub-bert").count() == 1
+    # Every change is in the role ledger, by the identity provider (no person).
+    assert [(w.van, w.naar, w.door) for w in user.rolwijzigingen.order_by("pk")] == [
+        ("", rollen.BEHEERDER, None),
+        (rollen.BEHEERDER, rollen.PROGRAMMAMANAGER, None),
+        (rollen.PROGRAMMAMANAGER, "", None),
+    ]
 
 
 def test_the_manager_comes_from_a_claim(client, sso, claims):
