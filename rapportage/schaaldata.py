@@ -150,7 +150,9 @@ class Schrijver:
                         copy.write_row(rij)
             else:
                 plekken = ", ".join(["%s"] * len(velden))
-                cursor.executemany(f"INSERT INTO {tabel} ({kolommen}) VALUES ({plekken})", rijen)
+                # Quoted identifiers from the model's metadata; the values are parameters.
+                sql = f"INSERT INTO {tabel} ({kolommen}) VALUES ({plekken})"  # nosec B608
+                cursor.executemany(sql, rijen)
         if naam:
             self.resultaat.aantallen[naam] = self.resultaat.aantallen.get(naam, 0) + len(objs)
 
@@ -217,8 +219,10 @@ def leegmaken():
             )
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
+            qn = connection.ops.quote_name
             for tabel in tabellen:
-                cursor.execute(f'DELETE FROM "{tabel}"')
+                # Table names from the models' metadata, quoted; no user input.
+                cursor.execute(f"DELETE FROM {qn(tabel)}")  # nosec B608
     get_user_model().objects.filter(username__startswith=VOORVOEGSEL).delete()
 
 
