@@ -151,7 +151,7 @@ class Schrijver:
             else:
                 plekken = ", ".join(["%s"] * len(velden))
                 # Quoted identifiers from the model's metadata; the values are parameters.
-                sql = f"INSERT INTO {tabel} ({kolommen}) VALUES ({plekken})"
+                sql = f"INSERT INTO {tabel} ({kolommen}) VALUES ({plekken})"  # nosec B608
                 cursor.executemany(sql, rijen)
         if naam:
             self.resultaat.aantallen[naam] = self.resultaat.aantallen.get(naam, 0) + len(objs)
