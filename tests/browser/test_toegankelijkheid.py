@@ -42,6 +42,9 @@ def demo_server(django_db_setup, django_db_blocker):
     snel = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         DEMO_PASSWORD=WACHTWOORD,
+        # `sessies` logs in before the autouse _zonder_tweede_factor applies; without
+        # DEBUG the default would ask the Beheerder for a second factor.
+        MFA_VERPLICHT="uit",
     )
     with django_db_blocker.unblock(), snel:
         call_command("laad_demo", stdout=io.StringIO())
