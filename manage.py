@@ -12,10 +12,10 @@ def main():
     # DATABASE_URL and CELERY_BROKER_URL (the Makefile sets DEBUG=1 for development).
     # Only `makemigrations` reads no data and serves nobody, so on a bare checkout it runs
     # in the development set-up, and says so.
-    if sys.argv[1:2] == ["makemigrations"] and not os.environ.get("SECRET_KEY"):
-        if "DEBUG" not in os.environ:
-            os.environ["DEBUG"] = "1"
-            print("makemigrations: geen SECRET_KEY, dus DEBUG=1 (ontwikkelopzet).", file=sys.stderr)
+    kaal = not os.environ.get("SECRET_KEY") and "DEBUG" not in os.environ
+    if sys.argv[1:2] == ["makemigrations"] and kaal:
+        os.environ["DEBUG"] = "1"
+        print("makemigrations: geen SECRET_KEY, dus DEBUG=1 (ontwikkelopzet).", file=sys.stderr)
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
