@@ -36,3 +36,8 @@ class AuditsConfig(AppConfig):
         + ["view_bewijsstuk"]
         + _alles(*(m for m in _MODELLEN if m != "beoordeling")),
     }
+
+    def ready(self):
+        from . import bij_risicos
+
+        bij_risicos.registreren()

@@ -9,7 +9,31 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from .locking import bewaar_met_versie
+
 VERBORGEN_VELDEN = {"versie", "id"}
+
+
+def bewaar_met_historie(obj, *, door, reden=None, verwachte_versie=None, **save_kwargs):
+    """Save `obj` with who and why on its history record; with `verwachte_versie`, only
+    over that version (`locking.bewaar_met_versie`). The only way services save.
+
+    The user and reason are taken off the instance afterwards, so a later save of the
+    same instance does not repeat this reason.
+    """
+    obj._history_user = door
+    if reden:
+        obj._change_reason = reden
+    try:
+        if verwachte_versie is None:
+            obj.save(**save_kwargs)
+        else:
+            bewaar_met_versie(obj, verwachte_versie, **save_kwargs)
+    finally:
+        obj.__dict__.pop("_history_user", None)
+        obj.__dict__.pop("_change_reason", None)
+    return obj
+
 
 SOORTEN = {"+": "aangemaakt", "~": "gewijzigd", "-": "verwijderd"}
 

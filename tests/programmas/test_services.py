@@ -49,7 +49,7 @@ def test_a_revision_is_kept_in_the_history_from_what_to_what(initiatief, open_pe
         toelichting="Vertraging dataplatform.",
         pad_naar_groen="Scenario voor continuïteit in Q2.",
         door=pm,
-        versie=r.versie,
+        verwachte_versie=r.versie,
     )
     nieuw, oud = r.history.order_by("-history_date")[:2]
     assert (oud.status, nieuw.status) == (Status.GROEN, Status.ORANJE)
@@ -60,7 +60,11 @@ def test_a_stale_revision_is_refused_and_writes_nothing(initiatief, open_periode
     r = indienen(initiatief=initiatief, periode=open_periode, status=Status.GROEN, door=pm)
     # Someone else revises first …
     indienen(
-        initiatief=initiatief, periode=open_periode, status=Status.GROEN, door=beheerder, versie=1
+        initiatief=initiatief,
+        periode=open_periode,
+        status=Status.GROEN,
+        door=beheerder,
+        verwachte_versie=1,
     )
     # … then the owner saves the form opened on version 1.
     with pytest.raises(VerouderdeVersie):
@@ -71,7 +75,7 @@ def test_a_stale_revision_is_refused_and_writes_nothing(initiatief, open_periode
             toelichting="x",
             pad_naar_groen="y",
             door=pm,
-            versie=1,
+            verwachte_versie=1,
         )
     r.refresh_from_db()
     assert (r.status, r.ingediend_door, r.versie) == (Status.GROEN, beheerder, 2)
@@ -100,7 +104,7 @@ def test_a_beheerder_may_correct_a_closed_period_and_the_history_says_so(initiat
         status=Status.ORANJE,
         toelichting="Bij nader inzien vertraagd.",
         door=beheerder,
-        versie=r.versie,
+        verwachte_versie=r.versie,
     )
     laatste = r.history.latest()
     assert laatste.status == Status.ORANJE
