@@ -696,6 +696,10 @@ class AuditrapportBewerken(ObjectBewerkenView):
     permissie = "audits.change_auditrapport"
     template_name = "audits/formulier.html"
 
+    def get_queryset(self):
+        # Refused as 403 (not 404) without a role, as this page always was.
+        return Auditrapport.objects.all()
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -15,6 +16,7 @@ from douane_portfolio.lijsten import LijstView
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
     ObjectDetailView,
+    ObjectFormView,
     ObjectNieuwView,
     eis_recht,
     met_melding,
@@ -248,77 +250,82 @@ class InitiatiefDetail(ObjectDetailView):
         return alles
 
 
-class StatusIndienen(View):
+class StatusIndienen(ObjectFormView):
+    """The owner reports the status of an initiative for a period (or revises it)."""
+
+    model = Initiatief
+    permissie = "programmas.rapporteer_status"
+    form_class = StatusrapportageForm
     template_name = "programmas/status_form.html"
 
-    def dispatch(self, request, pk, periode_pk):
-        self.initiatief = get_object_or_404(
-            Initiatief.objects.zichtbaar_voor(request.user).select_related("thema"), pk=pk
-        )
-        self.periode = get_object_or_404(Rapportageperiode, pk=periode_pk)
-        eis_recht(request.user, "programmas.rapporteer_status", self.initiatief)
-        beheerder = is_beheerder(request.user)
-        if not (self.periode.is_open or (self.periode.is_gesloten and beheerder)):
-            messages.error(
-                request,
-                "Voor deze periode kunt u geen status (meer) indienen."
-                if not self.periode.is_gesloten
-                else "Deze periode is gesloten; alleen een beheerder kan de status nog wijzigen.",
-            )
-            return redirect(self.initiatief)
-        self.bestaand = Statusrapportage.objects.filter(
-            initiatief=self.initiatief, periode=self.periode
-        ).first()
-        return super().dispatch(request)
+    def get_queryset(self):
+        return super().get_queryset().select_related("thema")
 
-    def form(self, data=None):
-        initial = {}
-        if self.bestaand:
-            initial = {
-                "status": self.bestaand.status,
-                "toelichting": self.bestaand.toelichting,
-                "pad_naar_groen": self.bestaand.pad_naar_groen,
-                "versie": self.bestaand.versie,
-            }
-        return StatusrapportageForm(data, initial=initial, pad_verplicht=self.periode.is_open)
+    def dispatch(self, request, *args, **kwargs):
+        self.periode = get_object_or_404(Rapportageperiode, pk=kwargs["periode_pk"])
+        return super().dispatch(request, *args, **kwargs)
 
-    def render(self, form):
-        return render(
+    def get(self, request, *args, **kwargs):
+        return self.niet_open() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.niet_open() or super().post(request, *args, **kwargs)
+
+    def niet_open(self):
+        """A redirect with the reason when this period takes no status (any more)."""
+        beheerder = is_beheerder(self.request.user)
+        if self.periode.is_open or (self.periode.is_gesloten and beheerder):
+            return None
+        messages.error(
             self.request,
-            self.template_name,
-            {
-                "form": form,
-                "initiatief": self.initiatief,
-                "periode": self.periode,
-                "bestaand": self.bestaand,
-                "betekenis": [(s, s.label, STATUS_BETEKENIS[s]) for s in Status],
-                "titel": f"Status {self.initiatief} – {self.periode}",
-            },
+            "Voor deze periode kunt u geen status (meer) indienen."
+            if not self.periode.is_gesloten
+            else "Deze periode is gesloten; alleen een beheerder kan de status nog wijzigen.",
         )
+        return redirect(self.object)
 
-    def get(self, request):
-        return self.render(self.form())
+    @cached_property
+    def bestaand(self):
+        return Statusrapportage.objects.filter(initiatief=self.object, periode=self.periode).first()
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            gelukt, _ = met_service(
-                request,
-                form,
-                lambda: services.statusrapportage_indienen(
-                    initiatief=self.initiatief,
-                    periode=self.periode,
-                    status=form.cleaned_data["status"],
-                    toelichting=form.cleaned_data["toelichting"],
-                    pad_naar_groen=form.cleaned_data["pad_naar_groen"],
-                    door=request.user,
-                    verwachte_versie=form.cleaned_data["versie"],
-                ),
-            )
-            if gelukt:
-                messages.success(request, f"De status voor {self.periode} is opgeslagen.")
-                return redirect(self.initiatief)
-        return self.render(form)
+    def get_initial(self):
+        if self.bestaand is None:
+            return {}
+        return {
+            "status": self.bestaand.status,
+            "toelichting": self.bestaand.toelichting,
+            "pad_naar_groen": self.bestaand.pad_naar_groen,
+            "versie": self.bestaand.versie,
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pad_verplicht": self.periode.is_open}
+
+    def get_titel(self):
+        return f"Status {self.object} – {self.periode}"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "initiatief": self.object,
+            "periode": self.periode,
+            "bestaand": self.bestaand,
+            "betekenis": [(s, s.label, STATUS_BETEKENIS[s]) for s in Status],
+        }
+
+    def get_succes_bericht(self):
+        return f"De status voor {self.periode} is opgeslagen."
+
+    def uitvoeren(self, form):
+        return services.statusrapportage_indienen(
+            initiatief=self.object,
+            periode=self.periode,
+            status=form.cleaned_data["status"],
+            toelichting=form.cleaned_data["toelichting"],
+            pad_naar_groen=form.cleaned_data["pad_naar_groen"],
+            door=self.request.user,
+            verwachte_versie=form.cleaned_data["versie"],
+        )
 
 
 class InitiatiefNieuw(ObjectNieuwView):

@@ -13,7 +13,6 @@ from douane_portfolio.lijsten import LijstView
 from douane_portfolio.models import OPEN_STATUSSEN, User
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
-    ObjectDetailView,
     ObjectNieuwView,
     eis_recht,
     met_melding,
@@ -27,6 +26,7 @@ from ..filters import DialoogFilter, RisicoFilter
 from ..forms import DialoogForm, PuntForm, SessieForm
 from ..models import Beheersmaatregel, Risico, Risicodialoog
 from ..tables import DialoogTabel
+from .basis import LeesView
 
 
 class DialoogLijst(LijstView):
@@ -155,7 +155,7 @@ def _zichtbaar(request, *related):
     return Risicodialoog.objects.zichtbaar_voor(request.user).select_related(*related)
 
 
-class DialoogDetail(ObjectDetailView):
+class DialoogDetail(LeesView):
     """The agenda and pre-read: each risk with its current scores and open measures."""
 
     model = Risicodialoog
@@ -272,7 +272,7 @@ def dialoog_vaststellen(request, pk):
     )
 
 
-class DialoogVerslag(ObjectDetailView):
+class DialoogVerslag(LeesView):
     """The minutes, printable; marked as draft until adopted."""
 
     model = Risicodialoog

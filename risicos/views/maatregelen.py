@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from douane_portfolio.geschiedenis import geschiedenis_van
 from douane_portfolio.lijsten import LijstView
-from douane_portfolio.objectviews import ObjectBewerkenView, ObjectDetailView, ObjectNieuwView
+from douane_portfolio.objectviews import ObjectBewerkenView, ObjectNieuwView
 from douane_portfolio.parameters import id_uit
 
 from .. import services
@@ -14,6 +14,7 @@ from ..filters import MaatregelFilter
 from ..forms import MaatregelForm, MaatregelStatusForm
 from ..models import Beheersmaatregel, Risico
 from ..tables import MaatregelTabel
+from .basis import LeesView
 
 
 class MaatregelLijst(LijstView):
@@ -37,7 +38,7 @@ class MaatregelLijst(LijstView):
         )
 
 
-class MaatregelDetail(ObjectDetailView):
+class MaatregelDetail(LeesView):
     model = Beheersmaatregel
     template_name = "risicos/maatregel_detail.html"
     context_object_name = "maatregel"

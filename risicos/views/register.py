@@ -8,7 +8,6 @@ from douane_portfolio.lijsten import LijstView
 from douane_portfolio.models import ActieStatus
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
-    ObjectDetailView,
     ObjectFormView,
     ObjectNieuwView,
 )
@@ -19,6 +18,7 @@ from ..forms import RisicoForm, RisicoNieuwForm, ScoreForm
 from ..grafiek import scoregrafiek
 from ..models import Risico
 from ..tables import RisicoTabel
+from .basis import LeesView
 
 
 class RisicoLijst(LijstView):
@@ -91,7 +91,7 @@ def _zonder(request, *sleutels):
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
-class RisicoDetail(ObjectDetailView):
+class RisicoDetail(LeesView):
     model = Risico
     template_name = "risicos/risico_detail.html"
     context_object_name = "risico"
