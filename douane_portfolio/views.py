@@ -22,6 +22,7 @@ from .herinneringen import WEEKDAGEN
 from .locking import VerouderdeVersie, bewaar_met_versie, laatste_wijziging
 from .models import Herinnering, Verzending
 from .rules import gesloten_reden, heeft_een_rol, is_beheerder
+from .tasks import herinneringen_versturen
 
 logger = logging.getLogger(__name__)
 
@@ -247,8 +248,6 @@ def verzending_beslissen(request, pk):
 def _run_aanvragen():
     """Queue a sweep now rather than at the next quarter-hour; if the broker is down,
     the beat's next run sends the mail all the same."""
-    from .tasks import herinneringen_versturen
-
     try:
         herinneringen_versturen.apply_async(retry=False)
     except Exception:

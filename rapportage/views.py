@@ -8,14 +8,16 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from douane_portfolio.acties import open_acties_van
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import Verzending
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 from douane_portfolio.views import servicefout_in_formulier
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
+from programmas.views import standaard_periode
 
-from . import docx, html, pdf, services
+from . import dashboard, docx, html, pdf, services
 from .forms import RapporttekstForm
 from .models import Rapporttekst
 from .vergelijking import vergelijk
@@ -188,11 +190,6 @@ class DashboardView(TemplateView):
     template_name = "rapportage/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from douane_portfolio.acties import open_acties_van
-        from programmas.views import standaard_periode
-
-        from . import dashboard
-
         context = super().get_context_data(**kwargs)
         vandaag = timezone.localdate()
         acties = open_acties_van(self.request.user, op=vandaag)
