@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from douane_portfolio.menu import Menupunt
+
 _MODELLEN = (
     "auditrapport",
     "bevinding",
@@ -20,6 +22,7 @@ def _alles(*modellen, acties=("add", "change", "delete")):
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = "Audits"
+    menu = (Menupunt("Audits", "audits:bevindingen", "/audits/", 40),)
 
     # Model permissions per role; object-level limits (owners, evidence) in rules.py.
     # Nobody gets add/change on beoordeling: verdicts go through audits.services.

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
-from douane_portfolio.models import OPEN_STATUSSEN, Actie, ActieQuerySet, VersieModel
+from douane_portfolio.models import OPEN_STATUSSEN, Actie, ActieQuerySet, User, VersieModel
 from douane_portfolio.validators import redelijke_datum
 
 from . import bewijs
@@ -384,8 +384,6 @@ class Vervolgactie(Actie):
     def goedkeurders(self):
         """Who may approve a postponement: the finding's owner, an auditor or the action
         owner's manager, and never the action owner themself."""
-        from douane_portfolio.models import User
-
         wie = Q(pk=self.bevinding.eigenaar_id) | Q(groups__name=rollen.AUDITOR)
         if self.eigenaar.manager_id:
             wie |= Q(pk=self.eigenaar.manager_id)

@@ -1,10 +1,13 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .menu import Menupunt
+
 
 class DouanePortfolioConfig(AppConfig):
     name = "douane_portfolio"
     verbose_name = "Douane Portfolio"
+    menu = (Menupunt("Mijn acties", "mijn_acties", "/acties/", 50),)
 
     # Role -> model permissions of this app (see rollen.py).
     rol_permissies = {

@@ -8,6 +8,7 @@ Every domain model has `history = HistoricalRecords()`; this turns its records i
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import formats, timezone
 
 from .locking import bewaar_met_versie
 
@@ -66,12 +67,8 @@ def _weergave(model_field, waarde, gerelateerd):
     if isinstance(model_field, models.BooleanField):
         return "ja" if waarde else "nee"
     if isinstance(model_field, models.DateTimeField):
-        from django.utils import formats, timezone
-
         return formats.date_format(timezone.localtime(waarde), "j F Y H:i")
     if isinstance(model_field, models.DateField):
-        from django.utils import formats
-
         return formats.date_format(waarde, "j F Y")
     return str(waarde)
 

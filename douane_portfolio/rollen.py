@@ -6,6 +6,7 @@ their models and this module never imports them.
 """
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 PROGRAMMAMANAGER = "Programmamanager"
@@ -31,8 +32,6 @@ def gedeclareerde_permissies():
 @transaction.atomic
 def rollen_bijwerken():
     """Create the role groups and give each exactly its declared permissions."""
-    from django.contrib.auth.models import Group, Permission
-
     gewenst = gedeclareerde_permissies()
     alle = {
         (p.content_type.app_label, p.codename): p

@@ -17,6 +17,7 @@ from .forms import HerinneringsvoorkeurForm, VerzendingBesluitForm, WachtwoordWi
 from .herinneringen import WEEKDAGEN
 from .models import Herinnering, Verzending
 from .rules import is_beheerder
+from .tasks import herinneringen_versturen
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,6 @@ def verzending_beslissen(request, pk):
 def _run_aanvragen():
     """Queue a sweep now rather than at the next quarter-hour; if the broker is down,
     the beat's next run sends the mail all the same."""
-    from .tasks import herinneringen_versturen
-
     try:
         herinneringen_versturen.apply_async(retry=False)
     except Exception:

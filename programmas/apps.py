@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from douane_portfolio.menu import Menupunt
+
 _MODELLEN = (
     "thema",
     "initiatief",
@@ -15,6 +17,7 @@ _LEZEN = [f"view_{m}" for m in _MODELLEN]
 class ProgrammasConfig(AppConfig):
     name = "programmas"
     verbose_name = "Programma's"
+    menu = (Menupunt("Programma's", "programmas:portfolio", "/programmas/", 20),)
 
     # Model permissions per role; object-level limits (own initiatives) in rules.py.
     rol_permissies = {

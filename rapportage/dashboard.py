@@ -1,13 +1,18 @@
 """Numbers for the management dashboard; each block a few aggregate queries."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
+from audits.models import Bevinding, BevindingStatus, Instantie
 from douane_portfolio.acties import actie_modellen
 from programmas.models import Initiatief, Rapportageperiode, Status, Statusrapportage
+from risicos import heatmap
+from risicos.models import Risico
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
 STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": "niet gerapporteerd"}
@@ -118,13 +123,6 @@ def ronde_voortgang():
 
 def netto_heatmap(user):
     """The live net heat map of active risks; each cell links to the filtered register."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    from risicos import heatmap
-    from risicos.models import Risico
-
     register = reverse("risicos:register")
     aantallen, niet_gescoord = heatmap.tellingen(
         Risico.objects.zichtbaar_voor(user).actief(), "netto"
@@ -138,8 +136,6 @@ def netto_heatmap(user):
 
 
 def toprisicos_boven_bereidheid(user):
-    from risicos.models import Risico
-
     return list(
         Risico.objects.zichtbaar_voor(user)
         .actief()
@@ -153,8 +149,6 @@ def toprisicos_boven_bereidheid(user):
 
 def bevindingen_per_instantie(user):
     """Findings by body (rows) and status (columns), from one aggregate query."""
-    from audits.models import Bevinding, BevindingStatus, Instantie
-
     tellingen = defaultdict(int)
     for r in (
         Bevinding.objects.zichtbaar_voor(user)

@@ -31,6 +31,7 @@ from risicos.models import (
     score_niveau,
 )
 
+from .models import Rapporttekst
 from .opzet import NIET_GERAPPORTEERD
 
 STATUS_LABELS = dict(Status.choices)
@@ -148,8 +149,6 @@ def rapport_gegevens(periode):
 
 def teksten(periode):
     """Chapters 1 and 2 as the portfolio office wrote them (empty: no chapters)."""
-    from .models import Rapporttekst
-
     rapporttekst = Rapporttekst.objects.filter(periode=periode).first()
     if rapporttekst is None:
         return {}

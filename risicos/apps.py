@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from douane_portfolio.menu import Menupunt
+
 _MODELLEN = ("risico", "scorewijziging", "beheersmaatregel", "risicodialoog", "dialoogrisico")
 _LEZEN = [f"view_{m}" for m in _MODELLEN]
 _BEHEREN = _LEZEN + [
@@ -12,6 +14,7 @@ _BEHEREN = _LEZEN + [
 class RisicosConfig(AppConfig):
     name = "risicos"
     verbose_name = "Risico's"
+    menu = (Menupunt("Risico's", "risicos:register", "/risicos/", 30),)
 
     # Model permissions per role; object-level rules (own measures, adopted minutes
     # locked) in rules.py. Owners of a measure get their right from rules, not a group.
