@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "douane_portfolio",
+    "herinneringen",
     "programmas",
     "risicos",
     "audits",

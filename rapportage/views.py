@@ -9,10 +9,10 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.models import Verzending
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 from douane_portfolio.views import servicefout_in_formulier
+from herinneringen.models import Verzending
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
 from . import docx, html, pdf, services

@@ -20,7 +20,7 @@ from api.models import AgendaSleutel, ApiSleutel, Bereik
 from audits import services as audit_services
 from audits.models import BevindingStatus, Jaaroordeel
 from douane_portfolio import rollen
-from douane_portfolio.models import Verzending, VerzendingStatus
+from herinneringen.models import Verzending, VerzendingStatus
 from importeren.models import Importbestand, ImportStatus
 from programmas.models import Indicatorwaarde, Periodesoort, PeriodeStatus
 from risicos.models import DialoogStatus
@@ -48,6 +48,7 @@ PERSONAS = (
 )
 DOMEIN_APPS = (
     "douane_portfolio",
+    "herinneringen",
     "programmas",
     "risicos",
     "audits",

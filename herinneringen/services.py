@@ -63,39 +63,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from .acties import actie_modellen
-from .models import (
-    Bezorging,
-    Herinnering,
-    Herinneringsfrequentie,
-    HerinneringSoort,
-    Verzending,
-    VerzendingStatus,
-)
-from .rules import is_beheerder
+from douane_portfolio.acties import Onderwerp, actie_modellen
+from douane_portfolio.models import Herinneringsfrequentie
+from douane_portfolio.rules import is_beheerder
+
+from .models import Bezorging, Herinnering, HerinneringSoort, Verzending, VerzendingStatus
 
 logger = logging.getLogger(__name__)
 
 MAX_WACHTTIJD = timedelta(hours=4)
 WEEKDAGEN = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-
-
-@dataclass
-class Onderwerp:
-    """What a reminder is about: an action, or anything else with an owner and a deadline."""
-
-    content_type_id: int
-    object_id: int
-    soortnaam: str
-    omschrijving: str
-    context: str
-    deadline: date
-    pad: str
-    eigenaar: object
-    escalatie_kandidaten: list
-    escalatie_rol: str
-    # Prefix of the period for subjects that come back, such as a report per round.
-    reeks: str = ""
 
 
 @dataclass
@@ -481,8 +458,10 @@ def _alarm_versturen(verzending):
         "url": settings.SITE_URL + reverse("onverzonden_herinneringen"),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        onderwerp = render_to_string("emails/herinnering-alarm-onderwerp.txt", context)
-        tekst = render_to_string("emails/herinnering-alarm-tekst.txt", context)
+        onderwerp = render_to_string(
+            "herinneringen/emails/herinnering-alarm-onderwerp.txt", context
+        )
+        tekst = render_to_string("herinneringen/emails/herinnering-alarm-tekst.txt", context)
     try:
         send_mail(" ".join(onderwerp.split()), tekst, None, [settings.HERINNERINGEN_ALARM_ADRES])
     except Exception:
@@ -621,9 +600,9 @@ def mail_opstellen(persoon, herinneringen):
     }
     # A worker has no request, so no active language: the mail is Dutch regardless.
     with translation.override(settings.LANGUAGE_CODE):
-        onderwerp = render_to_string("emails/herinneringen-onderwerp.txt", context)
-        tekst = render_to_string("emails/herinneringen-tekst.txt", context)
-        html = render_to_string("emails/herinneringen.html", context)
+        onderwerp = render_to_string("herinneringen/emails/herinneringen-onderwerp.txt", context)
+        tekst = render_to_string("herinneringen/emails/herinneringen-tekst.txt", context)
+        html = render_to_string("herinneringen/emails/herinneringen.html", context)
     # Template tags leave blank lines behind; a plain-text mail reads better without.
     tekst = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", tekst)).strip() + "\n"
     return " ".join(onderwerp.split()), tekst, html

@@ -8,8 +8,8 @@ from collections import defaultdict
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
 
-from douane_portfolio.herinneringen import herinneringen_versturen
-from douane_portfolio.models import HerinneringSoort, Verzending, VerzendingStatus
+from herinneringen.models import HerinneringSoort, Verzending, VerzendingStatus
+from herinneringen.services import herinneringen_versturen
 
 # In the order of the mail.
 SOORTEN = {
