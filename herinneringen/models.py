@@ -17,6 +17,8 @@ class HerinneringSoort(models.TextChoices):
     BINNENKORT = "binnenkort", "Deadline nadert"
     TE_LAAT = "te_laat", "Te laat"
     ESCALATIE = "escalatie", "Escalatie"
+    # Not about a deadline: news for someone, such as a finding offered for review.
+    MELDING = "melding", "Melding"
 
 
 class Herinnering(models.Model):
@@ -37,6 +39,8 @@ class Herinnering(models.Model):
     omschrijving = models.TextField("omschrijving")
     context = models.CharField("hoort bij", max_length=300, blank=True)
     url = models.CharField("link", max_length=500)
+    # A notification's message (a verdict and its reason); empty for a reminder.
+    tekst = models.TextField("tekst", blank=True)
     eigenaar = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="eigenaar",
@@ -183,6 +187,8 @@ class Bezorging(models.Model):
         on_delete=models.RESTRICT,
         related_name="bezorgingen",
     )
+    # Notifications only: when the recipient marked it read under Mijn acties.
+    gelezen_op = models.DateTimeField("gelezen op", null=True, blank=True)
 
     class Meta:
         db_table = "douane_portfolio_bezorging"

@@ -679,15 +679,37 @@ def mail_opstellen(persoon, herinneringen, aantallen=None):
     """(subject, text, HTML) of the digest for `persoon`: `herinneringen` as listed,
     `aantallen` the total per kind where the list holds only the most urgent."""
     te_laat, binnenkort, escalaties = indelen(herinneringen)
+    meldingen = sorted(
+        (h for h in herinneringen if h.soort == HerinneringSoort.MELDING),
+        key=lambda h: (h.aangemaakt_op, h.pk),
+    )
     aantallen = aantallen or {}
+    aantal_meldingen = max(aantallen.get(HerinneringSoort.MELDING, 0), len(meldingen))
     getoond_escalaties = sum(len(lijst) for _, lijst in escalaties)
     aantal = {
         "te_laat": max(aantallen.get(HerinneringSoort.TE_LAAT, 0), len(te_laat)),
         "binnenkort": max(aantallen.get(HerinneringSoort.BINNENKORT, 0), len(binnenkort)),
         "escalaties": max(aantallen.get(HerinneringSoort.ESCALATIE, 0), getoond_escalaties),
     }
+    delen = []
+    if aantal_meldingen == 1:
+        delen.append(meldingen[0].omschrijving)
+    elif aantal_meldingen:
+        delen.append(f"{aantal_meldingen} meldingen")
+    if aantal["te_laat"]:
+        delen.append(f"{aantal['te_laat']} te laat")
+    if aantal["binnenkort"] == 1:
+        delen.append("1 deadline nadert")
+    elif aantal["binnenkort"]:
+        delen.append(f"{aantal['binnenkort']} deadlines naderen")
+    if aantal["escalaties"]:
+        delen.append(f"{aantal['escalaties']} geëscaleerd")
     context = {
         "ontvanger": persoon,
+        "delen": delen,
+        "meldingen": meldingen,
+        "aantal_meldingen": aantal_meldingen,
+        "meer_meldingen": aantal_meldingen - len(meldingen),
         "te_laat": te_laat,
         "binnenkort": binnenkort,
         "escalaties": escalaties,

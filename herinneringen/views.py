@@ -1,8 +1,6 @@
 """Pages of the reminders: what was mailed to me (and my preference), and for the
 Beheerder the mails not (yet) sent."""
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +12,10 @@ from django.views.decorators.http import require_POST
 
 from douane_portfolio.rules import is_beheerder
 
-from . import services
+from . import meldingen, services
 from .forms import HerinneringsvoorkeurForm, VerzendingBesluitForm
-from .models import Herinnering, Verzending
+from .models import Bezorging, Herinnering, HerinneringSoort, Verzending
 from .services import WEEKDAGEN
-
-logger = logging.getLogger(__name__)
 
 
 def mijn_herinneringen(request):
@@ -95,7 +91,7 @@ def verzending_beslissen(request, pk):
             services.verzending_opnieuw_versturen(
                 verzending=verzending, door=request.user, reden=reden
             )
-            transaction.on_commit(_run_aanvragen)
+            transaction.on_commit(meldingen.versturen_aanvragen)
             messages.success(request, f"De e-mail aan {verzending.adres} gaat opnieuw uit.")
         else:
             services.verzending_annuleren(verzending=verzending, door=request.user, reden=reden)
@@ -105,12 +101,11 @@ def verzending_beslissen(request, pk):
     return redirect("onverzonden_herinneringen")
 
 
-def _run_aanvragen():
-    """Queue a sweep now rather than at the next quarter-hour; if the broker is down,
-    the beat's next run sends the mail all the same."""
-    from .tasks import herinneringen_versturen
-
-    try:
-        herinneringen_versturen.apply_async(retry=False)
-    except Exception:
-        logger.warning("Kon geen herinneringsrun inplannen; de volgende geplande run doet het.")
+@require_POST
+def melding_gelezen(request, pk):
+    """Mark one of my notifications read; someone else's does not exist for me (404)."""
+    bezorging = get_object_or_404(
+        Bezorging, pk=pk, ontvanger=request.user, herinnering__soort=HerinneringSoort.MELDING
+    )
+    meldingen.melding_gelezen(bezorging=bezorging)
+    return redirect("mijn_acties")

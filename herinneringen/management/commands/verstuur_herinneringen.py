@@ -16,6 +16,7 @@ SOORTEN = {
     HerinneringSoort.TE_LAAT: "te laat",
     HerinneringSoort.BINNENKORT: "nadert",
     HerinneringSoort.ESCALATIE: "escalatie",
+    HerinneringSoort.MELDING: "melding",
 }
 VOLGORDE = list(SOORTEN)
 
