@@ -10,14 +10,17 @@ two people acting at once cannot both move a finding on from the same status.
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from douane_portfolio import rollen
 from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
 from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.locking import vergrendel
 from douane_portfolio.weigeringen import GeenToestemming, Weigering
+from herinneringen.meldingen import melden
 
 from . import bewijs
 from .models import (
@@ -97,9 +100,21 @@ def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
                 f"{'die' if open_acties == 1 else 'ze'} vervallen voordat u de bevinding "
                 "aanbiedt."
             )
-        _maak(Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door)
+        beoordeling = _maak(
+            Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door
+        )
         _status_wijzigen(
             b, BevindingStatus.TER_BEOORDELING, door=door, reden=f"Aangeboden: {toelichting}"
+        )
+        # In the same transaction: the auditors hear of it if and only if it happened.
+        auditors = get_user_model().objects.filter(groups__name=rollen.AUDITOR)
+        melden(
+            over=b,
+            sleutel=f"aangeboden/{beoordeling.pk}",
+            ontvangers=auditors.exclude(pk__in=[b.eigenaar_id, door.pk]).distinct(),
+            onderwerp=f"Ter beoordeling: {b.titel}",
+            tekst=f"{door} biedt de bevinding aan als opgelost.\nToelichting: {toelichting}",
+            link=b.get_absolute_url(),
         )
     return b
 
@@ -140,6 +155,25 @@ def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_ver
             naar, reden = BevindingStatus.IN_UITVOERING, "Niet akkoord"
         _status_wijzigen(
             b, naar, door=door, reden=f"{reden}: {toelichting}" if toelichting else reden
+        )
+        if oordeel == Verdict.AKKOORD:
+            onderwerp = f"Akkoord: {b.titel} is opgelost"
+            tekst = f"{door} gaat akkoord." + (
+                f"\nToelichting: {toelichting}" if toelichting else ""
+            )
+        else:
+            onderwerp = f"Niet akkoord: {b.titel}"
+            tekst = (
+                f"{door} gaat niet akkoord; de bevinding staat weer in uitvoering."
+                f"\nReden: {toelichting}"
+            )
+        melden(
+            over=b,
+            sleutel=f"oordeel/{beoordeling.pk}",
+            ontvangers=[b.eigenaar],
+            onderwerp=onderwerp,
+            tekst=tekst,
+            link=b.get_absolute_url(),
         )
     return b
 

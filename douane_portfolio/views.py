@@ -1,25 +1,9 @@
-import logging
-
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from . import herinneringen
 from .acties import open_acties_van
-from .forms import HerinneringsvoorkeurForm, VerzendingBesluitForm, WachtwoordWijzigenForm
-from .herinneringen import WEEKDAGEN
-from .models import Herinnering, Verzending
-from .rules import is_beheerder
-from .tasks import herinneringen_versturen
-
-logger = logging.getLogger(__name__)
+from .forms import WachtwoordWijzigenForm
 
 
 def mijn_acties(request):
@@ -34,100 +18,6 @@ def mijn_acties(request):
             "aantal_te_laat": sum(1 for a in acties if a.deadline < vandaag),
         },
     )
-
-
-def mijn_herinneringen(request):
-    """What reminders were mailed to me, and how often I want the due-soon ones."""
-    if request.method == "POST":
-        form = HerinneringsvoorkeurForm(request.POST, instance=request.user)
-        if form.is_valid():
-            # Only this field: the rest of the user row is not the form's to write.
-            form.save(commit=False).save(update_fields=["herinneringsfrequentie"])
-            messages.success(request, "Uw voorkeur voor herinneringen is opgeslagen.")
-            return redirect("mijn_herinneringen")
-    else:
-        form = HerinneringsvoorkeurForm(instance=request.user)
-    verzendingen = Verzending.objects.filter(ontvanger=request.user).prefetch_related(
-        Prefetch(
-            "bezorgingen__herinnering",
-            queryset=Herinnering.objects.select_related("eigenaar"),
-        )
-    )
-    pagina = Paginator(verzendingen, 10).get_page(request.GET.get("pagina"))
-    return render(
-        request,
-        "acties/herinneringen.html",
-        {
-            "form": form,
-            "pagina": pagina,
-            "weekdag": WEEKDAGEN[(settings.HERINNERINGEN_WEEKDAG - 1) % 7],
-            "vooraf": settings.HERINNERINGEN_VOORAF,
-            "escalatie_na": settings.HERINNERINGEN_ESCALATIE_NA,
-            "is_beheerder": is_beheerder(request.user),
-        },
-    )
-
-
-def onverzonden_herinneringen(request):
-    """For the Beheerder: reminder mails not (yet) sent, with their error and attempts;
-    each can be sent again or cancelled with a reason (kept in its history)."""
-    if not is_beheerder(request.user):
-        raise PermissionDenied
-    verzendingen = Verzending.objects.onverzonden().select_related("ontvanger")
-    besluiten = (
-        Verzending.history.filter(history_change_reason__isnull=False)
-        .select_related("history_user")
-        .order_by("-history_date")[:20]
-    )
-    return render(
-        request,
-        "acties/onverzonden.html",
-        {
-            "pagina": Paginator(verzendingen.order_by("-pogingen", "pk"), 50).get_page(
-                request.GET.get("pagina")
-            ),
-            "besluiten": besluiten,
-            "waarschuwen_na": settings.HERINNERINGEN_WAARSCHUWEN_NA,
-            "titel": "Niet verstuurde herinneringen",
-        },
-    )
-
-
-@require_POST
-def verzending_beslissen(request, pk):
-    if not is_beheerder(request.user):
-        raise PermissionDenied
-    verzending = get_object_or_404(Verzending, pk=pk)
-    form = VerzendingBesluitForm(request.POST)
-    if not form.is_valid():
-        for fouten in form.errors.values():
-            messages.error(request, " ".join(fouten))
-        return redirect("onverzonden_herinneringen")
-    reden = form.cleaned_data["reden"]
-    try:
-        if form.cleaned_data["actie"] == "opnieuw":
-            herinneringen.verzending_opnieuw_versturen(
-                verzending=verzending, door=request.user, reden=reden
-            )
-            transaction.on_commit(_run_aanvragen)
-            messages.success(request, f"De e-mail aan {verzending.adres} gaat opnieuw uit.")
-        else:
-            herinneringen.verzending_annuleren(
-                verzending=verzending, door=request.user, reden=reden
-            )
-            messages.success(request, f"De e-mail aan {verzending.adres} is geannuleerd.")
-    except ValidationError as fout:
-        messages.error(request, " ".join(fout.messages))
-    return redirect("onverzonden_herinneringen")
-
-
-def _run_aanvragen():
-    """Queue a sweep now rather than at the next quarter-hour; if the broker is down,
-    the beat's next run sends the mail all the same."""
-    try:
-        herinneringen_versturen.apply_async(retry=False)
-    except Exception:
-        logger.warning("Kon geen herinneringsrun inplannen; de volgende geplande run doet het.")
 
 
 class WachtwoordWijzigen(PasswordChangeView):

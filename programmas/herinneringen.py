@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from douane_portfolio import rollen
-from douane_portfolio.herinneringen import Onderwerp
+from douane_portfolio.acties import Onderwerp
 
 from .models import Initiatief, Rapportageperiode
 

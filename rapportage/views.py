@@ -8,10 +8,10 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from douane_portfolio.acties import open_acties_van
-from douane_portfolio.models import Verzending
 from douane_portfolio.objectviews import met_service
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
+from herinneringen.models import Verzending
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 from programmas.views import standaard_periode
 
