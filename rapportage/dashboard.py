@@ -7,10 +7,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from douane_portfolio.acties import actie_modellen
-from programmas.models import Initiatief, Rapportageperiode, Status, Statusrapportage
+from programmas.models import (
+    NIET_GERAPPORTEERD,
+    Initiatief,
+    Rapportageperiode,
+    Status,
+    Statusrapportage,
+)
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
-STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": "niet gerapporteerd"}
+STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
 
 
 def status_per_thema(periode):
@@ -20,7 +26,7 @@ def status_per_thema(periode):
     vorige = periode.vorige()
     aantallen = {
         (r["thema__naam"]): r["n"]
-        for r in Initiatief.objects.filter(actief=True)
+        for r in Initiatief.objects.actief()
         .values("thema__naam", "thema__volgorde")
         .annotate(n=Count("pk"))
         .order_by("thema__volgorde")
@@ -28,7 +34,8 @@ def status_per_thema(periode):
     perioden = [p for p in (periode, vorige) if p is not None]
     tellingen = defaultdict(int)
     for r in (
-        Statusrapportage.objects.filter(periode__in=perioden, initiatief__actief=True)
+        Statusrapportage.objects.van_actieve_initiatieven()
+        .filter(periode__in=perioden)
         .values("periode", "initiatief__thema__naam", "status")
         .annotate(n=Count("pk"))
     ):
@@ -106,8 +113,8 @@ def ronde_voortgang():
     periode = Rapportageperiode.objects.open().first()
     if periode is None:
         return None
-    totaal = Initiatief.objects.filter(actief=True).count()
-    ingediend = Statusrapportage.objects.filter(periode=periode, initiatief__actief=True).count()
+    totaal = Initiatief.objects.actief().count()
+    ingediend = Statusrapportage.objects.van_actieve_initiatieven().filter(periode=periode).count()
     return {
         "periode": periode,
         "totaal": totaal,
@@ -143,7 +150,7 @@ def toprisicos_boven_bereidheid(user):
     return list(
         Risico.objects.zichtbaar_voor(user)
         .actief()
-        .filter(toprisico=True)
+        .toprisicos()
         .boven_risicobereidheid()
         .met_scores()
         .select_related("eigenaar")
