@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel
+from douane_portfolio.models import Actie, VersieModel
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -41,6 +41,7 @@ STATUS_BETEKENIS = {
     Status.ROOD: "Verloopt niet zoals gepland in het jaarplan.",
 }
 STATUS_RANG = {Status.GROEN: 0, Status.ORANJE: 1, Status.ROOD: 2}
+# No report means no colour: the report prints this instead of guessing one.
 NIET_GERAPPORTEERD = "niet gerapporteerd"
 
 
@@ -186,6 +187,16 @@ class InitiatiefQuerySet(models.QuerySet):
         # Every role reads the whole portfolio; writing is decided by programmas.rules.
         return self
 
+    def actief(self):
+        return self.filter(actief=True)
+
+    def van(self, user):
+        return self.filter(eigenaar=user)
+
+    def zonder_rapportage_in(self, periode):
+        """Initiatives without a status report in `periode`: "niet gerapporteerd"."""
+        return self.exclude(rapportages__periode=periode)
+
     def met_status(self, periode, vorige=None):
         """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
         rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk"))
@@ -208,7 +219,7 @@ class InitiatiefQuerySet(models.QuerySet):
         `periode`: the activity table's rows, for the page and the generated report."""
         rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
         return (
-            self.filter(actief=True)
+            self.actief()
             .select_related("thema", "eigenaar")
             .met_status(periode, periode.vorige() if periode else None)
             .annotate(
@@ -220,9 +231,7 @@ class InitiatiefQuerySet(models.QuerySet):
 
     def met_mijlpaaltellingen(self, op=None):
         op = op or timezone.localdate()
-        open_mijlpalen = Mijlpaal.objects.filter(
-            initiatief=OuterRef("pk"), status__in=OPEN_STATUSSEN
-        ).order_by()
+        open_mijlpalen = Mijlpaal.objects.open().filter(initiatief=OuterRef("pk")).order_by()
         tel = {"c": Count("pk")}
         return self.annotate(
             open_mijlpalen=Coalesce(
@@ -230,10 +239,7 @@ class InitiatiefQuerySet(models.QuerySet):
             ),
             te_late_mijlpalen=Coalesce(
                 Subquery(
-                    open_mijlpalen.filter(deadline__lt=op)
-                    .values("initiatief")
-                    .annotate(**tel)
-                    .values("c")
+                    open_mijlpalen.te_laat(op).values("initiatief").annotate(**tel).values("c")
                 ),
                 0,
             ),
@@ -280,6 +286,11 @@ class Initiatief(VersieModel):
         return trend(getattr(self, "huidige_status", None), getattr(self, "vorige_status", None))
 
 
+class StatusrapportageQuerySet(models.QuerySet):
+    def van_actieve_initiatieven(self):
+        return self.filter(initiatief__actief=True)
+
+
 class Statusrapportage(VersieModel):
     """The status of one initiative in one period. No row means: not reported."""
 
@@ -315,6 +326,7 @@ class Statusrapportage(VersieModel):
         help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023'.",
     )
 
+    objects = StatusrapportageQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -120,8 +120,9 @@ class InitiatiefLijst(LijstView):
             "programmas.add_statusrapportage"
         ):
             context["nog_te_rapporteren"] = list(
-                Initiatief.objects.filter(eigenaar=self.request.user, actief=True)
-                .exclude(rapportages__periode=open_periode)
+                Initiatief.objects.actief()
+                .van(self.request.user)
+                .zonder_rapportage_in(open_periode)
                 .select_related("thema")
             )
         return context
@@ -540,13 +541,13 @@ class Rapportageronde(PermissionRequiredMixin, TemplateView):
             aantal_rapportages=Count("rapportages", distinct=True)
         ).order_by("-einddatum", "-begindatum")
         context["perioden"] = perioden
-        context["aantal_initiatieven"] = Initiatief.objects.filter(actief=True).count()
+        context["aantal_initiatieven"] = Initiatief.objects.actief().count()
         open_periode = Rapportageperiode.objects.open().first()
         context["open_periode"] = open_periode
         if open_periode:
             ontbrekend = (
-                Initiatief.objects.filter(actief=True)
-                .exclude(rapportages__periode=open_periode)
+                Initiatief.objects.actief()
+                .zonder_rapportage_in(open_periode)
                 .select_related("thema", "eigenaar")
             )
             context["ontbrekend"] = list(ontbrekend)

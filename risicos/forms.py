@@ -104,7 +104,7 @@ class RisicoForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.Mod
         self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
             self.instance.eigenaar_id
         )
-        self.fields["initiatieven"].queryset = Initiatief.objects.filter(actief=True)
+        self.fields["initiatieven"].queryset = Initiatief.objects.actief()
         self.fields["initiatieven"].required = False
         self.fields["toprisico"].help_text = "Hoort bij de toprisico's van de Douane."
 

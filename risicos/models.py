@@ -175,6 +175,10 @@ class RisicoQuerySet(models.QuerySet):
     def actief(self):
         return self.filter(status=RisicoStatus.ACTIEF)
 
+    def toprisicos(self, ja=True):
+        """The agency's top risks (chapter 4.1); `ja=False` gives the other risks."""
+        return self.filter(toprisico=ja)
+
     def met_scores(self):
         """Annotate `score_bruto` and `score_netto` (NULL when not scored), for SQL
         filtering and sorting; rows use the properties `bruto_score`/`netto_score`."""
