@@ -78,7 +78,8 @@ def statusrapportage_indienen(
             ingediend_op=timezone.now(),
         )
         rapportage.full_clean()
-        _met_historie(rapportage, door, "ingediend")
+        # A revision's history shows the colour as a field change; a new report names it.
+        _met_historie(rapportage, door, f"ingediend: {rapportage.get_status_display().lower()}")
         try:
             with transaction.atomic():
                 rapportage.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mijn_rapportage, views
 
 app_name = "programmas"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.PortfolioView.as_view(), name="portfolio"),
     path("activiteiten/", views.ActiviteitentabelView.as_view(), name="activiteiten"),
     path("ronde/", views.RapportagerondeView.as_view(), name="ronde"),
+    path(
+        "mijn-rapportage/",
+        mijn_rapportage.MijnRapportageView.as_view(),
+        name="mijn_rapportage",
+    ),
     path("ronde/nieuw/", views.PeriodeNieuwView.as_view(), name="periode_nieuw"),
     path(
         "ronde/<int:pk>/openen/",

@@ -23,7 +23,7 @@ from douane_portfolio.views import (
     servicefout_in_formulier,
 )
 
-from . import services
+from . import portfolio, services, startpunt
 from .filters import IndicatorFilter, PortfolioFilter
 from .forms import (
     IndicatorwaardeForm,
@@ -71,7 +71,7 @@ def gekozen_periode(request):
     return standaard_periode()
 
 
-class PortfolioView(LijstView):
+class PortfolioView(portfolio.NaastOpenRonde, LijstView):
     model = Initiatief
     table_class = PortfolioTable
     filterset_class = PortfolioFilter
@@ -81,7 +81,9 @@ class PortfolioView(LijstView):
 
     def periode(self):
         if not hasattr(self, "_periode"):
-            self._periode = gekozen_periode(self.request)
+            self._periode = portfolio.periode_bij_open_ronde(self.request) or gekozen_periode(
+                self.request
+            )
         return self._periode
 
     def get_queryset(self):
@@ -267,6 +269,7 @@ class StatusIndienenView(View):
         self.bestaand = Statusrapportage.objects.filter(
             initiatief=self.initiatief, periode=self.periode
         ).first()
+        self.vorige = startpunt.vorige_rapportage(self.initiatief, self.periode)
         return super().dispatch(request)
 
     def form(self, data=None):
@@ -278,6 +281,8 @@ class StatusIndienenView(View):
                 "pad_naar_groen": self.bestaand.pad_naar_groen,
                 "versie": self.bestaand.versie,
             }
+        if self.vorige and startpunt.wil_overnemen(self.request):
+            initial.update(self.vorige.als_initial())
         return StatusrapportageForm(data, initial=initial, pad_verplicht=self.periode.is_open)
 
     def render(self, form):
@@ -289,6 +294,7 @@ class StatusIndienenView(View):
                 "initiatief": self.initiatief,
                 "periode": self.periode,
                 "bestaand": self.bestaand,
+                "vorige": self.vorige,
                 "betekenis": [(s, s.label, STATUS_BETEKENIS[s]) for s in Status],
                 "titel": f"Status {self.initiatief} – {self.periode}",
             },
