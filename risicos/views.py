@@ -61,7 +61,7 @@ def _object_of_404(request, queryset, pk, permissie=None):
 
 def _vereist(request, permissie, obj=None):
     if not request.user.has_perm(permissie, obj):
-        raise PermissionDenied
+        raise PermissionDenied(gesloten_reden(obj))
 
 
 class ObjectRechtMixin:
