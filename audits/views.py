@@ -40,6 +40,7 @@ from .forms import (
     JaaroordeelForm,
     NieuweVervolgactieForm,
     VervolgactieForm,
+    afrondbare_acties,
 )
 from .models import (
     INSTANTIE_KORT,
@@ -412,6 +413,12 @@ class BevindingAanbieden(BevindingFormulier):
         "is de bevinding opgelost."
     )
 
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "acties": afrondbare_acties(self.object, self.request.user),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["open_acties"] = list(self.object.vervolgacties.open().select_related("eigenaar"))
@@ -426,6 +433,7 @@ class BevindingAanbieden(BevindingFormulier):
             door=self.request.user,
             toelichting=form.cleaned_data["toelichting"],
             verwachte_versie=form.cleaned_data.get("versie"),
+            afronden=form.af_te_ronden(),
         )
 
 
