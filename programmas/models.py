@@ -106,6 +106,15 @@ class RapportageperiodeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=PeriodeStatus.OPEN)
 
+    def laatst_gesloten(self):
+        """The closed tertiary period with the latest end date, or None."""
+        return (
+            self.filter(status=PeriodeStatus.GESLOTEN)
+            .exclude(soort=Periodesoort.JAAR)
+            .order_by("-einddatum")
+            .first()
+        )
+
 
 class Rapportageperiode(VersieModel):
     jaar = models.PositiveSmallIntegerField("jaar")
@@ -228,6 +237,35 @@ class InitiatiefQuerySet(models.QuerySet):
             )
             .order_by("thema__volgorde", "volgorde", "naam")
         )
+
+    def met_rapportage(self, periode, prefix):
+        """Annotate `<prefix>_status`, `_toelichting`, `_pad`, `_versie` and `_op` of the
+        report for `periode` (all None without one), in the same query."""
+        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        velden = {
+            "status": "status",
+            "toelichting": "toelichting",
+            "pad": "pad_naar_groen",
+            "versie": "versie",
+            "op": "ingediend_op",
+        }
+        if periode is None:
+            return self.annotate(
+                **{f"{prefix}_{naam}": Value(None, output_field=CharField()) for naam in velden}
+            )
+        return self.annotate(
+            **{
+                f"{prefix}_{naam}": Subquery(rapportage.values(veld)[:1])
+                for naam, veld in velden.items()
+            }
+        )
+
+    def met_status_in(self, periode, naam):
+        """Annotate `naam` with the colour reported in `periode` (None: not reported)."""
+        if periode is None:
+            return self.annotate(**{naam: Value(None, output_field=CharField())})
+        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        return self.annotate(**{naam: Subquery(rapportage.values("status")[:1])})
 
     def met_mijlpaaltellingen(self, op=None):
         op = op or timezone.localdate()
