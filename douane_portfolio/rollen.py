@@ -5,9 +5,12 @@ Each app declares what every role may do in its AppConfig as `rol_permissies`
 their models and this module never imports them.
 """
 
+from importlib import import_module
+
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 PROGRAMMAMANAGER = "Programmamanager"
 RISICOFUNCTIONARIS = "Risicofunctionaris"
@@ -119,10 +122,6 @@ README_EINDE = "<!-- rollentabel: einde -->"
 def _app_rechten(config):
     """The app's `Rechten` declaration (its rules.py), or None for an app that only
     declares model permissions in `AppConfig.rol_permissies`."""
-    from importlib import import_module
-
-    from django.utils.module_loading import module_has_submodule
-
     if not module_has_submodule(config.module, "rules"):
         return None
     return getattr(import_module(f"{config.name}.rules"), "RECHTEN", None)

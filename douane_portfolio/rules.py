@@ -6,6 +6,7 @@ all ask those permissions, so a rule is never only a hidden menu item.
 """
 
 import rules
+from django.apps import apps
 
 from . import rollen
 
@@ -156,8 +157,6 @@ class Rechten:
 
     def modelpermissies(self):
         """The codenames that exist as model permissions (add/change/delete/view)."""
-        from django.apps import apps
-
         return {
             f"{actie}_{model._meta.model_name}"
             for model in apps.get_app_config(self.app_label).get_models()
