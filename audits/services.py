@@ -19,6 +19,7 @@ from douane_portfolio import rollen
 from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
 from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.locking import vergrendel
+from douane_portfolio.models import ActieStatus
 from douane_portfolio.weigeringen import GeenToestemming, Weigering
 from herinneringen.meldingen import melden
 
@@ -75,8 +76,12 @@ def _verplicht(tekst, veld, melding):
     return tekst
 
 
-def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
-    """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling."""
+def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None, afronden=()):
+    """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling.
+
+    `afronden`: [(vervolgactie, note)] closed first, in the same transaction: all of it
+    is saved or none of it.
+    """
     toelichting = _verplicht(
         toelichting,
         "toelichting",
@@ -91,6 +96,8 @@ def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
                 f"De bevinding staat op '{b.get_status_display().lower()}' en kan nu niet "
                 "worden aangeboden."
             )
+        for actie, notitie in afronden:
+            _actie_afronden(actie, b, door=door, notitie=notitie)
         open_acties = b.vervolgacties.open().count()
         if open_acties:
             raise ValidationError(
@@ -117,6 +124,26 @@ def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
             link=b.get_absolute_url(),
         )
     return b
+
+
+def _actie_afronden(actie, bevinding, *, door, notitie=""):
+    a = Vervolgactie.objects.select_for_update().filter(pk=actie.pk, bevinding=bevinding).first()
+    if a is None:
+        raise ValidationError("Deze actie hoort niet bij de bevinding.")
+    a.bevinding = bevinding
+    if not door.has_perm("audits.change_vervolgactie", a):
+        raise GeenToestemming(f"U mag de actie '{a}' niet afronden.")
+    if not a.is_open:
+        raise ValidationError(
+            f"De actie '{a}' is intussen al {a.get_status_display().lower()}.", code="verouderd"
+        )
+    a.status = ActieStatus.AFGEROND
+    a.afgerond_op = timezone.localdate()
+    a.versie += 1
+    notitie = (notitie or "").strip()
+    reden = "Afgerond bij het aanbieden van de bevinding"
+    bewaar_met_historie(a, door=door, reden=f"{reden}: {notitie}" if notitie else reden)
+    return a
 
 
 def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_versie=None):

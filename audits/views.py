@@ -32,6 +32,7 @@ from .forms import (
     JaaroordeelForm,
     NieuweVervolgactieForm,
     VervolgactieForm,
+    afrondbare_acties,
 )
 from .models import (
     INSTANTIE_KORT,
@@ -335,6 +336,12 @@ class BevindingAanbieden(BevindingFormulier):
         "is de bevinding opgelost."
     )
 
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "acties": afrondbare_acties(self.object, self.request.user),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["open_acties"] = list(self.object.vervolgacties.open().select_related("eigenaar"))
@@ -349,6 +356,7 @@ class BevindingAanbieden(BevindingFormulier):
             door=self.request.user,
             toelichting=form.cleaned_data["toelichting"],
             verwachte_versie=form.verwachte_versie,
+            afronden=form.af_te_ronden(),
         )
 
 

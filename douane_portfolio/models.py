@@ -31,6 +31,12 @@ class UserQuerySet(models.QuerySet):
             wie |= Q(pk=huidige)
         return self.filter(wie).order_by("first_name", "last_name", "username")
 
+    def eigenaren_van(self, model):
+        """Who owns at least one `model` today: the choices of an owner filter, which
+        also lists a former colleague who still owns something (unlike
+        `mogelijke_eigenaren`, which decides who may be made owner)."""
+        return self.filter(Exists(model._base_manager.filter(eigenaar=OuterRef("pk"))))
+
 
 class GebruikerManager(UserManager.from_queryset(UserQuerySet)):
     pass
@@ -107,6 +113,11 @@ class ActieQuerySet(models.QuerySet):
         """Open actions whose deadline lies before `op` (default: today)."""
         op = op or timezone.localdate()
         return self.open().filter(deadline__lt=op)
+
+    def op_tijd(self, op=None):
+        """Everything but `te_laat(op)`: closed actions and open ones not yet overdue."""
+        op = op or timezone.localdate()
+        return self.exclude(status__in=OPEN_STATUSSEN, deadline__lt=op)
 
     def binnenkort(self, dagen=14, op=None):
         """Open actions due between `op` and `op + dagen`, both included."""

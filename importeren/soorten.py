@@ -118,7 +118,7 @@ class Importsoort:
         return next((k for k in self.kolommen if k.veld == veld), None)
 
     def context(self):
-        return Context(personen=w.Personen(get_user_model().objects.all()))
+        return Context(personen=w.Personen(w.Personen.kandidaten(get_user_model())))
 
     def sleutel(self, rij):
         raise NotImplementedError

@@ -76,7 +76,12 @@ def statusrapportage_indienen(
         rapportage.full_clean()
         try:
             with transaction.atomic():
-                bewaar_met_historie(rapportage, door=door, reden="ingediend")
+                # A revision's history shows the colour as a field change; a new report names it.
+                bewaar_met_historie(
+                    rapportage,
+                    door=door,
+                    reden=f"ingediend: {rapportage.get_status_display().lower()}",
+                )
         except IntegrityError:
             # Someone else submitted the same initiative and period a moment earlier.
             raise VerouderdeVersie(rapportage)

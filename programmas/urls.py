@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mijn_rapportage, views
 
 app_name = "programmas"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.InitiatiefLijst.as_view(), name="portfolio"),
     path("activiteiten/", views.Activiteitentabel.as_view(), name="activiteiten"),
     path("ronde/", views.Rapportageronde.as_view(), name="ronde"),
+    path(
+        "mijn-rapportage/",
+        mijn_rapportage.MijnRapportageView.as_view(),
+        name="mijn_rapportage",
+    ),
     path("ronde/nieuw/", views.PeriodeNieuw.as_view(), name="periode_nieuw"),
     path(
         "ronde/<int:pk>/openen/",

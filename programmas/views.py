@@ -25,7 +25,7 @@ from douane_portfolio.objectviews import (
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 
-from . import services
+from . import portfolio, services, startpunt
 from .filters import IndicatorFilter, PortfolioFilter
 from .forms import (
     IndicatorwaardeForm,
@@ -74,7 +74,7 @@ def gekozen_periode(request):
     return standaard_periode()
 
 
-class InitiatiefLijst(LijstView):
+class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
     """The portfolio: every initiative with its status in the chosen period."""
 
     model = Initiatief
@@ -86,7 +86,9 @@ class InitiatiefLijst(LijstView):
 
     def periode(self):
         if not hasattr(self, "_periode"):
-            self._periode = gekozen_periode(self.request)
+            self._periode = portfolio.periode_bij_open_ronde(self.request) or gekozen_periode(
+                self.request
+            )
         return self._periode
 
     def get_queryset(self):
@@ -120,8 +122,9 @@ class InitiatiefLijst(LijstView):
             "programmas.add_statusrapportage"
         ):
             context["nog_te_rapporteren"] = list(
-                Initiatief.objects.filter(eigenaar=self.request.user, actief=True)
-                .exclude(rapportages__periode=open_periode)
+                Initiatief.objects.actief()
+                .van(self.request.user)
+                .zonder_rapportage_in(open_periode)
                 .select_related("thema")
             )
         return context
@@ -288,15 +291,22 @@ class StatusIndienen(ObjectFormView):
     def bestaand(self):
         return Statusrapportage.objects.filter(initiatief=self.object, periode=self.periode).first()
 
+    @cached_property
+    def vorige(self):
+        return startpunt.vorige_rapportage(self.object, self.periode)
+
     def get_initial(self):
-        if self.bestaand is None:
-            return {}
-        return {
-            "status": self.bestaand.status,
-            "toelichting": self.bestaand.toelichting,
-            "pad_naar_groen": self.bestaand.pad_naar_groen,
-            "versie": self.bestaand.versie,
-        }
+        initial = {}
+        if self.bestaand is not None:
+            initial = {
+                "status": self.bestaand.status,
+                "toelichting": self.bestaand.toelichting,
+                "pad_naar_groen": self.bestaand.pad_naar_groen,
+                "versie": self.bestaand.versie,
+            }
+        if self.vorige and startpunt.wil_overnemen(self.request):
+            initial.update(self.vorige.als_initial())
+        return initial
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "pad_verplicht": self.periode.is_open}
@@ -310,6 +320,7 @@ class StatusIndienen(ObjectFormView):
             "initiatief": self.object,
             "periode": self.periode,
             "bestaand": self.bestaand,
+            "vorige": self.vorige,
             "betekenis": [(s, s.label, STATUS_BETEKENIS[s]) for s in Status],
         }
 
@@ -540,13 +551,13 @@ class Rapportageronde(PermissionRequiredMixin, TemplateView):
             aantal_rapportages=Count("rapportages", distinct=True)
         ).order_by("-einddatum", "-begindatum")
         context["perioden"] = perioden
-        context["aantal_initiatieven"] = Initiatief.objects.filter(actief=True).count()
+        context["aantal_initiatieven"] = Initiatief.objects.actief().count()
         open_periode = Rapportageperiode.objects.open().first()
         context["open_periode"] = open_periode
         if open_periode:
             ontbrekend = (
-                Initiatief.objects.filter(actief=True)
-                .exclude(rapportages__periode=open_periode)
+                Initiatief.objects.actief()
+                .zonder_rapportage_in(open_periode)
                 .select_related("thema", "eigenaar")
             )
             context["ontbrekend"] = list(ontbrekend)

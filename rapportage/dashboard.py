@@ -10,12 +10,18 @@ from django.utils import timezone
 
 from audits.models import Bevinding, BevindingStatus, Instantie
 from douane_portfolio.acties import actie_modellen
-from programmas.models import Initiatief, Rapportageperiode, Status, Statusrapportage
+from programmas.models import (
+    NIET_GERAPPORTEERD,
+    Initiatief,
+    Rapportageperiode,
+    Status,
+    Statusrapportage,
+)
 from risicos import heatmap
 from risicos.models import Risico
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
-STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": "niet gerapporteerd"}
+STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
 
 
 def status_per_thema(periode):
@@ -25,7 +31,7 @@ def status_per_thema(periode):
     vorige = periode.vorige()
     aantallen = {
         (r["thema__naam"]): r["n"]
-        for r in Initiatief.objects.filter(actief=True)
+        for r in Initiatief.objects.actief()
         .values("thema__naam", "thema__volgorde")
         .annotate(n=Count("pk"))
         .order_by("thema__volgorde")
@@ -33,7 +39,8 @@ def status_per_thema(periode):
     perioden = [p for p in (periode, vorige) if p is not None]
     tellingen = defaultdict(int)
     for r in (
-        Statusrapportage.objects.filter(periode__in=perioden, initiatief__actief=True)
+        Statusrapportage.objects.van_actieve_initiatieven()
+        .filter(periode__in=perioden)
         .values("periode", "initiatief__thema__naam", "status")
         .annotate(n=Count("pk"))
     ):
@@ -111,8 +118,8 @@ def ronde_voortgang():
     periode = Rapportageperiode.objects.open().first()
     if periode is None:
         return None
-    totaal = Initiatief.objects.filter(actief=True).count()
-    ingediend = Statusrapportage.objects.filter(periode=periode, initiatief__actief=True).count()
+    totaal = Initiatief.objects.actief().count()
+    ingediend = Statusrapportage.objects.van_actieve_initiatieven().filter(periode=periode).count()
     return {
         "periode": periode,
         "totaal": totaal,
@@ -139,7 +146,7 @@ def toprisicos_boven_bereidheid(user):
     return list(
         Risico.objects.zichtbaar_voor(user)
         .actief()
-        .filter(toprisico=True)
+        .toprisicos()
         .boven_risicobereidheid()
         .met_scores()
         .select_related("eigenaar")

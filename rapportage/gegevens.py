@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audits.models import Bevinding, Instantie, Jaaroordeel
 from programmas.models import (
+    NIET_GERAPPORTEERD,
     IndicatorStatus,
     Indicatorwaarde,
     Initiatief,
@@ -32,7 +33,6 @@ from risicos.models import (
 )
 
 from .models import Rapporttekst
-from .opzet import NIET_GERAPPORTEERD
 
 STATUS_LABELS = dict(Status.choices)
 
@@ -165,7 +165,7 @@ def risicoparagraaf(periode):
     maatregelen = Beheersmaatregel.objects.exclude(status="vervallen").select_related("eigenaar")
     risicos = list(
         Risico.objects.actief()
-        .filter(toprisico=True)
+        .toprisicos()
         .select_related("eigenaar")
         .prefetch_related(Prefetch("maatregelen", queryset=maatregelen.order_by("deadline", "pk")))
         .order_by("pk")  # the order of the register (the report's order for the demo)

@@ -22,6 +22,7 @@ from .models import (
     Risicodialoog,
     Scores,
     Scorewijziging,
+    afgesproken_score_fouten,
     score_fouten,
 )
 
@@ -181,7 +182,7 @@ def sessie_vastleggen(*, dialoog, besluiten, punten, door, verwachte_versie):
                 waarden["netto_kans"],
                 waarden["netto_impact"],
             )
-            for veld, bericht in score_fouten(agreed).items():
+            for veld, bericht in afgesproken_score_fouten(agreed).items():
                 fouten[f"{punt.pk}-{veld}"] = f"{punt.risico}: {bericht}"
         if fouten:
             raise ValidationError(fouten)

@@ -53,7 +53,7 @@ def _voorselectie(request):
         return zichtbaar.filter(pk__in=ids_uit(request.GET.getlist("risico")))
     if request.GET.get("selectie") == "filter":
         return RisicoFilter(request.GET, queryset=zichtbaar, request=request).qs
-    return zichtbaar.actief().filter(toprisico=True)
+    return zichtbaar.actief().toprisicos()
 
 
 class DialoogNieuw(ObjectNieuwView):

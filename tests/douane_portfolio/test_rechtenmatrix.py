@@ -247,6 +247,10 @@ AANROEP = {
         lambda g: {"pk": g["initiatief"].pk, "periode_pk": g["periode"].pk},
         _velden(status="groen"),
     ),
+    "programmas:mijn_rapportage": (
+        None,
+        lambda g: {"initiatief": g["initiatief"].pk, f"i{g['initiatief'].pk}-status": "groen"},
+    ),
     "programmas:mijlpaal_nieuw": (
         _pk("initiatief"),
         _velden(omschrijving="Go-live", eigenaar=_id("eigenaar"), deadline=LATER, status="open"),
@@ -704,6 +708,11 @@ MATRIX = {
     "programmas:ronde": (
         "L 403 200 200 200 200 200 200 200",
         "L 403 405 405 405 405 405 405 405",
+    ),
+    # Only one's own initiatives; someone else's (also the office's) is refused.
+    "programmas:mijn_rapportage": (
+        "L 403 403 403 200 200 403 403 200",
+        "L 403 403 403 302 403 403 403 403",
     ),
     "programmas:status_indienen": (
         "L 403 403 403 200 403 403 403 200",

@@ -29,7 +29,7 @@ def test_it_records_a_green_status_with_who_and_when(initiatief, open_periode, p
     r = indienen(initiatief=initiatief, periode=open_periode, status=Status.GROEN, door=pm)
     assert (r.status, r.ingediend_door, r.versie) == (Status.GROEN, pm, 1)
     record = r.history.get()
-    assert (record.history_user, record.history_change_reason) == (pm, "ingediend")
+    assert (record.history_user, record.history_change_reason) == (pm, "ingediend: groen")
 
 
 def test_it_refuses_status_rood_without_toelichting(initiatief, open_periode, pm):
@@ -149,3 +149,15 @@ def test_round_opens_and_closes_one_at_a_time(beheerder):
 def test_only_the_portfolio_office_runs_rounds(pm):
     with pytest.raises(PermissionDenied):
         services.periode_aanmaken(jaar=2027, soort="T1", indiendeadline="2027-05-15", door=pm)
+
+
+def test_the_history_of_a_new_report_names_its_colour(initiatief, open_periode, pm):
+    r = indienen(
+        initiatief=initiatief,
+        periode=open_periode,
+        status=Status.ORANJE,
+        toelichting="Later",
+        pad_naar_groen="Extra team in mei",
+        door=pm,
+    )
+    assert r.history.get().history_change_reason == "ingediend: oranje"
