@@ -41,7 +41,7 @@ demo: venv
 ## Ruff, the import layers (lint-imports, contracts in pyproject.toml), bandit (medium
 ## severity and up) and pip-audit. Offline, pip-audit warns that it
 ## checked nothing instead of failing; CI (.ci/run) fails then unless PIP_AUDIT_OFFLINE=1.
-BANDIT_ARGS := -q -r douane_portfolio programmas risicos audits rapportage api importeren inloggen \
+BANDIT_ARGS := -q -r douane_portfolio herinneringen programmas risicos audits rapportage api importeren inloggen \
 	scripts manage.py \
 	-x '*/migrations/*' --severity-level medium
 lint: venv

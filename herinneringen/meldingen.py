@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Bezorging, Herinnering, HerinneringSoort
+from .tasks import herinneringen_versturen
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ def melden(*, over, sleutel, ontvangers, onderwerp, tekst="", link):
 def versturen_aanvragen():
     """Queue a sweep now rather than at the next quarter-hour; if the broker is down,
     the beat's next run sends the mail all the same."""
-    from .tasks import herinneringen_versturen
-
     try:
         herinneringen_versturen.apply_async(retry=False)
     except Exception:

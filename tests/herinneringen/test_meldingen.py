@@ -3,6 +3,7 @@ its owner, by mail (through the reminders' ledger, exactly once) and under Mijn 
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +11,9 @@ from django.utils import timezone
 from audits import services
 from audits.models import Verdict
 from douane_portfolio import rollen
+from herinneringen.meldingen import melden
 from herinneringen.models import Bezorging, Herinnering, HerinneringSoort
+from herinneringen.services import herinneringen_versturen
 from tests.audits.factories import BevindingFactory
 from tests.factories import UserFactory
 from tests.herinneringen.conftest import ontvangers
@@ -34,9 +37,6 @@ def bevinding(pm):
 
 def _nu_versturen():
     """The sweep the notification queues after commit, run here and now."""
-    from django.core import mail
-
-    from herinneringen.services import herinneringen_versturen
 
     voor = len(mail.outbox)
     with time_machine.travel(timezone.now(), tick=False):
@@ -74,8 +74,6 @@ def test_offering_a_finding_mails_its_auditors_once_and_queues_the_send(
 
 
 def test_the_same_event_recorded_twice_is_one_notification(bevinding, pm, auditors):
-    from herinneringen.meldingen import melden
-
     _aanbieden(bevinding, pm)
     beoordeling = bevinding.beoordelingen.get()
     # What a retry of the offer's notification would do: the key refuses it.
