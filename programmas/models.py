@@ -206,6 +206,9 @@ class InitiatiefQuerySet(models.QuerySet):
         """Initiatives without a status report in `periode`: "niet gerapporteerd"."""
         return self.exclude(rapportages__periode=periode)
 
+    def met_rapportage_in(self, periode):
+        return self.filter(rapportages__periode=periode)
+
     def met_status(self, periode, vorige=None):
         """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
         rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk"))

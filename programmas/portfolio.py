@@ -63,7 +63,7 @@ class NaastOpenRonde:
         context["tweede_periode"] = tweede
         open_ronde = self._open_ronde
         if open_ronde is not None:
-            actief = Initiatief.objects.filter(actief=True)
+            actief = Initiatief.objects.actief()
             context["ronde_totaal"] = actief.count()
-            context["ronde_ingediend"] = actief.filter(rapportages__periode=open_ronde).count()
+            context["ronde_ingediend"] = actief.met_rapportage_in(open_ronde).count()
         return context
