@@ -260,7 +260,8 @@ def dialoog_vaststellen(request, pk):
             request, "Het verslag is vastgesteld en de afgesproken scores staan in het register."
         )
         return redirect("risicos:dialoog_verslag", pk=dialoog.pk)
-    eis_recht(request.user, "risicos.vaststellen_risicodialoog", dialoog, zeg_waarom=False)
+    # Adopted minutes say when and by whom (issue 16), not just "Geen toegang".
+    eis_recht(request.user, "risicos.vaststellen_risicodialoog", dialoog)
     return render(
         request,
         "risicos/dialoog_vaststellen.html",
