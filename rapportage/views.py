@@ -189,7 +189,6 @@ class DashboardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         from douane_portfolio.acties import open_acties_van
-        from programmas.views import standaard_periode
 
         from . import dashboard
 
@@ -207,10 +206,9 @@ class DashboardView(TemplateView):
         if is_beheerder(self.request.user):
             context["herinneringen_aandacht"] = Verzending.objects.aandacht_nodig().count()
         if context["mag_lezen"]:
+            context["status"], context["ronde"] = dashboard.status_en_ronde()
             context.update(
-                status=dashboard.status_per_thema(standaard_periode()),
                 te_laat=dashboard.te_late_acties(vandaag),
-                ronde=dashboard.ronde_voortgang(),
                 heatmap=dashboard.netto_heatmap(self.request.user),
                 boven_bereidheid=dashboard.toprisicos_boven_bereidheid(self.request.user),
                 bevindingen=dashboard.bevindingen_per_instantie(self.request.user),
