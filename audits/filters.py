@@ -29,7 +29,7 @@ def _domeinen():
 
 
 def _bevinding_eigenaren(request):
-    return User.objects.filter(audit_bevindingen__isnull=False).distinct()
+    return User.objects.eigenaren_van(Bevinding)
 
 
 def _gekoppelde_risicos(request):
@@ -38,7 +38,7 @@ def _gekoppelde_risicos(request):
 
 
 def _actie_eigenaren(request):
-    return User.objects.filter(audits_vervolgactie_acties__isnull=False).distinct()
+    return User.objects.eigenaren_van(Vervolgactie)
 
 
 class BevindingFilter(django_filters.FilterSet):

@@ -2,9 +2,17 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .models import IndicatorStatus, Rapportageperiode, Status, Thema
+from .models import (
+    NIET_GERAPPORTEERD,
+    IndicatorStatus,
+    Initiatief,
+    Rapportageperiode,
+    Status,
+    Thema,
+)
 
-NIET_GERAPPORTEERD = "geen"
+# The URL value of "niet gerapporteerd" (`?status=geen`); links and bookmarks use it.
+GEEN_STATUS = "geen"
 
 
 def _geen_filter(queryset, name, value):
@@ -13,7 +21,7 @@ def _geen_filter(queryset, name, value):
 
 
 def _eigenaren():
-    return get_user_model().objects.filter(initiatieven__isnull=False).distinct()
+    return get_user_model().objects.eigenaren_van(Initiatief)
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -28,7 +36,7 @@ class PortfolioFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[*Status.choices, (NIET_GERAPPORTEERD, "Niet gerapporteerd")],
+        choices=[*Status.choices, (GEEN_STATUS, NIET_GERAPPORTEERD.capitalize())],
         method="filter_status",
         empty_label="Alle statussen",
     )
@@ -37,7 +45,7 @@ class PortfolioFilter(django_filters.FilterSet):
     )
 
     def filter_status(self, queryset, name, value):
-        if value == NIET_GERAPPORTEERD:
+        if value == GEEN_STATUS:
             return queryset.filter(huidige_status__isnull=True)
         return queryset.filter(huidige_status=value)
 

@@ -1,13 +1,17 @@
 """Numbers for the management dashboard; each block a few aggregate queries."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Value
+from django.urls import reverse
 from django.utils import timezone
 
+from audits.models import Bevinding, BevindingStatus, Instantie
 from douane_portfolio.acties import actie_modellen
 from programmas.models import (
+    NIET_GERAPPORTEERD,
     Initiatief,
     Periodesoort,
     PeriodeStatus,
@@ -15,9 +19,11 @@ from programmas.models import (
     Status,
     Statusrapportage,
 )
+from risicos import heatmap
+from risicos.models import Risico
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
-STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": "niet gerapporteerd"}
+STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
 # What User.__str__ needs (get_full_name() or username).
 NAAM_VELDEN = ("eigenaar__first_name", "eigenaar__last_name", "eigenaar__username")
 
@@ -69,7 +75,7 @@ def overzicht(periode, vorige=None, open_periode=None):
     if open_periode is not None:
         velden["ingediend"] = Count("r", filter=Q(r__periode=open_periode))
     rijen = list(
-        Initiatief.objects.filter(actief=True)
+        Initiatief.objects.actief()
         .alias(r=FilteredRelation("rapportages", condition=Q(rapportages__periode__in=ids)))
         .values("thema__naam", "thema__volgorde")
         .annotate(totaal=Count("pk", distinct=True), **velden)
@@ -192,13 +198,6 @@ def ronde_voortgang():
 
 def netto_heatmap(user):
     """The live net heat map of active risks; each cell links to the filtered register."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    from risicos import heatmap
-    from risicos.models import Risico
-
     register = reverse("risicos:register")
     aantallen, niet_gescoord = heatmap.tellingen(
         Risico.objects.zichtbaar_voor(user).actief(), "netto"
@@ -212,12 +211,10 @@ def netto_heatmap(user):
 
 
 def toprisicos_boven_bereidheid(user):
-    from risicos.models import Risico
-
     return list(
         Risico.objects.zichtbaar_voor(user)
         .actief()
-        .filter(toprisico=True)
+        .toprisicos()
         .boven_risicobereidheid()
         .met_scores()
         .select_related("eigenaar")
@@ -227,8 +224,6 @@ def toprisicos_boven_bereidheid(user):
 
 def bevindingen_per_instantie(user):
     """Findings by body (rows) and status (columns), from one aggregate query."""
-    from audits.models import Bevinding, BevindingStatus, Instantie
-
     tellingen = defaultdict(int)
     for r in (
         Bevinding.objects.zichtbaar_voor(user)

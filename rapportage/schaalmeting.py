@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from audits.models import Auditrapport, Bevinding, Vervolgactie
 from douane_portfolio import rollen
-from douane_portfolio.herinneringen import herinneringen_versturen
 from douane_portfolio.models import OPEN_STATUSSEN
+from herinneringen.services import herinneringen_versturen
 from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
 from risicos.models import Beheersmaatregel, Risico, Risicodialoog, RisicoStatus
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
+from douane_portfolio.models import ActieStatus
 
 from .models import (
     SCHAAL,
@@ -39,7 +39,7 @@ def _cel(label, veld):
 
 
 def _eigenaars(request):
-    return get_user_model().objects.filter(risicos__isnull=False).distinct()
+    return get_user_model().objects.eigenaren_van(Risico)
 
 
 def _categorie():
@@ -55,7 +55,7 @@ def _eigenaar():
 
 
 def _filter_toprisico(filterset, queryset, name, value):
-    return queryset.filter(toprisico=value == "ja")
+    return queryset.toprisicos(value == "ja")
 
 
 class RisicoFilter(django_filters.FilterSet):
@@ -163,11 +163,7 @@ class MaatregelFilter(django_filters.FilterSet):
     )
     eigenaar = django_filters.ModelChoiceFilter(
         label="Eigenaar",
-        queryset=lambda request: (
-            get_user_model()
-            .objects.filter(risicos_beheersmaatregel_acties__isnull=False)
-            .distinct()
-        ),
+        queryset=lambda request: get_user_model().objects.eigenaren_van(Beheersmaatregel),
         empty_label="Iedereen",
     )
     te_laat = _ja_nee("Te laat", "filter_te_laat")
@@ -181,7 +177,7 @@ class MaatregelFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "lopend":
-            return queryset.filter(status__in=OPEN_STATUSSEN)
+            return queryset.open()
         return queryset.filter(status=value)
 
     def filter_soort(self, queryset, name, value):
@@ -190,8 +186,7 @@ class MaatregelFilter(django_filters.FilterSet):
         return queryset.filter(risicos__isnull=False).distinct()
 
     def filter_te_laat(self, queryset, name, value):
-        te_laat = Q(status__in=OPEN_STATUSSEN, deadline__lt=timezone.localdate())
-        return queryset.filter(te_laat) if value == "ja" else queryset.exclude(te_laat)
+        return queryset.te_laat() if value == "ja" else queryset.op_tijd()
 
 
 class DialoogFilter(django_filters.FilterSet):
