@@ -1,40 +1,23 @@
 """The one list-view base: a queryset, a FilterSet and a Table (NetBox style).
 
 Every list gets the same filtering, sorting, pagination and export of the filtered
-rows (`?_export=csv|xlsx`, with the headers shown on screen). Pagination is lazy:
+rows (`?_export=csv|xlsx`, streamed, with the headers shown on screen; see
+`exporteren`). Pagination is lazy:
 no COUNT(*) over the whole table on every page view.
 """
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.text import slugify
 from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
-from django_tables2.export import ExportMixin, TableExport
 from rules.contrib.views import PermissionRequiredMixin
 
-from .tekst import spreadsheetcel
+from .exporteren import StreamendeExportMixin
 
 
-class VeiligeExport(TableExport):
-    """tablib export whose every cell went through `spreadsheetcel`: no formulas, no
-    control characters that break openpyxl, numbers still numbers."""
-
-    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
-        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        veilig = type(dataset)(title=dataset.title)
-        veilig.headers = [spreadsheetcel(kop) for kop in dataset.headers or ()]
-        for rij in dataset:
-            veilig.append([spreadsheetcel(waarde) for waarde in rij])
-        return veilig
-
-
-class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class LijstView(PermissionRequiredMixin, StreamendeExportMixin, SingleTableMixin, FilterView):
     template_name = "lijsten/lijst.html"
-    export_formats = ("csv", "xlsx")
-    export_trigger_param = "_export"
-    export_class = VeiligeExport
     titel = ""
     intro = ""
 
@@ -60,16 +43,8 @@ class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
         naam = slugify(self.titel) or self.model._meta.verbose_name_plural
         return f"{naam}-{timezone.localdate():%Y-%m-%d}.{export_format}"
 
-    def render_to_response(self, context, **kwargs):
-        # Only the offered formats: tablib knows more (yaml, xls, latex …), some of which
-        # are not even installed.
-        export_format = self.request.GET.get(self.export_trigger_param)
-        if export_format is not None and export_format not in self.export_formats:
-            raise BadRequest("Onbekend exportformaat.")
-        return super().render_to_response(context, **kwargs)
-
-    def get_dataset_kwargs(self):
-        return {"title": (self.titel or "export")[:31]}
+    def export_titel(self):
+        return (self.titel or "export")[:31]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -482,6 +482,9 @@ DJANGO_TABLES2_TEMPLATE = "lijsten/tabel.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tabel"}
 
 LIJST_PAGINA_GROOTTE = envint("LIJST_PAGINA_GROOTTE", 50)
+# The report's PDF/Word is made during the request up to this many active initiatives
+# (a few seconds at most); above it a Celery worker makes it while a page shows progress.
+RAPPORT_DIRECT_TOT = envint("RAPPORT_DIRECT_TOT", 100)
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")

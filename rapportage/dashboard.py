@@ -4,7 +4,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +13,8 @@ from douane_portfolio.acties import actie_modellen
 from programmas.models import (
     NIET_GERAPPORTEERD,
     Initiatief,
+    Periodesoort,
+    PeriodeStatus,
     Rapportageperiode,
     Status,
     Statusrapportage,
@@ -22,49 +24,109 @@ from risicos.models import Risico
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
 STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
+# What User.__str__ needs (get_full_name() or username).
+NAAM_VELDEN = ("eigenaar__first_name", "eigenaar__last_name", "eigenaar__username")
+
+
+def perioden():
+    """Every period, newest first, with whether it holds reports: one query (a few a year)."""
+    return list(
+        Rapportageperiode.objects.annotate(
+            met_rapportages=Exists(Statusrapportage.objects.filter(periode=OuterRef("pk")))
+        ).order_by("-einddatum", "-begindatum")
+    )
+
+
+def vorige_van(periode, alle):
+    """`Rapportageperiode.vorige()` from the list of `perioden()`, without a query."""
+    jaar = periode.soort == Periodesoort.JAAR
+    for p in alle:
+        if p.einddatum < periode.einddatum and (p.soort == Periodesoort.JAAR) == jaar:
+            return p
+    return None
+
+
+def te_tonen(alle):
+    """(open round, period whose colours the dashboard shows).
+
+    While a round is open the colours are those of the last closed period (issue 16):
+    a round that just opened is almost all "niet gerapporteerd", which says nothing about
+    the portfolio. Without a closed period, the portfolio's default period.
+    """
+    open_periode = next((p for p in alle if p.status == PeriodeStatus.OPEN), None)
+    gesloten = next((p for p in alle if p.status == PeriodeStatus.GESLOTEN), None)
+    if open_periode is not None and gesloten is not None:
+        return open_periode, gesloten
+    standaard = next((p for p in alle if p.met_rapportages), None) or open_periode
+    return open_periode, standaard or (alle[0] if alle else None)
+
+
+def overzicht(periode, vorige=None, open_periode=None):
+    """Status per theme for `periode` and `vorige`, and the open round's progress.
+
+    One aggregate query: active initiatives per theme, with a conditional count per
+    period and status over only the reports of those (at most three) periods.
+    """
+    ids = [p.pk for p in (periode, vorige, open_periode) if p is not None]
+    velden = {}
+    for sleutel, p in (("nu", periode), ("toen", vorige)):
+        for s in Status.values if p is not None else ():
+            velden[f"{sleutel}_{s}"] = Count("r", filter=Q(r__periode=p, r__status=s))
+    if open_periode is not None:
+        velden["ingediend"] = Count("r", filter=Q(r__periode=open_periode))
+    rijen = list(
+        Initiatief.objects.actief()
+        .alias(r=FilteredRelation("rapportages", condition=Q(rapportages__periode__in=ids)))
+        .values("thema__naam", "thema__volgorde")
+        .annotate(totaal=Count("pk", distinct=True), **velden)
+        .order_by("thema__volgorde")
+    )
+
+    def per_status(rij, sleutel):
+        tellingen = {s: rij[f"{sleutel}_{s}"] for s in Status.values}
+        tellingen["niet_gerapporteerd"] = rij["totaal"] - sum(tellingen.values())
+        return tellingen
+
+    themas = []
+    for rij in rijen if periode is not None else ():
+        nu = per_status(rij, "nu")
+        toen = per_status(rij, "toen") if vorige else None
+        themas.append(
+            {
+                "naam": rij["thema__naam"],
+                "totaal": rij["totaal"],
+                "tellingen": [(s, STATUS_LABELS[s], nu[s]) for s in STATUSSEN],
+                "verschil": {s: nu[s] - toen[s] for s in STATUSSEN} if toen else None,
+                "balk": _balk(nu, rij["totaal"]),
+            }
+        )
+    status = {"periode": periode, "vorige": vorige, "themas": themas}
+    ronde = None
+    if open_periode is not None:
+        totaal = sum(r["totaal"] for r in rijen)
+        ingediend = sum(r["ingediend"] for r in rijen)
+        ronde = {
+            "periode": open_periode,
+            "totaal": totaal,
+            "ingediend": ingediend,
+            "procent": round(100 * ingediend / totaal) if totaal else 0,
+        }
+    return status, ronde
+
+
+def status_en_ronde():
+    """The dashboard's status block and round progress: two queries in all."""
+    alle = perioden()
+    open_periode, periode = te_tonen(alle)
+    vorige = vorige_van(periode, alle) if periode else None
+    return overzicht(periode, vorige, open_periode)
 
 
 def status_per_thema(periode):
     """[{thema, tellingen {status: n}, verschil {status: +/-n}}] for `periode` vs its previous."""
     if periode is None:
         return {"periode": None, "vorige": None, "themas": []}
-    vorige = periode.vorige()
-    aantallen = {
-        (r["thema__naam"]): r["n"]
-        for r in Initiatief.objects.actief()
-        .values("thema__naam", "thema__volgorde")
-        .annotate(n=Count("pk"))
-        .order_by("thema__volgorde")
-    }
-    perioden = [p for p in (periode, vorige) if p is not None]
-    tellingen = defaultdict(int)
-    for r in (
-        Statusrapportage.objects.van_actieve_initiatieven()
-        .filter(periode__in=perioden)
-        .values("periode", "initiatief__thema__naam", "status")
-        .annotate(n=Count("pk"))
-    ):
-        tellingen[(r["periode"], r["initiatief__thema__naam"], r["status"])] = r["n"]
-
-    def per_status(p, thema):
-        rij = {s: tellingen[(p.pk, thema, s)] for s in Status.values}
-        rij["niet_gerapporteerd"] = aantallen[thema] - sum(rij.values())
-        return rij
-
-    themas = []
-    for thema, totaal in aantallen.items():
-        nu = per_status(periode, thema)
-        toen = per_status(vorige, thema) if vorige else None
-        themas.append(
-            {
-                "naam": thema,
-                "totaal": totaal,
-                "tellingen": [(s, STATUS_LABELS[s], nu[s]) for s in STATUSSEN],
-                "verschil": {s: nu[s] - toen[s] for s in STATUSSEN} if toen else None,
-                "balk": _balk(nu, totaal),
-            }
-        )
-    return {"periode": periode, "vorige": vorige, "themas": themas}
+    return overzicht(periode, periode.vorige())[0]
 
 
 def _balk(tellingen, totaal):
@@ -80,28 +142,41 @@ def _balk(tellingen, totaal):
 
 
 def te_late_acties(op=None):
-    """Overdue actions per kind and per owner: one aggregate query per kind of action."""
+    """Overdue actions per kind and per owner: one UNION ALL of an aggregate per kind."""
     op = op or timezone.localdate()
-    per_soort, per_eigenaar = [], defaultdict(lambda: defaultdict(int))
-    for model in actie_modellen():
-        rijen = model.objects.te_laat(op).values("eigenaar").annotate(n=Count("pk")).order_by()
-        totaal = 0
-        for r in rijen:
-            per_eigenaar[r["eigenaar"]][model._meta.verbose_name_plural] += r["n"]
-            totaal += r["n"]
-        per_soort.append(
-            {
-                "soort": str(model._meta.verbose_name_plural),
-                "app": model._meta.app_config.verbose_name,
-                "aantal": totaal,
-            }
+    modellen = list(actie_modellen())
+    delen = [
+        model.objects.te_laat(op)
+        .order_by()
+        .annotate(soort=Value(i))
+        .values("soort", "eigenaar", *NAAM_VELDEN)
+        .annotate(n=Count("pk"))
+        for i, model in enumerate(modellen)
+    ]
+    rijen = list(delen[0].union(*delen[1:], all=True)) if delen else []
+    User = get_user_model()
+    aantal, per_eigenaar, gebruikers = defaultdict(int), defaultdict(dict), {}
+    for r in rijen:
+        model = modellen[r["soort"]]
+        aantal[r["soort"]] += r["n"]
+        per_eigenaar[r["eigenaar"]][model._meta.verbose_name_plural] = r["n"]
+        # Enough of the user to print a name; no second query.
+        gebruikers[r["eigenaar"]] = User(
+            pk=r["eigenaar"], **{veld.split("__")[1]: r[veld] for veld in NAAM_VELDEN}
         )
-    gebruikers = get_user_model().objects.in_bulk(per_eigenaar.keys())
+    per_soort = [
+        {
+            "soort": str(model._meta.verbose_name_plural),
+            "app": model._meta.app_config.verbose_name,
+            "aantal": aantal[i],
+        }
+        for i, model in enumerate(modellen)
+    ]
     eigenaren = sorted(
         (
             {
                 "eigenaar": gebruikers[pk],
-                "per_soort": dict(soorten),
+                "per_soort": soorten,
                 "totaal": sum(soorten.values()),
             }
             for pk, soorten in per_eigenaar.items()
@@ -118,14 +193,7 @@ def ronde_voortgang():
     periode = Rapportageperiode.objects.open().first()
     if periode is None:
         return None
-    totaal = Initiatief.objects.actief().count()
-    ingediend = Statusrapportage.objects.van_actieve_initiatieven().filter(periode=periode).count()
-    return {
-        "periode": periode,
-        "totaal": totaal,
-        "ingediend": ingediend,
-        "procent": round(100 * ingediend / totaal) if totaal else 0,
-    }
+    return overzicht(None, None, periode)[1]
 
 
 def netto_heatmap(user):

@@ -30,31 +30,42 @@ def _regels(tekst):
     return _samen([eerste, *(format_html("<br>{}", regel) for regel in rest)])
 
 
-def inhoudsopgave(rapport):
-    """Chapters and their sections (the two levels of the PDF and Word contents)."""
+def inhoudsopgave(rapport, per_hoofdstuk=False):
+    """Chapters and their sections (the two levels of the PDF and Word contents); with
+    `per_hoofdstuk` each link leads to its chapter's own page."""
+
+    def link(n, anker):
+        return f"?hoofdstuk={n}#{anker}" if per_hoofdstuk else f"#{anker}"
+
     return format_html(
         '<nav class="inhoudsopgave" aria-labelledby="inhoud-kop">'
         '<h2 id="inhoud-kop">{}</h2><ol class="inhoud">{}</ol></nav>',
         INHOUDSOPGAVE,
         _samen(
             format_html(
-                '<li><a href="#{}">{}</a>{}</li>',
-                h.anker,
+                '<li><a href="{}">{}</a>{}</li>',
+                link(n, h.anker),
                 h.kop,
                 format_html(
                     "<ol>{}</ol>",
                     format_html_join(
                         "",
-                        '<li><a href="#{}">{}</a></li>',
-                        ((s.anker, s.kop) for s in h.subsecties),
+                        '<li><a href="{}">{}</a></li>',
+                        ((link(n, s.anker), s.kop) for s in h.subsecties),
                     ),
                 )
                 if h.subsecties
                 else "",
             )
-            for h in rapport.secties
+            for n, h in enumerate(rapport.secties, 1)
         ),
     )
+
+
+def hoofdstuk_met_inhoud(rapport, nummer):
+    """The table of contents and chapter `nummer` (1-based) alone."""
+    secties = rapport.secties[nummer - 1 : nummer]
+    return _samen([inhoudsopgave(rapport, per_hoofdstuk=True), *(_sectie(s, 1) for s in secties)])
 
 
 def inhoud(rapport):

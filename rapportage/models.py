@@ -72,3 +72,52 @@ class Rapporttekst(VersieModel):
 
     def __str__(self):
         return f"Hoofdstukken 1 en 2 van {self.periode}"
+
+
+class BestandStatus(models.TextChoices):
+    WACHTRIJ = "wachtrij", "In de wachtrij"
+    BEZIG = "bezig", "Bezig"
+    KLAAR = "klaar", "Klaar"
+    MISLUKT = "mislukt", "Mislukt"
+
+
+class Rapportbestand(models.Model):
+    """A PDF or Word file of a report, made once per state of the data (`sleutel`).
+
+    The worker writes its progress here; the file lies under MEDIA_ROOT/rapporten and is
+    served again until the data (or the outline's schema) changes, which gives a new key.
+    """
+
+    periode = models.ForeignKey(
+        "programmas.Rapportageperiode",
+        verbose_name="periode",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    formaat = models.CharField("formaat", max_length=4)
+    sleutel = models.CharField("sleutel", max_length=64)
+    status = models.CharField(
+        "status", max_length=8, choices=BestandStatus.choices, default=BestandStatus.WACHTRIJ
+    )
+    stap = models.PositiveSmallIntegerField("stap", default=0)
+    stappen = models.PositiveSmallIntegerField("stappen", default=0)
+    bestand = models.CharField("bestand", max_length=200, blank=True)
+    fout = models.TextField("fout", blank=True)
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    bijgewerkt_op = models.DateTimeField("bijgewerkt op", auto_now=True)
+
+    class Meta:
+        verbose_name = "rapportbestand"
+        verbose_name_plural = "rapportbestanden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periode", "formaat", "sleutel"], name="rapportbestand_eenmaal_per_stand"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.periode} {self.formaat} ({self.get_status_display()})"
+
+    @property
+    def is_bezig(self):
+        return self.status in (BestandStatus.WACHTRIJ, BestandStatus.BEZIG)

@@ -21,6 +21,12 @@ urlpatterns = [
     path("", views.RapportIndexView.as_view(), name="index"),
     path("vergelijk/", views.VergelijkView.as_view(), name="vergelijk"),
     path("<int:pk>/vastleggen/", views.VastleggenView.as_view(), name="vastleggen"),
+    path("bestand/<int:pk>/", views.BestandView.as_view(), name="bestand"),
+    path(
+        "bestand/<int:pk>/voortgang/",
+        views.BestandVoortgangView.as_view(),
+        name="bestand_voortgang",
+    ),
     path("<int:jaar>/", views.RapportView.as_view(), name="jaar"),
     path("<int:jaar>.pdf", views.DownloadView.as_view(formaat="pdf"), name="jaar_pdf"),
     path("<int:jaar>.docx", views.DownloadView.as_view(formaat="docx"), name="jaar_docx"),

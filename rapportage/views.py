@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +13,10 @@ from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 from herinneringen.models import Verzending
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
-from programmas.views import standaard_periode
 
-from . import dashboard, docx, html, pdf, services
+from . import bestanden, dashboard, html, services
 from .forms import RapporttekstForm
-from .models import Rapporttekst
+from .models import BestandStatus, Rapportbestand, Rapporttekst
 from .vergelijking import vergelijk
 
 
@@ -47,41 +46,101 @@ class RapportIndexView(PermissionRequiredMixin, TemplateView):
 
 
 class RapportView(PermissionRequiredMixin, TemplateView):
+    """The table of contents and one chapter per page (`?hoofdstuk=N`, default the first);
+    `?hoofdstuk=alle` gives the whole report on one page, as printed."""
+
     permission_required = "programmas.view_rapportageperiode"
     template_name = "rapportage/rapport.html"
 
     def get_context_data(self, jaar, soort=None, **kwargs):
         context = super().get_context_data(**kwargs)
         periode = periode_van(jaar, soort)
-        rapport, snapshot = services.opzet_voor(periode)
+        rapport, snapshot = bestanden.opzet(periode)
+        gekozen = self.request.GET.get("hoofdstuk", "1")
+        aantal = len(rapport.secties)
+        if gekozen == "alle":
+            inhoud, nummer = html.inhoud(rapport), None
+        else:
+            nummer = id_uit(gekozen)
+            if nummer is None or not 1 <= nummer <= max(aantal, 1):
+                raise Http404("Dit hoofdstuk bestaat niet.")
+            inhoud = html.hoofdstuk_met_inhoud(rapport, nummer)
         context.update(
             periode=periode,
             mag_schrijven=self.request.user.has_perm("rapportage.change_rapporttekst"),
             rapport=rapport,
-            inhoud=html.inhoud(rapport),
+            inhoud=inhoud,
+            hoofdstuk=nummer,
+            vorige_hoofdstuk=nummer - 1 if nummer and nummer > 1 else None,
+            volgende_hoofdstuk=nummer + 1 if nummer and nummer < aantal else None,
+            volgende_kop=rapport.secties[nummer].kop if nummer and nummer < aantal else "",
             snapshot=snapshot,
             titel=rapport.titel,
         )
         return context
 
 
+def _bestand_response(rapportbestand, periode, formaat):
+    response = FileResponse(
+        open(bestanden.pad(rapportbestand), "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type=bestanden.MIME[formaat],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{bestandsnaam(periode, formaat)}"'
+    return response
+
+
 class DownloadView(PermissionRequiredMixin, View):
+    """The file if it was made for the current data; else made now (small portfolio,
+    settings.RAPPORT_DIRECT_TOT) or by a worker while a page shows the progress."""
+
     permission_required = "programmas.view_rapportageperiode"
     formaat = None  # "pdf" or "docx"
 
     def get(self, request, jaar, soort=None):
         periode = periode_van(jaar, soort)
-        rapport = services.opzet_voor(periode)[0]
-        if self.formaat == "pdf":
-            inhoud, mime = pdf.maak_pdf(rapport), "application/pdf"
-        else:
-            inhoud = docx.maak_docx(rapport)
-            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        response = HttpResponse(inhoud, content_type=mime)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{bestandsnaam(periode, self.formaat)}"'
+        stand = bestanden.sleutel(periode)
+        rapportbestand = bestanden.klaar(periode, self.formaat, stand)
+        if rapportbestand is None and bestanden.is_klein(periode):
+            rapportbestand = bestanden.direct_maken(periode, self.formaat, stand)
+        if rapportbestand is not None:
+            return _bestand_response(rapportbestand, periode, self.formaat)
+        rapportbestand = bestanden.aanvragen(periode, self.formaat, stand)
+        return redirect("rapportage:bestand", pk=rapportbestand.pk)
+
+
+class BestandView(PermissionRequiredMixin, TemplateView):
+    """Progress of a PDF/Word file a worker makes; once made, the download itself."""
+
+    permission_required = "programmas.view_rapportageperiode"
+    template_name = "rapportage/bestand.html"
+
+    def get(self, request, pk):
+        self.object = get_object_or_404(Rapportbestand.objects.select_related("periode"), pk=pk)
+        if self.object.status == BestandStatus.KLAAR:
+            return redirect(download_url(self.object.periode, self.object.formaat))
+        return super().get(request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        b = self.object
+        context.update(
+            bestand=b,
+            formaat="PDF" if b.formaat == "pdf" else "Word",
+            rapport_url=rapport_url(b.periode),
+            opnieuw_url=download_url(b.periode, b.formaat),
+            titel=f"Rapport {b.periode} ({'PDF' if b.formaat == 'pdf' else 'Word'})",
         )
-        return response
+        return context
+
+
+class BestandVoortgangView(PermissionRequiredMixin, View):
+    permission_required = "programmas.view_rapportageperiode"
+
+    def get(self, request, pk):
+        b = get_object_or_404(Rapportbestand, pk=pk)
+        # A poll is no activity of the user (see importeren.views.voortgang).
+        request.session.save = lambda *args, **kwargs: None
+        return JsonResponse({"status": b.status, "stap": b.stap, "stappen": b.stappen})
 
 
 class VastleggenView(PermissionRequiredMixin, View):
@@ -100,6 +159,12 @@ def rapport_url(periode):
     if periode.soort == Periodesoort.JAAR:
         return reverse("rapportage:jaar", args=[periode.jaar])
     return reverse("rapportage:periode", args=[periode.jaar, periode.soort])
+
+
+def download_url(periode, formaat):
+    if periode.soort == Periodesoort.JAAR:
+        return reverse(f"rapportage:jaar_{formaat}", args=[periode.jaar])
+    return reverse(f"rapportage:periode_{formaat}", args=[periode.jaar, periode.soort])
 
 
 class HoofdstukkenView(PermissionRequiredMixin, View):
@@ -204,10 +269,9 @@ class DashboardView(TemplateView):
         if is_beheerder(self.request.user):
             context["herinneringen_aandacht"] = Verzending.objects.aandacht_nodig().count()
         if context["mag_lezen"]:
+            context["status"], context["ronde"] = dashboard.status_en_ronde()
             context.update(
-                status=dashboard.status_per_thema(standaard_periode()),
                 te_laat=dashboard.te_late_acties(vandaag),
-                ronde=dashboard.ronde_voortgang(),
                 heatmap=dashboard.netto_heatmap(self.request.user),
                 boven_bereidheid=dashboard.toprisicos_boven_bereidheid(self.request.user),
                 bevindingen=dashboard.bevindingen_per_instantie(self.request.user),

@@ -64,3 +64,14 @@ def _zonder_tweede_factor(settings):
     # Most tests log in with force_login and are about something else; the tests in
     # tests/inloggen/ switch the second factor back on and test the real enforcement.
     settings.MFA_VERPLICHT = "uit"
+
+
+@pytest.fixture(autouse=True)
+def _lege_cache():
+    # The report's outline is cached per state of the data; ids and frozen clocks repeat
+    # between tests, so no test may see another's entry.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

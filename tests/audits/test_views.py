@@ -131,7 +131,7 @@ def test_csv_export_has_the_screen_headers_and_the_filtered_rows(client_voor, le
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rijen = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rijen = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rijen[0] == [
         "Instantie",
         "Bevinding",
@@ -153,13 +153,13 @@ def test_csv_export_has_the_screen_headers_and_the_filtered_rows(client_voor, le
     assert geldstroom[5] == "In uitvoering"
     assert geldstroom[8:] == ["2", "0", "1"]
     assert per_titel["Onvolkomenheid inkoopbeheer"][6] == "2024"
-    assert "<" not in response.content.decode()
+    assert "<" not in response.getvalue().decode()
 
 
 def test_xlsx_export_of_the_actions(client_voor, auditor, register):
     response = client_voor(auditor).get("/audits/acties/?_export=xlsx")
     assert response.status_code == 200
-    werkboek = openpyxl.load_workbook(io.BytesIO(response.content))
+    werkboek = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     rijen = list(werkboek.active.values)
     assert rijen[0][0] == "Actie"
     assert {r[0] for r in rijen[1:]} == {

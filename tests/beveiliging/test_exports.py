@@ -79,7 +79,7 @@ def test_csv_export_has_no_formulas(client_voor, kwaadaardige_gegevens, lijst):
     client = client_voor(UserFactory(is_superuser=True))
     response = client.get(reverse(lijst), {"_export": "csv"})
     assert response.status_code == 200
-    rijen = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rijen = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rijen) > len(AANVALLEN)
     cellen = [cel for rij in rijen for cel in rij]
     assert not [cel for cel in cellen if gevaarlijk(cel)]
@@ -91,7 +91,7 @@ def test_xlsx_export_has_no_formulas_and_opens(client_voor, kwaadaardige_gegeven
     client = client_voor(UserFactory(is_superuser=True))
     response = client.get(reverse(lijst), {"_export": "xlsx"})
     assert response.status_code == 200
-    blad = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    blad = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     cellen = [cel for rij in blad.iter_rows() for cel in rij]
     assert len(cellen) > len(AANVALLEN)
     assert not [cel.coordinate for cel in cellen if cel.data_type == "f"]

@@ -134,9 +134,10 @@ def test_round_trip_export_to_import_changes_nothing(
     for formaat in ("csv", "xlsx"):
         export = client_voor(risicofunctionaris).get(f"/risicos/?_export={formaat}")
         bestand = (csv_bestand if formaat == "csv" else xlsx_bestand)([], naam=f"r.{formaat}")
-        bestand.file.write(export.content)
+        inhoud = export.getvalue()
+        bestand.file.write(inhoud)
         bestand.file.seek(0)
-        bestand.size = len(export.content)
+        bestand.size = len(inhoud)
         _, importbestand = uploaden(risicofunctionaris, "risicos", bestand)
 
         assert importbestand.resultaat["ongewijzigd"] == 2, importbestand.resultaat

@@ -82,7 +82,7 @@ def test_export_then_import_changes_nothing(
     export = client_voor(beheerder).get(f"{lijst}?_export={formaat}")
     assert export.status_code == 200
 
-    bestand = SimpleUploadedFile(f"export.{formaat}", export.content)
+    bestand = SimpleUploadedFile(f"export.{formaat}", export.getvalue())
     _, importbestand = uploaden(beheerder, soort, bestand)
 
     assert importbestand.resultaat["ongewijzigd"] == 2, importbestand.resultaat

@@ -238,7 +238,7 @@ def test_export_has_the_screen_headers_and_the_filtered_rows(
         reverse("programmas:portfolio"), {"periode": periode.pk, "status": "rood", "_export": "csv"}
     )
     assert response["Content-Type"].startswith("text/csv")
-    rijen = list(csv.reader(io.StringIO(response.content.decode())))
+    rijen = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rijen[0] == [
         "Thema",
         "Initiatief",
@@ -253,7 +253,7 @@ def test_export_has_the_screen_headers_and_the_filtered_rows(
     assert [r[1] for r in rijen[1:]] == ["Verbetering informatiepositie"]
     assert rijen[1][2] == "Rood"
     xlsx = client_voor(lezer).get(reverse("programmas:portfolio"), {"_export": "xlsx"})
-    assert xlsx.content[:2] == b"PK"
+    assert xlsx.getvalue()[:2] == b"PK"
 
 
 def _queries(client, url, params=None):

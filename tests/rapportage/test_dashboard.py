@@ -61,10 +61,66 @@ def test_round_progress(gegevens):
 
 
 def test_dashboard_page_shows_the_numbers_as_a_table(client_voor, lezer, gegevens):
+    gegevens.status = PeriodeStatus.GESLOTEN  # no open round: the newest period, vs T2
+    gegevens.save()
     html = client_voor(lezer).get(reverse("home")).content.decode()
     assert "Status per thema – 2026 T3" in html
     assert "(+1)" in html and "(-1)" in html
+
+
+def test_an_open_round_shows_the_last_closed_colours_next_to_its_progress(
+    client_voor, lezer, gegevens
+):
+    # Issue 16: T3 is open with 2 of 3 reports in; the colours stay those of closed T2.
+    html = client_voor(lezer).get(reverse("home")).content.decode()
+    assert "Status per thema – 2026 T2" in html
+    assert "Kleuren van de laatst gesloten periode, 2026 T2." in html
+    assert "Rapportageronde 2026 T3: 2 van 3 ingediend." in html
     assert "2 van 3 initiatieven hebben gerapporteerd" in html
+    status, ronde = dashboard.status_en_ronde()
+    (thema,) = status["themas"]
+    assert {s: n for s, _, n in thema["tellingen"]} == {
+        "groen": 2,
+        "oranje": 0,
+        "rood": 0,
+        "niet_gerapporteerd": 1,
+    }
+    assert (ronde["periode"], ronde["ingediend"], ronde["totaal"]) == (gegevens, 2, 3)
+
+
+def test_without_a_closed_period_the_open_round_is_shown(gegevens):
+    type(gegevens).objects.exclude(pk=gegevens.pk).update(status=PeriodeStatus.GEPLAND)
+    status, ronde = dashboard.status_en_ronde()
+    assert status["periode"] == ronde["periode"] == gegevens
+
+
+@pytest.mark.parametrize("wie", ["pm", "beheerder"])
+def test_dashboard_counts_and_queries_for_a_manager_and_the_portfolio_office(
+    client_voor, request, wie, gegevens
+):
+    """The same number of queries for 5 and for 200 initiatives, and at most 17 (of which
+    the session and the user take 5 in a test); the numbers come from SQL aggregates."""
+    gebruiker = request.getfixturevalue(wie)
+    client = client_voor(gebruiker)
+    client.get(reverse("home"))
+
+    def tel():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("home"))
+        return len(ctx.captured_queries), response.context
+
+    weinig, _ = tel()
+    thema = ThemaFactory()
+    for i in InitiatiefFactory.create_batch(200, thema=thema):
+        StatusrapportageFactory(initiatief=i, periode=gegevens, status=Status.ORANJE)
+    veel, context = tel()
+    assert veel == weinig <= 17
+    assert context["ronde"]["ingediend"] == 202 and context["ronde"]["totaal"] == 203
+    gesloten = {
+        t["naam"]: {s: n for s, _, n in t["tellingen"]} for t in context["status"]["themas"]
+    }
+    # T2 is the closed period: the 200 new initiatives have not reported there.
+    assert gesloten[thema.naam]["niet_gerapporteerd"] == 200
 
 
 def test_dashboard_queries_do_not_grow(client_voor, lezer, pm, gegevens):

@@ -110,5 +110,5 @@ def test_the_register_counts_open_findings_and_links_to_them(client_voor, lezer,
     lijst = reverse("audits:bevindingen") + f"?risico={risico.pk}&amp;status=nog_open"
     assert f'<a href="{lijst}">1</a>' in response.content.decode()
 
-    export = client_voor(lezer).get(REGISTER, {"_export": "csv"}).content.decode()
+    export = client_voor(lezer).get(REGISTER, {"_export": "csv"}).getvalue().decode()
     assert "Open bevindingen" in export.splitlines()[0]

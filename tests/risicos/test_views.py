@@ -110,7 +110,7 @@ def test_the_register_exports_csv_with_the_screen_headers_and_plain_values(clien
     RisicoFactory(titel="Ongescoord")
     response = client_rf.get(REGISTER, {"_export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rijen = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rijen = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     per_titel = {r["Risico"]: r for r in rijen}
     assert set(per_titel) == {"Export", "Ongescoord"}
     export = per_titel["Export"]
@@ -125,7 +125,7 @@ def test_the_register_exports_the_filtered_rows_as_xlsx(client_rf):
     RisicoFactory(titel="Intern")
     RisicoFactory(titel="Extern", categorie="extern")
     response = client_rf.get(REGISTER, {"_export": "xlsx", "categorie": "extern"})
-    blad = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    blad = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rijen = list(blad.values)
     assert rijen[0][0] == "Risico"
     assert [r[0] for r in rijen[1:]] == ["Extern"]

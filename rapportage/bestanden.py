@@ -1,0 +1,190 @@
+"""PDF and Word files of a report: made once per state of the data, by a worker when the
+portfolio is large, and kept until the data changes.
+
+The state of the data is a key: for a closed period the moment its snapshot was taken,
+for an open one the newest history entry of every model the report reads (every change
+that matters goes to history) and today's date (the report says "stand per ..."),
+together with the outline's SCHEMA_VERSIE. The outline itself is cached under the same
+key, so the table of contents and each chapter load without gathering the data again.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, Value
+from django.utils import timezone
+
+from programmas.models import Initiatief
+
+from . import docx, pdf, services
+from .models import BestandStatus, Rapportbestand, Rapportsnapshot
+from .opzet import SCHEMA_VERSIE, Rapport
+
+APPS = ("programmas", "risicos", "audits", "rapportage", "douane_portfolio")
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+MAKERS = {"pdf": pdf.maak_pdf, "docx": docx.maak_docx}
+STAPPEN = 3  # the outline, the layout, writing the file
+# A worker that took a file and then vanished (killed, redeployed): another may retake it.
+VERLATEN_NA = timezone.timedelta(minutes=30)
+
+
+def _historische_modellen():
+    for label in APPS:
+        for model in apps.get_app_config(label).get_models():
+            if any(veld.name == "history_date" for veld in model._meta.fields):
+                yield model
+
+
+def stand_van_de_gegevens():
+    """The newest history entry of each model: one UNION ALL of one-row aggregates."""
+    delen = [
+        model.objects.order_by()
+        .annotate(g=Value(i))
+        .values("g")
+        .annotate(d=Max("history_date"), n=Max("history_id"))
+        for i, model in enumerate(_historische_modellen())
+    ]
+    rijen = delen[0].union(*delen[1:], all=True)
+    return sorted((r["g"], str(r["d"]), r["n"]) for r in rijen)
+
+
+def _snapshot(periode):
+    return Rapportsnapshot.objects.filter(periode=periode).first()
+
+
+_ONBEKEND = object()
+
+
+def sleutel(periode, snapshot=_ONBEKEND):
+    if snapshot is _ONBEKEND:
+        snapshot = _snapshot(periode)
+    if snapshot is not None:
+        deel = f"snapshot {snapshot.pk} {snapshot.vastgelegd_op.isoformat()}"
+    else:
+        deel = f"live {timezone.localdate()} {stand_van_de_gegevens()}"
+    tekst = f"{SCHEMA_VERSIE} {periode.pk} {deel}"
+    return hashlib.sha256(tekst.encode()).hexdigest()[:40]
+
+
+def opzet(periode, stand=None):
+    """(outline, snapshot or None), the outline of a live period from the cache."""
+    snapshot = _snapshot(periode)
+    if snapshot is not None:
+        return services.opzet_van(snapshot), snapshot
+    stand = stand or sleutel(periode, snapshot)
+    gegevens = cache.get(f"rapport-opzet-{stand}")
+    if gegevens is None:
+        gegevens = services.opzet_voor(periode)[0].naar_dict()
+        cache.set(f"rapport-opzet-{stand}", gegevens, timeout=24 * 3600)
+    return Rapport.van_dict(gegevens), None
+
+
+def pad(rapportbestand):
+    return Path(settings.MEDIA_ROOT) / rapportbestand.bestand
+
+
+def klaar(periode, formaat, stand):
+    """The finished file for this state of the data, if it is still there."""
+    rapportbestand = Rapportbestand.objects.filter(
+        periode=periode, formaat=formaat, sleutel=stand, status=BestandStatus.KLAAR
+    ).first()
+    if rapportbestand is not None and pad(rapportbestand).is_file():
+        return rapportbestand
+    return None
+
+
+def is_klein(periode):
+    """Small enough to make during the request (settings.RAPPORT_DIRECT_TOT initiatives)."""
+    return Initiatief.objects.filter(actief=True).count() <= settings.RAPPORT_DIRECT_TOT
+
+
+def aanvragen(periode, formaat, stand):
+    """The file record for this state; a new or failed one is queued for a worker."""
+    from .tasks import rapportbestand_maken
+
+    try:
+        with transaction.atomic():
+            rapportbestand, nieuw = Rapportbestand.objects.get_or_create(
+                periode=periode, formaat=formaat, sleutel=stand
+            )
+    except IntegrityError:  # two requests at once: the other one queued it
+        return Rapportbestand.objects.get(periode=periode, formaat=formaat, sleutel=stand)
+    opnieuw = not nieuw and (
+        Rapportbestand.objects.filter(pk=rapportbestand.pk)
+        .filter(Q(status=BestandStatus.MISLUKT) | Q(status=BestandStatus.KLAAR))
+        .update(status=BestandStatus.WACHTRIJ, stap=0, fout="")
+    )
+    if nieuw or opnieuw:
+        pk = rapportbestand.pk
+        transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
+        rapportbestand.refresh_from_db()
+    return rapportbestand
+
+
+def claim(pk):
+    """Take a queued file for this worker; None if another has it or it is done."""
+    nu = timezone.now()
+    bijgewerkt = (
+        Rapportbestand.objects.filter(pk=pk)
+        .filter(
+            Q(status=BestandStatus.WACHTRIJ)
+            | Q(status=BestandStatus.BEZIG, bijgewerkt_op__lt=nu - VERLATEN_NA)
+        )
+        .update(status=BestandStatus.BEZIG, stap=0, stappen=STAPPEN, bijgewerkt_op=nu)
+    )
+    return Rapportbestand.objects.select_related("periode").get(pk=pk) if bijgewerkt else None
+
+
+def _stap(rapportbestand, n):
+    Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
+        stap=n, stappen=STAPPEN, bijgewerkt_op=timezone.now()
+    )
+
+
+def maken(rapportbestand):
+    """Build the outline, lay it out and write the file; the record says how far it is."""
+    try:
+        rapport = opzet(rapportbestand.periode, stand=rapportbestand.sleutel)[0]
+        _stap(rapportbestand, 1)
+        inhoud = MAKERS[rapportbestand.formaat](rapport)
+        _stap(rapportbestand, 2)
+        b = rapportbestand
+        relatief = f"rapporten/{b.periode_id}-{b.sleutel}.{b.formaat}"
+        doel = Path(settings.MEDIA_ROOT) / relatief
+        doel.parent.mkdir(parents=True, exist_ok=True)
+        tijdelijk = doel.with_suffix(f".{os.getpid()}.tmp")
+        tijdelijk.write_bytes(inhoud)
+        os.replace(tijdelijk, doel)
+    except Exception as fout:
+        Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
+            status=BestandStatus.MISLUKT, fout=f"{type(fout).__name__}: {fout}"[:2000]
+        )
+        raise
+    Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
+        status=BestandStatus.KLAAR, stap=STAPPEN, stappen=STAPPEN, bestand=relatief
+    )
+    rapportbestand.refresh_from_db()
+    return rapportbestand
+
+
+def direct_maken(periode, formaat, stand):
+    """For a small portfolio: made within the request, and kept like a worker's file."""
+    rapportbestand = aanvragen_zonder_taak(periode, formaat, stand)
+    return maken(rapportbestand)
+
+
+def aanvragen_zonder_taak(periode, formaat, stand):
+    rapportbestand, _ = Rapportbestand.objects.get_or_create(
+        periode=periode, formaat=formaat, sleutel=stand
+    )
+    Rapportbestand.objects.filter(pk=rapportbestand.pk).update(status=BestandStatus.BEZIG)
+    rapportbestand.refresh_from_db()
+    return rapportbestand

@@ -1,0 +1,123 @@
+"""The streaming export writes what the table shows, in chunks, with few queries."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from douane_portfolio import exporteren
+from douane_portfolio.tekst import spreadsheetcel
+from tests.beveiliging.test_exports import LIJSTEN, kwaadaardige_gegevens  # noqa: F401
+from tests.factories import UserFactory
+from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _referentie(client, lijst):
+    """The cells as django-tables2's as_values gives them (the former tablib export)."""
+    table = client.get(reverse(lijst)).context["table"]
+    return [[spreadsheetcel(w) for w in rij] for rij in table.as_values()]
+
+
+def _csv(rijen):
+    uit = io.StringIO()
+    csv.writer(uit).writerows(rijen)
+    return uit.getvalue()
+
+
+@pytest.mark.parametrize("lijst", LIJSTEN)
+def test_the_csv_export_streams_exactly_the_cells_of_the_table(
+    client_voor,
+    kwaadaardige_gegevens,  # noqa: F811
+    lijst,
+):
+    client = client_voor(UserFactory(is_superuser=True))
+    referentie = _referentie(client, lijst)
+    response = client.get(reverse(lijst), {"_export": "csv"})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.getvalue().decode() == _csv(referentie)
+    assert len(referentie) > 7
+
+
+def _gelijk(waarde):
+    if waarde in ("", None):
+        return None
+    if isinstance(waarde, int | float | Decimal) and not isinstance(waarde, bool):
+        return float(waarde)
+    if isinstance(waarde, datetime.date) and not isinstance(waarde, datetime.datetime):
+        return datetime.datetime.combine(waarde, datetime.time())
+    return waarde
+
+
+@pytest.mark.parametrize("lijst", LIJSTEN)
+def test_the_xlsx_export_holds_the_same_cells_with_a_bold_header(
+    client_voor,
+    kwaadaardige_gegevens,  # noqa: F811
+    lijst,
+):
+    client = client_voor(UserFactory(is_superuser=True))
+    referentie = _referentie(client, lijst)
+    response = client.get(reverse(lijst), {"_export": "xlsx"})
+    assert response.streaming
+    blad = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
+    assert [[_gelijk(w) for w in rij] for rij in blad.values] == [
+        [_gelijk(w) for w in rij] for rij in referentie
+    ]
+    assert blad["A1"].font.bold
+    assert blad.freeze_panes == "A2"
+
+
+def test_the_filename_is_the_lists_title_and_date(client_voor, beheerder):
+    response = client_voor(beheerder).get(reverse("risicos:maatregelen"), {"_export": "xlsx"})
+    vandaag = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="beheersmaatregelen-{vandaag:%Y-%m-%d}.xlsx"'
+    )
+    assert openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.title == (
+        "Beheersmaatregelen"
+    )
+
+
+def _export_queries(client, formaat):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("risicos:maatregelen"), {"_export": formaat})
+        inhoud = response.getvalue()
+    assert response.status_code == 200
+    return len(queries), inhoud
+
+
+@pytest.mark.parametrize("formaat", ["csv", "xlsx"])
+def test_the_export_queries_once_per_chunk_not_per_row(
+    client_voor, beheerder, monkeypatch, formaat
+):
+    # Measures need their risks: a prefetch, which the chunked iterator runs per chunk.
+    monkeypatch.setattr(exporteren, "STUK", 10)
+    client = client_voor(beheerder)
+    risicos = RisicoFactory.create_batch(3)
+    BeheersmaatregelFactory.create_batch(5, risicos=risicos)
+    client.get(reverse("risicos:maatregelen"))  # warm up: session, content types
+    bij_5, inhoud = _export_queries(client, formaat)
+
+    BeheersmaatregelFactory.create_batch(45, risicos=risicos)
+    bij_50, inhoud = _export_queries(client, formaat)
+
+    # 1 chunk against 5 chunks: four more prefetches, nothing per row.
+    assert bij_50 == bij_5 + 4
+    if formaat == "csv":
+        assert len(inhoud.decode().splitlines()) == 51
+
+
+def test_an_unknown_format_is_refused_before_any_row_is_read(client_voor, beheerder):
+    with CaptureQueriesContext(connection) as queries:
+        response = client_voor(beheerder).get(reverse("risicos:maatregelen"), {"_export": "ods"})
+    assert response.status_code == 400
+    assert not [q for q in queries if "beheersmaatregel" in q["sql"]]
