@@ -1,8 +1,8 @@
 """The one list-view base: a queryset, a FilterSet and a Table (NetBox style).
 
 Every list gets the same filtering, sorting, pagination and export of the filtered
-rows (`?_export=csv|xlsx`, with the headers shown on screen). Pagination is lazy:
-no COUNT(*) over the whole table on every page view.
+rows (`?_export=csv|xlsx`, with the headers shown on screen). Pagination is keyset
+(`bladeren.py`): no COUNT(*) and no deep OFFSET, so the last page costs what the first does.
 """
 
 from django.conf import settings
@@ -10,10 +10,11 @@ from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.text import slugify
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
 from rules.contrib.views import PermissionRequiredMixin
 
+from .bladeren import bladeren
 from .tekst import spreadsheetcel
 
 
@@ -54,7 +55,14 @@ class LijstView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
         return super().get(request, *args, **kwargs)
 
     def get_table_pagination(self, table):
-        return {"per_page": settings.LIJST_PAGINA_GROOTTE, "paginator_class": LazyPaginator}
+        # Paged by `bladeren` in get_table, not by a Django paginator.
+        return False
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if self.request.GET.get(self.export_trigger_param) is None:
+            bladeren(table, self.request.GET, settings.LIJST_PAGINA_GROOTTE)
+        return table
 
     def get_export_filename(self, export_format):
         naam = slugify(self.titel) or self.model._meta.verbose_name_plural
