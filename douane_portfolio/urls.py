@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from rapportage.views import DashboardView
 
-from . import toegankelijkheid, views
+from . import toegankelijkheid, views, zoeken
 
 admin.site.site_header = "Douane Portfolio – beheer"
 admin.site.site_title = "Douane Portfolio"
@@ -25,6 +25,7 @@ urlpatterns = [
         views.verzending_beslissen,
         name="verzending_beslissen",
     ),
+    path("zoeken/<slug:bron>/", zoeken.zoeken, name="zoeken"),
     path("programmas/", include("programmas.urls")),
     path("risicos/", include("risicos.urls")),
     path("audits/", include("audits.urls")),

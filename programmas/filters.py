@@ -1,8 +1,9 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 
-from .models import IndicatorStatus, Rapportageperiode, Status, Thema
+from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
+
+from .models import IndicatorStatus, Initiatief, Rapportageperiode, Status, Thema
 
 NIET_GERAPPORTEERD = "geen"
 
@@ -12,8 +13,9 @@ def _geen_filter(queryset, name, value):
     return queryset
 
 
-def _eigenaren():
-    return get_user_model().objects.filter(initiatieven__isnull=False).distinct()
+EIGENAREN = eigenarenbron(
+    "initiatief-eigenaren", Initiatief, permissie="programmas.view_initiatief"
+)
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -32,9 +34,7 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label="Alle statussen",
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar", queryset=_eigenaren(), empty_label="Alle eigenaren"
-    )
+    eigenaar = ZoekFilter(label="Eigenaar", bron=EIGENAREN)
 
     def filter_status(self, queryset, name, value):
         if value == NIET_GERAPPORTEERD:
@@ -60,11 +60,8 @@ class IndicatorFilter(django_filters.FilterSet):
         choices=IndicatorStatus.choices,
         empty_label="Alle statussen",
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar initiatief",
-        field_name="indicator__initiatief__eigenaar",
-        queryset=_eigenaren(),
-        empty_label="Alle eigenaren",
+    eigenaar = ZoekFilter(
+        label="Eigenaar initiatief", field_name="indicator__initiatief__eigenaar", bron=EIGENAREN
     )
     groep = django_filters.CharFilter(
         label="Groep bevat", field_name="indicator__groep", lookup_expr="icontains"
