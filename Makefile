@@ -38,7 +38,8 @@ migrate: venv
 demo: venv
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py laad_demo
 
-## Ruff, bandit (medium severity and up) and pip-audit. Offline, pip-audit warns that it
+## Ruff, the import layers (lint-imports, contracts in pyproject.toml), bandit (medium
+## severity and up) and pip-audit. Offline, pip-audit warns that it
 ## checked nothing instead of failing; CI (.ci/run) fails then unless PIP_AUDIT_OFFLINE=1.
 BANDIT_ARGS := -q -r douane_portfolio programmas risicos audits rapportage api importeren inloggen \
 	scripts manage.py \
@@ -46,6 +47,7 @@ BANDIT_ARGS := -q -r douane_portfolio programmas risicos audits rapportage api i
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/bandit $(BANDIT_ARGS)
 	@PIP_AUDIT_OFFLINE=$${PIP_AUDIT_OFFLINE:-1} $(BIN)/python scripts/afhankelijkheden_controleren.py
 

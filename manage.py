@@ -4,6 +4,15 @@
 import os
 import sys
 
+try:
+    from django.core.management import execute_from_command_line
+except ImportError as exc:
+    raise ImportError(
+        "Couldn't import Django. Are you sure it's installed and "
+        "available on your PYTHONPATH environment variable? Did you "
+        "forget to activate a virtual environment?"
+    ) from exc
+
 
 def main():
     """Run administrative tasks."""
@@ -16,14 +25,6 @@ def main():
     if sys.argv[1:2] == ["makemigrations"] and kaal:
         os.environ["DEBUG"] = "1"
         print("makemigrations: geen SECRET_KEY, dus DEBUG=1 (ontwikkelopzet).", file=sys.stderr)
-    try:
-        from django.core.management import execute_from_command_line
-    except ImportError as exc:
-        raise ImportError(
-            "Couldn't import Django. Are you sure it's installed and "
-            "available on your PYTHONPATH environment variable? Did you "
-            "forget to activate a virtual environment?"
-        ) from exc
     execute_from_command_line(sys.argv)
 
 

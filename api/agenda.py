@@ -66,9 +66,7 @@ def deadlines_van(user):
         and user.has_perm("programmas.add_statusrapportage")
     ):
         nog_te_doen = (
-            Initiatief.objects.filter(eigenaar=user, actief=True)
-            .exclude(rapportages__periode=periode)
-            .order_by("pk")
+            Initiatief.objects.actief().van(user).zonder_rapportage_in(periode).order_by("pk")
         )
         for initiatief in nog_te_doen:
             items.append(

@@ -66,6 +66,9 @@ def _verouderd(fout):
 def _als_drf(exc):
     if isinstance(exc, VerouderdeVersie):
         return _verouderd(exc)
+    if isinstance(exc, DjangoPermissionDenied):
+        # Before ValidationError: a service's GeenToestemming is both.
+        return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(
@@ -75,8 +78,6 @@ def _als_drf(exc):
                 }
             )
         return exceptions.ValidationError({"non_field_errors": exc.messages})
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         return exceptions.NotFound("Dit gegeven bestaat niet, of u mag het niet zien.")
     return exc

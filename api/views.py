@@ -1,15 +1,14 @@
 """The REST API (/api/v1/): the screens' lists and objects, scoped and permitted alike.
 
 Reads: each list is the model's `zichtbaar_voor(user)` scope with the screen's FilterSet,
-and needs the same view permission as the screen. Writes call the services (or, for an
-action's status, the screens' own status form and save path); an object's ETag is its
+and needs the same view permission as the screen. Writes call the services (an action's
+status is first validated by the screen's own status form); an object's ETag is its
 version and a write must name it in If-Match.
 """
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -36,7 +35,7 @@ from audits.filters import BevindingFilter, VervolgactieFilter
 from audits.forms import VervolgactieForm
 from audits.models import Bevinding, Jaaroordeel, Vervolgactie
 from douane_portfolio.forms import VersieFormMixin
-from douane_portfolio.locking import VerouderdeVersie, bewaar_met_versie
+from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import User
 from programmas import services as programmas_services
 from programmas.filters import IndicatorFilter, PortfolioFilter
@@ -49,6 +48,7 @@ from programmas.models import (
     Statusrapportage,
 )
 from programmas.views import gekozen_periode
+from risicos import services as risicos_services
 from risicos.filters import DialoogFilter, MaatregelFilter, RisicoFilter
 from risicos.forms import MaatregelStatusForm
 from risicos.models import Beheersmaatregel, Risico, Risicodialoog
@@ -207,7 +207,7 @@ class StatusrapportageViewSet(LeesViewSet):
         try:
             with via_api():
                 rapportage = programmas_services.statusrapportage_indienen(
-                    door=request.user, versie=None, **gegevens
+                    door=request.user, verwachte_versie=None, **gegevens
                 )
         except VerouderdeVersie as fout:
             if (
@@ -234,7 +234,7 @@ class StatusrapportageViewSet(LeesViewSet):
                 initiatief=rapportage.initiatief,
                 periode=rapportage.periode,
                 door=request.user,
-                versie=versie,
+                verwachte_versie=versie,
                 **invoer.validated_data,
             )
         return self.antwoord(self.herlaad(rapportage))
@@ -287,7 +287,7 @@ class IndicatorwaardeViewSet(LeesViewSet):
             )
         with via_api():
             waarde = programmas_services.indicatorwaarde_opslaan(
-                door=request.user, versie=None, **gegevens
+                door=request.user, verwachte_versie=None, **gegevens
             )
         return self.antwoord(self.herlaad(waarde), status.HTTP_201_CREATED)
 
@@ -302,7 +302,7 @@ class IndicatorwaardeViewSet(LeesViewSet):
                 indicator=waarde.indicator,
                 periode=waarde.periode,
                 door=request.user,
-                versie=versie,
+                verwachte_versie=versie,
                 **invoer.validated_data,
             )
         return self.antwoord(self.herlaad(waarde))
@@ -314,14 +314,17 @@ class IndicatorwaardeViewSet(LeesViewSet):
 class ActieViewSet(LeesViewSet):
     """An action's owner (and whoever manages it) reports its status: PATCH with If-Match.
 
-    The status is validated and saved by the screen's own status form and save path
-    (`statusformulier`), so the screens' rules hold here too.
+    The status is validated by the screen's own status form (`statusformulier`) and
+    saved by the screen's service (`bijwerken`), so the screens' rules hold here too.
     """
 
     http_method_names = ["get", "patch", "head", "options"]
     statuspermissie = None
 
     def statusformulier(self, obj, data):
+        raise NotImplementedError
+
+    def bijwerken(self, obj, **kwargs):
         raise NotImplementedError
 
     @extend_schema(request=s.ActieStatusSerializer, parameters=[IF_MATCH])
@@ -335,11 +338,14 @@ class ActieViewSet(LeesViewSet):
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         obj = form.save(commit=False)
-        obj._history_user = request.user
-        if not getattr(obj, "_change_reason", ""):
-            obj._change_reason = "status bijgewerkt"
-        with via_api(), transaction.atomic():
-            bewaar_met_versie(obj, form.verwachte_versie)
+        with via_api():
+            self.bijwerken(
+                obj,
+                door=request.user,
+                verwachte_versie=form.verwachte_versie,
+                # A form that asks why (an action's progress note) gave its own reason.
+                reden=getattr(obj, "_change_reason", "") or "status bijgewerkt",
+            )
         return self.antwoord(self.herlaad(obj))
 
 
@@ -369,6 +375,9 @@ class MijlpaalViewSet(ActieViewSet):
     def statusformulier(self, obj, data):
         return _statusformulier(Mijlpaal)(data=data, instance=obj)
 
+    def bijwerken(self, obj, **kwargs):
+        return programmas_services.mijlpaal_bijwerken(mijlpaal=obj, **kwargs)
+
 
 class MaatregelViewSet(ActieViewSet):
     queryset = Beheersmaatregel.objects.all()
@@ -386,6 +395,9 @@ class MaatregelViewSet(ActieViewSet):
 
     def statusformulier(self, obj, data):
         return MaatregelStatusForm(data=data, instance=obj)
+
+    def bijwerken(self, obj, **kwargs):
+        return risicos_services.maatregelstatus_melden(maatregel=obj, **kwargs)
 
 
 class VervolgactieViewSet(ActieViewSet):
@@ -409,6 +421,9 @@ class VervolgactieViewSet(ActieViewSet):
         if beheert:
             data = {**data, "omschrijving": obj.omschrijving, "eigenaar": obj.eigenaar_id}
         return VervolgactieForm(data=data, instance=obj, alleen_voortgang=not beheert)
+
+    def bijwerken(self, obj, **kwargs):
+        return audits_services.vervolgactie_bijwerken(actie=obj, **kwargs)
 
 
 # --- Risks ---------------------------------------------------------------------------

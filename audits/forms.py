@@ -119,7 +119,18 @@ class BevindingForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.
         return cleaned
 
 
+def afrondbare_acties(bevinding, user):
+    """The finding's open actions this user may close, in one query."""
+    acties = list(bevinding.vervolgacties.open().select_related("eigenaar"))
+    for actie in acties:
+        actie.bevinding = bevinding  # the rules read it; no query per action
+    return [a for a in acties if user.has_perm("audits.change_vervolgactie", a)]
+
+
 class AanbiedenForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
+    """Offering a finding, closing its remaining open actions on the same page: a check
+    box and an optional note per action the owner may close."""
+
     versie_verplicht = True
 
     toelichting = forms.CharField(
@@ -128,6 +139,37 @@ class AanbiedenForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):
         help_text="Waarom is de bevinding opgelost, en welk bewijs kan de auditor bekijken?",
         error_messages={"required": "Licht toe waarom de bevinding is opgelost."},
     )
+
+    def __init__(self, *args, acties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acties = list(acties)
+        for actie in self.acties:
+            self.fields[f"afronden_{actie.pk}"] = forms.BooleanField(
+                label=f"Afronden: {actie}", required=False
+            )
+            self.fields[f"notitie_{actie.pk}"] = forms.CharField(
+                label="Notitie bij afronden",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput,
+                help_text="Komt in de geschiedenis van de actie.",
+            )
+
+    @property
+    def actievelden(self):
+        """[(actie, check box, note)] for the template."""
+        return [(a, self[f"afronden_{a.pk}"], self[f"notitie_{a.pk}"]) for a in self.acties]
+
+    @property
+    def overige_velden(self):
+        return [
+            f for f in self.visible_fields() if not f.name.startswith(("afronden_", "notitie_"))
+        ]
+
+    def af_te_ronden(self):
+        """[(actie, note)] of the ticked actions."""
+        d = self.cleaned_data
+        return [(a, d.get(f"notitie_{a.pk}", "")) for a in self.acties if d.get(f"afronden_{a.pk}")]
 
 
 class BeoordelenForm(SchoneInvoerMixin, VersieFormMixin, forms.Form):

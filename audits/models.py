@@ -13,13 +13,7 @@ from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
-from douane_portfolio.models import (
-    OPEN_STATUSSEN,
-    Actie,
-    ActieQuerySet,
-    VersieModel,
-    actie_indexen,
-)
+from douane_portfolio.models import Actie, ActieQuerySet, User, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
 from . import bewijs
@@ -155,13 +149,11 @@ class BevindingQuerySet(ZichtbaarQuerySet):
     def met_tellingen(self, op=None):
         """Open and overdue actions and postponements per finding, as subqueries."""
         op = op or timezone.localdate()
-        open_acties = Vervolgactie.objects.filter(
-            bevinding=OuterRef("pk"), status__in=OPEN_STATUSSEN
-        )
+        open_acties = Vervolgactie.objects.open().filter(bevinding=OuterRef("pk"))
         verschuivingen = Deadlineverschuiving.objects.filter(actie__bevinding=OuterRef("pk"))
         return self.annotate(
             open_acties=_tel(open_acties, "bevinding"),
-            te_late_acties=_tel(open_acties.filter(deadline__lt=op), "bevinding"),
+            te_late_acties=_tel(open_acties.te_laat(op), "bevinding"),
             verschuivingen=_tel(verschuivingen, "actie__bevinding"),
             status_volgorde=Case(
                 *[When(status=s, then=Value(v)) for s, v in STATUS_VOLGORDE.items()],
@@ -395,8 +387,6 @@ class Vervolgactie(Actie):
     def goedkeurders(self):
         """Who may approve a postponement: the finding's owner, an auditor or the action
         owner's manager, and never the action owner themself."""
-        from douane_portfolio.models import User
-
         wie = Q(pk=self.bevinding.eigenaar_id) | Q(groups__name=rollen.AUDITOR)
         if self.eigenaar.manager_id:
             wie |= Q(pk=self.eigenaar.manager_id)

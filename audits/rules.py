@@ -11,7 +11,16 @@ finding opens them again.
 
 import rules
 
-from douane_portfolio.rules import heeft_een_rol, heeft_schrijfrol, is_auditor, is_beheerder
+from douane_portfolio.rollen import AUDITOR, BEHEERDER, PROGRAMMAMANAGER, RISICOFUNCTIONARIS
+from douane_portfolio.rules import (
+    ALLE,
+    ALTIJD,
+    IEDEREEN,
+    Rechten,
+    Voorwaarde,
+    is_auditor,
+    is_beheerder,
+)
 
 
 def _actie_van(obj):
@@ -54,60 +63,114 @@ def bevinding_opgelost(user, obj):
 
 
 beheert_audits = is_auditor | is_beheerder
-beheert_actie = beheert_audits | (heeft_schrijfrol & is_eigenaar_van_bevinding)
-werkt_aan_actie = beheert_actie | (heeft_schrijfrol & is_eigenaar_van_actie)
-mag_bewijs_zien = beheert_audits | is_eigenaar_van_bevinding | is_eigenaar_van_actie
 
-for model in (
-    "auditrapport",
-    "bevinding",
-    "jaaroordeel",
-    "vervolgactie",
-    "deadlineverschuiving",
-    "beoordeling",
-):
-    rules.add_perm(f"audits.view_{model}", heeft_een_rol)
-
-rules.add_perm("audits.add_auditrapport", beheert_audits)
-rules.add_perm("audits.change_auditrapport", beheert_audits)
-rules.add_perm("audits.delete_auditrapport", is_beheerder)
-
-rules.add_perm("audits.add_bevinding", beheert_audits)
-rules.add_perm("audits.change_bevinding", beheert_audits & bevinding_open)
-rules.add_perm("audits.delete_bevinding", is_beheerder)
-# The owner offers; the Beheerder may do so on the owner's behalf (e.g. a successor).
-rules.add_perm(
-    "audits.aanbieden_bevinding", (heeft_schrijfrol & is_eigenaar_van_bevinding) | is_beheerder
+open_ = Voorwaarde("bevinding niet opgelost", bevinding_open)
+# Owners write only with a role that may write; a Lezer made owner still only reads.
+eigen_bevinding = Voorwaarde(
+    "eigen bevinding, niet opgelost", is_eigenaar_van_bevinding & bevinding_open
 )
-# Separation of duties: the one who judges is an auditor and not the owner.
-rules.add_perm("audits.beoordelen_bevinding", is_auditor & ~is_eigenaar_van_bevinding)
-# Reopening undoes a verdict, so it is the judge's step too, and needs a reason.
-rules.add_perm(
-    "audits.heropenen_bevinding", is_auditor & ~is_eigenaar_van_bevinding & bevinding_opgelost
+eigen_bevinding_of_actie = Voorwaarde(
+    "eigen bevinding of actie, niet opgelost",
+    (is_eigenaar_van_bevinding | is_eigenaar_van_actie) & bevinding_open,
 )
+LEZEN = {ALLE: ALTIJD}
+BEHEREN = {AUDITOR: ALTIJD, BEHEERDER: ALTIJD}
+ALLEEN_BEHEERDER = {BEHEERDER: ALTIJD}
+NIEMAND = {}
 
-rules.add_perm("audits.add_jaaroordeel", beheert_audits)
-rules.add_perm("audits.change_jaaroordeel", beheert_audits)
-rules.add_perm("audits.delete_jaaroordeel", is_beheerder)
 
-# Object: the finding the action is added to.
-rules.add_perm("audits.add_vervolgactie", beheert_actie & bevinding_open)
-# The owner of an action reports progress (its status); see forms.VervolgactieForm.
-rules.add_perm("audits.change_vervolgactie", werkt_aan_actie & bevinding_open)
-rules.add_perm("audits.beheren_vervolgactie", beheert_actie & bevinding_open)
-rules.add_perm("audits.delete_vervolgactie", is_beheerder)
+def _beheert_actie(eigenaar_pm, eigenaar_rf):
+    """Auditors and the Beheerder while the finding is open; owners as given."""
+    return {
+        AUDITOR: open_,
+        BEHEERDER: open_,
+        PROGRAMMAMANAGER: eigenaar_pm,
+        RISICOFUNCTIONARIS: eigenaar_rf,
+    }
 
-rules.add_perm("audits.verschuiven_deadline", werkt_aan_actie & bevinding_open)
-rules.add_perm("audits.add_deadlineverschuiving", werkt_aan_actie & bevinding_open)
-rules.add_perm("audits.change_deadlineverschuiving", is_beheerder)
-rules.add_perm("audits.delete_deadlineverschuiving", is_beheerder)
 
-rules.add_perm("audits.view_bewijsstuk", mag_bewijs_zien)
-rules.add_perm("audits.add_bewijsstuk", werkt_aan_actie & bevinding_open)
-rules.add_perm("audits.change_bewijsstuk", is_beheerder)
-rules.add_perm("audits.delete_bewijsstuk", is_beheerder)
+# A programme manager owning a finding or action may do this from the list pages too
+# (the group holds the permission); a risk officer only on the object itself.
+werkt_aan_actie = _beheert_actie(eigen_bevinding_of_actie, eigen_bevinding_of_actie.per_object())
 
-# Verdicts are written only by the services (offer, judge); in the admin they are read-only.
-rules.add_perm("audits.add_beoordeling", rules.always_deny)
-rules.add_perm("audits.change_beoordeling", rules.always_deny)
-rules.add_perm("audits.delete_beoordeling", rules.always_deny)
+RECHTEN = Rechten(
+    "audits",
+    {
+        **{
+            f"view_{m}": LEZEN
+            for m in (
+                "auditrapport",
+                "bevinding",
+                "jaaroordeel",
+                "vervolgactie",
+                "deadlineverschuiving",
+                "beoordeling",
+            )
+        },
+        "add_auditrapport": BEHEREN,
+        "change_auditrapport": BEHEREN,
+        "delete_auditrapport": ALLEEN_BEHEERDER,
+        "add_bevinding": BEHEREN,
+        "change_bevinding": {AUDITOR: open_, BEHEERDER: open_},
+        "delete_bevinding": ALLEEN_BEHEERDER,
+        # The owner offers; the Beheerder may do so on the owner's behalf (a successor).
+        "aanbieden_bevinding": {
+            BEHEERDER: ALTIJD,
+            **{
+                rol: Voorwaarde("eigen bevinding", is_eigenaar_van_bevinding).per_object()
+                for rol in (PROGRAMMAMANAGER, RISICOFUNCTIONARIS, AUDITOR)
+            },
+        },
+        # Separation of duties: the one who judges is an auditor and not the owner.
+        "beoordelen_bevinding": {
+            AUDITOR: Voorwaarde("niet de eigen bevinding", ~is_eigenaar_van_bevinding)
+        },
+        # Reopening undoes a verdict, so it is the judge's step too, and needs a reason.
+        "heropenen_bevinding": {
+            AUDITOR: Voorwaarde(
+                "opgeloste bevinding, niet de eigen",
+                ~is_eigenaar_van_bevinding & bevinding_opgelost,
+            ).per_object()
+        },
+        "add_jaaroordeel": BEHEREN,
+        "change_jaaroordeel": BEHEREN,
+        "delete_jaaroordeel": ALLEEN_BEHEERDER,
+        # Object: the finding the action is added to.
+        "add_vervolgactie": _beheert_actie(eigen_bevinding, eigen_bevinding.per_object()),
+        # The owner of an action reports progress (its status); see forms.VervolgactieForm.
+        "change_vervolgactie": werkt_aan_actie,
+        "beheren_vervolgactie": _beheert_actie(
+            eigen_bevinding.per_object(), eigen_bevinding.per_object()
+        ),
+        "delete_vervolgactie": ALLEEN_BEHEERDER,
+        "verschuiven_deadline": _beheert_actie(
+            eigen_bevinding_of_actie.per_object(), eigen_bevinding_of_actie.per_object()
+        ),
+        "add_deadlineverschuiving": werkt_aan_actie,
+        "change_deadlineverschuiving": ALLEEN_BEHEERDER,
+        "delete_deadlineverschuiving": ALLEEN_BEHEERDER,
+        # Evidence can hold personal data: auditors, the Beheerder and the owners of the
+        # finding and the action, whatever their role.
+        "view_bewijsstuk": {
+            **BEHEREN,
+            IEDEREEN: Voorwaarde(
+                "eigen bevinding of actie", is_eigenaar_van_bevinding | is_eigenaar_van_actie
+            ).per_object(),
+        },
+        "add_bewijsstuk": werkt_aan_actie,
+        "change_bewijsstuk": ALLEEN_BEHEERDER,
+        "delete_bewijsstuk": ALLEEN_BEHEERDER,
+        # Verdicts are written only by the services (offer, judge); read-only in the admin.
+        "add_beoordeling": NIEMAND,
+        "change_beoordeling": NIEMAND,
+        "delete_beoordeling": NIEMAND,
+    },
+    namen={
+        "aanbieden_bevinding": "Bevinding ter beoordeling aanbieden",
+        "beoordelen_bevinding": "Bevinding beoordelen",
+        "heropenen_bevinding": "Opgeloste bevinding heropenen",
+        "beheren_vervolgactie": "Vervolgactie beheren (omschrijving, eigenaar)",
+        "verschuiven_deadline": "Deadline verschuiven",
+    },
+)
+RECHTEN.registreren()

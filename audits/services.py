@@ -10,11 +10,18 @@ two people acting at once cannot both move a finding on from the same status.
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
-from douane_portfolio.locking import VerouderdeVersie, bewaar_met_versie
+from douane_portfolio import rollen
+from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
+from douane_portfolio.geschiedenis import bewaar_met_historie
+from douane_portfolio.locking import vergrendel
+from douane_portfolio.models import ActieStatus
+from douane_portfolio.weigeringen import GeenToestemming, Weigering
+from herinneringen.meldingen import melden
 
 from . import bewijs
 from .models import (
@@ -40,37 +47,26 @@ def _datum(d):
     return formats.date_format(d, "j F Y")
 
 
-def _bewaar(obj, *, door, reden=""):
-    """Save with the acting user and the reason on the history record."""
-    obj._history_user = door
-    obj._change_reason = reden
-    obj.save()
-    return obj
-
-
-def _maak(obj, *, door, reden=""):
+def _maak(obj, *, door, reden=None):
     obj.full_clean()
-    return _bewaar(obj, door=door, reden=reden)
+    return bewaar_met_historie(obj, door=door, reden=reden)
 
 
 def _vergrendel_bevinding(bevinding, verwachte_versie=None):
-    b = Bevinding.objects.select_for_update().select_related("eigenaar").get(pk=bevinding.pk)
-    if verwachte_versie is not None and b.versie != verwachte_versie:
-        raise VerouderdeVersie(b)
-    return b
+    return vergrendel(Bevinding.objects.select_related("eigenaar"), bevinding.pk, verwachte_versie)
 
 
 def _eis_open(bevinding):
     # Closed means closed: only a reasoned reopening (bevinding_heropenen) undoes it.
     if bevinding.is_opgelost:
-        raise ValidationError(bevinding.gesloten_reden(), code="opgelost")
+        raise Weigering(bevinding.gesloten_reden(), code="opgelost")
 
 
 def _status_wijzigen(bevinding, naar, *, door, reden):
     # The version moves too, so an edit form opened before this change refuses to save.
     bevinding.status = naar
     bevinding.versie += 1
-    return _bewaar(bevinding, door=door, reden=reden)
+    return bewaar_met_historie(bevinding, door=door, reden=reden)
 
 
 def _verplicht(tekst, veld, melding):
@@ -80,8 +76,12 @@ def _verplicht(tekst, veld, melding):
     return tekst
 
 
-def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
-    """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling."""
+def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None, afronden=()):
+    """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling.
+
+    `afronden`: [(vervolgactie, note)] closed first, in the same transaction: all of it
+    is saved or none of it.
+    """
     toelichting = _verplicht(
         toelichting,
         "toelichting",
@@ -90,12 +90,14 @@ def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
     with transaction.atomic():
         b = _vergrendel_bevinding(bevinding, verwachte_versie)
         if not door.has_perm("audits.aanbieden_bevinding", b):
-            raise PermissionDenied("Alleen de eigenaar van de bevinding kan haar aanbieden.")
+            raise GeenToestemming("Alleen de eigenaar van de bevinding kan haar aanbieden.")
         if b.status not in AANBIEDBAAR:
             raise ValidationError(
                 f"De bevinding staat op '{b.get_status_display().lower()}' en kan nu niet "
                 "worden aangeboden."
             )
+        for actie, notitie in afronden:
+            _actie_afronden(actie, b, door=door, notitie=notitie)
         open_acties = b.vervolgacties.open().count()
         if open_acties:
             raise ValidationError(
@@ -105,11 +107,43 @@ def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None):
                 f"{'die' if open_acties == 1 else 'ze'} vervallen voordat u de bevinding "
                 "aanbiedt."
             )
-        _maak(Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door)
+        beoordeling = _maak(
+            Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door
+        )
         _status_wijzigen(
             b, BevindingStatus.TER_BEOORDELING, door=door, reden=f"Aangeboden: {toelichting}"
         )
+        # In the same transaction: the auditors hear of it if and only if it happened.
+        auditors = get_user_model().objects.filter(groups__name=rollen.AUDITOR)
+        melden(
+            over=b,
+            sleutel=f"aangeboden/{beoordeling.pk}",
+            ontvangers=auditors.exclude(pk__in=[b.eigenaar_id, door.pk]).distinct(),
+            onderwerp=f"Ter beoordeling: {b.titel}",
+            tekst=f"{door} biedt de bevinding aan als opgelost.\nToelichting: {toelichting}",
+            link=b.get_absolute_url(),
+        )
     return b
+
+
+def _actie_afronden(actie, bevinding, *, door, notitie=""):
+    a = Vervolgactie.objects.select_for_update().filter(pk=actie.pk, bevinding=bevinding).first()
+    if a is None:
+        raise ValidationError("Deze actie hoort niet bij de bevinding.")
+    a.bevinding = bevinding
+    if not door.has_perm("audits.change_vervolgactie", a):
+        raise GeenToestemming(f"U mag de actie '{a}' niet afronden.")
+    if not a.is_open:
+        raise ValidationError(
+            f"De actie '{a}' is intussen al {a.get_status_display().lower()}.", code="verouderd"
+        )
+    a.status = ActieStatus.AFGEROND
+    a.afgerond_op = timezone.localdate()
+    a.versie += 1
+    notitie = (notitie or "").strip()
+    reden = "Afgerond bij het aanbieden van de bevinding"
+    bewaar_met_historie(a, door=door, reden=f"{reden}: {notitie}" if notitie else reden)
+    return a
 
 
 def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_versie=None):
@@ -127,7 +161,7 @@ def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_ver
     with transaction.atomic():
         b = _vergrendel_bevinding(bevinding, verwachte_versie)
         if not door.has_perm("audits.beoordelen_bevinding", b):
-            raise PermissionDenied(
+            raise GeenToestemming(
                 "Alleen een auditor die geen eigenaar is van de bevinding kan haar beoordelen."
             )
         if b.status != BevindingStatus.TER_BEOORDELING:
@@ -141,13 +175,32 @@ def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_ver
         beoordeling.beoordeeld_door = door
         beoordeling.beoordeeld_op = timezone.now()
         beoordeling.full_clean()
-        _bewaar(beoordeling, door=door)
+        bewaar_met_historie(beoordeling, door=door)
         if oordeel == Verdict.AKKOORD:
             naar, reden = BevindingStatus.OPGELOST, "Akkoord"
         else:
             naar, reden = BevindingStatus.IN_UITVOERING, "Niet akkoord"
         _status_wijzigen(
             b, naar, door=door, reden=f"{reden}: {toelichting}" if toelichting else reden
+        )
+        if oordeel == Verdict.AKKOORD:
+            onderwerp = f"Akkoord: {b.titel} is opgelost"
+            tekst = f"{door} gaat akkoord." + (
+                f"\nToelichting: {toelichting}" if toelichting else ""
+            )
+        else:
+            onderwerp = f"Niet akkoord: {b.titel}"
+            tekst = (
+                f"{door} gaat niet akkoord; de bevinding staat weer in uitvoering."
+                f"\nReden: {toelichting}"
+            )
+        melden(
+            over=b,
+            sleutel=f"oordeel/{beoordeling.pk}",
+            ontvangers=[b.eigenaar],
+            onderwerp=onderwerp,
+            tekst=tekst,
+            link=b.get_absolute_url(),
         )
     return b
 
@@ -158,7 +211,7 @@ def vervolgactie_toevoegen(*, bevinding, omschrijving, eigenaar, deadline, door,
         b = _vergrendel_bevinding(bevinding)
         _eis_open(b)
         if not door.has_perm("audits.add_vervolgactie", b):
-            raise PermissionDenied("U mag bij deze bevinding geen vervolgacties toevoegen.")
+            raise GeenToestemming("U mag bij deze bevinding geen vervolgacties toevoegen.")
         if b.status not in WERKBAAR:
             raise ValidationError(
                 f"De bevinding staat op '{b.get_status_display().lower()}'; er kunnen nu geen "
@@ -189,16 +242,12 @@ def deadline_verschuiven(
 ):
     """Postpone an action: a row per postponement; the first deadline stays on the action."""
     with transaction.atomic():
-        a = (
-            Vervolgactie.objects.select_for_update()
-            .select_related("bevinding", "eigenaar")
-            .get(pk=actie.pk)
+        a = vergrendel(
+            Vervolgactie.objects.select_related("bevinding", "eigenaar"), actie.pk, verwachte_versie
         )
-        if verwachte_versie is not None and a.versie != verwachte_versie:
-            raise VerouderdeVersie(a)
         _eis_open(a.bevinding)
         if not door.has_perm("audits.verschuiven_deadline", a):
-            raise PermissionDenied("U mag de deadline van deze actie niet verschuiven.")
+            raise GeenToestemming("U mag de deadline van deze actie niet verschuiven.")
         if not a.is_open:
             raise ValidationError(
                 f"De actie is {a.get_status_display().lower()}; alleen de deadline van een open "
@@ -240,7 +289,9 @@ def deadline_verschuiven(
         )
         a.deadline = nieuwe_deadline
         a.versie += 1
-        _bewaar(a, door=door, reden=f"Uitstel, goedgekeurd door {goedgekeurd_door}: {reden}")
+        bewaar_met_historie(
+            a, door=door, reden=f"Uitstel, goedgekeurd door {goedgekeurd_door}: {reden}"
+        )
     return verschuiving
 
 
@@ -257,7 +308,7 @@ def bewijsstuk_toevoegen(*, actie, door, toelichting, bestand=None):
             a.bevinding = _vergrendel_bevinding(a.bevinding)
             _eis_open(a.bevinding)
             if not door.has_perm("audits.add_bewijsstuk", a):
-                raise PermissionDenied("U mag bij deze actie geen bewijs toevoegen.")
+                raise GeenToestemming("U mag bij deze actie geen bewijs toevoegen.")
             stuk = Bewijsstuk(actie=a, toelichting=toelichting, toegevoegd_door=door)
             if bestand:
                 stuk.bestand = bestand
@@ -323,7 +374,7 @@ def weesbestanden_verwijderen(namen):
 def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):
     """Record the body's judgement of a finding for one year (once per year)."""
     if not door.has_perm("audits.add_jaaroordeel", bevinding):
-        raise PermissionDenied("Alleen een auditor legt het oordeel per jaar vast.")
+        raise GeenToestemming("Alleen een auditor legt het oordeel per jaar vast.")
     try:
         with transaction.atomic():
             return _maak(
@@ -356,7 +407,7 @@ def bevinding_heropenen(*, bevinding, door, reden, verwachte_versie=None):
                 "er valt niets te heropenen."
             )
         if not door.has_perm("audits.heropenen_bevinding", b):
-            raise PermissionDenied(
+            raise GeenToestemming(
                 "Alleen een auditor die geen eigenaar is van de bevinding kan haar heropenen."
             )
         _status_wijzigen(b, BevindingStatus.IN_UITVOERING, door=door, reden=f"Heropend: {reden}")
@@ -369,22 +420,56 @@ def bevinding_bijwerken(*, bevinding, door, verwachte_versie, bewaar_koppelingen
         actueel = _vergrendel_bevinding(bevinding)
         _eis_open(actueel)
         if not door.has_perm("audits.change_bevinding", actueel):
-            raise PermissionDenied("U mag deze bevinding niet wijzigen.")
+            raise GeenToestemming("U mag deze bevinding niet wijzigen.")
         # The status is the services' to change; an edit form never moves it.
         bevinding.status = actueel.status
-        bewaar_met_versie(bevinding, verwachte_versie)
+        bewaar_met_historie(bevinding, door=door, verwachte_versie=verwachte_versie)
         if bewaar_koppelingen:
             bewaar_koppelingen()
     return bevinding
 
 
-def vervolgactie_bijwerken(*, actie, door, verwachte_versie):
+def vervolgactie_bijwerken(*, actie, door, verwachte_versie, reden=None):
     """Save the changes an edit form made to `actie`, unless its finding is resolved."""
     with transaction.atomic():
         b = _vergrendel_bevinding(actie.bevinding)
         _eis_open(b)
         actie.bevinding = b
         if not door.has_perm("audits.change_vervolgactie", actie):
-            raise PermissionDenied("U mag deze actie niet wijzigen.")
-        bewaar_met_versie(actie, verwachte_versie)
+            raise GeenToestemming("U mag deze actie niet wijzigen.")
+        bewaar_met_historie(actie, door=door, reden=reden, verwachte_versie=verwachte_versie)
     return actie
+
+
+def auditrapport_vastleggen(*, rapport, door):
+    """A new audit report."""
+    return nieuw_vastleggen(rapport, door=door, permissie="audits.add_auditrapport")
+
+
+def auditrapport_bijwerken(*, rapport, door, verwachte_versie):
+    return wijzigingen_bewaren(
+        rapport,
+        door=door,
+        permissie="audits.change_auditrapport",
+        verwachte_versie=verwachte_versie,
+    )
+
+
+def bevinding_vastleggen(*, bevinding, door, bewaar_koppelingen=None):
+    """A new finding, with its links to initiatives and risks."""
+    return nieuw_vastleggen(
+        bevinding,
+        door=door,
+        permissie="audits.add_bevinding",
+        bewaar_koppelingen=bewaar_koppelingen,
+        bericht="U mag geen bevindingen vastleggen.",
+    )
+
+
+def jaaroordeel_bijwerken(*, jaaroordeel, door, verwachte_versie):
+    return wijzigingen_bewaren(
+        jaaroordeel,
+        door=door,
+        permissie="audits.change_jaaroordeel",
+        verwachte_versie=verwachte_versie,
+    )

@@ -1,31 +1,23 @@
 import logging
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.generic import DetailView, FormView
 
-from douane_portfolio.eenmalig import AlAangemaakt, eenmalig_aanmaken
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
-from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.parameters import id_uit
-from douane_portfolio.rules import gesloten_reden
-from douane_portfolio.views import (
-    EenmaligCreateView,
-    EenObject,
-    PermissionRequiredMixin,
-    VersieUpdateView,
-    al_aangemaakt,
-    al_verstuurd,
-    servicefout_in_formulier,
+from douane_portfolio.objectviews import (
+    ObjectBewerkenView,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectNieuwView,
+    eis_recht,
 )
+from douane_portfolio.parameters import id_uit
 
 from . import bewijs, services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -40,6 +32,7 @@ from .forms import (
     JaaroordeelForm,
     NieuweVervolgactieForm,
     VervolgactieForm,
+    afrondbare_acties,
 )
 from .models import (
     INSTANTIE_KORT,
@@ -145,8 +138,7 @@ class AuditrapportLijst(LijstView):
 
 def opvolging(request):
     """The auditor's week: what waits for a verdict, what is late, what keeps moving."""
-    if not request.user.has_perm("audits.view_bevinding"):
-        raise PermissionDenied
+    eis_recht(request.user, "audits.view_bevinding")
     vandaag = timezone.localdate()
     bevindingen = _zichtbare_bevindingen(request.user)
     acties = _zichtbare_acties(request.user).select_related("bevinding__rapport", "eigenaar")
@@ -223,8 +215,9 @@ def opvolging(request):
 # --- Finding detail and its timeline -----------------------------------------------
 
 
-class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
-    permission_required = "audits.view_bevinding"
+class BevindingDetail(ObjectDetailView):
+    model = Bevinding
+    permissie = "audits.view_bevinding"
     template_name = "audits/bevinding.html"
     context_object_name = "bevinding"
 
@@ -321,78 +314,9 @@ class BevindingDetail(EenObject, PermissionRequiredMixin, DetailView):
 # --- Forms -------------------------------------------------------------------------
 
 
-class ObjectFormulier(FormView):
-    """A form about one object the user may see (else 404) and act on (else 403).
-
-    `uitvoeren(form)` calls a service; its ValidationError lands next to the fields
-    and a newer version than the form was opened with is refused with the Dutch
-    message, keeping what the user typed.
-    """
-
-    template_name = "audits/formulier.html"
-    model = None
-    permissie = None
-    titel = ""
-    knoptekst = "Opslaan"
-    succes_bericht = "Opgeslagen."
-    toelichting = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if not request.user.has_perm(self.permissie, self.object):
-            raise PermissionDenied(gesloten_reden(self.object))
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return al_verstuurd(request) or super().post(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.all()
-
-    def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-
-    def get_initial(self):
-        return {"versie": getattr(self.object, "versie", None)}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "object": self.object,
-                "titel": self.get_titel(),
-                "knoptekst": self.knoptekst,
-                "toelichting": self.toelichting,
-                "annuleer_url": self.object.get_absolute_url(),
-            }
-        )
-        return context
-
-    def get_titel(self):
-        return self.titel
-
-    def form_valid(self, form):
-        try:
-            # A create form carries a token: its resubmit shows what the first one made.
-            self.resultaat = eenmalig_aanmaken(
-                getattr(form, "aanmaaktoken", None),
-                door=self.request.user,
-                maak=lambda: self.uitvoeren(form),
-            )
-        except AlAangemaakt as fout:
-            return al_aangemaakt(self.request, fout)
-        except (VerouderdeVersie, ValidationError) as fout:
-            servicefout_in_formulier(form, fout)
-            return self.form_invalid(form)
-        messages.success(self.request, self.succes_bericht)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
-
-class BevindingFormulier(ObjectFormulier):
+class BevindingFormulier(ObjectFormView):
     model = Bevinding
+    template_name = "audits/formulier.html"
 
     def get_queryset(self):
         return _zichtbare_bevindingen(self.request.user).select_related("rapport", "eigenaar")
@@ -412,6 +336,12 @@ class BevindingAanbieden(BevindingFormulier):
         "is de bevinding opgelost."
     )
 
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "acties": afrondbare_acties(self.object, self.request.user),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["open_acties"] = list(self.object.vervolgacties.open().select_related("eigenaar"))
@@ -425,7 +355,8 @@ class BevindingAanbieden(BevindingFormulier):
             bevinding=self.object,
             door=self.request.user,
             toelichting=form.cleaned_data["toelichting"],
-            verwachte_versie=form.cleaned_data.get("versie"),
+            verwachte_versie=form.verwachte_versie,
+            afronden=form.af_te_ronden(),
         )
 
 
@@ -455,7 +386,7 @@ class BevindingBeoordelen(BevindingFormulier):
             door=self.request.user,
             oordeel=form.cleaned_data["oordeel"],
             toelichting=form.cleaned_data["toelichting"],
-            verwachte_versie=form.cleaned_data.get("versie"),
+            verwachte_versie=form.verwachte_versie,
         )
         self.succes_bericht = (
             "Akkoord: de bevinding is opgelost."
@@ -528,8 +459,9 @@ class VervolgactieNieuw(BevindingFormulier):
         return self.resultaat.get_absolute_url()
 
 
-class ActieFormulier(ObjectFormulier):
+class ActieFormulier(ObjectFormView):
     model = Vervolgactie
+    template_name = "audits/formulier.html"
 
     def get_queryset(self):
         return _zichtbare_acties(self.request.user).select_related("bevinding", "eigenaar")
@@ -560,7 +492,7 @@ class DeadlineVerschuiven(ActieFormulier):
         return services.deadline_verschuiven(
             actie=self.object,
             door=self.request.user,
-            verwachte_versie=form.cleaned_data.get("versie"),
+            verwachte_versie=form.verwachte_versie,
             **{k: form.cleaned_data[k] for k in ("nieuwe_deadline", "reden", "goedgekeurd_door")},
         )
 
@@ -628,11 +560,12 @@ def bewijsstuk_downloaden(request, pk):
 # --- Create and edit views on single objects ------------------------------------------
 
 
-class BevindingNieuw(PermissionRequiredMixin, EenmaligCreateView):
+class BevindingNieuw(ObjectNieuwView):
     model = Bevinding
     form_class = BevindingForm
-    permission_required = "audits.add_bevinding"
+    permissie = "audits.add_bevinding"
     template_name = "audits/formulier.html"
+    succes_bericht = "De bevinding is vastgelegd."
 
     def get_initial(self):
         rapport = id_uit(self.request.GET.get("rapport"))
@@ -649,34 +582,34 @@ class BevindingNieuw(PermissionRequiredMixin, EenmaligCreateView):
         )
         return context
 
-    succes_bericht = "De bevinding is vastgelegd."
+    def uitvoeren(self, form):
+        return services.bevinding_vastleggen(
+            bevinding=form.instance, door=self.request.user, bewaar_koppelingen=form.save_m2m
+        )
 
 
-class BevindingBewerken(PermissionRequiredMixin, VersieUpdateView):
+class BevindingBewerken(ObjectBewerkenView):
     model = Bevinding
     form_class = BevindingForm
-    permission_required = "audits.change_bevinding"
+    permissie = "audits.change_bevinding"
     template_name = "audits/formulier.html"
-
-    def get_queryset(self):
-        return _zichtbare_bevindingen(self.request.user)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
 
-    def bewaar(self, form, obj):
-        services.bevinding_bijwerken(
-            bevinding=obj,
+    def uitvoeren(self, form):
+        return services.bevinding_bijwerken(
+            bevinding=form.instance,
             door=self.request.user,
             verwachte_versie=form.verwachte_versie,
             bewaar_koppelingen=form.save_m2m,
         )
 
 
-class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
+class VervolgactieBewerken(ObjectBewerkenView):
     model = Vervolgactie
     form_class = VervolgactieForm
-    permission_required = "audits.change_vervolgactie"
+    permissie = "audits.change_vervolgactie"
     template_name = "audits/formulier.html"
     succes_bericht = "De actie is bijgewerkt."
 
@@ -698,20 +631,20 @@ class VervolgactieBewerken(PermissionRequiredMixin, VersieUpdateView):
             "Een nieuwe deadline legt u vast via 'Deadline verschuiven'.",
         }
 
-    def bewaar(self, form, obj):
-        services.vervolgactie_bijwerken(
-            actie=obj, door=self.request.user, verwachte_versie=form.verwachte_versie
+    def uitvoeren(self, form):
+        return services.vervolgactie_bijwerken(
+            actie=form.instance, door=self.request.user, verwachte_versie=form.verwachte_versie
         )
 
 
-class JaaroordeelBewerken(PermissionRequiredMixin, VersieUpdateView):
+class JaaroordeelBewerken(ObjectBewerkenView):
     model = Jaaroordeel
     form_class = JaaroordeelForm
-    permission_required = "audits.change_jaaroordeel"
+    permissie = "audits.change_jaaroordeel"
     template_name = "audits/formulier.html"
 
     def get_queryset(self):
-        return Jaaroordeel.objects.zichtbaar_voor(self.request.user).select_related("bevinding")
+        return super().get_queryset().select_related("bevinding")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "bevinding": self.object.bevinding}
@@ -719,15 +652,19 @@ class JaaroordeelBewerken(PermissionRequiredMixin, VersieUpdateView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "titel": f"Oordeel wijzigen: {self.object}"}
 
+    def uitvoeren(self, form):
+        return services.jaaroordeel_bijwerken(
+            jaaroordeel=form.instance,
+            door=self.request.user,
+            verwachte_versie=form.verwachte_versie,
+        )
 
-class AuditrapportDetail(EenObject, PermissionRequiredMixin, DetailView):
+
+class AuditrapportDetail(ObjectDetailView):
     model = Auditrapport
-    permission_required = "audits.view_auditrapport"
+    permissie = "audits.view_auditrapport"
     template_name = "audits/rapport.html"
     context_object_name = "rapport"
-
-    def get_queryset(self):
-        return Auditrapport.objects.zichtbaar_voor(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -744,10 +681,10 @@ class AuditrapportDetail(EenObject, PermissionRequiredMixin, DetailView):
         return context
 
 
-class AuditrapportNieuw(PermissionRequiredMixin, EenmaligCreateView):
+class AuditrapportNieuw(ObjectNieuwView):
     model = Auditrapport
     form_class = AuditrapportForm
-    permission_required = "audits.add_auditrapport"
+    permissie = "audits.add_auditrapport"
     template_name = "audits/formulier.html"
 
     def get_context_data(self, **kwargs):
@@ -757,12 +694,24 @@ class AuditrapportNieuw(PermissionRequiredMixin, EenmaligCreateView):
             "annuleer_url": reverse("audits:rapporten"),
         }
 
+    def uitvoeren(self, form):
+        return services.auditrapport_vastleggen(rapport=form.instance, door=self.request.user)
 
-class AuditrapportBewerken(PermissionRequiredMixin, VersieUpdateView):
+
+class AuditrapportBewerken(ObjectBewerkenView):
     model = Auditrapport
     form_class = AuditrapportForm
-    permission_required = "audits.change_auditrapport"
+    permissie = "audits.change_auditrapport"
     template_name = "audits/formulier.html"
+
+    def get_queryset(self):
+        # Refused as 403 (not 404) without a role, as this page always was.
+        return Auditrapport.objects.all()
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "titel": f"Bewerken: {self.object}"}
+
+    def uitvoeren(self, form):
+        return services.auditrapport_bijwerken(
+            rapport=form.instance, door=self.request.user, verwachte_versie=form.verwachte_versie
+        )

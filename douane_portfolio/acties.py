@@ -4,6 +4,9 @@ A new kind of action only has to subclass `Actie`; Mijn acties, the dashboard an
 the reminder sweep pick it up without a change here.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.apps import apps
 from django.utils import timezone
 
@@ -31,3 +34,21 @@ def open_acties_van(user, op=None):
         acties.extend(qs)
     acties.sort(key=lambda a: (a.deadline >= op, a.deadline, a.soort(), a.pk))
     return acties
+
+
+@dataclass
+class Onderwerp:
+    """What a reminder is about: an action, or anything else with an owner and a deadline."""
+
+    content_type_id: int
+    object_id: int
+    soortnaam: str
+    omschrijving: str
+    context: str
+    deadline: date
+    pad: str
+    eigenaar: object
+    escalatie_kandidaten: list
+    escalatie_rol: str
+    # Prefix of the period for subjects that come back, such as a report per round.
+    reeks: str = ""

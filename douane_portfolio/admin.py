@@ -15,7 +15,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rollen
-from .models import Herinnering, Rolwijziging, User, Verzending
+from .models import Rolwijziging, User
 
 RECHTEN_VELDEN = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
 
@@ -181,27 +181,3 @@ class RolwijzigingAdmin(AlleenLezenAdmin):
     list_filter = ("moment",)
     search_fields = ("gebruiker__username", "gebruiker__last_name", "van", "naar")
     date_hierarchy = "moment"
-
-
-@admin.register(Herinnering)
-class HerinneringAdmin(AlleenLezenAdmin):
-    list_display = ("datum", "soort", "soortnaam", "omschrijving", "deadline", "periode")
-    list_filter = ("soort", "soortnaam", "datum")
-    search_fields = ("omschrijving", "context")
-    date_hierarchy = "datum"
-
-
-@admin.register(Verzending)
-class VerzendingAdmin(AlleenLezenAdmin):
-    list_display = (
-        "aangemaakt_op",
-        "ontvanger",
-        "onderwerp",
-        "status",
-        "pogingen",
-        "volgende_poging",
-    )
-    list_filter = ("status",)
-    list_select_related = ("ontvanger",)
-    search_fields = ("adres", "onderwerp")
-    date_hierarchy = "aangemaakt_op"

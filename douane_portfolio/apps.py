@@ -1,32 +1,29 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .menu import Menupunt
+
 
 class DouanePortfolioConfig(AppConfig):
     name = "douane_portfolio"
     verbose_name = "Douane Portfolio"
+    menu = (Menupunt("Mijn acties", "mijn_acties", "/acties/", 50),)
 
     # Role -> model permissions of this app (see rollen.py).
     rol_permissies = {
-        # The reminder ledger and the role changes are read-only in the admin
+        # The role changes are read-only in the admin
         # (AlleenLezenAdmin); which accounts and roles a Beheerder may touch is decided
         # per account in admin.UserAdmin (rollen.mag_account_beheren).
         "Beheerder": [
             "add_user",
             "change_user",
             "view_user",
-            "view_herinnering",
-            "view_verzending",
             "view_rolwijziging",
         ],
     }
 
     def ready(self):
-        from django.core import checks
-
-        from . import herinneringen, rollen
-
-        checks.register(herinneringen.instellingen_controleren)
+        from . import rollen
 
         # Groups and their permissions follow the code after every migrate, in every
         # environment; demo users are a separate, explicit step (laad_demo).

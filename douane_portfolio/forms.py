@@ -6,7 +6,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
-from .models import User
 from .parameters import id_uit
 from .tekst import schone_tekst
 from .validators import (
@@ -155,30 +154,6 @@ class DatumInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class HerinneringsvoorkeurForm(SchoneInvoerMixin, forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["herinneringsfrequentie"]
-        widgets = {"herinneringsfrequentie": forms.RadioSelect}
-
-
-class VerzendingBesluitForm(SchoneInvoerMixin, forms.Form):
-    """A Beheerder's decision about an unsent reminder mail."""
-
-    actie = forms.ChoiceField(
-        choices=[("opnieuw", "Opnieuw versturen"), ("annuleren", "Annuleren")],
-        widget=forms.HiddenInput,
-    )
-    # History keeps a reason of at most 100 characters.
-    reden = forms.CharField(label="Reden", max_length=100, required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("actie") == "annuleren" and not data.get("reden", "").strip():
-            self.add_error("reden", "Geef een reden waarom deze e-mail niet meer verstuurd wordt.")
-        return data
 
 
 class WachtwoordWijzigenForm(PasswordChangeForm):

@@ -8,8 +8,33 @@ Every domain model has `history = HistoricalRecords()`; this turns its records i
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import formats, timezone
+
+from .locking import bewaar_met_versie
 
 VERBORGEN_VELDEN = {"versie", "id"}
+
+
+def bewaar_met_historie(obj, *, door, reden=None, verwachte_versie=None, **save_kwargs):
+    """Save `obj` with who and why on its history record; with `verwachte_versie`, only
+    over that version (`locking.bewaar_met_versie`). The only way services save.
+
+    The user and reason are taken off the instance afterwards, so a later save of the
+    same instance does not repeat this reason.
+    """
+    obj._history_user = door
+    if reden:
+        obj._change_reason = reden
+    try:
+        if verwachte_versie is None:
+            obj.save(**save_kwargs)
+        else:
+            bewaar_met_versie(obj, verwachte_versie, **save_kwargs)
+    finally:
+        obj.__dict__.pop("_history_user", None)
+        obj.__dict__.pop("_change_reason", None)
+    return obj
+
 
 SOORTEN = {"+": "aangemaakt", "~": "gewijzigd", "-": "verwijderd"}
 
@@ -42,12 +67,8 @@ def _weergave(model_field, waarde, gerelateerd):
     if isinstance(model_field, models.BooleanField):
         return "ja" if waarde else "nee"
     if isinstance(model_field, models.DateTimeField):
-        from django.utils import formats, timezone
-
         return formats.date_format(timezone.localtime(waarde), "j F Y H:i")
     if isinstance(model_field, models.DateField):
-        from django.utils import formats
-
         return formats.date_format(waarde, "j F Y")
     return str(waarde)
 

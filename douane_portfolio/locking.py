@@ -3,13 +3,9 @@
 from django.db import transaction
 from django.db.models import F
 
+from .weigeringen import VerouderdeVersie
 
-class VerouderdeVersie(Exception):
-    """The row changed after the form was opened; nothing was written."""
-
-    def __init__(self, instance):
-        self.instance = instance
-        super().__init__(f"{instance!r} is intussen gewijzigd.")
+__all__ = ["VerouderdeVersie", "bewaar_met_versie", "eis_versie", "laatste_wijziging", "vergrendel"]
 
 
 def bewaar_met_versie(instance, verwachte_versie, **save_kwargs):
@@ -33,6 +29,19 @@ def bewaar_met_versie(instance, verwachte_versie, **save_kwargs):
         instance.versie = verwachte_versie + 1
         instance.save(**save_kwargs)
     return instance
+
+
+def eis_versie(actueel, verwachte_versie):
+    """Refuse when the caller saw another version than `actueel` (a row read under lock);
+    None means the caller did not open a form on it."""
+    if verwachte_versie is not None and actueel.versie != verwachte_versie:
+        raise VerouderdeVersie(actueel)
+    return actueel
+
+
+def vergrendel(queryset, pk, verwachte_versie=None):
+    """The row `pk` locked for update (SELECT ... FOR UPDATE), refused when stale."""
+    return eis_versie(queryset.select_for_update().get(pk=pk), verwachte_versie)
 
 
 def laatste_wijziging(instance):

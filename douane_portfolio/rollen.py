@@ -6,6 +6,7 @@ their models and this module never imports them.
 """
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 PROGRAMMAMANAGER = "Programmamanager"
@@ -31,8 +32,6 @@ def gedeclareerde_permissies():
 @transaction.atomic
 def rollen_bijwerken():
     """Create the role groups and give each exactly its declared permissions."""
-    from django.contrib.auth.models import Group, Permission
-
     gewenst = gedeclareerde_permissies()
     alle = {
         (p.content_type.app_label, p.codename): p
@@ -103,3 +102,69 @@ def mag_account_beheren(door, doel):
         # them to the Beheerder.
         return False
     return not (rollen_van(doel) - toekenbare_rollen(door))
+
+
+# --- The role table of the README ---------------------------------------------------------
+
+_WERKWOORDEN = {
+    "view": "bekijken",
+    "add": "toevoegen",
+    "change": "wijzigen",
+    "delete": "verwijderen",
+}
+README_BEGIN = "<!-- rollentabel: begin (manage.py rollentabel --readme) -->"
+README_EINDE = "<!-- rollentabel: einde -->"
+
+
+def _app_rechten(config):
+    """The app's `Rechten` declaration (its rules.py), or None for an app that only
+    declares model permissions in `AppConfig.rol_permissies`."""
+    from importlib import import_module
+
+    from django.utils.module_loading import module_has_submodule
+
+    if not module_has_submodule(config.module, "rules"):
+        return None
+    return getattr(import_module(f"{config.name}.rules"), "RECHTEN", None)
+
+
+def _naam(config, codename, namen):
+    if codename in namen:
+        return namen[codename]
+    actie, _, model_name = codename.partition("_")
+    model = config.get_model(model_name)
+    return f"{str(model._meta.verbose_name).capitalize()} {_WERKWOORDEN[actie]}"
+
+
+def rollentabel():
+    """Roles × rights as a Markdown table, in Dutch, from the apps' declarations."""
+    from .rules import ALLE, ALTIJD, IEDEREEN
+
+    kop = ["Onderdeel", "Recht", *ROLLEN]
+    regels = ["| " + " | ".join(kop) + " |", "|" + "---|" * len(kop)]
+    zonder_rol = []
+    for config in apps.get_app_configs():
+        rechten = _app_rechten(config)
+        if rechten is not None:
+            for codename, per_rol in rechten.rechten.items():
+                naam = _naam(config, codename, rechten.namen)
+                cellen = []
+                for rol in ROLLEN:
+                    voorwaarden = [per_rol[r] for r in (rol, ALLE, IEDEREEN) if r in per_rol]
+                    if ALTIJD in voorwaarden:
+                        cellen.append("ja")
+                    else:
+                        cellen.append(" of ".join(v.uitleg for v in voorwaarden) or "–")
+                if IEDEREEN in per_rol:
+                    zonder_rol.append(f"{naam.lower()} ({per_rol[IEDEREEN].uitleg})")
+                regels.append(f"| {config.verbose_name} | {naam} | " + " | ".join(cellen) + " |")
+        else:
+            per_rol = getattr(config, "rol_permissies", {})
+            codenames = [c for rol in ROLLEN for c in per_rol.get(rol, ())]
+            for codename in dict.fromkeys(codenames):
+                naam = _naam(config, codename, {})
+                cellen = ["ja" if codename in per_rol.get(rol, ()) else "–" for rol in ROLLEN]
+                regels.append(f"| {config.verbose_name} | {naam} | " + " | ".join(cellen) + " |")
+    if zonder_rol:
+        regels += ["", "Ook zonder rol, voor de eigenaar: " + "; ".join(zonder_rol) + "."]
+    return "\n".join(regels) + "\n"

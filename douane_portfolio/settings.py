@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "douane_portfolio",
+    "herinneringen",
     "programmas",
     "risicos",
     "audits",
@@ -413,6 +414,11 @@ HERINNERINGEN_WAARSCHUWEN_NA = envint("HERINNERINGEN_WAARSCHUWEN_NA", 3)
 HERINNERINGEN_ALARM_ADRES = os.environ.get("HERINNERINGEN_ALARM_ADRES", "")
 # A run claims no new mail after this many seconds; the rest goes with the next run.
 HERINNERINGEN_RUN_SECONDEN = envint("HERINNERINGEN_RUN_SECONDEN", 600)
+# A digest lists at most this many reminders per section, the most urgent first, with
+# the total and a link to the full list (a ministry-wide escalation can hold thousands).
+HERINNERINGEN_PER_DEEL = envint("HERINNERINGEN_PER_DEEL", 25)
+# Actions the sweep reads and records per batch: its memory does not grow with them.
+HERINNERINGEN_BATCH = envint("HERINNERINGEN_BATCH", 2000)
 # Every quarter of an hour: the sweep is idempotent, so a run lost with the broker or a
 # day without a worker is made up within minutes, and so are due retries.
 HERINNERINGEN_SCHEMA = beat_schema(os.environ.get("HERINNERINGEN_SCHEMA", "*/15 * * * *"))

@@ -4,27 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from rapportage.views import DashboardView
-
 from . import toegankelijkheid, views, zoeken
 
 admin.site.site_header = "Douane Portfolio – beheer"
 admin.site.site_title = "Douane Portfolio"
 
 urlpatterns = [
-    path("", DashboardView.as_view(), name="home"),
+    # The dashboard is rapportage's (a string: the hub imports no app).
+    path("", include("rapportage.urls_dashboard")),
     path("acties/", views.mijn_acties, name="mijn_acties"),
-    path("acties/herinneringen/", views.mijn_herinneringen, name="mijn_herinneringen"),
-    path(
-        "acties/herinneringen/onverzonden/",
-        views.onverzonden_herinneringen,
-        name="onverzonden_herinneringen",
-    ),
-    path(
-        "acties/herinneringen/onverzonden/<int:pk>/",
-        views.verzending_beslissen,
-        name="verzending_beslissen",
-    ),
+    path("acties/herinneringen/", include("herinneringen.urls")),
     path("zoeken/<slug:bron>/", zoeken.zoeken, name="zoeken"),
     path("programmas/", include("programmas.urls")),
     path("risicos/", include("risicos.urls")),

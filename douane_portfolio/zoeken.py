@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -60,13 +60,12 @@ def zoekbron(naam, *, queryset, permissie, velden, volgorde):
     return bron
 
 
-def eigenarenbron(naam, model, *, permissie, veld="eigenaar"):
+def eigenarenbron(naam, model, *, permissie):
     """The people who own at least one `model`: EXISTS on the owner's index, never a
     DISTINCT over every row of a large table."""
 
     def queryset(user):
-        eigen = model._default_manager.filter(**{veld: OuterRef("pk")})
-        return get_user_model().objects.filter(Exists(eigen))
+        return get_user_model().objects.eigenaren_van(model)
 
     return zoekbron(
         naam,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from audits.models import Auditrapport, Bevinding, Instantie, Soort, Vervolgactie
 from audits.rules import beheert_audits
 from audits.services import vervolgactie_toevoegen
-from douane_portfolio.locking import bewaar_met_versie
+from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.models import ActieStatus
 from douane_portfolio.rules import is_beheerder
 from programmas.models import (
@@ -74,19 +74,6 @@ def _stempel(obj, reden):
     type(laatste).objects.filter(pk=laatste.pk).update(history_change_reason=nieuw)
 
 
-def _bewaar(obj, *, door, reden, versie=None):
-    obj._history_user = door
-    obj._change_reason = reden
-    try:
-        if versie is None:
-            obj.save()
-        else:
-            bewaar_met_versie(obj, versie)
-    finally:
-        obj.__dict__.pop("_history_user", None)
-        obj.__dict__.pop("_change_reason", None)
-
-
 class Lezer:
     """Reads the present columns of one row, collecting every problem at once."""
 
@@ -131,7 +118,7 @@ class Importsoort:
         return next((k for k in self.kolommen if k.veld == veld), None)
 
     def context(self):
-        return Context(personen=w.Personen(get_user_model().objects.all()))
+        return Context(personen=w.Personen(w.Personen.kandidaten(get_user_model())))
 
     def sleutel(self, rij):
         raise NotImplementedError
@@ -275,7 +262,7 @@ class Risicos(Importsoort):
             raise PermissionDenied("U mag dit risico niet wijzigen.")
         if anders:
             risico.full_clean()
-            _bewaar(risico, door=door, reden=reden, versie=risico.versie)
+            bewaar_met_historie(risico, door=door, reden=reden, verwachte_versie=risico.versie)
         if scores_anders:
             risico_scoren(risico=risico, reden=reden, door=door, **nieuwe_scores)
         return GEWIJZIGD
@@ -371,7 +358,7 @@ class Initiatieven(Importsoort):
             initiatief = Initiatief(thema=thema, naam=naam)
             _wijzig(initiatief, {k: v for k, v in nieuw.items() if v is not None})
             initiatief.full_clean()
-            _bewaar(initiatief, door=door, reden=reden)
+            bewaar_met_historie(initiatief, door=door, reden=reden)
             ctx.cache["initiatieven"][(thema.pk, naam.lower())] = initiatief
             resultaat = NIEUW
         elif _wijzig(initiatief, nieuw):
@@ -379,7 +366,9 @@ class Initiatieven(Importsoort):
                 # The owner edits only the description on the web; the import is the office's.
                 raise PermissionDenied("U mag dit initiatief niet wijzigen.")
             initiatief.full_clean()
-            _bewaar(initiatief, door=door, reden=reden, versie=initiatief.versie)
+            bewaar_met_historie(
+                initiatief, door=door, reden=reden, verwachte_versie=initiatief.versie
+            )
             resultaat = GEWIJZIGD
 
         if status:
@@ -411,7 +400,7 @@ class Initiatieven(Importsoort):
                 toelichting=toelichting or "",
                 pad_naar_groen=pad or "",
                 door=door,
-                versie=bestaand.versie if bestaand else None,
+                verwachte_versie=bestaand.versie if bestaand else None,
             )
             _stempel(rapportage, reden)
             resultaat = GEWIJZIGD if resultaat == ONGEWIJZIGD else resultaat
@@ -537,7 +526,7 @@ class Bevindingen(Importsoort):
             bevinding = Bevinding(rapport=rapport, titel=titel)
             _wijzig(bevinding, {k: v for k, v in nieuw.items() if v is not None})
             bevinding.full_clean()
-            _bewaar(bevinding, door=door, reden=reden)
+            bewaar_met_historie(bevinding, door=door, reden=reden)
             ctx.cache["bevindingen"][sleutel] = bevinding
             return NIEUW
         # A year in the file does not wipe a known date in the same year.
@@ -553,7 +542,7 @@ class Bevindingen(Importsoort):
         if not door.has_perm("audits.change_bevinding", bevinding):
             raise PermissionDenied("U mag deze bevinding niet wijzigen.")
         bevinding.full_clean()
-        _bewaar(bevinding, door=door, reden=reden, versie=bevinding.versie)
+        bewaar_met_historie(bevinding, door=door, reden=reden, verwachte_versie=bevinding.versie)
         return GEWIJZIGD
 
 
@@ -638,7 +627,7 @@ class Maatregelen(Importsoort):
             maatregel = Beheersmaatregel(omschrijving=omschrijving)
             _wijzig(maatregel, {k: v for k, v in nieuw.items() if v is not None})
             maatregel.full_clean(exclude=ACTIE_AFGELEID)
-            _bewaar(maatregel, door=door, reden=reden)
+            bewaar_met_historie(maatregel, door=door, reden=reden)
             maatregel.risicos.set(risicos or [])
             ctx.cache["maatregelen"].setdefault(omschrijving.lower(), []).append(maatregel)
             return NIEUW
@@ -652,7 +641,7 @@ class Maatregelen(Importsoort):
         if not door.has_perm("risicos.change_beheersmaatregel", maatregel):
             raise PermissionDenied("U mag deze maatregel niet wijzigen.")
         maatregel.full_clean(exclude=ACTIE_AFGELEID)
-        _bewaar(maatregel, door=door, reden=reden, versie=maatregel.versie)
+        bewaar_met_historie(maatregel, door=door, reden=reden, verwachte_versie=maatregel.versie)
         if risicos_anders:
             maatregel.risicos.set(risicos)
         return GEWIJZIGD
@@ -732,7 +721,7 @@ class Vervolgacties(Importsoort):
             if status and status != actie.status:
                 actie.status = status
                 actie.full_clean(exclude=ACTIE_AFGELEID)
-                _bewaar(actie, door=door, reden=reden, versie=actie.versie)
+                bewaar_met_historie(actie, door=door, reden=reden, verwachte_versie=actie.versie)
             _stempel(actie, reden)
             ctx.cache["acties"][sleutel] = actie
             return NIEUW
@@ -749,7 +738,7 @@ class Vervolgacties(Importsoort):
         if not door.has_perm("audits.change_vervolgactie", actie):
             raise PermissionDenied("U mag deze vervolgactie niet wijzigen.")
         actie.full_clean(exclude=ACTIE_AFGELEID)
-        _bewaar(actie, door=door, reden=reden, versie=actie.versie)
+        bewaar_met_historie(actie, door=door, reden=reden, verwachte_versie=actie.versie)
         return GEWIJZIGD
 
 
@@ -839,7 +828,7 @@ class Indicatorwaarden(Importsoort):
             periode=periode,
             toelichting=toelichting,
             door=door,
-            versie=bestaand.versie if bestaand else None,
+            verwachte_versie=bestaand.versie if bestaand else None,
             **waarden,
         )
         _stempel(waarde, reden)

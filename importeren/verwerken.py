@@ -74,14 +74,14 @@ def _meldingen(fout, soort, kop_van):
     """[{"kolom", "melding"}] from what a row raised."""
     if isinstance(fout, RijFout):
         paren = fout.fouten.items()
-    elif isinstance(fout, ValidationError) and hasattr(fout, "error_dict"):
-        paren = [(veld, " ".join(berichten)) for veld, berichten in fout.message_dict.items()]
-    elif isinstance(fout, ValidationError):
-        paren = [("", " ".join(fout.messages))]
     elif isinstance(fout, VerouderdeVersie):
         paren = [("", "Dit record is tijdens het importeren door iemand anders gewijzigd.")]
     elif isinstance(fout, PermissionDenied):
         paren = [("", str(fout) or "U mag dit niet importeren.")]
+    elif isinstance(fout, ValidationError) and hasattr(fout, "error_dict"):
+        paren = [(veld, " ".join(berichten)) for veld, berichten in fout.message_dict.items()]
+    elif isinstance(fout, ValidationError):
+        paren = [("", " ".join(fout.messages))]
     else:
         paren = [("", "De database weigerde deze rij.")]
     uit = []

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import Exists, OuterRef
+
 MAANDEN = {
     m: i
     for i, namen in enumerate(
@@ -129,6 +131,13 @@ def keuze(waarde, choices, extra=None):
 class Personen:
     """Owners by username, e-mail or (unique) full name, read in one query."""
 
+    @staticmethod
+    def kandidaten(user_model):
+        """Every user, marked with whether they may own something: the same rule
+        (`mogelijke_eigenaren`) as every owner field of the forms."""
+        mogelijk = user_model.objects.mogelijke_eigenaren().filter(pk=OuterRef("pk"))
+        return user_model.objects.annotate(mag_eigenaar=Exists(mogelijk))
+
     def __init__(self, users):
         self.op_sleutel = {}
         namen = {}
@@ -150,4 +159,8 @@ class Personen:
             )
         if not user.is_active:
             raise ValueError(f"Eigenaar '{t}' is geen actieve gebruiker.")
+        if not getattr(user, "mag_eigenaar", True):
+            raise ValueError(
+                f"Eigenaar '{t}' heeft geen rol die eigenaar kan zijn (een Lezer leest alleen)."
+            )
         return user

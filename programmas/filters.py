@@ -3,9 +3,17 @@ from django import forms
 
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
-from .models import IndicatorStatus, Initiatief, Rapportageperiode, Status, Thema
+from .models import (
+    NIET_GERAPPORTEERD,
+    IndicatorStatus,
+    Initiatief,
+    Rapportageperiode,
+    Status,
+    Thema,
+)
 
-NIET_GERAPPORTEERD = "geen"
+# The URL value of "niet gerapporteerd" (`?status=geen`); links and bookmarks use it.
+GEEN_STATUS = "geen"
 
 
 def _geen_filter(queryset, name, value):
@@ -30,14 +38,14 @@ class PortfolioFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[*Status.choices, (NIET_GERAPPORTEERD, "Niet gerapporteerd")],
+        choices=[*Status.choices, (GEEN_STATUS, NIET_GERAPPORTEERD.capitalize())],
         method="filter_status",
         empty_label="Alle statussen",
     )
     eigenaar = ZoekFilter(label="Eigenaar", bron=EIGENAREN)
 
     def filter_status(self, queryset, name, value):
-        if value == NIET_GERAPPORTEERD:
+        if value == GEEN_STATUS:
             return queryset.filter(huidige_status__isnull=True)
         return queryset.filter(huidige_status=value)
 

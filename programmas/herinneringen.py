@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from douane_portfolio import rollen
-from douane_portfolio.herinneringen import Onderwerp
+from douane_portfolio.acties import Onderwerp
 
 from .models import Initiatief, Rapportageperiode
 
@@ -20,8 +20,8 @@ def ontbrekende_statusrapportages(tot):
         return []
     soort = ContentType.objects.get_for_model(Initiatief)
     initiatieven = (
-        Initiatief.objects.filter(actief=True)
-        .exclude(rapportages__periode=periode)
+        Initiatief.objects.actief()
+        .zonder_rapportage_in(periode)
         .select_related("eigenaar__manager")
         .order_by("pk")
     )

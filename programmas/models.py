@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel, actie_indexen
+from douane_portfolio.models import Actie, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -41,6 +41,7 @@ STATUS_BETEKENIS = {
     Status.ROOD: "Verloopt niet zoals gepland in het jaarplan.",
 }
 STATUS_RANG = {Status.GROEN: 0, Status.ORANJE: 1, Status.ROOD: 2}
+# No report means no colour: the report prints this instead of guessing one.
 NIET_GERAPPORTEERD = "niet gerapporteerd"
 
 
@@ -104,6 +105,15 @@ class PeriodeStatus(models.TextChoices):
 class RapportageperiodeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=PeriodeStatus.OPEN)
+
+    def laatst_gesloten(self):
+        """The closed tertiary period with the latest end date, or None."""
+        return (
+            self.filter(status=PeriodeStatus.GESLOTEN)
+            .exclude(soort=Periodesoort.JAAR)
+            .order_by("-einddatum")
+            .first()
+        )
 
 
 class Rapportageperiode(VersieModel):
@@ -186,6 +196,16 @@ class InitiatiefQuerySet(models.QuerySet):
         # Every role reads the whole portfolio; writing is decided by programmas.rules.
         return self
 
+    def actief(self):
+        return self.filter(actief=True)
+
+    def van(self, user):
+        return self.filter(eigenaar=user)
+
+    def zonder_rapportage_in(self, periode):
+        """Initiatives without a status report in `periode`: "niet gerapporteerd"."""
+        return self.exclude(rapportages__periode=periode)
+
     def met_status(self, periode, vorige=None):
         """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
         rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk"))
@@ -208,7 +228,7 @@ class InitiatiefQuerySet(models.QuerySet):
         `periode`: the activity table's rows, for the page and the generated report."""
         rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
         return (
-            self.filter(actief=True)
+            self.actief()
             .select_related("thema", "eigenaar")
             .met_status(periode, periode.vorige() if periode else None)
             .annotate(
@@ -218,11 +238,38 @@ class InitiatiefQuerySet(models.QuerySet):
             .order_by("thema__volgorde", "volgorde", "naam")
         )
 
+    def met_rapportage(self, periode, prefix):
+        """Annotate `<prefix>_status`, `_toelichting`, `_pad`, `_versie` and `_op` of the
+        report for `periode` (all None without one), in the same query."""
+        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        velden = {
+            "status": "status",
+            "toelichting": "toelichting",
+            "pad": "pad_naar_groen",
+            "versie": "versie",
+            "op": "ingediend_op",
+        }
+        if periode is None:
+            return self.annotate(
+                **{f"{prefix}_{naam}": Value(None, output_field=CharField()) for naam in velden}
+            )
+        return self.annotate(
+            **{
+                f"{prefix}_{naam}": Subquery(rapportage.values(veld)[:1])
+                for naam, veld in velden.items()
+            }
+        )
+
+    def met_status_in(self, periode, naam):
+        """Annotate `naam` with the colour reported in `periode` (None: not reported)."""
+        if periode is None:
+            return self.annotate(**{naam: Value(None, output_field=CharField())})
+        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        return self.annotate(**{naam: Subquery(rapportage.values("status")[:1])})
+
     def met_mijlpaaltellingen(self, op=None):
         op = op or timezone.localdate()
-        open_mijlpalen = Mijlpaal.objects.filter(
-            initiatief=OuterRef("pk"), status__in=OPEN_STATUSSEN
-        ).order_by()
+        open_mijlpalen = Mijlpaal.objects.open().filter(initiatief=OuterRef("pk")).order_by()
         tel = {"c": Count("pk")}
         return self.annotate(
             open_mijlpalen=Coalesce(
@@ -230,10 +277,7 @@ class InitiatiefQuerySet(models.QuerySet):
             ),
             te_late_mijlpalen=Coalesce(
                 Subquery(
-                    open_mijlpalen.filter(deadline__lt=op)
-                    .values("initiatief")
-                    .annotate(**tel)
-                    .values("c")
+                    open_mijlpalen.te_laat(op).values("initiatief").annotate(**tel).values("c")
                 ),
                 0,
             ),
@@ -280,6 +324,11 @@ class Initiatief(VersieModel):
         return trend(getattr(self, "huidige_status", None), getattr(self, "vorige_status", None))
 
 
+class StatusrapportageQuerySet(models.QuerySet):
+    def van_actieve_initiatieven(self):
+        return self.filter(initiatief__actief=True)
+
+
 class Statusrapportage(VersieModel):
     """The status of one initiative in one period. No row means: not reported."""
 
@@ -315,6 +364,7 @@ class Statusrapportage(VersieModel):
         help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023'.",
     )
 
+    objects = StatusrapportageQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

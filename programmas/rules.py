@@ -2,12 +2,18 @@
 
 import rules
 
+from douane_portfolio.rollen import (
+    AUDITOR,
+    BEHEERDER,
+    PROGRAMMAMANAGER,
+    RISICOFUNCTIONARIS,
+)
 from douane_portfolio.rules import (
-    heeft_een_rol,
-    heeft_schrijfrol,
-    is_beheerder,
+    ALLE,
+    ALTIJD,
+    Rechten,
+    Voorwaarde,
     is_eigenaar,
-    is_programmamanager,
 )
 
 
@@ -34,49 +40,80 @@ def is_eigenaar_van_indicator(user, obj):
     return indicator is not None and is_eigenaar_van_initiatief(user, indicator)
 
 
-beheert_initiatief = is_beheerder | (is_programmamanager & is_eigenaar_van_initiatief)
-
-for model in ("thema", "initiatief", "rapportageperiode", "statusrapportage", "mijlpaal"):
-    rules.add_perm(f"programmas.view_{model}", heeft_een_rol)
-rules.add_perm("programmas.view_prestatieindicator", heeft_een_rol)
-rules.add_perm("programmas.view_indicatorwaarde", heeft_een_rol)
-
-rules.add_perm("programmas.add_thema", is_beheerder)
-rules.add_perm("programmas.change_thema", is_beheerder)
-rules.add_perm("programmas.delete_thema", is_beheerder)
-
-rules.add_perm("programmas.add_initiatief", is_beheerder)
-rules.add_perm("programmas.change_initiatief", beheert_initiatief)
-rules.add_perm("programmas.delete_initiatief", is_beheerder)
-
-# Reporting rounds belong to the portfolio office.
-rules.add_perm("programmas.add_rapportageperiode", is_beheerder)
-rules.add_perm("programmas.change_rapportageperiode", is_beheerder)
-rules.add_perm("programmas.delete_rapportageperiode", is_beheerder)
-
-# A status is reported for an initiative (the object); whether the period is still
-# open is checked by the service, since only a Beheerder may change a closed period.
-rules.add_perm("programmas.rapporteer_status", beheert_initiatief)
-rules.add_perm("programmas.add_statusrapportage", beheert_initiatief)
-rules.add_perm("programmas.change_statusrapportage", beheert_initiatief)
-rules.add_perm("programmas.delete_statusrapportage", is_beheerder)
-
-# Milestones: the initiative's manager plans them; their owner (if that owner may
-# write at all) reports progress, the status only, as for measures and actions.
-rules.add_perm("programmas.add_mijlpaal", beheert_initiatief)
-rules.add_perm("programmas.change_mijlpaal", beheert_initiatief)
-rules.add_perm(
-    "programmas.change_status_mijlpaal", beheert_initiatief | (heeft_schrijfrol & is_eigenaar)
+eigen_initiatief = Voorwaarde("eigen initiatief", is_eigenaar_van_initiatief)
+# Agency-wide indicators (no initiative) only by the portfolio office.
+eigen_indicator = Voorwaarde(
+    "indicator van eigen initiatief", indicator_van_initiatief & is_eigenaar_van_indicator
 )
-rules.add_perm("programmas.delete_mijlpaal", beheert_initiatief)
+eigen_mijlpaal = Voorwaarde("eigen mijlpaal", is_eigenaar)
+LEZEN = {ALLE: ALTIJD}
+ALLEEN_BEHEERDER = {BEHEERDER: ALTIJD}
 
-# Indicators: agency-wide ones (no initiative) only by the portfolio office.
-beheert_indicator = is_beheerder | (
-    is_programmamanager & indicator_van_initiatief & is_eigenaar_van_indicator
+RECHTEN = Rechten(
+    "programmas",
+    {
+        **{
+            f"view_{m}": LEZEN
+            for m in (
+                "thema",
+                "initiatief",
+                "rapportageperiode",
+                "statusrapportage",
+                "mijlpaal",
+                "prestatieindicator",
+                "indicatorwaarde",
+            )
+        },
+        "add_thema": ALLEEN_BEHEERDER,
+        "change_thema": ALLEEN_BEHEERDER,
+        "delete_thema": ALLEEN_BEHEERDER,
+        "add_initiatief": ALLEEN_BEHEERDER,
+        "change_initiatief": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_initiatief},
+        "delete_initiatief": ALLEEN_BEHEERDER,
+        # Reporting rounds belong to the portfolio office.
+        "add_rapportageperiode": ALLEEN_BEHEERDER,
+        "change_rapportageperiode": ALLEEN_BEHEERDER,
+        "delete_rapportageperiode": ALLEEN_BEHEERDER,
+        # A status is reported for an initiative (the object); whether the period is
+        # still open is checked by the service, since only a Beheerder may change a
+        # closed period.
+        "rapporteer_status": {
+            BEHEERDER: ALTIJD,
+            PROGRAMMAMANAGER: eigen_initiatief.per_object(),
+        },
+        "add_statusrapportage": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_initiatief},
+        "change_statusrapportage": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_initiatief},
+        "delete_statusrapportage": ALLEEN_BEHEERDER,
+        # Milestones: the initiative's manager plans them; their owner (if that owner
+        # may write at all) reports progress, the status only, as for measures and
+        # actions.
+        "add_mijlpaal": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_initiatief},
+        "change_mijlpaal": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_initiatief},
+        "change_status_mijlpaal": {
+            BEHEERDER: ALTIJD,
+            PROGRAMMAMANAGER: Voorwaarde(
+                "eigen initiatief of mijlpaal", is_eigenaar_van_initiatief | is_eigenaar
+            ).per_object(),
+            RISICOFUNCTIONARIS: eigen_mijlpaal.per_object(),
+            AUDITOR: eigen_mijlpaal.per_object(),
+        },
+        "delete_mijlpaal": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_initiatief},
+        "add_prestatieindicator": {
+            BEHEERDER: ALTIJD,
+            PROGRAMMAMANAGER: eigen_indicator.per_object(),
+        },
+        "change_prestatieindicator": {
+            BEHEERDER: ALTIJD,
+            PROGRAMMAMANAGER: eigen_indicator.per_object(),
+        },
+        "delete_prestatieindicator": ALLEEN_BEHEERDER,
+        "add_indicatorwaarde": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_indicator},
+        "change_indicatorwaarde": {BEHEERDER: ALTIJD, PROGRAMMAMANAGER: eigen_indicator},
+        "delete_indicatorwaarde": ALLEEN_BEHEERDER,
+    },
+    namen={
+        "rapporteer_status": "Status rapporteren",
+        "change_status_mijlpaal": "Status van een mijlpaal melden",
+    },
 )
-rules.add_perm("programmas.add_prestatieindicator", beheert_indicator)
-rules.add_perm("programmas.change_prestatieindicator", beheert_indicator)
-rules.add_perm("programmas.delete_prestatieindicator", is_beheerder)
-rules.add_perm("programmas.add_indicatorwaarde", beheert_indicator)
-rules.add_perm("programmas.change_indicatorwaarde", beheert_indicator)
-rules.add_perm("programmas.delete_indicatorwaarde", is_beheerder)
+RECHTEN.registreren()

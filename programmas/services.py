@@ -1,11 +1,13 @@
 """Writes in the portfolio that carry rules: reporting a status, running a round."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from douane_portfolio.locking import VerouderdeVersie, bewaar_met_versie
+from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
+from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.rules import is_beheerder
+from douane_portfolio.weigeringen import GeenToestemming, VerouderdeVersie
 
 from .models import (
     Indicatorwaarde,
@@ -17,24 +19,18 @@ from .models import (
 from .signals import periode_gesloten
 
 
-def _met_historie(instance, door, reden):
-    instance._history_user = door
-    instance._change_reason = reden
-    return instance
-
-
 @transaction.atomic
 def statusrapportage_indienen(
-    *, initiatief, periode, status, toelichting="", pad_naar_groen="", door, versie=None
+    *, initiatief, periode, status, toelichting="", pad_naar_groen="", door, verwachte_versie=None
 ):
     """Submit or revise the status of `initiatief` for `periode`.
 
-    `versie` is the version of the existing report the form was opened with (None when
+    `verwachte_versie` is the version of the existing report the form was opened with (None when
     there was none): a report saved meanwhile by someone else is never overwritten.
     After the period closed only a Beheerder may still change it.
     """
     if not door.has_perm("programmas.rapporteer_status", initiatief):
-        raise PermissionDenied("U mag voor dit initiatief geen status rapporteren.")
+        raise GeenToestemming("U mag voor dit initiatief geen status rapporteren.")
     # Lock the period row, so a round cannot close halfway through a submission.
     periode = Rapportageperiode.objects.select_for_update().get(pk=periode.pk)
     beheerder = is_beheerder(door)
@@ -65,7 +61,7 @@ def statusrapportage_indienen(
         .first()
     )
     if bestaand is None:
-        if versie is not None:
+        if verwachte_versie is not None:
             # The form showed a report that has since disappeared.
             raise VerouderdeVersie(Statusrapportage(initiatief=initiatief, periode=periode))
         rapportage = Statusrapportage(
@@ -78,16 +74,20 @@ def statusrapportage_indienen(
             ingediend_op=timezone.now(),
         )
         rapportage.full_clean()
-        _met_historie(rapportage, door, "ingediend")
         try:
             with transaction.atomic():
-                rapportage.save()
+                # A revision's history shows the colour as a field change; a new report names it.
+                bewaar_met_historie(
+                    rapportage,
+                    door=door,
+                    reden=f"ingediend: {rapportage.get_status_display().lower()}",
+                )
         except IntegrityError:
             # Someone else submitted the same initiative and period a moment earlier.
             raise VerouderdeVersie(rapportage)
         return rapportage
 
-    if versie is None:
+    if verwachte_versie is None:
         raise VerouderdeVersie(bestaand)
     bestaand.status = status
     bestaand.toelichting = toelichting
@@ -96,13 +96,12 @@ def statusrapportage_indienen(
     bestaand.ingediend_op = timezone.now()
     bestaand.full_clean()
     reden = "gewijzigd na sluiting van de periode" if periode.is_gesloten else "herzien"
-    _met_historie(bestaand, door, reden)
-    return bewaar_met_versie(bestaand, versie)
+    return bewaar_met_historie(bestaand, door=door, reden=reden, verwachte_versie=verwachte_versie)
 
 
 def _eis_beheerder(door):
     if not is_beheerder(door):
-        raise PermissionDenied("Alleen het portfoliobureau (beheerder) beheert rapportagerondes.")
+        raise GeenToestemming("Alleen het portfoliobureau (beheerder) beheert rapportagerondes.")
 
 
 @transaction.atomic
@@ -111,9 +110,7 @@ def periode_aanmaken(*, jaar, soort, indiendeadline, door):
     periode = Rapportageperiode(jaar=jaar, soort=soort, indiendeadline=indiendeadline)
     periode.begindatum, periode.einddatum = Rapportageperiode.datums(jaar, soort)
     periode.full_clean(exclude=["begindatum", "einddatum"])
-    _met_historie(periode, door, "aangemaakt")
-    periode.save()
-    return periode
+    return bewaar_met_historie(periode, door=door, reden="aangemaakt")
 
 
 @transaction.atomic
@@ -127,10 +124,9 @@ def periode_openen(*, periode, door):
         raise ValidationError(f"{andere} is nog open; sluit die ronde eerst.")
     periode.status = PeriodeStatus.OPEN
     periode.geopend_op = timezone.now()
-    _met_historie(periode, door, "ronde geopend")
     try:
         with transaction.atomic():
-            periode.save()
+            bewaar_met_historie(periode, door=door, reden="ronde geopend")
     except IntegrityError:
         raise ValidationError("Er is intussen al een andere ronde geopend.")
     return periode
@@ -144,8 +140,7 @@ def periode_sluiten(*, periode, door):
         raise ValidationError(f"{periode} is niet open.")
     periode.status = PeriodeStatus.GESLOTEN
     periode.gesloten_op = timezone.now()
-    _met_historie(periode, door, "ronde gesloten")
-    periode.save()
+    bewaar_met_historie(periode, door=door, reden="ronde gesloten")
     periode_gesloten.send(sender=Rapportageperiode, periode=periode, door=door)
     return periode
 
@@ -160,14 +155,14 @@ def indicatorwaarde_opslaan(
     bandbreedte,
     toelichting="",
     door,
-    versie=None,
+    verwachte_versie=None,
 ):
     """Record target, realisation and band of an indicator for a period."""
     bestaand = Indicatorwaarde.objects.filter(indicator=indicator, periode=periode).first()
     doel = bestaand or Indicatorwaarde(indicator=indicator, periode=periode)
     perm = "programmas.change_indicatorwaarde" if bestaand else "programmas.add_indicatorwaarde"
     if not door.has_perm(perm, doel):
-        raise PermissionDenied("U mag deze indicator niet bijwerken.")
+        raise GeenToestemming("U mag deze indicator niet bijwerken.")
     if periode.is_gesloten and not is_beheerder(door):
         raise ValidationError(
             "Deze periode is gesloten; alleen een beheerder kan de waarden nog wijzigen."
@@ -177,16 +172,48 @@ def indicatorwaarde_opslaan(
     doel.bandbreedte = bandbreedte
     doel.toelichting = (toelichting or "").strip()
     doel.full_clean()
-    _met_historie(doel, door, "bijgewerkt" if bestaand else "ingevoerd")
     if bestaand is None:
-        if versie is not None:
+        if verwachte_versie is not None:
             raise VerouderdeVersie(doel)
         try:
             with transaction.atomic():
-                doel.save()
+                bewaar_met_historie(doel, door=door, reden="ingevoerd")
         except IntegrityError:
             raise VerouderdeVersie(doel)
         return doel
-    if versie is None:
+    if verwachte_versie is None:
         raise VerouderdeVersie(bestaand)
-    return bewaar_met_versie(doel, versie)
+    return bewaar_met_historie(
+        doel, door=door, reden="bijgewerkt", verwachte_versie=verwachte_versie
+    )
+
+
+def initiatief_toevoegen(*, initiatief, door):
+    return nieuw_vastleggen(initiatief, door=door, permissie="programmas.add_initiatief")
+
+
+def initiatief_bijwerken(*, initiatief, door, verwachte_versie):
+    return wijzigingen_bewaren(
+        initiatief,
+        door=door,
+        permissie="programmas.change_initiatief",
+        verwachte_versie=verwachte_versie,
+    )
+
+
+def mijlpaal_toevoegen(*, mijlpaal, initiatief, door):
+    """A new milestone of `initiatief`."""
+    mijlpaal.initiatief = initiatief
+    return nieuw_vastleggen(mijlpaal, door=door, permissie="programmas.add_mijlpaal", op=initiatief)
+
+
+def mijlpaal_bijwerken(*, mijlpaal, door, verwachte_versie, reden=None):
+    """The changes to a milestone; its owner who does not own the initiative only
+    reports the status (the form shows no more)."""
+    return wijzigingen_bewaren(
+        mijlpaal,
+        door=door,
+        permissie="programmas.change_status_mijlpaal",
+        verwachte_versie=verwachte_versie,
+        reden=reden,
+    )

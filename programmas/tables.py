@@ -29,7 +29,7 @@ class TrendKolom(tables.Column):
         return Trend(record.trend).label if record.trend else ""
 
 
-class PortfolioTable(tables.Table):
+class InitiatiefTabel(tables.Table):
     thema = tables.Column("Thema", order_by=("thema__volgorde", "volgorde"))
     naam = tables.Column("Initiatief", linkify=True)
     huidige_status = StatusKolom(
@@ -56,7 +56,7 @@ class PortfolioTable(tables.Table):
         empty_text = "Geen initiatieven voor deze selectie."
 
 
-class IndicatorTable(tables.Table):
+class IndicatorwaardeTabel(tables.Table):
     indicator = tables.Column("Indicator", order_by=("indicator__groep", "indicator__volgorde"))
     groep = tables.Column("Groep", accessor="indicator__groep")
     initiatief = tables.Column(

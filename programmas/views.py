@@ -1,29 +1,31 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
-from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.objectviews import (
+    ObjectBewerkenView,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectNieuwView,
+    eis_recht,
+    met_melding,
+    met_service,
+)
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
-from douane_portfolio.views import (
-    EenmaligCreateView,
-    EenObject,
-    VersieUpdateView,
-    servicefout_in_formulier,
-)
 
-from . import services
+from . import portfolio, services, startpunt
 from .filters import IndicatorFilter, PortfolioFilter
 from .forms import (
     IndicatorwaardeForm,
@@ -33,6 +35,7 @@ from .forms import (
     StatusrapportageForm,
 )
 from .models import (
+    PERIODE_MAANDEN,
     STATUS_BETEKENIS,
     Indicatorwaarde,
     Initiatief,
@@ -44,7 +47,7 @@ from .models import (
     Statusrapportage,
     trend,
 )
-from .tables import IndicatorTable, PortfolioTable
+from .tables import IndicatorwaardeTabel, InitiatiefTabel
 
 
 def standaard_periode():
@@ -71,9 +74,11 @@ def gekozen_periode(request):
     return standaard_periode()
 
 
-class PortfolioView(LijstView):
+class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
+    """The portfolio: every initiative with its status in the chosen period."""
+
     model = Initiatief
-    table_class = PortfolioTable
+    table_class = InitiatiefTabel
     filterset_class = PortfolioFilter
     permission_required = "programmas.view_initiatief"
     template_name = "programmas/portfolio.html"
@@ -81,7 +86,9 @@ class PortfolioView(LijstView):
 
     def periode(self):
         if not hasattr(self, "_periode"):
-            self._periode = gekozen_periode(self.request)
+            self._periode = portfolio.periode_bij_open_ronde(self.request) or gekozen_periode(
+                self.request
+            )
         return self._periode
 
     def get_queryset(self):
@@ -115,14 +122,15 @@ class PortfolioView(LijstView):
             "programmas.add_statusrapportage"
         ):
             context["nog_te_rapporteren"] = list(
-                Initiatief.objects.filter(eigenaar=self.request.user, actief=True)
-                .exclude(rapportages__periode=open_periode)
+                Initiatief.objects.actief()
+                .van(self.request.user)
+                .zonder_rapportage_in(open_periode)
                 .select_related("thema")
             )
         return context
 
 
-class ActiviteitentabelView(PermissionRequiredMixin, TemplateView):
+class Activiteitentabel(PermissionRequiredMixin, TemplateView):
     """The activity table per theme exactly as chapter 3 of the annual report prints it."""
 
     permission_required = "programmas.view_initiatief"
@@ -162,15 +170,13 @@ def _perioderijen(perioden, rapportages):
     return rijen
 
 
-class InitiatiefView(EenObject, PermissionRequiredMixin, DetailView):
-    permission_required = "programmas.view_initiatief"
+class InitiatiefDetail(ObjectDetailView):
+    permissie = "programmas.view_initiatief"
     model = Initiatief
     template_name = "programmas/initiatief.html"
 
     def get_queryset(self):
-        return Initiatief.objects.zichtbaar_voor(self.request.user).select_related(
-            "thema", "eigenaar"
-        )
+        return super().get_queryset().select_related("thema", "eigenaar")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -247,79 +253,94 @@ class InitiatiefView(EenObject, PermissionRequiredMixin, DetailView):
         return alles
 
 
-class StatusIndienenView(View):
+class StatusIndienen(ObjectFormView):
+    """The owner reports the status of an initiative for a period (or revises it)."""
+
+    model = Initiatief
+    permissie = "programmas.rapporteer_status"
+    form_class = StatusrapportageForm
     template_name = "programmas/status_form.html"
 
-    def dispatch(self, request, pk, periode_pk):
-        self.initiatief = get_object_or_404(Initiatief.objects.select_related("thema"), pk=pk)
-        self.periode = get_object_or_404(Rapportageperiode, pk=periode_pk)
-        if not request.user.has_perm("programmas.rapporteer_status", self.initiatief):
-            raise PermissionDenied
-        beheerder = is_beheerder(request.user)
-        if not (self.periode.is_open or (self.periode.is_gesloten and beheerder)):
-            messages.error(
-                request,
-                "Voor deze periode kunt u geen status (meer) indienen."
-                if not self.periode.is_gesloten
-                else "Deze periode is gesloten; alleen een beheerder kan de status nog wijzigen.",
-            )
-            return redirect(self.initiatief)
-        self.bestaand = Statusrapportage.objects.filter(
-            initiatief=self.initiatief, periode=self.periode
-        ).first()
-        return super().dispatch(request)
+    def get_queryset(self):
+        return super().get_queryset().select_related("thema")
 
-    def form(self, data=None):
+    def dispatch(self, request, *args, **kwargs):
+        self.periode = get_object_or_404(Rapportageperiode, pk=kwargs["periode_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.niet_open() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.niet_open() or super().post(request, *args, **kwargs)
+
+    def niet_open(self):
+        """A redirect with the reason when this period takes no status (any more)."""
+        beheerder = is_beheerder(self.request.user)
+        if self.periode.is_open or (self.periode.is_gesloten and beheerder):
+            return None
+        messages.error(
+            self.request,
+            "Voor deze periode kunt u geen status (meer) indienen."
+            if not self.periode.is_gesloten
+            else "Deze periode is gesloten; alleen een beheerder kan de status nog wijzigen.",
+        )
+        return redirect(self.object)
+
+    @cached_property
+    def bestaand(self):
+        return Statusrapportage.objects.filter(initiatief=self.object, periode=self.periode).first()
+
+    @cached_property
+    def vorige(self):
+        return startpunt.vorige_rapportage(self.object, self.periode)
+
+    def get_initial(self):
         initial = {}
-        if self.bestaand:
+        if self.bestaand is not None:
             initial = {
                 "status": self.bestaand.status,
                 "toelichting": self.bestaand.toelichting,
                 "pad_naar_groen": self.bestaand.pad_naar_groen,
                 "versie": self.bestaand.versie,
             }
-        return StatusrapportageForm(data, initial=initial, pad_verplicht=self.periode.is_open)
+        if self.vorige and startpunt.wil_overnemen(self.request):
+            initial.update(self.vorige.als_initial())
+        return initial
 
-    def render(self, form):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "initiatief": self.initiatief,
-                "periode": self.periode,
-                "bestaand": self.bestaand,
-                "betekenis": [(s, s.label, STATUS_BETEKENIS[s]) for s in Status],
-                "titel": f"Status {self.initiatief} – {self.periode}",
-            },
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pad_verplicht": self.periode.is_open}
+
+    def get_titel(self):
+        return f"Status {self.object} – {self.periode}"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "initiatief": self.object,
+            "periode": self.periode,
+            "bestaand": self.bestaand,
+            "vorige": self.vorige,
+            "betekenis": [(s, s.label, STATUS_BETEKENIS[s]) for s in Status],
+        }
+
+    def get_succes_bericht(self):
+        return f"De status voor {self.periode} is opgeslagen."
+
+    def uitvoeren(self, form):
+        return services.statusrapportage_indienen(
+            initiatief=self.object,
+            periode=self.periode,
+            status=form.cleaned_data["status"],
+            toelichting=form.cleaned_data["toelichting"],
+            pad_naar_groen=form.cleaned_data["pad_naar_groen"],
+            door=self.request.user,
+            verwachte_versie=form.cleaned_data["versie"],
         )
 
-    def get(self, request):
-        return self.render(self.form())
 
-    def post(self, request):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                services.statusrapportage_indienen(
-                    initiatief=self.initiatief,
-                    periode=self.periode,
-                    status=form.cleaned_data["status"],
-                    toelichting=form.cleaned_data["toelichting"],
-                    pad_naar_groen=form.cleaned_data["pad_naar_groen"],
-                    door=request.user,
-                    versie=form.cleaned_data["versie"],
-                )
-            except (VerouderdeVersie, ValidationError) as fout:
-                servicefout_in_formulier(form, fout)
-            else:
-                messages.success(request, f"De status voor {self.periode} is opgeslagen.")
-                return redirect(self.initiatief)
-        return self.render(form)
-
-
-class InitiatiefNieuwView(PermissionRequiredMixin, EenmaligCreateView):
-    permission_required = "programmas.add_initiatief"
+class InitiatiefNieuw(ObjectNieuwView):
+    permissie = "programmas.add_initiatief"
     model = Initiatief
     form_class = InitiatiefForm
     template_name = "formulier.html"
@@ -331,9 +352,12 @@ class InitiatiefNieuwView(PermissionRequiredMixin, EenmaligCreateView):
         context["annuleer_url"] = reverse("programmas:portfolio")
         return context
 
+    def uitvoeren(self, form):
+        return services.initiatief_toevoegen(initiatief=form.instance, door=self.request.user)
 
-class InitiatiefBewerkenView(PermissionRequiredMixin, VersieUpdateView):
-    permission_required = "programmas.change_initiatief"
+
+class InitiatiefBewerken(ObjectBewerkenView):
+    permissie = "programmas.change_initiatief"
     model = Initiatief
     form_class = InitiatiefForm
     succes_bericht = "Het initiatief is bijgewerkt."
@@ -348,28 +372,37 @@ class InitiatiefBewerkenView(PermissionRequiredMixin, VersieUpdateView):
         context["titel"] = f"{self.object} bewerken"
         return context
 
+    def uitvoeren(self, form):
+        return services.initiatief_bijwerken(
+            initiatief=form.instance,
+            door=self.request.user,
+            verwachte_versie=form.verwachte_versie,
+        )
 
-class MijlpaalNieuwView(PermissionRequiredMixin, EenmaligCreateView):
-    permission_required = "programmas.add_mijlpaal"
+
+class MijlpaalNieuw(ObjectNieuwView):
+    permissie = "programmas.add_mijlpaal"
     model = Mijlpaal
     form_class = MijlpaalForm
     template_name = "formulier.html"
+    succes_bericht = "De mijlpaal is toegevoegd."
 
     def dispatch(self, request, *args, **kwargs):
-        self.initiatief = get_object_or_404(Initiatief, pk=kwargs["pk"])
+        self.initiatief = get_object_or_404(
+            Initiatief.objects.zichtbaar_voor(request.user), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
-    def get_permission_object(self):
+    def get_permissie_object(self):
         return self.initiatief
 
     def get_initial(self):
         return {"eigenaar": self.initiatief.eigenaar_id}
 
-    succes_bericht = "De mijlpaal is toegevoegd."
-
-    def maak(self, form):
-        form.instance.initiatief = self.initiatief
-        return form.save()
+    def uitvoeren(self, form):
+        return services.mijlpaal_toevoegen(
+            mijlpaal=form.instance, initiatief=self.initiatief, door=self.request.user
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -378,14 +411,18 @@ class MijlpaalNieuwView(PermissionRequiredMixin, EenmaligCreateView):
         return context
 
 
-class MijlpaalBewerkenView(PermissionRequiredMixin, VersieUpdateView):
-    permission_required = "programmas.change_status_mijlpaal"
+class MijlpaalBewerken(ObjectBewerkenView):
+    permissie = "programmas.change_status_mijlpaal"
     model = Mijlpaal
     form_class = MijlpaalForm
     succes_bericht = "De mijlpaal is bijgewerkt."
 
     def get_queryset(self):
-        return Mijlpaal.objects.select_related("initiatief", "eigenaar")
+        # Milestones are read with their initiative, which every role may read.
+        initiatieven = Initiatief.objects.zichtbaar_voor(self.request.user)
+        return Mijlpaal.objects.filter(initiatief__in=initiatieven).select_related(
+            "initiatief", "eigenaar"
+        )
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -399,10 +436,17 @@ class MijlpaalBewerkenView(PermissionRequiredMixin, VersieUpdateView):
         context["titel"] = f"Mijlpaal bijwerken – {self.object.initiatief}"
         return context
 
+    def uitvoeren(self, form):
+        return services.mijlpaal_bijwerken(
+            mijlpaal=form.instance,
+            door=self.request.user,
+            verwachte_versie=form.verwachte_versie,
+        )
 
-class IndicatorenView(LijstView):
+
+class IndicatorwaardeLijst(LijstView):
     model = Indicatorwaarde
-    table_class = IndicatorTable
+    table_class = IndicatorwaardeTabel
     filterset_class = IndicatorFilter
     permission_required = "programmas.view_indicatorwaarde"
     titel = "Prestatie-indicatoren"
@@ -424,7 +468,7 @@ class IndicatorenView(LijstView):
         )
 
 
-class IndicatorwaardeView(View):
+class IndicatorwaardeBewerken(View):
     """Enter or update target, realisation and band of one indicator for one period."""
 
     template_name = "formulier.html"
@@ -452,8 +496,7 @@ class IndicatorwaardeView(View):
             perm = "programmas.add_indicatorwaarde"
             if bestaand is not None:
                 perm = "programmas.change_indicatorwaarde"
-        if not request.user.has_perm(perm, self.waarde or self.indicator):
-            raise PermissionDenied
+        eis_recht(request.user, perm, self.waarde or self.indicator)
         return super().dispatch(request)
 
     def render(self, form):
@@ -476,8 +519,10 @@ class IndicatorwaardeView(View):
     def post(self, request):
         form = IndicatorwaardeForm(request.POST, instance=self.waarde)
         if form.is_valid():
-            try:
-                services.indicatorwaarde_opslaan(
+            gelukt, _ = met_service(
+                request,
+                form,
+                lambda: services.indicatorwaarde_opslaan(
                     indicator=self.indicator,
                     periode=self.periode,
                     doelstelling=form.cleaned_data["doelstelling"],
@@ -485,17 +530,16 @@ class IndicatorwaardeView(View):
                     bandbreedte=form.cleaned_data["bandbreedte"],
                     toelichting=form.cleaned_data["toelichting"],
                     door=request.user,
-                    versie=form.cleaned_data["versie"],
-                )
-            except (VerouderdeVersie, ValidationError) as fout:
-                servicefout_in_formulier(form, fout)
-            else:
+                    verwachte_versie=form.cleaned_data["versie"],
+                ),
+            )
+            if gelukt:
                 messages.success(request, "De indicator is bijgewerkt.")
                 return HttpResponseRedirect(self.indicator.get_absolute_url())
         return self.render(form)
 
 
-class RapportagerondeView(PermissionRequiredMixin, TemplateView):
+class Rapportageronde(PermissionRequiredMixin, TemplateView):
     """The portfolio office runs the round; everyone may see its progress."""
 
     permission_required = "programmas.view_rapportageperiode"
@@ -507,13 +551,13 @@ class RapportagerondeView(PermissionRequiredMixin, TemplateView):
             aantal_rapportages=Count("rapportages", distinct=True)
         ).order_by("-einddatum", "-begindatum")
         context["perioden"] = perioden
-        context["aantal_initiatieven"] = Initiatief.objects.filter(actief=True).count()
+        context["aantal_initiatieven"] = Initiatief.objects.actief().count()
         open_periode = Rapportageperiode.objects.open().first()
         context["open_periode"] = open_periode
         if open_periode:
             ontbrekend = (
-                Initiatief.objects.filter(actief=True)
-                .exclude(rapportages__periode=open_periode)
+                Initiatief.objects.actief()
+                .zonder_rapportage_in(open_periode)
                 .select_related("thema", "eigenaar")
             )
             context["ontbrekend"] = list(ontbrekend)
@@ -541,30 +585,29 @@ class RapportagerondeView(PermissionRequiredMixin, TemplateView):
 
 
 def _tertialen():
-    from .models import PERIODE_MAANDEN
-
     return [(s, PERIODE_MAANDEN[s]) for s in (Periodesoort.T1, Periodesoort.T2, Periodesoort.T3)]
 
 
-class PeriodeNieuwView(PermissionRequiredMixin, View):
+class PeriodeNieuw(PermissionRequiredMixin, View):
     permission_required = "programmas.add_rapportageperiode"
 
     def post(self, request):
         form = PeriodeForm(request.POST)
         if form.is_valid():
-            try:
-                periode = services.periode_aanmaken(door=request.user, **form.cleaned_data)
-            except ValidationError as fout:
-                servicefout_in_formulier(form, fout)
-            else:
+            gelukt, periode = met_service(
+                request,
+                form,
+                lambda: services.periode_aanmaken(door=request.user, **form.cleaned_data),
+            )
+            if gelukt:
                 messages.success(request, f"Periode {periode} is aangemaakt.")
                 return redirect("programmas:ronde")
-        view = RapportagerondeView()
+        view = Rapportageronde()
         view.setup(request)
         return render(request, view.template_name, view.get_context_data(form=form))
 
 
-class PeriodeStatusView(PermissionRequiredMixin, View):
+class PeriodeStatus(PermissionRequiredMixin, View):
     permission_required = "programmas.change_rapportageperiode"
     actie = None  # "openen" or "sluiten"
 
@@ -573,11 +616,10 @@ class PeriodeStatusView(PermissionRequiredMixin, View):
         service = {"openen": services.periode_openen, "sluiten": services.periode_sluiten}
         if self.actie not in service:
             raise Http404
-        try:
-            service[self.actie](periode=periode, door=request.user)
-        except ValidationError as fout:
-            messages.error(request, " ".join(fout.messages))
-        else:
+        gelukt, _ = met_melding(
+            request, lambda: service[self.actie](periode=periode, door=request.user)
+        )
+        if gelukt:
             woord = "geopend" if self.actie == "openen" else "gesloten"
             messages.success(request, f"De ronde {periode} is {woord}.")
         return redirect(reverse("programmas:ronde"))

@@ -1,9 +1,16 @@
 from django.apps import AppConfig
 
+from douane_portfolio.menu import Menupunt
+
 
 class RapportageConfig(AppConfig):
     name = "rapportage"
     verbose_name = "Rapportage"
+    # The dashboard is the home page: current only there, not on every page under "/".
+    menu = (
+        Menupunt("Dashboard", "home", None, 10),
+        Menupunt("Rapportage", "rapportage:index", "/rapportage/", 60),
+    )
 
     rol_permissies = {
         "Lezer": ["view_rapportsnapshot"],

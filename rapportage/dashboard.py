@@ -1,16 +1,27 @@
 """Numbers for the management dashboard; each block a few aggregate queries."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
+from audits.models import Bevinding, BevindingStatus, Instantie
 from douane_portfolio.acties import actie_modellen
-from programmas.models import Initiatief, Rapportageperiode, Status, Statusrapportage
+from programmas.models import (
+    NIET_GERAPPORTEERD,
+    Initiatief,
+    Rapportageperiode,
+    Status,
+    Statusrapportage,
+)
+from risicos import heatmap
+from risicos.models import Risico
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
-STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": "niet gerapporteerd"}
+STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
 
 
 def status_per_thema(periode):
@@ -20,7 +31,7 @@ def status_per_thema(periode):
     vorige = periode.vorige()
     aantallen = {
         (r["thema__naam"]): r["n"]
-        for r in Initiatief.objects.filter(actief=True)
+        for r in Initiatief.objects.actief()
         .values("thema__naam", "thema__volgorde")
         .annotate(n=Count("pk"))
         .order_by("thema__volgorde")
@@ -28,7 +39,8 @@ def status_per_thema(periode):
     perioden = [p for p in (periode, vorige) if p is not None]
     tellingen = defaultdict(int)
     for r in (
-        Statusrapportage.objects.filter(periode__in=perioden, initiatief__actief=True)
+        Statusrapportage.objects.van_actieve_initiatieven()
+        .filter(periode__in=perioden)
         .values("periode", "initiatief__thema__naam", "status")
         .annotate(n=Count("pk"))
     ):
@@ -106,8 +118,8 @@ def ronde_voortgang():
     periode = Rapportageperiode.objects.open().first()
     if periode is None:
         return None
-    totaal = Initiatief.objects.filter(actief=True).count()
-    ingediend = Statusrapportage.objects.filter(periode=periode, initiatief__actief=True).count()
+    totaal = Initiatief.objects.actief().count()
+    ingediend = Statusrapportage.objects.van_actieve_initiatieven().filter(periode=periode).count()
     return {
         "periode": periode,
         "totaal": totaal,
@@ -118,13 +130,6 @@ def ronde_voortgang():
 
 def netto_heatmap(user):
     """The live net heat map of active risks; each cell links to the filtered register."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    from risicos import heatmap
-    from risicos.models import Risico
-
     register = reverse("risicos:register")
     aantallen, niet_gescoord = heatmap.tellingen(
         Risico.objects.zichtbaar_voor(user).actief(), "netto"
@@ -138,12 +143,10 @@ def netto_heatmap(user):
 
 
 def toprisicos_boven_bereidheid(user):
-    from risicos.models import Risico
-
     return list(
         Risico.objects.zichtbaar_voor(user)
         .actief()
-        .filter(toprisico=True)
+        .toprisicos()
         .boven_risicobereidheid()
         .met_scores()
         .select_related("eigenaar")
@@ -153,8 +156,6 @@ def toprisicos_boven_bereidheid(user):
 
 def bevindingen_per_instantie(user):
     """Findings by body (rows) and status (columns), from one aggregate query."""
-    from audits.models import Bevinding, BevindingStatus, Instantie
-
     tellingen = defaultdict(int)
     for r in (
         Bevinding.objects.zichtbaar_voor(user)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audits.models import Bevinding, Instantie, Jaaroordeel
 from programmas.models import (
+    NIET_GERAPPORTEERD,
     IndicatorStatus,
     Indicatorwaarde,
     Initiatief,
@@ -31,7 +32,7 @@ from risicos.models import (
     score_niveau,
 )
 
-from .opzet import NIET_GERAPPORTEERD
+from .models import Rapporttekst
 
 STATUS_LABELS = dict(Status.choices)
 
@@ -148,8 +149,6 @@ def rapport_gegevens(periode):
 
 def teksten(periode):
     """Chapters 1 and 2 as the portfolio office wrote them (empty: no chapters)."""
-    from .models import Rapporttekst
-
     rapporttekst = Rapporttekst.objects.filter(periode=periode).first()
     if rapporttekst is None:
         return {}
@@ -166,7 +165,7 @@ def risicoparagraaf(periode):
     maatregelen = Beheersmaatregel.objects.exclude(status="vervallen").select_related("eigenaar")
     risicos = list(
         Risico.objects.actief()
-        .filter(toprisico=True)
+        .toprisicos()
         .select_related("eigenaar")
         .prefetch_related(Prefetch("maatregelen", queryset=maatregelen.order_by("deadline", "pk")))
         .order_by("pk")  # the order of the register (the report's order for the demo)

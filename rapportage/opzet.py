@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields
 
 from douane_portfolio.opmaak import datum, getal
-from programmas.models import STATUS_BETEKENIS, PeriodeStatus, Status
+from programmas.models import NIET_GERAPPORTEERD, STATUS_BETEKENIS, PeriodeStatus, Status
 from risicos import heatmap
 from risicos.models import NIET_GESCOORD
 
@@ -21,7 +21,6 @@ from risicos.models import NIET_GESCOORD
 SCHEMA_VERSIE = 2
 LEESBARE_VERSIES = (1, 2)
 
-NIET_GERAPPORTEERD = "niet gerapporteerd"
 AFZENDER = "Douane · Ministerie van Financiën"
 INHOUDSOPGAVE = "Inhoudsopgave"
 HOEK = "Kans \\ impact"

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import reportlab
 from reportlab.graphics.shapes import Circle, Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -45,8 +46,6 @@ RAND = colors.HexColor("#c4c4c4")
 
 def _lettertype():
     """DejaVu when the system has it (full Unicode), else ReportLab's own Vera."""
-    import reportlab
-
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
     vera = Path(reportlab.__file__).parent / "fonts"
     kandidaten = [

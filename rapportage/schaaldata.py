@@ -206,7 +206,7 @@ def leegmaken():
     for label in ("rapportage", "audits", "risicos", "programmas"):
         modellen += list(apps.get_app_config(label).get_models(include_auto_created=True))
     for naam in ("Bezorging", "Verzending", "Herinnering"):
-        modellen.append(apps.get_model("douane_portfolio", naam))
+        modellen.append(apps.get_model("herinneringen", naam))
     tabellen = [m._meta.db_table for m in modellen]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

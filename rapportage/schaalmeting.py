@@ -29,8 +29,8 @@ from django_tables2 import SingleTableMixin
 from audits.models import Auditrapport, Bevinding, Vervolgactie
 from douane_portfolio import rollen
 from douane_portfolio.bladeren import CURSOR, LAATSTE, cursor_maken, cursor_voor_positie
-from douane_portfolio.herinneringen import herinneringen_versturen
 from douane_portfolio.models import OPEN_STATUSSEN
+from herinneringen.services import herinneringen_versturen
 from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
 from risicos.models import Beheersmaatregel, Risico, Risicodialoog, RisicoStatus
 

@@ -1,7 +1,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from douane_portfolio.locking import VerouderdeVersie, bewaar_met_versie
+from douane_portfolio.geschiedenis import bewaar_met_historie
+from douane_portfolio.weigeringen import VerouderdeVersie
 
 from .gegevens import rapport_gegevens
 from .models import Rapportsnapshot, Rapporttekst
@@ -21,10 +22,7 @@ def rapport_vastleggen(*, periode, door=None, reden="vastgelegd"):
     ).naar_dict()
     snapshot.schema_versie = SCHEMA_VERSIE
     snapshot.vastgelegd_door = door
-    snapshot._history_user = door
-    snapshot._change_reason = reden
-    snapshot.save()
-    return snapshot
+    return bewaar_met_historie(snapshot, door=door, reden=reden)
 
 
 def bij_sluiten_vastleggen(sender, periode, door, **kwargs):
@@ -55,16 +53,17 @@ def opzet_voor(periode):
     return bouw_rapport(gegevens), None
 
 
-def rapporttekst_opslaan(*, periode, door, versie, inleiding, verhaal_titel, verhaal):
+def rapporttekst_opslaan(*, periode, door, verwachte_versie, inleiding, verhaal_titel, verhaal):
     """Chapters 1 and 2 of `periode`: the first save creates them, later ones need the
     version the writer started from (two people editing lose nothing)."""
     tekst = Rapporttekst.objects.filter(periode=periode).first() or Rapporttekst(periode=periode)
     tekst.inleiding, tekst.verhaal_titel, tekst.verhaal = inleiding, verhaal_titel, verhaal
     tekst.full_clean()
-    tekst._history_user = door
+    if tekst.pk is not None and verwachte_versie is None:
+        raise VerouderdeVersie(tekst)  # an edit must name the version it started from
     try:
         with transaction.atomic():
-            bewaar_met_versie(tekst, versie)
+            bewaar_met_historie(tekst, door=door, verwachte_versie=verwachte_versie)
     except IntegrityError:
         # Someone else wrote the first version at the same moment.
         raise VerouderdeVersie(Rapporttekst.objects.get(periode=periode))

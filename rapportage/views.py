@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,14 +7,15 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from douane_portfolio.locking import VerouderdeVersie
-from douane_portfolio.models import Verzending
+from douane_portfolio.acties import open_acties_van
+from douane_portfolio.objectviews import met_service
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
-from douane_portfolio.views import servicefout_in_formulier
+from herinneringen.models import Verzending
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
+from programmas.views import standaard_periode
 
-from . import docx, html, pdf, services
+from . import dashboard, docx, html, pdf, services
 from .forms import RapporttekstForm
 from .models import Rapporttekst
 from .vergelijking import vergelijk
@@ -120,17 +120,19 @@ class HoofdstukkenView(PermissionRequiredMixin, View):
 
     def post(self, request):
         form = RapporttekstForm(request.POST, instance=self.object)
-        if form.is_valid():
-            try:
-                services.rapporttekst_opslaan(
-                    periode=self.periode,
-                    door=request.user,
-                    versie=form.verwachte_versie,
-                    **{k: form.cleaned_data[k] for k in ("inleiding", "verhaal_titel", "verhaal")},
-                )
-            except (ValidationError, VerouderdeVersie) as fout:
-                servicefout_in_formulier(form, fout)
         if not form.is_valid():
+            return self.tonen(form)
+        gelukt, _ = met_service(
+            request,
+            form,
+            lambda: services.rapporttekst_opslaan(
+                periode=self.periode,
+                door=request.user,
+                verwachte_versie=form.verwachte_versie,
+                **{k: form.cleaned_data[k] for k in ("inleiding", "verhaal_titel", "verhaal")},
+            ),
+        )
+        if not gelukt:
             return self.tonen(form)
         melding = f"Hoofdstukken 1 en 2 van {self.periode} zijn opgeslagen."
         if hasattr(self.periode, "snapshot"):
@@ -188,11 +190,6 @@ class DashboardView(TemplateView):
     template_name = "rapportage/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from douane_portfolio.acties import open_acties_van
-        from programmas.views import standaard_periode
-
-        from . import dashboard
-
         context = super().get_context_data(**kwargs)
         vandaag = timezone.localdate()
         acties = open_acties_van(self.request.user, op=vandaag)

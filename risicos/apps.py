@@ -1,24 +1,16 @@
 from django.apps import AppConfig
 
-_MODELLEN = ("risico", "scorewijziging", "beheersmaatregel", "risicodialoog", "dialoogrisico")
-_LEZEN = [f"view_{m}" for m in _MODELLEN]
-_BEHEREN = _LEZEN + [
-    f"{actie}_{m}"
-    for actie in ("add", "change")
-    for m in ("risico", "beheersmaatregel", "risicodialoog", "dialoogrisico")
-]
+from douane_portfolio.menu import Menupunt
 
 
 class RisicosConfig(AppConfig):
     name = "risicos"
     verbose_name = "Risico's"
+    menu = (Menupunt("Risico's", "risicos:register", "/risicos/", 30),)
 
-    # Model permissions per role; object-level rules (own measures, adopted minutes
-    # locked) in rules.py. Owners of a measure get their right from rules, not a group.
-    rol_permissies = {
-        "Lezer": _LEZEN,
-        "Programmamanager": _LEZEN,
-        "Auditor": _LEZEN,
-        "Risicofunctionaris": _BEHEREN,
-        "Beheerder": _BEHEREN,
-    }
+    @property
+    def rol_permissies(self):
+        """Model permissions per role, derived from the one declaration in rules.py."""
+        from .rules import RECHTEN
+
+        return RECHTEN.rol_permissies()

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
+from douane_portfolio.models import ActieStatus
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
 from .models import (
@@ -55,7 +55,7 @@ def _eigenaar():
 
 
 def _filter_toprisico(filterset, queryset, name, value):
-    return queryset.filter(toprisico=value == "ja")
+    return queryset.toprisicos(value == "ja")
 
 
 class RisicoFilter(django_filters.FilterSet):
@@ -173,7 +173,7 @@ class MaatregelFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "lopend":
-            return queryset.filter(status__in=OPEN_STATUSSEN)
+            return queryset.open()
         return queryset.filter(status=value)
 
     def filter_soort(self, queryset, name, value):
@@ -182,8 +182,7 @@ class MaatregelFilter(django_filters.FilterSet):
         return queryset.filter(risicos__isnull=False).distinct()
 
     def filter_te_laat(self, queryset, name, value):
-        te_laat = Q(status__in=OPEN_STATUSSEN, deadline__lt=timezone.localdate())
-        return queryset.filter(te_laat) if value == "ja" else queryset.exclude(te_laat)
+        return queryset.te_laat() if value == "ja" else queryset.op_tijd()
 
 
 class DialoogFilter(django_filters.FilterSet):

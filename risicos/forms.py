@@ -14,6 +14,7 @@ from .models import (
     Risicodialoog,
     RisicoStatus,
     Scores,
+    afgesproken_score_fouten,
     score_fouten,
 )
 
@@ -104,7 +105,7 @@ class RisicoForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.Mod
         self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
             self.instance.eigenaar_id
         )
-        self.fields["initiatieven"].queryset = Initiatief.objects.filter(actief=True)
+        self.fields["initiatieven"].queryset = Initiatief.objects.actief()
         self.fields["initiatieven"].required = False
         self.fields["toprisico"].help_text = "Hoort bij de toprisico's van de Douane."
 
@@ -249,6 +250,9 @@ class DialoogForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.Mo
         if not self.instance.pk:
             vandaag = timezone.localdate()
             self.fields["titel"].initial = "Risicodialoog " + formats.date_format(vandaag, "F Y")
+            # Today: a dialogue is often entered on the day it is held, and it can only be
+            # marked as held on or after its date; planning ahead means changing one field.
+            self.fields["datum"].initial = vandaag
 
 
 class SessieForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
@@ -300,8 +304,9 @@ class PuntForm(SchoneInvoerMixin, forms.Form):
                 cleaned.get("netto_kans"),
                 cleaned.get("netto_impact"),
             )
-            for veld, bericht in score_fouten(afgesproken).items():
-                self.add_error(veld, bericht.replace("netto", "afgesproken netto", 1))
+            fouten = afgesproken_score_fouten(afgesproken)
+            for veld, bericht in fouten.items():
+                self.add_error(veld, bericht)
         actie = [cleaned.get(f"actie_{v}") for v in ("omschrijving", "eigenaar", "deadline")]
         if any(actie):
             if not cleaned.get("actie_omschrijving"):

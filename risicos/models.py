@@ -134,6 +134,26 @@ def score_fouten(scores):
     return fouten
 
 
+GEEN_BRUTO_SCORE = (
+    "Dit risico heeft nog geen bruto score, dus een afgesproken netto score kan niet "
+    "worden getoetst. Scoor eerst het risico (bruto kans en impact) of laat de "
+    "afgesproken netto score leeg."
+)
+
+
+def afgesproken_score_fouten(scores):
+    """`score_fouten` for a net score agreed in a risk dialogue, which also needs the
+    risk's gross score: without it "net never above gross" cannot be checked."""
+    fouten = {
+        veld: bericht.replace("netto", "afgesproken netto", 1)
+        for veld, bericht in score_fouten(scores).items()
+    }
+    netto = scores.netto_kans is not None or scores.netto_impact is not None
+    if netto and scores.bruto_kans is None and scores.bruto_impact is None:
+        fouten.setdefault("netto_kans", GEEN_BRUTO_SCORE)
+    return fouten
+
+
 def _score_veld(naam, choices):
     return models.PositiveSmallIntegerField(naam, choices=choices, null=True, blank=True)
 
@@ -180,6 +200,10 @@ class RisicoQuerySet(models.QuerySet):
 
     def actief(self):
         return self.filter(status=RisicoStatus.ACTIEF)
+
+    def toprisicos(self, ja=True):
+        """The agency's top risks (chapter 4.1); `ja=False` gives the other risks."""
+        return self.filter(toprisico=ja)
 
     def met_scores(self):
         """Annotate `score_bruto` and `score_netto` (NULL when not scored), for SQL

@@ -2,9 +2,13 @@
 
 import rules
 
+from douane_portfolio.rollen import AUDITOR, BEHEERDER, PROGRAMMAMANAGER, RISICOFUNCTIONARIS
 from douane_portfolio.rules import (
-    heeft_een_rol,
-    heeft_schrijfrol,
+    ALLE,
+    ALLEEN_MODEL,
+    ALTIJD,
+    Rechten,
+    Voorwaarde,
     is_beheerder,
     is_eigenaar,
     is_risicofunctionaris,
@@ -32,26 +36,59 @@ def dialoog_gehouden(user, dialoog):
     return dialoog is not None and dialoog.status == DialoogStatus.GEHOUDEN
 
 
-for model in ("risico", "scorewijziging", "beheersmaatregel", "risicodialoog", "dialoogrisico"):
-    rules.add_perm(f"risicos.view_{model}", heeft_een_rol)
-
-rules.add_perm("risicos.add_risico", beheert_risicos)
-rules.add_perm("risicos.change_risico", beheert_risicos)
-rules.add_perm("risicos.scoren_risico", beheert_risicos)
-# Risks are closed (status gesloten), never deleted: their score history must stay.
-rules.add_perm("risicos.delete_risico", rules.always_deny)
-
-rules.add_perm("risicos.add_beheersmaatregel", beheert_risicos)
-rules.add_perm("risicos.change_beheersmaatregel", beheert_risicos)
+niet_vastgesteld = Voorwaarde("niet vastgesteld", dialoog_niet_vastgesteld)
 # The owner of a measure reports its progress: status only (see views.MaatregelStatusView).
-rules.add_perm(
-    "risicos.change_status_beheersmaatregel", beheert_risicos | (heeft_schrijfrol & is_eigenaar)
-)
-rules.add_perm("risicos.delete_beheersmaatregel", rules.always_deny)
+eigen_maatregel = Voorwaarde("eigen maatregel", is_eigenaar).per_object()
+BEHEREN = {RISICOFUNCTIONARIS: ALTIJD, BEHEERDER: ALTIJD}
+LEZEN = {ALLE: ALTIJD}
+NIEMAND = {}
 
-rules.add_perm("risicos.add_risicodialoog", beheert_risicos)
-# Adopted minutes are locked for everyone.
-rules.add_perm("risicos.change_risicodialoog", beheert_risicos & dialoog_niet_vastgesteld)
-rules.add_perm("risicos.gehouden_risicodialoog", beheert_risicos & dialoog_gepland)
-rules.add_perm("risicos.vaststellen_risicodialoog", beheert_risicos & dialoog_gehouden)
-rules.add_perm("risicos.delete_risicodialoog", rules.always_deny)
+RECHTEN = Rechten(
+    "risicos",
+    {
+        **{
+            f"view_{m}": LEZEN
+            for m in (
+                "risico",
+                "scorewijziging",
+                "beheersmaatregel",
+                "risicodialoog",
+                "dialoogrisico",
+            )
+        },
+        "add_risico": BEHEREN,
+        "change_risico": BEHEREN,
+        "scoren_risico": BEHEREN,
+        # Risks are closed (status gesloten), never deleted: their score history must stay.
+        "delete_risico": NIEMAND,
+        "add_beheersmaatregel": BEHEREN,
+        "change_beheersmaatregel": BEHEREN,
+        "change_status_beheersmaatregel": {
+            **BEHEREN,
+            PROGRAMMAMANAGER: eigen_maatregel,
+            AUDITOR: eigen_maatregel,
+        },
+        "delete_beheersmaatregel": NIEMAND,
+        "add_risicodialoog": BEHEREN,
+        # Adopted minutes are locked for everyone.
+        "change_risicodialoog": {RISICOFUNCTIONARIS: niet_vastgesteld, BEHEERDER: niet_vastgesteld},
+        "gehouden_risicodialoog": {
+            rol: Voorwaarde("gepland", dialoog_gepland).per_object() for rol in BEHEREN
+        },
+        "vaststellen_risicodialoog": {
+            rol: Voorwaarde("gehouden", dialoog_gehouden).per_object() for rol in BEHEREN
+        },
+        "delete_risicodialoog": NIEMAND,
+        # The risks on a dialogue's agenda: the admin's inline of a dialogue; the
+        # pages write them through the dialogue's own rights.
+        "add_dialoogrisico": {RISICOFUNCTIONARIS: ALLEEN_MODEL, BEHEERDER: ALLEEN_MODEL},
+        "change_dialoogrisico": {RISICOFUNCTIONARIS: ALLEEN_MODEL, BEHEERDER: ALLEEN_MODEL},
+    },
+    namen={
+        "scoren_risico": "Risico scoren",
+        "change_status_beheersmaatregel": "Status van een maatregel melden",
+        "gehouden_risicodialoog": "Risicodialoog als gehouden vastleggen",
+        "vaststellen_risicodialoog": "Verslag van een risicodialoog vaststellen",
+    },
+)
+RECHTEN.registreren()

@@ -9,7 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 
-from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
+from douane_portfolio.geschiedenis import bewaar_met_historie
+from douane_portfolio.locking import eis_versie, vergrendel
+from douane_portfolio.weigeringen import Weigering
 
 from .models import (
     Beheersmaatregel,
@@ -19,34 +22,22 @@ from .models import (
     Risicodialoog,
     Scores,
     Scorewijziging,
+    afgesproken_score_fouten,
     score_fouten,
 )
 
 EERSTE_BEOORDELING = "Eerste beoordeling bij registratie"
 
 
-class DialoogFout(Exception):
-    """A dialogue cannot make this step (wrong status, already adopted …)."""
-
-
-def _bewaar(obj, *, door, reden=None):
-    # simple-history reads these from the instance; remove them afterwards so a later
-    # save of the same instance does not reuse the reason.
-    obj._history_user = door
-    if reden:
-        obj._change_reason = reden
-    try:
-        obj.save()
-    finally:
-        obj.__dict__.pop("_history_user", None)
-        obj.__dict__.pop("_change_reason", None)
+# The former name of the refusal a dialogue step raises; it is the one refusal type.
+DialoogFout = Weigering
 
 
 def risico_registreren(*, risico, initiatieven=(), door):
     """Save a new risk; when it comes with scores, they are its first score change."""
     risico.full_clean()
     with transaction.atomic():
-        _bewaar(risico, door=door, reden="Geregistreerd")
+        bewaar_met_historie(risico, door=door, reden="Geregistreerd")
         risico.initiatieven.set(initiatieven)
         if risico.scores != Scores():
             Scorewijziging.objects.create(
@@ -95,9 +86,7 @@ def risico_scoren(
     with transaction.atomic():
         # Read the current scores under a row lock: "from" is what the database holds,
         # not what a possibly stale instance says.
-        actueel = Risico.objects.select_for_update().get(pk=risico.pk)
-        if verwachte_versie is not None and actueel.versie != verwachte_versie:
-            raise VerouderdeVersie(actueel)
+        actueel = vergrendel(Risico.objects, risico.pk, verwachte_versie)
         oud = actueel.scores
         if nieuw == oud:
             return None
@@ -105,7 +94,7 @@ def risico_scoren(
         actueel.netto_kans, actueel.netto_impact = nieuw.netto_kans, nieuw.netto_impact
         # Raising the version makes edit forms opened before this change refuse to save.
         actueel.versie += 1
-        _bewaar(actueel, door=door, reden=reden)
+        bewaar_met_historie(actueel, door=door, reden=reden)
         wijziging = Scorewijziging.objects.create(
             risico=actueel,
             door=door,
@@ -135,21 +124,19 @@ def dialoog_plannen(*, dialoog, risicos, deelnemers=(), door):
     dialoog.status = DialoogStatus.GEPLAND
     dialoog.full_clean()
     with transaction.atomic():
-        _bewaar(dialoog, door=door, reden="Gepland")
+        bewaar_met_historie(dialoog, door=door, reden="Gepland")
         dialoog.deelnemers.set(deelnemers)
         for volgorde, risico in enumerate(_agenda_volgorde(risicos), start=1):
             punt = Dialoogrisico(dialoog=dialoog, risico=risico, volgorde=volgorde)
-            _bewaar(punt, door=door)
+            bewaar_met_historie(punt, door=door)
     return dialoog
 
 
 def _vergrendel(dialoog, verwachte_versie=None):
-    actueel = Risicodialoog.objects.select_for_update().get(pk=dialoog.pk)
+    actueel = vergrendel(Risicodialoog.objects, dialoog.pk)
     if actueel.is_vastgesteld:
-        raise DialoogFout(actueel.gesloten_reden())
-    if verwachte_versie is not None and actueel.versie != verwachte_versie:
-        raise VerouderdeVersie(actueel)
-    return actueel
+        raise Weigering(actueel.gesloten_reden(), code="vastgesteld")
+    return eis_versie(actueel, verwachte_versie)
 
 
 def dialoog_bijwerken(*, dialoog, risicos, deelnemers, door, verwachte_versie):
@@ -161,7 +148,7 @@ def dialoog_bijwerken(*, dialoog, risicos, deelnemers, door, verwachte_versie):
         actueel = _vergrendel(dialoog, verwachte_versie)
         dialoog.status = actueel.status
         dialoog.versie = actueel.versie + 1
-        _bewaar(dialoog, door=door)
+        bewaar_met_historie(dialoog, door=door)
         dialoog.deelnemers.set(deelnemers)
         bestaand = {p.risico_id: p for p in dialoog.punten.all()}
         gekozen = {r.pk for r in risicos}
@@ -172,7 +159,9 @@ def dialoog_bijwerken(*, dialoog, risicos, deelnemers, door, verwachte_versie):
         volgende = max((p.volgorde for p in bestaand.values()), default=0)
         for risico in _agenda_volgorde(r for r in risicos if r.pk not in bestaand):
             volgende += 1
-            _bewaar(Dialoogrisico(dialoog=dialoog, risico=risico, volgorde=volgende), door=door)
+            bewaar_met_historie(
+                Dialoogrisico(dialoog=dialoog, risico=risico, volgorde=volgende), door=door
+            )
     return dialoog
 
 
@@ -193,14 +182,14 @@ def sessie_vastleggen(*, dialoog, besluiten, punten, door, verwachte_versie):
                 waarden["netto_kans"],
                 waarden["netto_impact"],
             )
-            for veld, bericht in score_fouten(agreed).items():
+            for veld, bericht in afgesproken_score_fouten(agreed).items():
                 fouten[f"{punt.pk}-{veld}"] = f"{punt.risico}: {bericht}"
         if fouten:
             raise ValidationError(fouten)
 
         actueel.besluiten = besluiten
         actueel.versie += 1
-        _bewaar(actueel, door=door, reden="Sessie vastgelegd")
+        bewaar_met_historie(actueel, door=door, reden="Sessie vastgelegd")
         dialoog.versie, dialoog.besluiten = actueel.versie, actueel.besluiten
 
         for punt, waarden in punten.items():
@@ -213,12 +202,12 @@ def sessie_vastleggen(*, dialoog, besluiten, punten, door, verwachte_versie):
                 punt.netto_kans = waarden["netto_kans"]
                 punt.netto_impact = waarden["netto_impact"]
                 punt.conclusie = waarden["conclusie"]
-                _bewaar(punt, door=door)
+                bewaar_met_historie(punt, door=door)
             actie = waarden.get("actie")
             if actie:
                 maatregel = Beheersmaatregel(dialoog=actueel, **actie)
                 maatregel.full_clean()
-                _bewaar(maatregel, door=door, reden=f"Afgesproken in {actueel.titel}")
+                bewaar_met_historie(maatregel, door=door, reden=f"Afgesproken in {actueel.titel}")
                 maatregel.risicos.add(punt.risico)
     return dialoog
 
@@ -228,16 +217,16 @@ def dialoog_gehouden(*, dialoog, door):
     with transaction.atomic():
         actueel = _vergrendel(dialoog)
         if actueel.status != DialoogStatus.GEPLAND:
-            raise DialoogFout("Deze risicodialoog is al als gehouden gemarkeerd.")
+            raise Weigering("Deze risicodialoog is al als gehouden gemarkeerd.")
         if actueel.datum > timezone.localdate():
-            raise DialoogFout(
+            raise Weigering(
                 "Een risicodialoog kan pas op of na de datum ("
                 + formats.date_format(actueel.datum, "j F Y")
                 + ") als gehouden worden gemarkeerd."
             )
         actueel.status = DialoogStatus.GEHOUDEN
         actueel.versie += 1
-        _bewaar(actueel, door=door, reden="Gehouden")
+        bewaar_met_historie(actueel, door=door, reden="Gehouden")
     dialoog.refresh_from_db()
     return dialoog
 
@@ -264,11 +253,11 @@ def dialoog_vaststellen(*, dialoog, door):
     Any invalid score rolls the whole adoption back.
     """
     with transaction.atomic():
-        actueel = Risicodialoog.objects.select_for_update().get(pk=dialoog.pk)
+        actueel = vergrendel(Risicodialoog.objects, dialoog.pk)
         if actueel.is_vastgesteld:
-            raise DialoogFout("Deze risicodialoog is al vastgesteld; dat kan maar één keer.")
+            raise Weigering("Deze risicodialoog is al vastgesteld; dat kan maar één keer.")
         if actueel.status != DialoogStatus.GEHOUDEN:
-            raise DialoogFout(
+            raise Weigering(
                 "Markeer de risicodialoog eerst als gehouden; daarna kan hij worden vastgesteld."
             )
         reden = f"Vastgesteld in {actueel.titel} ({formats.date_format(actueel.datum, 'j F Y')})"
@@ -282,7 +271,7 @@ def dialoog_vaststellen(*, dialoog, door):
                 risico.netto_kans,
                 risico.netto_impact,
             )
-            _bewaar(punt, door=door)
+            bewaar_met_historie(punt, door=door)
             if not punt.heeft_afgesproken_score:
                 continue
             try:
@@ -297,11 +286,53 @@ def dialoog_vaststellen(*, dialoog, door):
                     dialoog=actueel,
                 )
             except ValidationError as fout:
-                raise DialoogFout(f"{risico}: {' '.join(fout.messages)}") from fout
+                raise Weigering(f"{risico}: {' '.join(fout.messages)}") from fout
         actueel.status = DialoogStatus.VASTGESTELD
         actueel.vastgesteld_op = timezone.now()
         actueel.vastgesteld_door = door
         actueel.versie += 1
-        _bewaar(actueel, door=door, reden="Vastgesteld")
+        bewaar_met_historie(actueel, door=door, reden="Vastgesteld")
     dialoog.refresh_from_db()
     return dialoog
+
+
+def risico_bijwerken(*, risico, door, verwachte_versie, bewaar_koppelingen=None):
+    """The details of a risk; its scores change only through `risico_scoren`."""
+    return wijzigingen_bewaren(
+        risico,
+        door=door,
+        permissie="risicos.change_risico",
+        verwachte_versie=verwachte_versie,
+        bewaar_koppelingen=bewaar_koppelingen,
+    )
+
+
+def maatregel_toevoegen(*, maatregel, door, bewaar_koppelingen=None):
+    """A new measure, with the risks it lowers."""
+    return nieuw_vastleggen(
+        maatregel,
+        door=door,
+        permissie="risicos.add_beheersmaatregel",
+        bewaar_koppelingen=bewaar_koppelingen,
+    )
+
+
+def maatregel_bijwerken(*, maatregel, door, verwachte_versie, bewaar_koppelingen=None):
+    return wijzigingen_bewaren(
+        maatregel,
+        door=door,
+        permissie="risicos.change_beheersmaatregel",
+        verwachte_versie=verwachte_versie,
+        bewaar_koppelingen=bewaar_koppelingen,
+    )
+
+
+def maatregelstatus_melden(*, maatregel, door, verwachte_versie, reden=None):
+    """The owner of a measure reports its progress (the status only)."""
+    return wijzigingen_bewaren(
+        maatregel,
+        door=door,
+        permissie="risicos.change_status_beheersmaatregel",
+        verwachte_versie=verwachte_versie,
+        reden=reden,
+    )

@@ -1,6 +1,5 @@
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
@@ -56,9 +55,6 @@ class RisicoTabel(tables.Table):
         order_by=("maatregelen_gereed", "maatregelen_totaal"),
         attrs={"td": {"class": "getal"}},
     )
-    open_bevindingen = tables.Column(
-        "Open bevindingen", attrs={"td": {"class": "getal"}, "th": {"class": "getal"}}
-    )
     herbeoordeling = tables.Column("Herbeoordeling", empty_values=())
     status = tables.Column("Status")
     # Export only: the separate numbers, for analysis in a spreadsheet.
@@ -75,13 +71,18 @@ class RisicoTabel(tables.Table):
         empty_text = "Geen risico's voor deze selectie."
         row_attrs = {"class": lambda record: "rij-boven" if record.boven_risicobereidheid else ""}
 
-    def __init__(self, *args, vandaag=None, kan_kiezen=False, toon_bevindingen=False, **kwargs):
+    def __init__(self, *args, vandaag=None, kan_kiezen=False, bijdragen=(), **kwargs):
+        """`bijdragen`: columns other apps add (`bijdragen.Kolom`), each in its place."""
         self.vandaag = vandaag or timezone.localdate()
         if not kan_kiezen:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "kies")
-        # Only with the annotation `met_open_bevindingen`, for those who may read audits.
-        if not toon_bevindingen:
-            kwargs["exclude"] = (*kwargs.get("exclude", ()), "open_bevindingen")
+        if bijdragen:
+            volgorde = list(self.base_columns)
+            for kolom in bijdragen:
+                plek = volgorde.index(kolom.na) + 1 if kolom.na in volgorde else len(volgorde)
+                volgorde.insert(plek, kolom.naam)
+            kwargs["extra_columns"] = [(k.naam, k.maak()) for k in bijdragen]
+            kwargs["sequence"] = volgorde
         super().__init__(*args, **kwargs)
 
     def render_bruto(self, record):
@@ -119,16 +120,6 @@ class RisicoTabel(tables.Table):
 
     def value_maatregelen(self, record):
         return f"{record.maatregelen_gereed}/{record.maatregelen_totaal}"
-
-    def render_open_bevindingen(self, record, value):
-        if not value:
-            return "—"
-        # The findings list lives in audits; a URL name is no import.
-        url = reverse("audits:bevindingen") + f"?risico={record.pk}&status=nog_open"
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def value_open_bevindingen(self, value):
-        return value
 
     def render_categorie(self, record):
         # Short in the table; the full name of the group is on the risk's page.

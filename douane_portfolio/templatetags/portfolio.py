@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from douane_portfolio import opmaak
+
 register = template.Library()
 
 KLEUREN = {"groen", "oranje", "rood"}
@@ -19,9 +21,7 @@ def status_stip(waarde, label=None, leeg="niet gerapporteerd"):
 
 @register.filter
 def getal(waarde, decimalen=None):
-    from douane_portfolio.opmaak import getal as opmaak
-
-    return opmaak(waarde, None if decimalen in (None, "") else int(decimalen))
+    return opmaak.getal(waarde, None if decimalen in (None, "") else int(decimalen))
 
 
 @register.filter
@@ -33,6 +33,4 @@ def get(mapping, sleutel):
 @register.filter
 def datum(waarde):
     """An ISO date or datetime (as in report data), or a year, in Dutch."""
-    from douane_portfolio.opmaak import datum as opmaak
-
-    return "" if waarde in (None, "") else opmaak(waarde)
+    return "" if waarde in (None, "") else opmaak.datum(waarde)

@@ -43,7 +43,7 @@ def test_the_owner_submits_a_status_and_history_says_via_api(api, pm, initiatief
     assert response["ETag"] == f'"{rapportage.versie}"'
     record = rapportage.history.latest()
     assert record.history_user == pm
-    assert record.history_change_reason == "ingediend (via API)"
+    assert record.history_change_reason == "ingediend: groen (via API)"
 
 
 def test_the_service_refuses_rood_without_explanation_as_field_errors(api, pm, initiatief, periode):

@@ -76,8 +76,8 @@ def test_ledgers_and_verdicts_are_read_only_even_for_a_superuser(superuser):
         if isinstance(model_admin, AlleenLezen)
     }
     assert alleen_lezen >= {
-        "douane_portfolio.herinnering",
-        "douane_portfolio.verzending",
+        "herinneringen.herinnering",
+        "herinneringen.verzending",
         "douane_portfolio.rolwijziging",
         "risicos.scorewijziging",
         "audits.deadlineverschuiving",

@@ -20,7 +20,7 @@ from api.models import AgendaSleutel, ApiSleutel, Bereik
 from audits import services as audit_services
 from audits.models import BevindingStatus, Jaaroordeel
 from douane_portfolio import rollen
-from douane_portfolio.models import Verzending, VerzendingStatus
+from herinneringen.models import Bezorging, HerinneringSoort, Verzending, VerzendingStatus
 from importeren.models import Importbestand, ImportStatus
 from programmas.models import Indicatorwaarde, Periodesoort, PeriodeStatus
 from risicos.models import DialoogStatus
@@ -48,6 +48,7 @@ PERSONAS = (
 )
 DOMEIN_APPS = (
     "douane_portfolio",
+    "herinneringen",
     "programmas",
     "risicos",
     "audits",
@@ -139,6 +140,9 @@ def _maak_gegevens():
         pogingen=3,
         fout="Verbinding geweigerd",
     )
+    g["melding"] = Bezorging.objects.get(
+        ontvanger=p["eigenaar"], herinnering__soort=HerinneringSoort.MELDING
+    )
     g["api_sleutel"], _ = ApiSleutel.aanmaken(
         gebruiker=p["eigenaar"], naam="Power BI", bereik=Bereik.LEZEN
     )
@@ -203,6 +207,7 @@ AANROEP = {
     "mijn_herinneringen": (None, _velden(herinneringsfrequentie="wekelijks")),
     "onverzonden_herinneringen": (None, None),
     "verzending_beslissen": (_pk("verzending"), _velden(actie="annuleren", reden="Vertrokken")),
+    "melding_gelezen": (_pk("melding"), None),
     "programmas:portfolio": (None, None),
     "programmas:activiteiten": (None, None),
     "programmas:ronde": (None, None),
@@ -241,6 +246,10 @@ AANROEP = {
     "programmas:status_indienen": (
         lambda g: {"pk": g["initiatief"].pk, "periode_pk": g["periode"].pk},
         _velden(status="groen"),
+    ),
+    "programmas:mijn_rapportage": (
+        None,
+        lambda g: {"initiatief": g["initiatief"].pk, f"i{g['initiatief'].pk}-status": "groen"},
     ),
     "programmas:mijlpaal_nieuw": (
         _pk("initiatief"),
@@ -631,6 +640,11 @@ MATRIX = {
         "L 405 405 405 405 405 405 405 405",
         "L 403 403 403 403 403 403 403 302",
     ),
+    # Only the recipient marks a notification read; to anyone else it does not exist.
+    "melding_gelezen": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 404 404 404 302 404 404 404 404",
+    ),
     "password_change": (
         "L 200 200 200 200 200 200 200 200",
         "L 200 200 200 200 200 200 200 200",
@@ -694,6 +708,11 @@ MATRIX = {
     "programmas:ronde": (
         "L 403 200 200 200 200 200 200 200",
         "L 403 405 405 405 405 405 405 405",
+    ),
+    # Only one's own initiatives; someone else's (also the office's) is refused.
+    "programmas:mijn_rapportage": (
+        "L 403 403 403 200 200 403 403 200",
+        "L 403 403 403 302 403 403 403 403",
     ),
     "programmas:status_indienen": (
         "L 403 403 403 200 403 403 403 200",

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 
 from douane_portfolio.acties import actie_modellen
-from douane_portfolio.herinneringen import herinneringen_versturen
+from herinneringen.services import herinneringen_versturen
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VANDAAG = datetime.date(2026, 11, 27)  # a Friday

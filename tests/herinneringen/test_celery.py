@@ -20,7 +20,7 @@ from django.utils import timezone
 from kombu import Exchange, Queue
 
 from douane_portfolio.celery import app as celery_app
-from douane_portfolio.models import Herinnering, Verzending, VerzendingStatus
+from herinneringen.models import Herinnering, Verzending, VerzendingStatus
 from programmas.models import PeriodeStatus
 from tests.herinneringen.conftest import DAG
 from tests.herinneringen.smtp import SmtpPut

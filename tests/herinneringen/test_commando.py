@@ -13,8 +13,8 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
 from douane_portfolio import settings as instellingen
-from douane_portfolio import tasks
-from douane_portfolio.models import Herinnering
+from herinneringen import tasks
+from herinneringen.models import Herinnering
 from tests.herinneringen.conftest import DAG, VANDAAG, moment
 from tests.programmas.factories import InitiatiefFactory, MijlpaalFactory
 
@@ -130,7 +130,7 @@ def test_the_task_is_limited_to_that_duration_and_retried_within_the_hour():
 
 
 def test_a_claim_shorter_than_a_slow_send_fails_the_system_check(settings):
-    from douane_portfolio.herinneringen import instellingen_controleren
+    from herinneringen.services import instellingen_controleren
 
     assert instellingen_controleren() == []
     settings.EMAIL_TIMEOUT = 60

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from douane_portfolio.models import Verzending, VerzendingStatus
+from herinneringen.models import Verzending, VerzendingStatus
 from tests.herinneringen.conftest import DAG, VANDAAG, moment, sweep
 from tests.programmas.factories import InitiatiefFactory, MijlpaalFactory
 

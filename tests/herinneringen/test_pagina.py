@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from douane_portfolio.models import Herinneringsfrequentie, Verzending
+from douane_portfolio.models import Herinneringsfrequentie
+from herinneringen.models import Verzending
 from tests.herinneringen.conftest import DAG, VANDAAG, sweep
 from tests.programmas.factories import InitiatiefFactory, MijlpaalFactory
 

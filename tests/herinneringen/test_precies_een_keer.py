@@ -13,19 +13,14 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from douane_portfolio import tasks
-from douane_portfolio.herinneringen import (
+from douane_portfolio.models import ActieStatus
+from herinneringen import tasks
+from herinneringen.models import Bezorging, Herinnering, Verzending, VerzendingStatus
+from herinneringen.services import (
     _claimen,
     herinneringen_bepalen,
     herinneringen_opstellen,
     herinneringen_vastleggen,
-)
-from douane_portfolio.models import (
-    ActieStatus,
-    Bezorging,
-    Herinnering,
-    Verzending,
-    VerzendingStatus,
 )
 from programmas.models import Initiatief, PeriodeStatus, Rapportageperiode
 from tests.herinneringen.conftest import (
@@ -80,7 +75,7 @@ def test_a_redelivered_task_sends_nothing_extra(van_alles):
 
 def test_a_dry_run_writes_and_sends_nothing(van_alles):
     with time_machine.travel(moment(VANDAAG), tick=False):
-        from douane_portfolio.herinneringen import herinneringen_versturen
+        from herinneringen.services import herinneringen_versturen
 
         uitslag = herinneringen_versturen(proefdraai=True)
     assert len(uitslag.geplande) == 3 * len(ACTIE_MODELLEN) + 1 + len(ACTIE_MODELLEN)
@@ -122,7 +117,7 @@ def test_a_run_that_lost_its_claim_does_not_record_the_outcome(pm, settings, cap
         assert nieuw is not None and nieuw.claim != oud.claim
         # Taken: neither the old holder nor a third run may claim it now.
         assert _claimen(oud.pk) is None
-        from douane_portfolio.herinneringen import _versturen
+        from herinneringen.services import _versturen
 
         _versturen(oud)
     assert "mogelijk dubbel verstuurd" in caplog.text
@@ -200,7 +195,7 @@ def test_two_sweeps_at_the_same_moment_send_each_reminder_once(van_alles):
     def veeg():
         try:
             start.wait()
-            from douane_portfolio.herinneringen import herinneringen_versturen
+            from herinneringen.services import herinneringen_versturen
 
             herinneringen_versturen(op=VANDAAG)
         except Exception as fout:  # pragma: no cover - reported below

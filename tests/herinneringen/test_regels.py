@@ -3,7 +3,8 @@
 import pytest
 
 from douane_portfolio import rollen
-from douane_portfolio.models import ActieStatus, Herinnering, HerinneringSoort
+from douane_portfolio.models import ActieStatus
+from herinneringen.models import Herinnering, HerinneringSoort
 from programmas.models import PeriodeStatus
 from tests.factories import UserFactory
 from tests.herinneringen.conftest import (

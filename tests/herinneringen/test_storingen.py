@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import timezone
 
-from douane_portfolio.herinneringen import herinneringen_versturen
-from douane_portfolio.models import Verzending, VerzendingStatus
+from herinneringen.models import Verzending, VerzendingStatus
+from herinneringen.services import herinneringen_versturen
 from tests.factories import UserFactory
 from tests.herinneringen.conftest import ACTIE_MODELLEN, DAG, VANDAAG, maak_actie, moment
 from tests.herinneringen.smtp import SmtpPut

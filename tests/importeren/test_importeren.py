@@ -402,3 +402,19 @@ def test_a_status_in_a_closed_period_keeps_the_services_own_reason(
     assert rapportage.history.first().history_change_reason == (
         "geïmporteerd uit register.csv door beheerder (gewijzigd na sluiting van de periode)"
     )
+
+
+def test_a_lezer_cannot_be_made_owner_by_import_as_in_the_forms(uploaden, risicofunctionaris):
+    from douane_portfolio import rollen
+    from tests.factories import UserFactory
+
+    UserFactory(username="alleen_lezen", rol=rollen.LEZER)
+    bestand = csv_bestand([KOPPEN, ["Eerste", "Extern", "alleen_lezen", 4, 4, 3, 3, ""]])
+    _, importbestand = uploaden(risicofunctionaris, "risicos", bestand)
+
+    fouten = importbestand.resultaat["rijen"][0]["fouten"]
+    meldingen = {f["kolom"]: f["melding"] for f in fouten}
+    assert meldingen["Eigenaar"] == (
+        "Eigenaar 'alleen_lezen' heeft geen rol die eigenaar kan zijn (een Lezer leest alleen)."
+    )
+    assert not importbestand.kan_importeren

@@ -115,3 +115,19 @@ def test_database_refuses_oranje_without_toelichting():
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusrapportageFactory(status=Status.ORANJE, toelichting="")
     StatusrapportageFactory(status=Status.GROEN, toelichting="")
+
+
+@pytest.mark.django_db
+def test_zonder_rapportage_in_gives_the_active_initiatives_not_reported_in_the_period():
+    from programmas.models import Initiatief, Statusrapportage
+    from tests.programmas.factories import InitiatiefFactory
+
+    periode = PeriodeFactory()
+    gerapporteerd = InitiatiefFactory()
+    Statusrapportage.objects.create(initiatief=gerapporteerd, periode=periode, status="groen")
+    open_ = InitiatiefFactory()
+    InitiatiefFactory(actief=False)
+
+    assert list(Initiatief.objects.actief().zonder_rapportage_in(periode)) == [open_]
+    assert list(Initiatief.objects.actief().van(open_.eigenaar)) == [open_]
+    assert Statusrapportage.objects.van_actieve_initiatieven().count() == 1

@@ -29,7 +29,7 @@ def test_it_records_a_green_status_with_who_and_when(initiatief, open_periode, p
     r = indienen(initiatief=initiatief, periode=open_periode, status=Status.GROEN, door=pm)
     assert (r.status, r.ingediend_door, r.versie) == (Status.GROEN, pm, 1)
     record = r.history.get()
-    assert (record.history_user, record.history_change_reason) == (pm, "ingediend")
+    assert (record.history_user, record.history_change_reason) == (pm, "ingediend: groen")
 
 
 def test_it_refuses_status_rood_without_toelichting(initiatief, open_periode, pm):
@@ -49,7 +49,7 @@ def test_a_revision_is_kept_in_the_history_from_what_to_what(initiatief, open_pe
         toelichting="Vertraging dataplatform.",
         pad_naar_groen="Scenario voor continuïteit in Q2.",
         door=pm,
-        versie=r.versie,
+        verwachte_versie=r.versie,
     )
     nieuw, oud = r.history.order_by("-history_date")[:2]
     assert (oud.status, nieuw.status) == (Status.GROEN, Status.ORANJE)
@@ -60,7 +60,11 @@ def test_a_stale_revision_is_refused_and_writes_nothing(initiatief, open_periode
     r = indienen(initiatief=initiatief, periode=open_periode, status=Status.GROEN, door=pm)
     # Someone else revises first …
     indienen(
-        initiatief=initiatief, periode=open_periode, status=Status.GROEN, door=beheerder, versie=1
+        initiatief=initiatief,
+        periode=open_periode,
+        status=Status.GROEN,
+        door=beheerder,
+        verwachte_versie=1,
     )
     # … then the owner saves the form opened on version 1.
     with pytest.raises(VerouderdeVersie):
@@ -71,7 +75,7 @@ def test_a_stale_revision_is_refused_and_writes_nothing(initiatief, open_periode
             toelichting="x",
             pad_naar_groen="y",
             door=pm,
-            versie=1,
+            verwachte_versie=1,
         )
     r.refresh_from_db()
     assert (r.status, r.ingediend_door, r.versie) == (Status.GROEN, beheerder, 2)
@@ -100,7 +104,7 @@ def test_a_beheerder_may_correct_a_closed_period_and_the_history_says_so(initiat
         status=Status.ORANJE,
         toelichting="Bij nader inzien vertraagd.",
         door=beheerder,
-        versie=r.versie,
+        verwachte_versie=r.versie,
     )
     laatste = r.history.latest()
     assert laatste.status == Status.ORANJE
@@ -145,3 +149,15 @@ def test_round_opens_and_closes_one_at_a_time(beheerder):
 def test_only_the_portfolio_office_runs_rounds(pm):
     with pytest.raises(PermissionDenied):
         services.periode_aanmaken(jaar=2027, soort="T1", indiendeadline="2027-05-15", door=pm)
+
+
+def test_the_history_of_a_new_report_names_its_colour(initiatief, open_periode, pm):
+    r = indienen(
+        initiatief=initiatief,
+        periode=open_periode,
+        status=Status.ORANJE,
+        toelichting="Later",
+        pad_naar_groen="Extra team in mei",
+        door=pm,
+    )
+    assert r.history.get().history_change_reason == "ingediend: oranje"

@@ -243,6 +243,8 @@ def test_export_has_the_screen_headers_and_the_filtered_rows(
         "Thema",
         "Initiatief",
         "Status",
+        # The open round is shown: the last closed period's colours stand beside it.
+        "Laatst gesloten: 2026 T2",
         "Trend t.o.v. vorige periode",
         "Eigenaar",
         "Open mijlpalen",
@@ -276,13 +278,16 @@ def _veel_initiatieven(aantal, eigenaar, periode):
 def test_portfolio_query_count_does_not_grow_with_rows(client_voor, lezer, pm, periode):
     client = client_voor(lezer)
     url = reverse("programmas:portfolio")
+    open_ronde = {"periode": periode.pk}
     _veel_initiatieven(5, pm, periode)
+    # Without a choice the last closed period is shown, beside the open round.
     weinig = _queries(client, url)
+    weinig_open = _queries(client, url, open_ronde)
     _veel_initiatieven(495, pm, periode)
     assert _queries(client, url) == weinig
-    assert (
-        _queries(client, url, {"page": 3, "status": "groen", "sort": "-huidige_status"}) == weinig
-    )
+    assert _queries(client, url, open_ronde) == weinig_open
+    gefilterd = {**open_ronde, "page": 3, "status": "groen", "sort": "-huidige_status"}
+    assert _queries(client, url, gefilterd) == weinig_open
 
 
 def test_indicator_list_query_count_does_not_grow_with_rows(client_voor, pm, periode):

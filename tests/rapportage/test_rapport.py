@@ -74,7 +74,7 @@ def test_a_closed_report_does_not_change_after_later_edits(client_voor, lezer, b
         status=Status.ROOD,
         toelichting="Correctie.",
         door=beheerder,
-        versie=r.versie,
+        verwachte_versie=r.versie,
     )
     # … the report of the closed period still shows the state at closing,
     url = reverse("rapportage:periode", args=[2026, "t2"])

@@ -142,3 +142,27 @@ def test_a_measure_without_risks_is_overarching():
 
     assert list(Beheersmaatregel.objects.overkoepelend()) == [overkoepelend]
     assert overkoepelend.context == "Overkoepelende maatregel"
+
+
+def test_toprisicos_and_measures_on_time_as_querysets():
+    from django.utils import timezone
+
+    from douane_portfolio.models import User
+    from risicos.models import Beheersmaatregel, Risico
+
+    top = RisicoFactory(toprisico=True)
+    overig = RisicoFactory(toprisico=False)
+    assert list(Risico.objects.toprisicos()) == [top]
+    assert list(Risico.objects.toprisicos(False)) == [overig]
+
+    gisteren = timezone.localdate() - datetime.timedelta(days=1)
+    te_laat = BeheersmaatregelFactory(deadline=gisteren)
+    op_tijd = BeheersmaatregelFactory(deadline=timezone.localdate())
+    afgerond = BeheersmaatregelFactory(deadline=gisteren, status="afgerond")
+    assert set(Beheersmaatregel.objects.te_laat()) == {te_laat}
+    assert set(Beheersmaatregel.objects.op_tijd()) == {op_tijd, afgerond}
+    assert set(User.objects.eigenaren_van(Beheersmaatregel)) == {
+        te_laat.eigenaar,
+        op_tijd.eigenaar,
+        afgerond.eigenaar,
+    }

@@ -1,7 +1,8 @@
 """Load the demo users and the 2023 data of the annual report.
 
 Idempotent: objects are only created when missing, so a second run writes nothing
-(no rows, no history). Each app contributes its part through `<app>/demo.py`.
+(no rows, no history). Each app contributes its part: the report's values as plain data in
+`<app>/demo_data.py`, loaded by `laad()` in `<app>/demo.py`.
 """
 
 import importlib

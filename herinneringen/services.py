@@ -57,45 +57,22 @@ from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from .acties import actie_modellen
-from .models import (
-    Bezorging,
-    Herinnering,
-    Herinneringsfrequentie,
-    HerinneringSoort,
-    Verzending,
-    VerzendingStatus,
-)
-from .rules import is_beheerder
+from douane_portfolio.acties import Onderwerp, actie_modellen
+from douane_portfolio.models import Herinneringsfrequentie
+from douane_portfolio.rules import is_beheerder
+
+from .models import Bezorging, Herinnering, HerinneringSoort, Verzending, VerzendingStatus
 
 logger = logging.getLogger(__name__)
 
 MAX_WACHTTIJD = timedelta(hours=4)
 WEEKDAGEN = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-
-
-@dataclass
-class Onderwerp:
-    """What a reminder is about: an action, or anything else with an owner and a deadline."""
-
-    content_type_id: int
-    object_id: int
-    soortnaam: str
-    omschrijving: str
-    context: str
-    deadline: date
-    pad: str
-    eigenaar: object
-    escalatie_kandidaten: list
-    escalatie_rol: str
-    # Prefix of the period for subjects that come back, such as a report per round.
-    reeks: str = ""
 
 
 @dataclass
@@ -136,7 +113,8 @@ class Uitslag:
     """What a run did (or, in a dry run, would do): counts of what happened."""
 
     op: date
-    geplande: list = field(default_factory=list)
+    geplande: list = field(default_factory=list)  # dry run only: what would be recorded
+    gepland: int = 0  # reminders found due and not yet in the ledger
     vastgelegd: int = 0  # ledger rows this run inserted
     opgesteld: int = 0  # new mails this run composed
     verzendingen: list = field(default_factory=list)  # mails this run claimed and tried
@@ -170,12 +148,14 @@ def herinneringen_versturen(*, op=None, proefdraai=False):
     With `proefdraai` nothing is written or sent; the result says what would be.
     """
     op = op or herinneringsdag()
-    geplande = herinneringen_bepalen(op=op)
     if proefdraai:
         open_ = Bezorging.objects.filter(verzending__isnull=True).count()
-        return Uitslag(op=op, geplande=geplande, achtergebleven=open_)
-    uitslag = Uitslag(op=op, geplande=geplande)
-    uitslag.vastgelegd = len(herinneringen_vastleggen(geplande, op=op))
+        return Uitslag(op=op, geplande=herinneringen_bepalen(op=op), achtergebleven=open_)
+    uitslag = Uitslag(op=op)
+    # Batch by batch: each is recorded (and committed) before the next is read.
+    for deel in geplande_delen(op=op):
+        uitslag.gepland += len(deel)
+        uitslag.vastgelegd += len(herinneringen_vastleggen(deel, op=op))
     uitslag.opgesteld = herinneringen_opstellen()
     uitslag.verzendingen = herinneringen_bezorgen()
     uitslag.wachtend = Verzending.objects.onverzonden().count()
@@ -215,39 +195,90 @@ def verschuldigd(deadline, op, *, reeks=""):
         yield HerinneringSoort.ESCALATIE, f"{prefix}{deadline}"
 
 
-def onderwerpen(tot):
-    """Every open subject with a deadline up to `tot`: one query per kind of action,
-    plus what each app's `herinnering_bronnen` add."""
+def _periodes_per_soort(deadlines, op):
+    """{kind: {deadline: period}} of what is due on `op`, from the distinct deadlines."""
+    per_soort = defaultdict(dict)
+    for deadline in deadlines:
+        for soort, periode in verschuldigd(deadline, op):
+            per_soort[soort][deadline] = periode
+    return per_soort
+
+
+def _open_niet_vastgelegd(model, soort_id, per_soort):
+    """The open actions of `model` with a reminder due that the ledger lacks, as a
+    queryset: NOT EXISTS against the unique key, so nothing of the ledger is loaded."""
+    qs = model.objects.open()
+    wie = Q()
+    for soort, periodes in per_soort.items():
+        vastgelegd = Herinnering.objects.filter(
+            content_type_id=soort_id,
+            object_id=OuterRef("pk"),
+            soort=soort,
+            deadline=OuterRef("deadline"),
+            periode__in=sorted(set(periodes.values())),
+        )
+        qs = qs.annotate(**{f"heeft_{soort}": Exists(vastgelegd)})
+        wie |= Q(deadline__in=list(periodes), **{f"heeft_{soort}": False})
+    return qs.filter(wie)
+
+
+def onderwerpen(op, tot):
+    """(kinds missing from the ledger, subject) for every open subject with a reminder
+    due on `op` (deadline up to `tot`) that the ledger lacks: a few queries per kind of
+    action, whatever their number, read in batches. What each app's
+    `herinnering_bronnen` add comes with None: the ledger is still to be asked."""
     modellen = actie_modellen()
     soorten = ContentType.objects.get_for_models(*modellen)
     for model in modellen:
-        qs = (
+        deadlines = sorted(
             model.objects.open()
             .filter(deadline__lte=tot)
-            .select_related(
-                "eigenaar__manager",
-                *model.context_select_related,
-                *model.escalatie_select_related,
-            )
-            .prefetch_related(*model.context_prefetch_related)
             .order_by()
+            .values_list("deadline", flat=True)
+            .distinct()
         )
-        for actie in qs:
-            yield Onderwerp(
-                content_type_id=soorten[model].pk,
-                object_id=actie.pk,
-                soortnaam=str(model._meta.verbose_name),
-                omschrijving=str(actie),
-                context=str(actie.context or ""),
-                deadline=actie.deadline,
-                pad=actie.get_absolute_url(),
-                eigenaar=actie.eigenaar,
-                escalatie_kandidaten=actie.escalatie_kandidaten(),
-                escalatie_rol=model.escalatie_rol,
+        # Deadlines cluster on days, so there are far fewer than actions; parts keep
+        # the lists in each query under the databases' limits of parameters.
+        for i in range(0, len(deadlines), 1000):
+            per_soort = _periodes_per_soort(deadlines[i : i + 1000], op)
+            if not per_soort:
+                continue
+            qs = (
+                _open_niet_vastgelegd(model, soorten[model].pk, per_soort)
+                .select_related(
+                    "eigenaar__manager",
+                    *model.context_select_related,
+                    *model.escalatie_select_related,
+                )
+                .prefetch_related(*model.context_prefetch_related)
+                .order_by("pk")
             )
+            for actie in qs.iterator(chunk_size=settings.HERINNERINGEN_BATCH):
+                ontbrekend = {
+                    soort
+                    for soort, periodes in per_soort.items()
+                    if actie.deadline in periodes and not getattr(actie, f"heeft_{soort}")
+                }
+                yield (
+                    ontbrekend,
+                    Onderwerp(
+                        content_type_id=soorten[model].pk,
+                        object_id=actie.pk,
+                        soortnaam=str(model._meta.verbose_name),
+                        omschrijving=str(actie),
+                        context=str(actie.context or ""),
+                        deadline=actie.deadline,
+                        pad=actie.get_absolute_url(),
+                        eigenaar=actie.eigenaar,
+                        escalatie_kandidaten=actie.escalatie_kandidaten(),
+                        escalatie_rol=model.escalatie_rol,
+                    ),
+                )
+    # What the apps add is small (a report per initiative); the ledger is asked later.
     for config in apps.get_app_configs():
         for pad in getattr(config, "herinnering_bronnen", ()):
-            yield from import_string(pad)(tot)
+            for onderwerp in import_string(pad)(tot):
+                yield None, onderwerp
 
 
 def _bereikbaar(user, behalve=None):
@@ -270,7 +301,13 @@ def ontvangers(onderwerp, soort, rolhouders):
 
 
 def herinneringen_bepalen(*, op):
-    """The reminders due on `op` that the ledger does not hold yet."""
+    """The reminders due on `op` that the ledger does not hold yet, as a list."""
+    return [g for deel in geplande_delen(op=op) for g in deel]
+
+
+def geplande_delen(*, op):
+    """The reminders due on `op` that the ledger does not hold yet, in batches of about
+    HERINNERINGEN_BATCH, so the sweep never holds all of them at once."""
     tot = op + timedelta(days=max(settings.HERINNERINGEN_VOORAF, default=0))
     weekoverzicht = op.isoweekday() == settings.HERINNERINGEN_WEEKDAG
 
@@ -280,9 +317,11 @@ def herinneringen_bepalen(*, op):
         gebruikers = get_user_model().objects.filter(is_active=True, groups__name=rol)
         return list(gebruikers.exclude(email="").order_by("pk"))
 
-    kandidaten = []
-    for onderwerp in onderwerpen(tot):
+    kandidaten, onbekend = [], []
+    for ontbrekend, onderwerp in onderwerpen(op, tot):
         for soort, periode in verschuldigd(onderwerp.deadline, op, reeks=onderwerp.reeks):
+            if ontbrekend is not None and soort not in ontbrekend:
+                continue
             if (
                 soort == HerinneringSoort.BINNENKORT
                 and onderwerp.eigenaar.herinneringsfrequentie == Herinneringsfrequentie.WEKELIJKS
@@ -298,9 +337,16 @@ def herinneringen_bepalen(*, op):
                     onderwerp.object_id,
                 )
                 continue
-            kandidaten.append(Gepland(onderwerp, soort, periode, naar, op))
-    bekend = _in_grootboek(kandidaten)
-    return [g for g in kandidaten if g.sleutel not in bekend]
+            gepland = Gepland(onderwerp, soort, periode, naar, op)
+            (kandidaten if ontbrekend is not None else onbekend).append(gepland)
+        if len(kandidaten) >= settings.HERINNERINGEN_BATCH:
+            yield kandidaten
+            kandidaten = []
+    if onbekend:
+        bekend = _in_grootboek(onbekend)
+        kandidaten += [g for g in onbekend if g.sleutel not in bekend]
+    if kandidaten:
+        yield kandidaten
 
 
 def _in_grootboek(geplande):
@@ -308,7 +354,7 @@ def _in_grootboek(geplande):
     soorten = {g.onderwerp.content_type_id for g in geplande}
     periodes = sorted({g.periode for g in geplande})
     bekend = set()
-    # Deadlines cluster, so there are far fewer periods than actions; batches keep
+    # Subjects of the apps' sources share a few periods (one round); batches keep
     # SQLite under its limit of query parameters.
     for i in range(0, len(periodes), 500):
         deel = periodes[i : i + 500]
@@ -325,9 +371,11 @@ def _in_grootboek(geplande):
 
 @transaction.atomic
 def herinneringen_vastleggen(geplande, *, op):
-    """Insert the ledger rows and, for the rows this run inserted, their deliveries."""
+    """Insert the ledger rows of one batch and, for the rows this run inserted, their
+    deliveries; returns the rows inserted."""
     if not geplande:
         return []
+    # One id per batch, so each batch finds back only its own rows.
     run = uuid.uuid4()
     Herinnering.objects.bulk_create(
         [g.herinnering(run) for g in geplande], ignore_conflicts=True, batch_size=500
@@ -350,7 +398,7 @@ def herinneringen_opstellen():
     """One new, rendered mail per person with open deliveries; returns how many."""
     open_ = Bezorging.objects.filter(verzending__isnull=True).values("ontvanger")
     personen = get_user_model().objects.filter(pk__in=open_).order_by("pk")
-    return sum(_opstellen(persoon) for persoon in personen)
+    return sum(_opstellen(persoon) for persoon in personen.iterator(chunk_size=500))
 
 
 def _opstellen(persoon):
@@ -368,9 +416,8 @@ def _opstellen(persoon):
             # Another run composed them between our query and this update.
             transaction.set_rollback(True)
             return False
-        herinneringen = Herinnering.objects.filter(bezorgingen__verzending=verzending)
         verzending.onderwerp, verzending.tekst, verzending.html = mail_opstellen(
-            persoon, list(herinneringen.select_related("eigenaar"))
+            persoon, *inhoud_van(verzending)
         )
         Verzending.objects.filter(pk=verzending.pk).update(
             onderwerp=verzending.onderwerp, tekst=verzending.tekst, html=verzending.html
@@ -395,7 +442,10 @@ def herinneringen_bezorgen():
             break
         verzending = _claimen(pk)
         if verzending is not None:
-            verzendingen.append(_versturen(verzending))
+            _versturen(verzending)
+            # Sent or stored: the run's result needs no copy of the body.
+            verzending.tekst = verzending.html = ""
+            verzendingen.append(verzending)
     return verzendingen
 
 
@@ -416,9 +466,6 @@ def _claimen(pk):
         logger.warning(
             "Herinneringsmail %s wordt opnieuw verstuurd (poging %d).", pk, verzending.pogingen
         )
-    verzending.herinneringen = list(
-        Herinnering.objects.filter(bezorgingen__verzending=verzending).select_related("eigenaar")
-    )
     return verzending
 
 
@@ -481,8 +528,10 @@ def _alarm_versturen(verzending):
         "url": settings.SITE_URL + reverse("onverzonden_herinneringen"),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        onderwerp = render_to_string("emails/herinnering-alarm-onderwerp.txt", context)
-        tekst = render_to_string("emails/herinnering-alarm-tekst.txt", context)
+        onderwerp = render_to_string(
+            "herinneringen/emails/herinnering-alarm-onderwerp.txt", context
+        )
+        tekst = render_to_string("herinneringen/emails/herinnering-alarm-tekst.txt", context)
     try:
         send_mail(" ".join(onderwerp.split()), tekst, None, [settings.HERINNERINGEN_ALARM_ADRES])
     except Exception:
@@ -583,6 +632,28 @@ def _domein():
 # --- The mail -------------------------------------------------------------------------
 
 
+def inhoud_van(verzending, per_deel=None):
+    """(the reminders a digest shows, the number per kind) of `verzending`.
+
+    The most urgent `per_deel` (HERINNERINGEN_PER_DEEL) of each kind, oldest deadline
+    first, so a digest stays readable and small however many actions are due; the
+    counts say how many more the application shows.
+    """
+    per_deel = per_deel or settings.HERINNERINGEN_PER_DEEL
+    van_mail = Herinnering.objects.filter(bezorgingen__verzending=verzending)
+    aantallen = dict(
+        van_mail.order_by().values_list("soort").annotate(n=Count("pk")).values_list("soort", "n")
+    )
+    herinneringen = []
+    for soort in aantallen:
+        herinneringen += (
+            van_mail.filter(soort=soort)
+            .select_related("eigenaar")
+            .order_by("deadline", "omschrijving", "pk")[:per_deel]
+        )
+    return herinneringen, aantallen
+
+
 def indelen(herinneringen):
     """(te laat, binnenkort, escalaties per eigenaar) in reading order."""
     te_laat = sorted(
@@ -604,16 +675,51 @@ def indelen(herinneringen):
     return te_laat, binnenkort, escalaties
 
 
-def mail_opstellen(persoon, herinneringen):
-    """(subject, text, HTML) of the digest for `persoon`."""
+def mail_opstellen(persoon, herinneringen, aantallen=None):
+    """(subject, text, HTML) of the digest for `persoon`: `herinneringen` as listed,
+    `aantallen` the total per kind where the list holds only the most urgent."""
     te_laat, binnenkort, escalaties = indelen(herinneringen)
-    aantal_escalaties = sum(len(lijst) for _, lijst in escalaties)
+    meldingen = sorted(
+        (h for h in herinneringen if h.soort == HerinneringSoort.MELDING),
+        key=lambda h: (h.aangemaakt_op, h.pk),
+    )
+    aantallen = aantallen or {}
+    aantal_meldingen = max(aantallen.get(HerinneringSoort.MELDING, 0), len(meldingen))
+    getoond_escalaties = sum(len(lijst) for _, lijst in escalaties)
+    aantal = {
+        "te_laat": max(aantallen.get(HerinneringSoort.TE_LAAT, 0), len(te_laat)),
+        "binnenkort": max(aantallen.get(HerinneringSoort.BINNENKORT, 0), len(binnenkort)),
+        "escalaties": max(aantallen.get(HerinneringSoort.ESCALATIE, 0), getoond_escalaties),
+    }
+    delen = []
+    if aantal_meldingen == 1:
+        delen.append(meldingen[0].omschrijving)
+    elif aantal_meldingen:
+        delen.append(f"{aantal_meldingen} meldingen")
+    if aantal["te_laat"]:
+        delen.append(f"{aantal['te_laat']} te laat")
+    if aantal["binnenkort"] == 1:
+        delen.append("1 deadline nadert")
+    elif aantal["binnenkort"]:
+        delen.append(f"{aantal['binnenkort']} deadlines naderen")
+    if aantal["escalaties"]:
+        delen.append(f"{aantal['escalaties']} geëscaleerd")
     context = {
         "ontvanger": persoon,
+        "delen": delen,
+        "meldingen": meldingen,
+        "aantal_meldingen": aantal_meldingen,
+        "meer_meldingen": aantal_meldingen - len(meldingen),
         "te_laat": te_laat,
         "binnenkort": binnenkort,
         "escalaties": escalaties,
-        "aantal_escalaties": aantal_escalaties,
+        "aantal_te_laat": aantal["te_laat"],
+        "aantal_binnenkort": aantal["binnenkort"],
+        "aantal_escalaties": aantal["escalaties"],
+        "meer_te_laat": aantal["te_laat"] - len(te_laat),
+        "meer_binnenkort": aantal["binnenkort"] - len(binnenkort),
+        "meer_escalaties": aantal["escalaties"] - getoond_escalaties,
+        "acties_url": settings.SITE_URL + reverse("mijn_acties"),
         "escalatie_na": settings.HERINNERINGEN_ESCALATIE_NA,
         "wekelijks": persoon.herinneringsfrequentie == Herinneringsfrequentie.WEKELIJKS,
         "weekdag": WEEKDAGEN[(settings.HERINNERINGEN_WEEKDAG - 1) % 7],
@@ -621,9 +727,9 @@ def mail_opstellen(persoon, herinneringen):
     }
     # A worker has no request, so no active language: the mail is Dutch regardless.
     with translation.override(settings.LANGUAGE_CODE):
-        onderwerp = render_to_string("emails/herinneringen-onderwerp.txt", context)
-        tekst = render_to_string("emails/herinneringen-tekst.txt", context)
-        html = render_to_string("emails/herinneringen.html", context)
+        onderwerp = render_to_string("herinneringen/emails/herinneringen-onderwerp.txt", context)
+        tekst = render_to_string("herinneringen/emails/herinneringen-tekst.txt", context)
+        html = render_to_string("herinneringen/emails/herinneringen.html", context)
     # Template tags leave blank lines behind; a plain-text mail reads better without.
     tekst = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", tekst)).strip() + "\n"
     return " ".join(onderwerp.split()), tekst, html

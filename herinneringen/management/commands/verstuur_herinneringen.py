@@ -8,14 +8,15 @@ from collections import defaultdict
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
 
-from douane_portfolio.herinneringen import herinneringen_versturen
-from douane_portfolio.models import HerinneringSoort, Verzending, VerzendingStatus
+from herinneringen.models import Herinnering, HerinneringSoort, Verzending, VerzendingStatus
+from herinneringen.services import herinneringen_versturen
 
 # In the order of the mail.
 SOORTEN = {
     HerinneringSoort.TE_LAAT: "te laat",
     HerinneringSoort.BINNENKORT: "nadert",
     HerinneringSoort.ESCALATIE: "escalatie",
+    HerinneringSoort.MELDING: "melding",
 }
 VOLGORDE = list(SOORTEN)
 
@@ -83,7 +84,10 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"  Fout (poging {verzending.pogingen}): {verzending.fout}")
                 self.stdout.write(f"  Volgende poging: {wanneer}")
-            for h in sorted(verzending.herinneringen, key=lambda h: volgorde(h.soort, h)):
+            herinneringen = Herinnering.objects.filter(
+                bezorgingen__verzending=verzending
+            ).select_related("eigenaar")
+            for h in sorted(herinneringen, key=lambda h: volgorde(h.soort, h)):
                 self.regel(h.soort, h.soortnaam, h.omschrijving, h.deadline, h.datum, h.eigenaar)
         self.stdout.write(
             f"\nTotaal: {uitslag.vastgelegd} nieuwe herinnering(en) vastgelegd, "
