@@ -56,8 +56,8 @@ class BevindingAdmin(OpgelostIsDicht, HistoryAdmin):
     list_select_related = ("rapport", "eigenaar")
     search_fields = ("titel", "domein", "omschrijving")
     readonly_fields = ("status", "aangemaakt_op")
-    autocomplete_fields = ("eigenaar",)
-    filter_horizontal = ("initiatieven", "risicos")
+    # 20,000 risks and thousands of initiatives: search fields, not select boxes.
+    autocomplete_fields = ("rapport", "eigenaar", "initiatieven", "risicos")
     inlines = [VervolgactieInline]
 
 

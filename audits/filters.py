@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from douane_portfolio.models import ActieStatus, User
+from douane_portfolio.models import ActieStatus
+from douane_portfolio.zoeken import ZoekFilter, eigenarenbron, zoekbron
 from risicos.models import Risico
 
 from .models import (
@@ -28,17 +29,29 @@ def _domeinen():
     ]
 
 
-def _bevinding_eigenaren(request):
-    return User.objects.eigenaren_van(Bevinding)
+BEVINDING_EIGENAREN = eigenarenbron(
+    "bevinding-eigenaren", Bevinding, permissie="audits.view_bevinding"
+)
+ACTIE_EIGENAREN = eigenarenbron(
+    "actie-eigenaren", Vervolgactie, permissie="audits.view_vervolgactie"
+)
 
 
-def _gekoppelde_risicos(request):
-    # The register holds tens of risks, so a select is fine; only those with findings.
-    return Risico.objects.filter(bevindingen__isnull=False).distinct().order_by("titel")
+def _gekoppelde_risicos(user):
+    # Only risks with findings, as an EXISTS on the link table's index.
+    if user is None:
+        return Risico.objects.none()
+    gekoppeld = Bevinding.risicos.through.objects.filter(risico=OuterRef("pk"))
+    return Risico.objects.zichtbaar_voor(user).filter(Exists(gekoppeld))
 
 
-def _actie_eigenaren(request):
-    return User.objects.eigenaren_van(Vervolgactie)
+GEKOPPELDE_RISICOS = zoekbron(
+    "gekoppelde-risicos",
+    queryset=_gekoppelde_risicos,
+    permissie="audits.view_bevinding",
+    velden=("titel",),
+    volgorde=("titel", "pk"),
+)
 
 
 class BevindingFilter(django_filters.FilterSet):
@@ -66,12 +79,8 @@ class BevindingFilter(django_filters.FilterSet):
     te_laat = django_filters.ChoiceFilter(
         label="Met te late acties", choices=JA, empty_label="–", method="filter_te_laat"
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar", queryset=_bevinding_eigenaren, empty_label="Iedereen"
-    )
-    risico = django_filters.ModelChoiceFilter(
-        label="Risico", field_name="risicos", queryset=_gekoppelde_risicos, empty_label="Alle"
-    )
+    eigenaar = ZoekFilter(label="Eigenaar", bron=BEVINDING_EIGENAREN)
+    risico = ZoekFilter(label="Risico", field_name="risicos", bron=GEKOPPELDE_RISICOS)
 
     class Meta:
         model = Bevinding
@@ -119,9 +128,7 @@ class VervolgactieFilter(django_filters.FilterSet):
         choices=Instantie.choices,
         empty_label="Alle",
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar", queryset=_actie_eigenaren, empty_label="Iedereen"
-    )
+    eigenaar = ZoekFilter(label="Eigenaar", bron=ACTIE_EIGENAREN)
     deadline_voor = django_filters.DateFilter(
         label="Deadline vóór",
         field_name="deadline",

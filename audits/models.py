@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
-from douane_portfolio.models import Actie, ActieQuerySet, User, VersieModel
+from douane_portfolio.models import Actie, ActieQuerySet, User, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
 from . import bewijs
@@ -370,7 +370,12 @@ class Vervolgactie(Actie):
     class Meta(Actie.Meta):
         verbose_name = "vervolgactie"
         verbose_name_plural = "vervolgacties"
-        indexes = [models.Index(fields=["status", "deadline"], name="vervolgactie_open_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="vervolgactie_open_idx"),
+            *actie_indexen("vervolgactie"),
+            # The counts per finding on the list of findings.
+            models.Index(fields=["bevinding", "status", "deadline"], name="vervolgactie_bev_st"),
+        ]
 
     @property
     def context(self):

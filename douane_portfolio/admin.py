@@ -137,6 +137,9 @@ class HistoryAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
     service may set (a status, a verdict) without its checks.
     """
 
+    # No COUNT(*) over the whole table on every changelist (issue 13).
+    show_full_result_count = False
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -168,7 +171,7 @@ class AlleenLezenHistoryAdmin(AlleenLezen, HistoryAdmin):
 
 
 class AlleenLezenAdmin(AlleenLezen, admin.ModelAdmin):
-    pass
+    show_full_result_count = False
 
 
 @admin.register(Rolwijziging)

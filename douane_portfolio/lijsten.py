@@ -2,17 +2,18 @@
 
 Every list gets the same filtering, sorting, pagination and export of the filtered
 rows (`?_export=csv|xlsx`, streamed, with the headers shown on screen; see
-`exporteren`). Pagination is lazy:
-no COUNT(*) over the whole table on every page view.
+`exporteren`). Pagination is keyset (`bladeren.py`): no COUNT(*) and no deep OFFSET,
+so the last page costs what the first does.
 """
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 from rules.contrib.views import PermissionRequiredMixin
 
+from .bladeren import bladeren
 from .exporteren import StreamendeExportMixin
 
 
@@ -37,7 +38,14 @@ class LijstView(PermissionRequiredMixin, StreamendeExportMixin, SingleTableMixin
         return super().get(request, *args, **kwargs)
 
     def get_table_pagination(self, table):
-        return {"per_page": settings.LIJST_PAGINA_GROOTTE, "paginator_class": LazyPaginator}
+        # Paged by `bladeren` in get_table, not by a Django paginator.
+        return False
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if self.request.GET.get(self.export_trigger_param) is None:
+            bladeren(table, self.request.GET, settings.LIJST_PAGINA_GROOTTE)
+        return table
 
     def get_export_filename(self, export_format):
         naam = slugify(self.titel) or self.model._meta.verbose_name_plural

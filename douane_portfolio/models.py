@@ -105,6 +105,21 @@ class ActieStatus(models.TextChoices):
 OPEN_STATUSSEN = (ActieStatus.OPEN, ActieStatus.IN_UITVOERING)
 
 
+def actie_indexen(kort):
+    """Indexes every action list needs (issue 13): the default sort (deadline, id) for the
+    keyset seek, the same for open actions only (partial: "lopend" and "te laat"), and
+    per owner (the owner filter and Mijn acties)."""
+    return [
+        models.Index(fields=["deadline", "id"], name=f"{kort}_dl_id"),
+        models.Index(
+            fields=["deadline", "id"],
+            name=f"{kort}_open_dl",
+            condition=Q(status__in=OPEN_STATUSSEN),
+        ),
+        models.Index(fields=["eigenaar", "deadline", "id"], name=f"{kort}_eig_dl"),
+    ]
+
+
 class ActieQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSSEN)

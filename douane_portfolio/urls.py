@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import toegankelijkheid, views
+from . import toegankelijkheid, views, zoeken
 
 admin.site.site_header = "Douane Portfolio – beheer"
 admin.site.site_title = "Douane Portfolio"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("rapportage.urls_dashboard")),
     path("acties/", views.mijn_acties, name="mijn_acties"),
     path("acties/herinneringen/", include("herinneringen.urls")),
+    path("zoeken/<slug:bron>/", zoeken.zoeken, name="zoeken"),
     path("programmas/", include("programmas.urls")),
     path("risicos/", include("risicos.urls")),
     path("audits/", include("audits.urls")),

@@ -16,6 +16,7 @@ class InitiatiefAdmin(HistoryAdmin):
     list_filter = ("thema", "actief")
     list_select_related = ("thema", "eigenaar")
     search_fields = ("naam",)
+    autocomplete_fields = ("eigenaar",)
 
 
 @admin.register(models.Rapportageperiode)
@@ -44,6 +45,8 @@ class MijlpaalAdmin(HistoryAdmin):
     list_display = ("omschrijving", "initiatief", "eigenaar", "deadline", "status")
     list_filter = ("status",)
     list_select_related = ("initiatief", "eigenaar")
+    search_fields = ("omschrijving",)
+    autocomplete_fields = ("initiatief", "eigenaar")
     # Set by the model when the status becomes "afgerond"; not back-dated by hand.
     readonly_fields = ("afgerond_op",)
 
@@ -52,6 +55,7 @@ class MijlpaalAdmin(HistoryAdmin):
 class PrestatieindicatorAdmin(HistoryAdmin):
     list_display = ("naam", "groep", "eenheid", "richting", "initiatief")
     list_select_related = ("initiatief",)
+    autocomplete_fields = ("initiatief",)
 
 
 @admin.register(models.Indicatorwaarde)

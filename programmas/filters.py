@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
+
+from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
 from .models import (
     NIET_GERAPPORTEERD,
@@ -20,8 +21,9 @@ def _geen_filter(queryset, name, value):
     return queryset
 
 
-def _eigenaren():
-    return get_user_model().objects.eigenaren_van(Initiatief)
+EIGENAREN = eigenarenbron(
+    "initiatief-eigenaren", Initiatief, permissie="programmas.view_initiatief"
+)
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -40,9 +42,7 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label="Alle statussen",
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar", queryset=_eigenaren(), empty_label="Alle eigenaren"
-    )
+    eigenaar = ZoekFilter(label="Eigenaar", bron=EIGENAREN)
 
     def filter_status(self, queryset, name, value):
         if value == GEEN_STATUS:
@@ -68,11 +68,8 @@ class IndicatorFilter(django_filters.FilterSet):
         choices=IndicatorStatus.choices,
         empty_label="Alle statussen",
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar initiatief",
-        field_name="indicator__initiatief__eigenaar",
-        queryset=_eigenaren(),
-        empty_label="Alle eigenaren",
+    eigenaar = ZoekFilter(
+        label="Eigenaar initiatief", field_name="indicator__initiatief__eigenaar", bron=EIGENAREN
     )
     groep = django_filters.CharFilter(
         label="Groep bevat", field_name="indicator__groep", lookup_expr="icontains"

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from douane_portfolio.models import Actie, VersieModel
+from douane_portfolio.models import Actie, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -410,7 +410,12 @@ class Mijlpaal(Actie):
     class Meta(Actie.Meta):
         verbose_name = "mijlpaal"
         verbose_name_plural = "mijlpalen"
-        indexes = [models.Index(fields=["status", "deadline"], name="mijlpaal_open_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="mijlpaal_open_idx"),
+            *actie_indexen("mijlpaal"),
+            # The open and overdue counts per initiative on the portfolio.
+            models.Index(fields=["initiatief", "status", "deadline"], name="mijlpaal_init_st"),
+        ]
 
     @property
     def context(self):

@@ -20,12 +20,15 @@ from django.contrib.admin import site
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F, Q
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
+from django_tables2 import SingleTableMixin
 
 from audits.models import Auditrapport, Bevinding, Vervolgactie
 from douane_portfolio import rollen
+from douane_portfolio.bladeren import CURSOR, LAATSTE, cursor_maken, cursor_voor_positie
 from douane_portfolio.models import OPEN_STATUSSEN
 from herinneringen.services import herinneringen_versturen
 from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
@@ -186,7 +189,7 @@ class Meter:
             client = Client(SERVER_NAME="localhost", raise_request_exception=False)
             client.force_login(user)
             for lijst in lijsten:
-                self.lijst_meten(client, rol, lijst)
+                self.lijst_meten(client, rol, lijst, user)
             self.paginas_meten(client, rol)
             if rol == "beheerder":
                 self.admin_meten(client, lijsten)
@@ -354,9 +357,26 @@ class Meter:
                 nummers[naam] = nummer
         return nummers
 
-    def lijst_meten(self, client, rol, lijst):
+    def pagina_url(self, lijst, naam, nummer, user):
+        """The lists page by cursor: the URL a reader reaches by "Laatste" or by following
+        "Volgende" to page `nummer` (computed here, outside the measurement)."""
+        if nummer == 1:
+            return lijst.url
+        if naam == "laatste pagina":
+            return f"{lijst.url}?{CURSOR}={cursor_maken(LAATSTE, 0)}"
+        request = RequestFactory().get(lijst.url)
+        request.user = user
+        view = resolve(lijst.url).func.view_class()
+        view.setup(request)
+        view.filterset = view.get_filterset(view.get_filterset_class())
+        view.object_list = view.filterset.qs
+        table = SingleTableMixin.get_table(view, **view.get_table_kwargs())
+        cursor = cursor_voor_positie(table, (nummer - 1) * self.per_pagina - 1, self.per_pagina)
+        return f"{lijst.url}?{CURSOR}={cursor}"
+
+    def lijst_meten(self, client, rol, lijst, user):
         for naam, nummer in self.paginanummers(lijst).items():
-            url = lijst.url if nummer == 1 else f"{lijst.url}?page={nummer}"
+            url = self.pagina_url(lijst, naam, nummer, user)
             titel = f"{lijst.naam}: {naam} ({nummer})"
             meting = self.pagina(client, rol, lijst.groep, titel, url)
             if meting is not None:

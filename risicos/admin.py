@@ -13,8 +13,8 @@ class RisicoAdmin(HistoryAdmin):
     list_filter = ("categorie", "toprisico", "status")
     list_select_related = ("eigenaar",)
     search_fields = ("titel",)
-    autocomplete_fields = ("eigenaar",)
-    filter_horizontal = ("initiatieven",)
+    # Thousands of initiatives: search, not a select with every row (issue 13).
+    autocomplete_fields = ("eigenaar", "initiatieven")
     # Scores change only through "Score wijzigen", which records who, when and why.
     readonly_fields = SCOREVELDEN
 
@@ -32,8 +32,7 @@ class BeheersmaatregelAdmin(HistoryAdmin):
     list_filter = ("status",)
     list_select_related = ("eigenaar",)
     search_fields = ("omschrijving",)
-    autocomplete_fields = ("eigenaar",)
-    filter_horizontal = ("risicos",)
+    autocomplete_fields = ("eigenaar", "risicos", "dialoog")
     # Set by the model when the status becomes "afgerond"; not back-dated by hand.
     readonly_fields = ("afgerond_op",)
 
@@ -52,7 +51,7 @@ class RisicodialoogAdmin(HistoryAdmin):
     list_display = ("titel", "datum", "niveau", "status")
     list_filter = ("status", "niveau")
     search_fields = ("titel",)
-    filter_horizontal = ("deelnemers",)
+    autocomplete_fields = ("voorzitter", "deelnemers")
     inlines = [DialoogrisicoInline]
     # Adoption applies scores; only the app's "Vaststellen" does that, once.
     readonly_fields = ("status",)

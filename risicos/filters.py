@@ -1,10 +1,10 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from douane_portfolio.models import ActieStatus
+from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
 from .models import (
     SCHAAL,
@@ -38,8 +38,10 @@ def _cel(label, veld):
     )
 
 
-def _eigenaars(request):
-    return get_user_model().objects.eigenaren_van(Risico)
+RISICO_EIGENAREN = eigenarenbron("risico-eigenaren", Risico, permissie="risicos.view_risico")
+MAATREGEL_EIGENAREN = eigenarenbron(
+    "maatregel-eigenaren", Beheersmaatregel, permissie="risicos.view_beheersmaatregel"
+)
 
 
 def _categorie():
@@ -49,9 +51,7 @@ def _categorie():
 
 
 def _eigenaar():
-    return django_filters.ModelChoiceFilter(
-        label="Eigenaar", queryset=_eigenaars, empty_label="Iedereen"
-    )
+    return ZoekFilter(label="Eigenaar", bron=RISICO_EIGENAREN)
 
 
 def _filter_toprisico(filterset, queryset, name, value):
@@ -161,11 +161,7 @@ class MaatregelFilter(django_filters.FilterSet):
         empty_label="Alle",
         method="filter_soort",
     )
-    eigenaar = django_filters.ModelChoiceFilter(
-        label="Eigenaar",
-        queryset=lambda request: get_user_model().objects.eigenaren_van(Beheersmaatregel),
-        empty_label="Iedereen",
-    )
+    eigenaar = ZoekFilter(label="Eigenaar", bron=MAATREGEL_EIGENAREN)
     te_laat = _ja_nee("Te laat", "filter_te_laat")
     risico = django_filters.NumberFilter(
         label="Risico", field_name="risicos", widget=forms.HiddenInput

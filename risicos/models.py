@@ -18,7 +18,13 @@ from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
-from douane_portfolio.models import Actie, ActieQuerySet, ActieStatus, VersieModel
+from douane_portfolio.models import (
+    Actie,
+    ActieQuerySet,
+    ActieStatus,
+    VersieModel,
+    actie_indexen,
+)
 from douane_portfolio.rules import heeft_een_rol
 from douane_portfolio.validators import redelijke_datum
 
@@ -503,7 +509,10 @@ class Beheersmaatregel(Actie):
     class Meta(Actie.Meta):
         verbose_name = "beheersmaatregel"
         verbose_name_plural = "beheersmaatregelen"
-        indexes = [models.Index(fields=["status", "deadline"], name="maatregel_open_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="maatregel_open_idx"),
+            *actie_indexen("maatregel"),
+        ]
 
     def get_absolute_url(self):
         return reverse("risicos:maatregel", args=[self.pk])

@@ -52,7 +52,7 @@ class RisicoLijst(LijstView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = self.request.GET.copy()
-        for sleutel in ("sort", "page", "_export"):
+        for sleutel in ("sort", "page", "cursor", "_export"):
             filters.pop(sleutel, None)
         context["filter_query"] = filters.urlencode()
         context["actieve_celfilters"] = _celfilters(self.filterset, self.request)

@@ -170,3 +170,31 @@ def test_change_pages_with_fixed_fields_still_open(client, kantoor, superuser):
         for naam, pk in paginas:
             url = reverse(f"admin:{naam}_change", args=[pk])
             assert client.get(url).status_code == 200, (wie, url)
+
+
+def test_large_relations_are_search_fields_in_the_admin():
+    """Issue 13: no select box with every risk, initiative or person in a change form,
+    and no full COUNT(*) on a changelist."""
+    from django.contrib import admin as django_admin
+    from django.db import models
+
+    from douane_portfolio.admin import AlleenLezen
+
+    groot = {"Risico", "Initiatief", "User", "Bevinding", "Auditrapport", "Risicodialoog"}
+    for model, model_admin in django_admin.site._registry.items():
+        if model._meta.app_label not in ("programmas", "risicos", "audits"):
+            continue
+        assert model_admin.show_full_result_count is False, model
+        if isinstance(model_admin, AlleenLezen):
+            continue
+        for veld in model._meta.get_fields():
+            if not isinstance(veld, models.ForeignKey | models.ManyToManyField):
+                continue
+            if veld.related_model.__name__ not in groot or not veld.editable:
+                continue
+            if veld.name in model_admin.get_readonly_fields(None):
+                continue
+            if veld.many_to_many and not veld.remote_field.through._meta.auto_created:
+                continue  # edited through an inline
+            zoekend = (*model_admin.autocomplete_fields, *model_admin.raw_id_fields)
+            assert veld.name in zoekend, (model, veld.name)

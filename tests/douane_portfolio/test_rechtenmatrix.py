@@ -414,6 +414,7 @@ AANROEP = {
     "login": (None, _velden(username="niemand", password="fout")),
     "logout": (None, None),
     "toegankelijkheid": (None, None),
+    "zoeken": (lambda g: {"bron": "risico-eigenaren"}, None),
     "rapportage:hoofdstukken": (
         lambda g: RAPPORT,
         _velden(inleiding="Inleiding.", verhaal_titel="", verhaal="Verhaal."),
@@ -452,6 +453,10 @@ AANROEP = {
 
 # fmt: off
 MATRIX = {
+    "zoeken": (
+        "L 403 200 200 200 200 200 200 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
     "rapportage:hoofdstukken": (
         "L 403 403 403 403 403 403 403 200",
         "L 403 403 403 403 403 403 403 302",

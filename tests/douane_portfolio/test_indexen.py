@@ -1,0 +1,83 @@
+"""The lists' main queries use the indexes made for them (PostgreSQL only).
+
+The lean keyset query of each list page (the one that picks the page's ids) is caught
+from a real request and explained with sequential scans switched off, as the test data
+is too small for the planner to prefer an index on its own.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from douane_portfolio import rollen
+from tests.audits.factories import VervolgactieFactory
+from tests.factories import UserFactory
+from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL"),
+]
+
+
+def _plan(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    lean = [q["sql"] for q in queries if "_blader0" in q["sql"]]
+    assert lean, "geen keyset-query gevonden"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + lean[0])
+        return "\n".join(rij[0] for rij in cursor.fetchall())
+
+
+@pytest.fixture
+def data(db):
+    eigenaar = UserFactory(rol=rollen.RISICOFUNCTIONARIS)
+    for n in range(3):
+        BeheersmaatregelFactory(eigenaar=eigenaar)
+        VervolgactieFactory(eigenaar=eigenaar)
+        RisicoFactory(gescoord=True, titel=f"Risico index {n}")
+    return eigenaar
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "index"),
+    [
+        (reverse("risicos:maatregelen"), {}, "maatregel_dl_id"),
+        (reverse("risicos:maatregelen"), {"te_laat": "ja"}, "maatregel_open_dl"),
+        (reverse("risicos:maatregelen"), {"status": "lopend"}, "maatregel_open_dl"),
+        (reverse("risicos:maatregelen"), {"eigenaar": "EIGENAAR"}, "maatregel_eig_dl"),
+        (reverse("audits:acties"), {}, "vervolgactie_dl_id"),
+        (reverse("audits:acties"), {"status": "nog_open"}, "vervolgactie_open_dl"),
+        (reverse("audits:acties"), {"te_laat": "ja"}, "vervolgactie_open_dl"),
+        (reverse("audits:acties"), {"eigenaar": "EIGENAAR"}, "vervolgactie_eig_dl"),
+        (reverse("risicos:register"), {}, "risico_netto_titel"),
+        (reverse("risicos:register"), {"toprisico": "nee"}, "risico_netto_titel"),
+    ],
+)
+def test_the_list_query_uses_its_index(client_voor, data, url, params, index):
+    params = {k: (data.pk if v == "EIGENAAR" else v) for k, v in params.items()}
+    client = client_voor(UserFactory(rol=rollen.BEHEERDER))
+    plan = _plan(client, url, params)
+    assert index in plan, plan
+
+
+def test_the_milestone_counts_use_their_index(client_voor, data):
+    from programmas.models import Initiatief, Mijlpaal
+
+    sql = str(
+        Mijlpaal.objects.filter(initiatief=Initiatief(pk=1), status__in=("open", "in_uitvoering"))
+        .values("pk")
+        .query
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT count(*) FROM programmas_mijlpaal "
+            "WHERE initiatief_id = 1 AND status IN ('open', 'in_uitvoering')"
+        )
+        plan = "\n".join(rij[0] for rij in cursor.fetchall())
+    assert "mijlpaal_init_st" in plan or "mijlpaal_initiatief" in plan, (sql, plan)
