@@ -405,6 +405,9 @@ AANROEP = {
     "rapportage:index": (None, None),
     "rapportage:vergelijk": (None, None),
     "rapportage:vastleggen": (_pk("gesloten"), None),
+    # A file that was never requested: every reader gets the same 404 as a stranger.
+    "rapportage:bestand": (lambda g: {"pk": 999999}, None),
+    "rapportage:bestand_voortgang": (lambda g: {"pk": 999999}, None),
     "rapportage:jaar": (lambda g: RAPPORT, None),
     "rapportage:jaar_pdf": (lambda g: RAPPORT, None),
     "rapportage:jaar_docx": (lambda g: RAPPORT, None),
@@ -749,6 +752,14 @@ MATRIX = {
     ),
     "rapportage:periode_pdf": (
         "L 403 200 200 200 200 200 200 200",
+        "L 403 405 405 405 405 405 405 405",
+    ),
+    "rapportage:bestand": (
+        "L 403 404 404 404 404 404 404 404",
+        "L 403 405 405 405 405 405 405 405",
+    ),
+    "rapportage:bestand_voortgang": (
+        "L 403 404 404 404 404 404 404 404",
         "L 403 405 405 405 405 405 405 405",
     ),
     "rapportage:vastleggen": (
