@@ -29,6 +29,9 @@ def _start(importbestand, *, opslaan):
         importbestand.verwerkt = 0
         importbestand.save()
         pk = importbestand.pk
+        # The preview's last count must not show as the import's progress until the
+        # worker writes its first one (the bar would jump back).
+        verwerken.voortgang_pad(pk).unlink(missing_ok=True)
         transaction.on_commit(lambda: tasks.importbestand_verwerken.delay(pk))
     else:
         verwerken.uitvoeren(importbestand)
