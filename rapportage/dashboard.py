@@ -54,7 +54,12 @@ def te_tonen(alle):
     the portfolio. Without a closed period, the portfolio's default period.
     """
     open_periode = next((p for p in alle if p.status == PeriodeStatus.OPEN), None)
-    gesloten = next((p for p in alle if p.status == PeriodeStatus.GESLOTEN), None)
+    # The same rule as `Rapportageperiode.objects.laatst_gesloten()` (the portfolio's),
+    # read from the list already loaded: the newest closed round, never a year period.
+    gesloten = next(
+        (p for p in alle if p.status == PeriodeStatus.GESLOTEN and p.soort != Periodesoort.JAAR),
+        None,
+    )
     if open_periode is not None and gesloten is not None:
         return open_periode, gesloten
     standaard = next((p for p in alle if p.met_rapportages), None) or open_periode
