@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench bench-schaal \
+.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench bench-schaal bench-belasting \
 	backup herstel verhuis
 
 $(BIN)/.installed: requirements.txt
@@ -90,6 +90,14 @@ bench: venv
 	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py migrate --noinput -v 0
 	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py laad_demo > /dev/null
 	@DEBUG=1 VAR_DIR=var/bench $(BIN)/python manage.py benchmark_rapport
+
+## Throughput of gunicorn workers under concurrent clients on the bench-schaal database:
+## `make bench-belasting BELASTING_ARGS="--workers 2 --clients 8 --pad /risicos/"`.
+BELASTING_ARGS ?=
+bench-belasting: venv
+	@case "$$DATABASE_URL" in postgres*) ;; \
+	  *) echo "bench-belasting meet op PostgreSQL: zet DATABASE_URL=postgres://..." >&2; exit 1;; esac
+	@$(BIN)/python scripts/belasting.py $(BELASTING_ARGS)
 
 ## Scale benchmark (issue 13), PostgreSQL only: builds the data set (SCHAAL=1.0 is ten times
 ## one agency; it wipes the domain tables of DATABASE_URL) and measures every screen next to
