@@ -25,6 +25,12 @@ class NietCachen:
         return response
 
 
+def sessie_stempelen(sender, request, user, **kwargs):
+    """At log-in the session is written anyway: stamp it then, not on the first page."""
+    if request is not None and hasattr(request, "session"):
+        request.session[VERNIEUWD] = int(time.time())
+
+
 class SessieVernieuwen:
     """The idle timeout (SESSION_COOKIE_AGE after the last request) without a session write
     on every request, which SESSION_SAVE_EVERY_REQUEST would do (three queries a page).
