@@ -143,10 +143,11 @@ class Activiteitentabel(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        periode = gekozen_periode(self.request)
+        perioden = portfolio.Perioden()
+        periode = perioden.gekozen(self.request)
         initiatieven = Initiatief.objects.activiteitentabel(periode)
         context["periode"] = periode
-        context["perioden"] = Rapportageperiode.objects.order_by("-einddatum", "-begindatum")
+        context["perioden"] = perioden.alle
         context["themas"] = [
             (thema, list(rijen)) for thema, rijen in groupby(initiatieven, key=lambda i: i.thema)
         ]
