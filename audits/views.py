@@ -261,6 +261,9 @@ class BevindingDetail(ObjectDetailView):
             .select_related("history_user")
             .order_by("history_date", "history_id")
         )
+        initiatieven = list(b.initiatieven.select_related("thema"))
+        risicos = list(b.risicos.order_by("titel"))
+        bekend = [*initiatieven, *risicos, *acties, *beoordelingen, *jaaroordelen]
         lopend = next((x for x in beoordelingen if x.is_lopend), None)
         laatste = beoordelingen[-1] if beoordelingen else None
         context.update(
@@ -273,8 +276,8 @@ class BevindingDetail(ObjectDetailView):
                 "afwijzing": laatste
                 if laatste and laatste.is_afgewezen and b.status == BevindingStatus.IN_UITVOERING
                 else None,
-                "initiatieven": b.initiatieven.select_related("thema"),
-                "risicos": b.risicos.order_by("titel"),
+                "initiatieven": initiatieven,
+                "risicos": risicos,
                 "tijdlijn": tijdlijn(
                     b,
                     acties,
@@ -283,7 +286,7 @@ class BevindingDetail(ObjectDetailView):
                     lambda a: a.bewijs_zichtbaar,
                     afgerond=afrondmomenten(actie_historie),
                 ),
-                "geschiedenis": self.geschiedenis(b, actie_historie),
+                "geschiedenis": self.geschiedenis(b, actie_historie, bekend),
                 "toon_object": True,
                 "mag_bewerken": user.has_perm("audits.change_bevinding", b),
                 "mag_heropenen": user.has_perm("audits.heropenen_bevinding", b),
@@ -300,13 +303,14 @@ class BevindingDetail(ObjectDetailView):
         )
         return context
 
-    def geschiedenis(self, b, actie_historie):
-        eigen = geschiedenis_van(b, label=lambda r: "Bevinding")
+    def geschiedenis(self, b, actie_historie, bekend):
+        eigen = geschiedenis_van(b, bekend=bekend, label=lambda r: "Bevinding")
         van_acties = gebeurtenissen(
             actie_historie,
             Vervolgactie,
             verborgen={"versie", "id", "bevinding", "aangemaakt_op"},
             label=lambda r: f"Actie: {r.omschrijving[:60]}",
+            bekend=[b, *bekend],
         )
         return sorted(eigen + van_acties, key=lambda g: g.moment, reverse=True)
 

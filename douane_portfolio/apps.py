@@ -23,7 +23,11 @@ class DouanePortfolioConfig(AppConfig):
     }
 
     def ready(self):
-        from . import rollen
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import middleware, rollen
+
+        user_logged_in.connect(middleware.sessie_stempelen, dispatch_uid="sessie_stempelen")
 
         # Groups and their permissions follow the code after every migrate, in every
         # environment; demo users are a separate, explicit step (laad_demo).

@@ -62,7 +62,7 @@ def _weergave(model_field, waarde, gerelateerd):
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(waarde, waarde))
     if isinstance(model_field, models.ForeignKey):
-        obj = gerelateerd.get((model_field.related_model, waarde))
+        obj = gerelateerd.get((model_field.related_model._meta.concrete_model, waarde))
         return str(obj) if obj is not None else f"#{waarde} (verwijderd)"
     if isinstance(model_field, models.BooleanField):
         return "ja" if waarde else "nee"
@@ -73,9 +73,43 @@ def _weergave(model_field, waarde, gerelateerd):
     return str(waarde)
 
 
-def _koppelingen(records, model):
+def _bekend(objecten):
+    """{(model, pk): object} of objects the page already holds, and of what they hold
+    already loaded (a foreign key read with select_related, a prefetched many-to-many):
+    the history names them without another query (issue 13)."""
+    bekend = {}
+
+    def toevoegen(obj):
+        if obj is not None and obj.pk is not None:
+            bekend.setdefault((type(obj)._meta.concrete_model, obj.pk), obj)
+
+    for obj in objecten:
+        toevoegen(obj)
+        for f in obj._meta.concrete_fields:
+            if f.is_relation and f.is_cached(obj):
+                toevoegen(f.get_cached_value(obj))
+        for gekoppeld in getattr(obj, "_prefetched_objects_cache", {}).values():
+            for ander in gekoppeld:
+                toevoegen(ander)
+    return bekend
+
+
+def _laden(te_laden, bekend):
+    """`bekend`, plus the objects of `te_laden` {model: pks} it lacks: one query per model."""
+    geladen = dict(bekend)
+    for rel_model, pks in te_laden.items():
+        rel_model = rel_model._meta.concrete_model
+        ontbreekt = {pk for pk in pks if (rel_model, pk) not in geladen}
+        if ontbreekt:
+            for pk, obj in rel_model._base_manager.in_bulk(ontbreekt).items():
+                geladen[(rel_model, pk)] = obj
+    return geladen
+
+
+def _koppelingen(records, model, bekend):
     """{field: {history_id: frozenset of linked pks}} for the tracked many-to-many fields,
-    and the linked objects by (model, pk): one query per field and per linked model."""
+    and the linked objects by (model, pk): one query per field and per linked model
+    not already `bekend`."""
     historisch = getattr(model, model._meta.simple_history_manager_attribute).model
     velden = getattr(historisch, "_history_m2m_fields", ())
     if not records or not velden:
@@ -91,29 +125,26 @@ def _koppelingen(records, model):
             per_record.setdefault(history_id, set()).add(pk)
             te_laden.setdefault(veld.related_model, set()).add(pk)
         momentopnamen[veld] = {h: frozenset(pks) for h, pks in per_record.items()}
-    gekoppeld = {}
-    for rel_model, pks in te_laden.items():
-        for pk, obj in rel_model._base_manager.in_bulk(pks).items():
-            gekoppeld[(rel_model, pk)] = obj
-    return momentopnamen, gekoppeld
+    return momentopnamen, _laden(te_laden, bekend)
 
 
 def _lijst(veld, pks, gekoppeld):
-    namen = sorted(
-        str(gekoppeld.get((veld.related_model, pk), f"#{pk} (verwijderd)")) for pk in pks
-    )
+    model = veld.related_model._meta.concrete_model
+    namen = sorted(str(gekoppeld.get((model, pk), f"#{pk} (verwijderd)")) for pk in pks)
     return ", ".join(namen) or "—"
 
 
-def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None):
+def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None, bekend=()):
     """Turn history records (any objects of one model) into Gebeurtenis items, newest first.
 
     `records` must be ordered oldest first per object; records of several objects may
     be mixed (the diff is taken per object). One query per foreign-key target model,
-    and per tracked many-to-many field.
+    and per tracked many-to-many field, for what `bekend` (objects the page already
+    holds) and the records' users do not name already.
     """
     records = list(records)
-    momentopnamen, gekoppeld = _koppelingen(records, model)
+    bekend = _bekend([*bekend, *(r.history_user for r in records if r.history_user_id)])
+    momentopnamen, gekoppeld = _koppelingen(records, model, bekend)
     velden = [
         f
         for f in model._meta.concrete_fields
@@ -129,10 +160,7 @@ def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None):
                 waarde = getattr(record, f.attname)
                 if waarde is not None:
                     te_laden.setdefault(f.related_model, set()).add(waarde)
-    gerelateerd = {}
-    for rel_model, pks in te_laden.items():
-        for pk, obj in rel_model._base_manager.in_bulk(pks).items():
-            gerelateerd[(rel_model, pk)] = obj
+    gerelateerd = _laden(te_laden, bekend)
 
     vorige_per_object = {}
     resultaat = []
@@ -181,7 +209,7 @@ def gebeurtenissen(records, model, verborgen=VERBORGEN_VELDEN, label=None):
     return resultaat
 
 
-def geschiedenis_van(obj, **kwargs):
-    """The history of one object, newest first."""
+def geschiedenis_van(obj, bekend=(), **kwargs):
+    """The history of one object, newest first; `obj` and `bekend` name what they can."""
     records = obj.history.select_related("history_user").order_by("history_date", "history_id")
-    return gebeurtenissen(records, type(obj), **kwargs)
+    return gebeurtenissen(records, type(obj), bekend=[obj, *bekend], **kwargs)

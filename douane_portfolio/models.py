@@ -71,10 +71,11 @@ class User(AbstractUser):
 
     @cached_property
     def rollen(self):
-        """Names of the user's groups, read once per request (predicates ask often)."""
+        """Names of the user's groups, read once per request (predicates ask often),
+        in the same query as the permissions."""
         if not self.is_active:
             return frozenset()
-        return frozenset(self.groups.values_list("name", flat=True))
+        return rollen.rechten_laden(self)
 
     @property
     def mag_schrijven(self):

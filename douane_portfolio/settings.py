@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "douane_portfolio.middleware.NietCachen",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "douane_portfolio.middleware.SessieVernieuwen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -249,9 +250,10 @@ OIDC_ROLLEN = {
 }
 # --- einde Inloggen -----------------------------------------------------------------------
 
-# Sessions end after SESSION_TIMEOUT_MINUTES without a request.
+# Sessions end after SESSION_TIMEOUT_MINUTES without a request (to the minute: the
+# expiry moves forward once a minute at most, see middleware.SessieVernieuwen, instead of
+# SESSION_SAVE_EVERY_REQUEST's write on every request).
 SESSION_COOKIE_AGE = envint("SESSION_TIMEOUT_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "nl"

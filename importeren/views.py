@@ -148,8 +148,8 @@ def importeren(request, pk):
 def voortgang(request, pk):
     importbestand, _ = _eigen(request, pk)
     verwerkt, totaal = verwerken.voortgang_lezen(importbestand)
-    # A poll is no activity of the user, and saving the session (SESSION_SAVE_EVERY_REQUEST)
-    # would wait on SQLite for the write lock the running import holds until it ends.
+    # A poll is no activity of the user, and saving the session (SessieVernieuwen, once a
+    # minute) would wait on SQLite for the write lock the running import holds until it ends.
     request.session.save = lambda *args, **kwargs: None
     return JsonResponse({"status": importbestand.status, "verwerkt": verwerkt, "totaal": totaal})
 

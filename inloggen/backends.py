@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
+from douane_portfolio.rollen import RechtenInEenQuery
 
-class LokaalBackend(ModelBackend):
+
+class LokaalBackend(RechtenInEenQuery, ModelBackend):
     """Password log-in. With LOKAAL_INLOGGEN off only a superuser (break-glass) passes."""
 
     def user_can_authenticate(self, user):

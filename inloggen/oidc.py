@@ -96,7 +96,7 @@ def rollen_uit_claims(claims):
     return {rol for rol, namen in settings.OIDC_ROLLEN.items() if groepen & set(namen)}
 
 
-class OidcBackend(OIDCAuthenticationBackend):
+class OidcBackend(rollen.RechtenInEenQuery, OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs):
         # Django builds every backend for every authenticate() and, for an SSO session,
         # on every request: nothing here may reach the provider, or a password log-in

@@ -27,11 +27,10 @@ EIGENAREN = eigenarenbron(
 
 
 class PortfolioFilter(django_filters.FilterSet):
-    periode = django_filters.ModelChoiceFilter(
-        label="Periode",
-        queryset=Rapportageperiode.objects.order_by("-einddatum", "-begindatum"),
-        method=_geen_filter,
-        empty_label=None,
+    # Choices from the periods the view has already read (`portfolio.Perioden`, newest
+    # first): a model choice would read them twice more, to validate and to render.
+    periode = django_filters.ChoiceFilter(
+        label="Periode", choices=[], method=_geen_filter, empty_label=None
     )
     thema = django_filters.ModelChoiceFilter(
         label="Thema", queryset=Thema.objects.all(), empty_label="Alle thema's"
@@ -43,6 +42,11 @@ class PortfolioFilter(django_filters.FilterSet):
         empty_label="Alle statussen",
     )
     eigenaar = ZoekFilter(label="Eigenaar", bron=EIGENAREN)
+
+    def __init__(self, *args, perioden=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not isinstance(self.filters["periode"], django_filters.ModelChoiceFilter):
+            self.filters["periode"].extra["choices"] = [(p.pk, str(p)) for p in perioden]
 
     def filter_status(self, queryset, name, value):
         if value == GEEN_STATUS:

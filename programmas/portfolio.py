@@ -1,19 +1,77 @@
 """The portfolio while a round is open: the colours of the last closed period stay in
 view next to the progress of the open round, instead of a page of "niet gerapporteerd"."""
 
+from django.db.models import Count, Exists, OuterRef, Q
+
 from douane_portfolio.kolommen import StatusKolom
 from douane_portfolio.parameters import id_uit
 
-from .models import Initiatief, Rapportageperiode, Status
+from .models import (
+    Initiatief,
+    Periodesoort,
+    PeriodeStatus,
+    Rapportageperiode,
+    Status,
+    Statusrapportage,
+)
 
 
-def periode_bij_open_ronde(request):
-    """With a round open and no period chosen: the last closed period, else None."""
-    if id_uit(request.GET.get("periode")) is not None:
-        return None
-    if not Rapportageperiode.objects.open().exists():
-        return None
-    return Rapportageperiode.objects.laatst_gesloten()
+class Perioden:
+    """Every period (a few a year) in one query, and the page's choices read from that
+    list: the portfolio asked the table five times (issue 13). Each rule is the one of the
+    queryset method or view function it names."""
+
+    def __init__(self):
+        self.alle = list(
+            Rapportageperiode.objects.annotate(
+                met_rapportages=Exists(Statusrapportage.objects.filter(periode=OuterRef("pk")))
+            ).order_by("-einddatum", "-begindatum")
+        )
+
+    def open(self):
+        return next((p for p in self.alle if p.status == PeriodeStatus.OPEN), None)
+
+    def laatst_gesloten(self):
+        """`Rapportageperiode.objects.laatst_gesloten()`."""
+        return next(
+            (
+                p
+                for p in self.alle
+                if p.status == PeriodeStatus.GESLOTEN and p.soort != Periodesoort.JAAR
+            ),
+            None,
+        )
+
+    def vorige(self, periode):
+        """`Rapportageperiode.vorige()`."""
+        if periode is None:
+            return None
+        jaar = periode.soort == Periodesoort.JAAR
+        return next(
+            (
+                p
+                for p in self.alle
+                if p.einddatum < periode.einddatum and (p.soort == Periodesoort.JAAR) == jaar
+            ),
+            None,
+        )
+
+    def standaard(self):
+        """`views.standaard_periode()`."""
+        met_rapportages = next((p for p in self.alle if p.met_rapportages), None)
+        return met_rapportages or self.open() or (self.alle[0] if self.alle else None)
+
+    def gekozen(self, request):
+        """`views.gekozen_periode()`."""
+        pk = id_uit(request.GET.get("periode"))
+        gekozen = next((p for p in self.alle if p.pk == pk), None) if pk is not None else None
+        return gekozen or self.standaard()
+
+    def bij_open_ronde(self, request):
+        """With a round open and no period chosen: the last closed period, else None."""
+        if id_uit(request.GET.get("periode")) is not None or self.open() is None:
+            return None
+        return self.laatst_gesloten()
 
 
 class NaastOpenRonde:
@@ -23,7 +81,7 @@ class NaastOpenRonde:
 
     def _tweede_periode(self):
         if not hasattr(self, "_tweede"):
-            open_ronde = Rapportageperiode.objects.open().first()
+            open_ronde = self.perioden.open()
             periode = self.periode()
             self._open_ronde = open_ronde
             if open_ronde is None or periode is None:
@@ -31,7 +89,7 @@ class NaastOpenRonde:
             elif periode.pk != open_ronde.pk:
                 self._tweede = open_ronde
             else:
-                self._tweede = Rapportageperiode.objects.laatst_gesloten()
+                self._tweede = self.perioden.laatst_gesloten()
         return self._tweede
 
     def get_queryset(self):
@@ -63,7 +121,12 @@ class NaastOpenRonde:
         context["tweede_periode"] = tweede
         open_ronde = self._open_ronde
         if open_ronde is not None:
-            actief = Initiatief.objects.actief()
-            context["ronde_totaal"] = actief.count()
-            context["ronde_ingediend"] = actief.met_rapportage_in(open_ronde).count()
+            ingediend = Exists(
+                Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=open_ronde)
+            )
+            tellingen = Initiatief.objects.actief().aggregate(
+                totaal=Count("pk"), ingediend=Count("pk", filter=Q(ingediend))
+            )
+            context["ronde_totaal"] = tellingen["totaal"]
+            context["ronde_ingediend"] = tellingen["ingediend"]
         return context

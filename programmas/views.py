@@ -84,16 +84,20 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
     template_name = "programmas/portfolio.html"
     titel = "Portfolio"
 
+    @cached_property
+    def perioden(self):
+        return portfolio.Perioden()
+
     def periode(self):
         if not hasattr(self, "_periode"):
-            self._periode = portfolio.periode_bij_open_ronde(self.request) or gekozen_periode(
+            self._periode = self.perioden.bij_open_ronde(self.request) or self.perioden.gekozen(
                 self.request
             )
         return self._periode
 
     def get_queryset(self):
         periode = self.periode()
-        vorige = periode.vorige() if periode else None
+        vorige = self.perioden.vorige(periode)
         return (
             super()
             .get_queryset()
@@ -108,15 +112,16 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
         if self.periode() is not None:
             data.setdefault("periode", str(self.periode().pk))
         kwargs["data"] = data
+        kwargs["perioden"] = self.perioden.alle
         return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         periode = self.periode()
         context["periode"] = periode
-        context["vorige_periode"] = periode.vorige() if periode else None
+        context["vorige_periode"] = self.perioden.vorige(periode)
         context["titel"] = f"Portfolio {periode}" if periode else "Portfolio"
-        open_periode = Rapportageperiode.objects.open().first()
+        open_periode = self.perioden.open()
         context["open_periode"] = open_periode
         if open_periode is not None and self.request.user.has_perm(
             "programmas.add_statusrapportage"
@@ -138,10 +143,11 @@ class Activiteitentabel(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        periode = gekozen_periode(self.request)
+        perioden = portfolio.Perioden()
+        periode = perioden.gekozen(self.request)
         initiatieven = Initiatief.objects.activiteitentabel(periode)
         context["periode"] = periode
-        context["perioden"] = Rapportageperiode.objects.order_by("-einddatum", "-begindatum")
+        context["perioden"] = perioden.alle
         context["themas"] = [
             (thema, list(rijen)) for thema, rijen in groupby(initiatieven, key=lambda i: i.thema)
         ]
@@ -213,7 +219,14 @@ class InitiatiefDetail(ObjectDetailView):
         context["bevindingen"] = self.gekoppeld(
             initiatief, "bevindingen", "audits.view_bevinding", user
         )
-        context["geschiedenis"] = self.geschiedenis(initiatief, indicatoren)
+        bekend = [
+            initiatief,
+            *perioden,
+            *rapportages.values(),
+            *context["mijlpalen"],
+            *indicatoren,
+        ]
+        context["geschiedenis"] = self.geschiedenis(initiatief, indicatoren, bekend)
         return context
 
     @staticmethod
@@ -222,7 +235,7 @@ class InitiatiefDetail(ObjectDetailView):
             return None
         return list(getattr(initiatief, relatie).zichtbaar_voor(user))
 
-    def geschiedenis(self, initiatief, indicatoren):
+    def geschiedenis(self, initiatief, indicatoren, bekend):
         bronnen = [
             (initiatief.history.all(), Initiatief, lambda r: "Initiatief"),
             (
@@ -248,7 +261,7 @@ class InitiatiefDetail(ObjectDetailView):
         alles = []
         for records, model, label in bronnen:
             records = records.select_related("history_user").order_by("history_date", "history_id")
-            alles.extend(gebeurtenissen(records, model, label=label))
+            alles.extend(gebeurtenissen(records, model, label=label, bekend=bekend))
         alles.sort(key=lambda g: g.moment, reverse=True)
         return alles
 

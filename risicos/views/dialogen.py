@@ -181,7 +181,7 @@ class DialoogDetail(LeesView):
             **super().get_context_data(**kwargs),
             **_dialoog_context(self.request, dialoog),
             "punten": punten,
-            "geschiedenis": gebeurtenissen(records, Risicodialoog),
+            "geschiedenis": gebeurtenissen(records, Risicodialoog, bekend=[dialoog, *punten]),
         }
 
 
