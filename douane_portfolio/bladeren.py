@@ -12,6 +12,7 @@ works up to `MAX_PAGINA` pages, with a bounded OFFSET on the lean query.
 
 import base64
 import binascii
+import datetime
 import json
 from types import SimpleNamespace
 
@@ -138,8 +139,17 @@ def _sleutels(queryset):
     return sleutels
 
 
+class _CursorEncoder(DjangoJSONEncoder):
+    # DjangoJSONEncoder cuts a datetime to milliseconds; a cursor must compare equal to
+    # the row it came from, or rows with the same millisecond are skipped.
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def cursor_maken(richting, nummer, waarden=()):
-    tekst = json.dumps([richting, nummer, list(waarden)], cls=DjangoJSONEncoder)
+    tekst = json.dumps([richting, nummer, list(waarden)], cls=_CursorEncoder)
     return base64.urlsafe_b64encode(tekst.encode()).decode().rstrip("=")
 
 
