@@ -117,7 +117,8 @@ NOG_NIET_OPGELOST = (
     BevindingStatus.IN_UITVOERING,
     BevindingStatus.TER_BEOORDELING,
 )
-# What needs someone's attention first: a verdict, then work in progress.
+# What needs someone's attention first: a verdict, then work in progress. The index
+# `bevinding_volgorde` (migration 0005) repeats this CASE; change both together.
 STATUS_VOLGORDE = {
     BevindingStatus.TER_BEOORDELING: 0,
     BevindingStatus.IN_UITVOERING: 1,
