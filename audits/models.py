@@ -117,7 +117,8 @@ NOG_NIET_OPGELOST = (
     BevindingStatus.IN_UITVOERING,
     BevindingStatus.TER_BEOORDELING,
 )
-# What needs someone's attention first: a verdict, then work in progress.
+# What needs someone's attention first: a verdict, then work in progress. The index
+# `bevinding_volgorde` (migration 0005) repeats this CASE; change both together.
 STATUS_VOLGORDE = {
     BevindingStatus.TER_BEOORDELING: 0,
     BevindingStatus.IN_UITVOERING: 1,
@@ -134,17 +135,21 @@ def _tel(qs, veld):
     )
 
 
+def verwachting_verstreken_q(op=None):
+    """The expected date (or else the expected year) lies before `op` (default today)."""
+    op = op or timezone.localdate()
+    return Q(verwacht_opgelost_op__lt=op) | Q(
+        verwacht_opgelost_op__isnull=True, verwacht_opgelost_jaar__lt=op.year
+    )
+
+
 class BevindingQuerySet(ZichtbaarQuerySet):
     def nog_niet_opgelost(self):
         return self.filter(status__in=NOG_NIET_OPGELOST)
 
     def verwachting_verstreken(self, op=None):
         """Not resolved, and the expected date (or else the expected year) has passed."""
-        op = op or timezone.localdate()
-        return self.nog_niet_opgelost().filter(
-            Q(verwacht_opgelost_op__lt=op)
-            | Q(verwacht_opgelost_op__isnull=True, verwacht_opgelost_jaar__lt=op.year)
-        )
+        return self.nog_niet_opgelost().filter(verwachting_verstreken_q(op))
 
     def met_tellingen(self, op=None):
         """Open and overdue actions and postponements per finding, as subqueries."""

@@ -47,6 +47,7 @@ from .models import (
     Jaaroordeel,
     Soort,
     Vervolgactie,
+    verwachting_verstreken_q,
 )
 from .tables import AuditrapportTabel, BevindingTabel, VervolgactieTabel
 from .tijdlijn import afrondmomenten, tijdlijn
@@ -55,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 # Rows per block on the overview; a link leads to the full, filtered list.
 OVERZICHT_LIMIET = 25
+TEL_TOT = 1000
 
 
 def _zichtbare_bevindingen(user):
@@ -143,13 +145,18 @@ def opvolging(request):
     bevindingen = _zichtbare_bevindingen(request.user)
     acties = _zichtbare_acties(request.user).select_related("bevinding__rapport", "eigenaar")
 
-    tellingen = {
-        (r["rapport__instantie"], r["soort"]): r["n"]
-        for r in bevindingen.nog_niet_opgelost()
+    # One pass over the open findings gives the matrix and the blocks' totals.
+    per_cel = list(
+        bevindingen.nog_niet_opgelost()
         .values("rapport__instantie", "soort")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            ter_beoordeling=Count("pk", filter=Q(status=BevindingStatus.TER_BEOORDELING)),
+            verstreken=Count("pk", filter=verwachting_verstreken_q(vandaag)),
+        )
         .order_by()
-    }
+    )
+    tellingen = {(r["rapport__instantie"], r["soort"]): r["n"] for r in per_cel}
     soorten = [s for s in Soort if any(k[1] == s for k in tellingen)]
     matrix = []
     for instantie in Instantie:
@@ -172,25 +179,36 @@ def opvolging(request):
         .annotate(
             aangeboden_op=Subquery(lopend.values("aangeboden_op")[:1]),
         )
-        .order_by("aangeboden_op")[: OVERZICHT_LIMIET + 1]
+        .order_by("aangeboden_op")[:OVERZICHT_LIMIET]
     )
     te_laat = list(
-        acties.te_laat(vandaag)
-        .met_verschuivingen()
-        .order_by("deadline", "pk")[: OVERZICHT_LIMIET + 1]
+        acties.te_laat(vandaag).met_verschuivingen().order_by("deadline", "pk")[:OVERZICHT_LIMIET]
     )
+    # Counted on the partial index of open actions, but no further than TEL_TOT: a
+    # ministry has tens of thousands overdue, and "more than 1,000" says enough here.
+    aantal_te_laat = acties.te_laat(vandaag).order_by()[: TEL_TOT + 1].count()
     verstreken = list(
         bevindingen.verwachting_verstreken(vandaag)
         .select_related("rapport", "eigenaar")
         .met_tellingen(vandaag)
-        .order_by(F("verwacht_opgelost_jaar").asc(nulls_last=True), "titel")[: OVERZICHT_LIMIET + 1]
+        .order_by(F("verwacht_opgelost_jaar").asc(nulls_last=True), "titel")[:OVERZICHT_LIMIET]
+    )
+    # Ranked from the postponements (a few per postponed action), not by counting them
+    # for every action of every open finding.
+    meest_verschoven = (
+        Deadlineverschuiving.objects.filter(actie__bevinding__status__in=NOG_NIET_OPGELOST)
+        .values("actie")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "actie__deadline", "actie")
+        .values("actie")[:10]
     )
     meest_uitgesteld = list(
-        acties.filter(bevinding__status__in=NOG_NIET_OPGELOST)
+        acties.filter(pk__in=meest_verschoven)
         .met_verschuivingen()
-        .filter(aantal_verschuivingen__gt=0)
-        .order_by("-aantal_verschuivingen", "deadline", "pk")[:10]
+        .order_by("-aantal_verschuivingen", "deadline", "pk")
     )
+    aantal_ter_beoordeling = sum(r["ter_beoordeling"] for r in per_cel)
+    aantal_verstreken = sum(r["verstreken"] for r in per_cel)
     return render(
         request,
         "audits/opvolging.html",
@@ -200,12 +218,16 @@ def opvolging(request):
             "soorten": soorten,
             "matrix": matrix,
             "totaal_open": sum(tellingen.values()),
-            "ter_beoordeling": ter_beoordeling[:OVERZICHT_LIMIET],
-            "meer_ter_beoordeling": len(ter_beoordeling) > OVERZICHT_LIMIET,
-            "te_laat": te_laat[:OVERZICHT_LIMIET],
-            "meer_te_laat": len(te_laat) > OVERZICHT_LIMIET,
-            "verstreken": verstreken[:OVERZICHT_LIMIET],
-            "meer_verstreken": len(verstreken) > OVERZICHT_LIMIET,
+            "ter_beoordeling": ter_beoordeling,
+            "aantal_ter_beoordeling": aantal_ter_beoordeling,
+            "meer_ter_beoordeling": aantal_ter_beoordeling > len(ter_beoordeling),
+            "te_laat": te_laat,
+            "aantal_te_laat": min(aantal_te_laat, TEL_TOT),
+            "te_laat_meer_dan": aantal_te_laat > TEL_TOT,
+            "meer_te_laat": aantal_te_laat > len(te_laat),
+            "verstreken": verstreken,
+            "aantal_verstreken": aantal_verstreken,
+            "meer_verstreken": aantal_verstreken > len(verstreken),
             "meest_uitgesteld": meest_uitgesteld,
             "instantie_kort": INSTANTIE_KORT,
         },

@@ -12,7 +12,9 @@ works up to `MAX_PAGINA` pages, with a bounded OFFSET on the lean query.
 
 import base64
 import binascii
+import datetime
 import json
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -137,8 +139,17 @@ def _sleutels(queryset):
     return sleutels
 
 
+class _CursorEncoder(DjangoJSONEncoder):
+    # DjangoJSONEncoder cuts a datetime to milliseconds; a cursor must compare equal to
+    # the row it came from, or rows with the same millisecond are skipped.
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def cursor_maken(richting, nummer, waarden=()):
-    tekst = json.dumps([richting, nummer, list(waarden)], cls=DjangoJSONEncoder)
+    tekst = json.dumps([richting, nummer, list(waarden)], cls=_CursorEncoder)
     return base64.urlsafe_b64encode(tekst.encode()).decode().rstrip("=")
 
 
@@ -246,6 +257,25 @@ def bladeren(table, params, per_pagina):
     )
     table.laatste_cursor = cursor_maken(LAATSTE, 0) if heeft_volgende else None
     return table
+
+
+class _Rijen:
+    """What `bladeren` reads of a table, for a page that shows no django-tables2 table."""
+
+    prefixed_page_field = "page"
+
+    def __init__(self, queryset):
+        self.data = SimpleNamespace(data=queryset)
+
+
+def bladzijde(queryset, params, per_pagina):
+    """`bladeren` for a plain queryset: the page's `Bladzijde`, with the model instances
+    in `object_list` and the cursor of the last page in `laatste_cursor`."""
+    rijen = bladeren(_Rijen(queryset), params, per_pagina)
+    pagina = rijen.page
+    pagina.object_list = list(pagina.object_list.data)
+    pagina.laatste_cursor = rijen.laatste_cursor
+    return pagina
 
 
 def _na(sleutels, aliassen, waarden):

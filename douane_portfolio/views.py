@@ -1,21 +1,25 @@
+from django.conf import settings
 from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import render
 from django.utils import timezone
 
-from .acties import open_acties_van
+from .acties import open_acties_bladzijde, open_acties_tellen
 from .forms import WachtwoordWijzigenForm
 
 
 def mijn_acties(request):
     vandaag = timezone.localdate()
-    acties = open_acties_van(request.user, op=vandaag)
+    pagina = open_acties_bladzijde(request.user, request.GET, settings.LIJST_PAGINA_GROOTTE)
+    aantal, aantal_te_laat = open_acties_tellen(request.user, op=vandaag)
     return render(
         request,
         "acties/mijn_acties.html",
         {
-            "acties": acties,
+            "acties": pagina.object_list,
+            "pagina": pagina,
             "vandaag": vandaag,
-            "aantal_te_laat": sum(1 for a in acties if a.deadline < vandaag),
+            "aantal_acties": aantal,
+            "aantal_te_laat": aantal_te_laat,
         },
     )
 

@@ -6,16 +6,61 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from douane_portfolio.bladeren import bladzijde
 from douane_portfolio.rules import is_beheerder
 
 from . import meldingen, services
 from .forms import HerinneringsvoorkeurForm, VerzendingBesluitForm
-from .models import Bezorging, Herinnering, HerinneringSoort, Verzending
+from .models import Bezorging, HerinneringSoort, Verzending
 from .services import WEEKDAGEN
+
+# A mail of a manager with hundreds of overdue actions lists them all; the overview shows
+# the most urgent few of each mail and links to the whole mail on its own, paged, page.
+MAILS_PER_PAGINA = 10
+ITEMS_PER_MAIL = 25
+URGENTIE = {
+    HerinneringSoort.ESCALATIE: 0,
+    HerinneringSoort.TE_LAAT: 1,
+    HerinneringSoort.BINNENKORT: 2,
+    HerinneringSoort.MELDING: 3,
+}
+
+
+def _items():
+    """A mail's deliveries, most urgent first: escalations, overdue, due soon, news."""
+    return (
+        Bezorging.objects.select_related("herinnering__eigenaar")
+        .defer("herinnering__tekst")
+        .annotate(
+            urgentie=Case(
+                *[When(herinnering__soort=s, then=Value(v)) for s, v in URGENTIE.items()],
+                default=Value(len(URGENTIE)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgentie", "herinnering__deadline", "pk")
+    )
+
+
+def _aantal_items():
+    per_mail = Bezorging.objects.filter(verzending=OuterRef("pk")).order_by().values("verzending")
+    return Coalesce(
+        Subquery(per_mail.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
 
 
 def mijn_herinneringen(request):
@@ -29,13 +74,24 @@ def mijn_herinneringen(request):
             return redirect("mijn_herinneringen")
     else:
         form = HerinneringsvoorkeurForm(instance=request.user)
-    verzendingen = Verzending.objects.filter(ontvanger=request.user).prefetch_related(
-        Prefetch(
-            "bezorgingen__herinnering",
-            queryset=Herinnering.objects.select_related("eigenaar"),
-        )
+    params = request.GET
+    if "pagina" in params and "cursor" not in params:
+        # Links from before the keyset pages: `?pagina=N` (bounded like `?page=N`).
+        params = {"page": params["pagina"]}
+    pagina = bladzijde(
+        Verzending.objects.filter(ontvanger=request.user)
+        .defer("tekst", "html")
+        .annotate(aantal_items=_aantal_items())
+        .prefetch_related(
+            Prefetch(
+                "bezorgingen",
+                queryset=_items()[:ITEMS_PER_MAIL],
+                to_attr="eerste_items",
+            )
+        ),
+        params,
+        MAILS_PER_PAGINA,
     )
-    pagina = Paginator(verzendingen, 10).get_page(request.GET.get("pagina"))
     return render(
         request,
         "herinneringen/herinneringen.html",
@@ -47,6 +103,24 @@ def mijn_herinneringen(request):
             "escalatie_na": settings.HERINNERINGEN_ESCALATIE_NA,
             "is_beheerder": is_beheerder(request.user),
         },
+    )
+
+
+@require_GET
+def mijn_verzending(request, pk):
+    """Everything one mail to me listed, paged; someone else's mail does not exist (404)."""
+    verzending = get_object_or_404(
+        Verzending.objects.defer("tekst", "html").annotate(aantal_items=_aantal_items()),
+        pk=pk,
+        ontvanger=request.user,
+    )
+    pagina = bladzijde(
+        _items().filter(verzending=verzending), request.GET, settings.LIJST_PAGINA_GROOTTE
+    )
+    return render(
+        request,
+        "herinneringen/verzending.html",
+        {"verzending": verzending, "pagina": pagina, "titel": verzending.onderwerp},
     )
 
 

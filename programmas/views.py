@@ -1,7 +1,8 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from douane_portfolio.bladeren import bladzijde
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
 from douane_portfolio.objectviews import (
@@ -560,32 +562,50 @@ class Rapportageronde(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        perioden = Rapportageperiode.objects.annotate(
-            aantal_rapportages=Count("rapportages", distinct=True)
-        ).order_by("-einddatum", "-begindatum")
+        # A handful per year: the open round and the suggestion come from this list.
+        perioden = list(
+            Rapportageperiode.objects.annotate(
+                aantal_rapportages=Count("rapportages", distinct=True)
+            ).order_by("-einddatum", "-begindatum")
+        )
         context["perioden"] = perioden
-        context["aantal_initiatieven"] = Initiatief.objects.actief().count()
-        open_periode = Rapportageperiode.objects.open().first()
+        open_periode = next((p for p in reversed(perioden) if p.is_open), None)
         context["open_periode"] = open_periode
-        if open_periode:
-            ontbrekend = (
-                Initiatief.objects.actief()
-                .zonder_rapportage_in(open_periode)
-                .select_related("thema", "eigenaar")
+        if open_periode is None:
+            context["aantal_initiatieven"] = Initiatief.objects.actief().count()
+        else:
+            actief = Initiatief.objects.actief()
+            tellingen = actief.aggregate(
+                totaal=Count("pk"),
+                ontbrekend=Count(
+                    "pk",
+                    filter=~Exists(
+                        Statusrapportage.objects.filter(
+                            initiatief=OuterRef("pk"), periode=open_periode
+                        )
+                    ),
+                ),
             )
-            context["ontbrekend"] = list(ontbrekend)
-            context["ingediend"] = context["aantal_initiatieven"] - len(context["ontbrekend"])
+            context["aantal_initiatieven"] = tellingen["totaal"]
+            context["aantal_ontbrekend"] = tellingen["ontbrekend"]
+            context["ingediend"] = tellingen["totaal"] - tellingen["ontbrekend"]
+            # Paged like every list: a ministry has ~2,000 initiatives, not a page's worth.
+            context["ontbrekend"] = bladzijde(
+                actief.zonder_rapportage_in(open_periode).select_related("thema", "eigenaar"),
+                self.request.GET,
+                settings.LIJST_PAGINA_GROOTTE,
+            )
             context["deadline_voorbij"] = (
                 open_periode.indiendeadline is not None
                 and open_periode.indiendeadline < timezone.localdate()
             )
-        context["form"] = form or PeriodeForm(initial=self.voorstel())
+        context["form"] = form or PeriodeForm(initial=self.voorstel(perioden))
         context["titel"] = "Rapportageronde"
         return context
 
-    def voorstel(self):
-        """Suggest the period after the newest one."""
-        laatste = Rapportageperiode.objects.exclude(soort=Periodesoort.JAAR).last()
+    def voorstel(self, perioden):
+        """Suggest the period after the newest one (`perioden`: newest first)."""
+        laatste = next((p for p in perioden if p.soort != Periodesoort.JAAR), None)
         if laatste is None:
             vandaag = timezone.localdate()
             soort = next(s for s, (a, b) in _tertialen() if a <= vandaag.month <= b)

@@ -205,6 +205,7 @@ AANROEP = {
     "home": (None, None),
     "mijn_acties": (None, None),
     "mijn_herinneringen": (None, _velden(herinneringsfrequentie="wekelijks")),
+    "mijn_verzending": (_pk("verzending"), None),
     "onverzonden_herinneringen": (None, None),
     "verzending_beslissen": (_pk("verzending"), _velden(actie="annuleren", reden="Vertrokken")),
     "melding_gelezen": (_pk("melding"), None),
@@ -639,6 +640,11 @@ MATRIX = {
     "mijn_herinneringen": (
         "L 200 200 200 200 200 200 200 200",
         "L 302 302 302 302 302 302 302 302",
+    ),
+    # One mail to me, whole; someone else's does not exist for me.
+    "mijn_verzending": (
+        "L 404 404 404 200 404 404 404 404",
+        "L 405 405 405 405 405 405 405 405",
     ),
     "onverzonden_herinneringen": (
         "L 403 403 403 403 403 403 403 200",

@@ -1,0 +1,54 @@
+"""The follow-up overview at scale (issue 13): each block shows its most urgent rows with
+the block's total and a link to the full, keyset-paged list, at a constant query count."""
+
+import pytest
+
+from audits.models import Bevinding, BevindingStatus, Vervolgactie
+from tests.audits.test_queries import _register
+from tests.bladerhulp import queries_en_pagina
+
+pytestmark = pytest.mark.django_db
+
+URL = "/audits/opvolging/"
+
+
+@pytest.mark.parametrize("wie", ["pm", "beheerder"])
+def test_the_overview_is_bounded_and_counts_every_row(client_voor, request, pm2, beheerder, wie):
+    client = client_voor(request.getfixturevalue(wie))
+    _register(5, pm2, beheerder)
+    client.get(URL)
+    weinig, _ = queries_en_pagina(client, URL)
+
+    _register(95, pm2, beheerder, vanaf=5)
+    aantal, response = queries_en_pagina(client, URL)
+    assert aantal == weinig
+    c = response.context
+    ter_beoordeling = Bevinding.objects.filter(status=BevindingStatus.TER_BEOORDELING).count()
+    assert c["aantal_ter_beoordeling"] == ter_beoordeling == 25
+    assert len(c["ter_beoordeling"]) == 25 and not c["meer_ter_beoordeling"]
+    te_laat = Vervolgactie.objects.te_laat().count()
+    assert c["aantal_te_laat"] == te_laat == 100 and len(c["te_laat"]) == 25
+    assert Bevinding.objects.verwachting_verstreken().count() == c["aantal_verstreken"]
+    inhoud = response.content.decode()
+    assert "Te late vervolgacties <small>(100)</small>" in inhoud
+    assert "Alle 100 te late vervolgacties" in inhoud
+
+    # The block is the head of the full list it links to, which pages on from there.
+    lijst = client.get("/audits/acties/", {"te_laat": "ja"}).context["table"].page
+    assert [r.record.pk for r in lijst.object_list][:25] == [a.pk for a in c["te_laat"]]
+    tweede = client.get("/audits/acties/", {"te_laat": "ja", "cursor": lijst.volgende})
+    rest = [r.record.pk for r in tweede.context["table"].page.object_list]
+    assert len(rest) == 50 and not set(rest) & {r.record.pk for r in lijst.object_list}
+
+
+def test_the_most_postponed_are_ranked_by_their_postponements(client_voor, auditor, pm, beheerder):
+    _register(30, pm, beheerder)
+    uitgesteld = client_voor(auditor).get(URL).context["meest_uitgesteld"]
+    verwacht = (
+        Vervolgactie.objects.filter(bevinding__status__in=BevindingStatus.values[:3])
+        .met_verschuivingen()
+        .filter(aantal_verschuivingen__gt=0)
+        .order_by("-aantal_verschuivingen", "deadline", "pk")[:10]
+    )
+    assert [a.pk for a in uitgesteld] == [a.pk for a in verwacht]
+    assert len(uitgesteld) == 10
