@@ -50,13 +50,15 @@ def voortgang_schrijven(pk, verwerkt, totaal):
 
 
 def voortgang_lezen(importbestand):
-    """(verwerkt, totaal)."""
+    """(verwerkt, totaal); may refresh `importbestand` when its run just ended."""
     if importbestand.is_bezig:
         try:
             verwerkt, totaal = voortgang_pad(importbestand.pk).read_text().split()
             return int(verwerkt), int(totaal)
         except (OSError, ValueError):
-            pass
+            # The worker may have finished between our read of the row and of the file
+            # (it removes the file): the row then holds the end state, not our stale 0.
+            importbestand.refresh_from_db(fields=["status", "verwerkt", "totaal"])
     return importbestand.verwerkt, importbestand.totaal
 
 
