@@ -412,19 +412,26 @@ HERINNERINGEN_CLAIM_MINUTEN = float(os.environ.get("HERINNERINGEN_CLAIM_MINUTEN"
 HERINNERINGEN_HERPROBEER_MINUTEN = float(os.environ.get("HERINNERINGEN_HERPROBEER_MINUTEN", "5"))
 HERINNERINGEN_WAARSCHUWEN_NA = envint("HERINNERINGEN_WAARSCHUWEN_NA", 3)
 HERINNERINGEN_ALARM_ADRES = os.environ.get("HERINNERINGEN_ALARM_ADRES", "")
-# A run claims no new mail after this many seconds; the rest goes with the next run.
+# A batch claims no new mail after this many seconds; the rest goes with the next sweep.
 HERINNERINGEN_RUN_SECONDEN = envint("HERINNERINGEN_RUN_SECONDEN", 600)
 # A digest lists at most this many reminders per section, the most urgent first, with
 # the total and a link to the full list (a ministry-wide escalation can hold thousands).
 HERINNERINGEN_PER_DEEL = envint("HERINNERINGEN_PER_DEEL", 25)
 # Actions the sweep reads and records per batch: its memory does not grow with them.
 HERINNERINGEN_BATCH = envint("HERINNERINGEN_BATCH", 2000)
+# Recipients per batch task: the sweep queues one task per this many people, which
+# composes and sends their mails; workers share the batches, each holds one at a time.
+HERINNERINGEN_PER_TAAK = envint("HERINNERINGEN_PER_TAAK", 100)
+# A batch task that waited longer than this for a worker is dropped; the next sweep
+# queues what is still due. Longer than its retries (5 + 10 + 20 minutes).
+HERINNERINGEN_DEEL_EXPIRES = envint("HERINNERINGEN_DEEL_EXPIRES", 3600)
 # Every quarter of an hour: the sweep is idempotent, so a run lost with the broker or a
 # day without a worker is made up within minutes, and so are due retries.
 HERINNERINGEN_SCHEMA = beat_schema(os.environ.get("HERINNERINGEN_SCHEMA", "*/15 * * * *"))
 
-# How long the sweep task may take: its budget, the last send it started (at most 20
-# SMTP replies of EMAIL_TIMEOUT each) and a minute to spare. Redelivery follows from it.
+# How long the sweep and each batch task may take: a batch's budget, the last send it
+# started (at most 20 SMTP replies of EMAIL_TIMEOUT each) and a minute to spare.
+# Redelivery follows from it.
 HERINNERINGEN_TAAK_SECONDEN = HERINNERINGEN_RUN_SECONDEN + 20 * EMAIL_TIMEOUT + 60
 # A failed task run is retried after 5, 10 and 20 minutes (HERINNERINGEN_TAAK_HERPROBEREN).
 HERINNERINGEN_TAAK_HERPROBEREN = [300, 600, 1200]
