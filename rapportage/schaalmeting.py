@@ -34,6 +34,8 @@ from herinneringen.services import herinneringen_versturen
 from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
 from risicos.models import Beheersmaatregel, Risico, Risicodialoog, RisicoStatus
 
+from . import schaaldata, veegmeting
+
 
 @dataclass
 class Meting:
@@ -516,6 +518,42 @@ class Meter:
         self.functie(
             "herinneringen", "veeg (proefdraai), aantal = herinneringen", "veeg", veeg, zwaar=True
         )
+        self.veeg_meten()
+
+    def veeg_meten(self):
+        """Finding what is due (database only), then a real sweep and a second one in a
+        child process (veegmeting.py); the real ones write the ledger, so scale data only."""
+
+        def vinden():
+            return "proefdraai", veegmeting.verschuldigd_tellen()
+
+        self.functie(
+            "herinneringen", "veeg: vinden wat verschuldigd is", "veeg", vinden, zwaar=True
+        )
+        if not (self.gevraagd("herinneringen", "veeg echt") and schaaldata.bestaat_al()):
+            return
+        u = veegmeting.veeg_echt()
+        for run in ("eerste", "tweede"):
+            r = u[run]
+            naam = (
+                f"veeg echt, {run} run: {r['vastgelegd']} vastgelegd, {r['delen']} delen, "
+                f"{r['verzonden']} verzonden, db {r['db_s']} s"
+            )
+            if run == "eerste":
+                naam += f"; grootste mail {u['grootste_mail'] / 1024:.0f} KB"
+            meting = Meting(
+                "herinneringen",
+                naam,
+                "—",
+                "veeg",
+                status="verzonden" if not r["mislukt"] else f"{r['mislukt']} mislukt",
+                keer=1,
+                p50_ms=r["s"] * 1000,
+                queries=r["queries"],
+                piek_mb=u["rss_mb"] if run == "eerste" else None,
+            )
+            self.metingen.append(meting)
+            self.uit(f"herinneringen {naam}: {r['s']} s, {r['queries']} queries, {u['rss_mb']} MB")
 
 
 def _midden(qs):
