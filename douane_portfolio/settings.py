@@ -126,11 +126,11 @@ def verplicht_in_productie(naam):
         raise ImproperlyConfigured(
             f"{naam} is verplicht wanneer DEBUG uit staat (er is geen stille terugval op de "
             "ingebouwde ontwikkelopzet). Zet bijvoorbeeld "
-            + (
-                "DATABASE_URL=postgres://gebruiker:wachtwoord@host:5432/naam"
-                if naam == "DATABASE_URL"
-                else "CELERY_BROKER_URL=redis://host:6379/0"
-            )
+            + {
+                "DATABASE_URL": "DATABASE_URL=postgres://gebruiker:wachtwoord@host:5432/naam",
+                "CELERY_BROKER_URL": "CELERY_BROKER_URL=redis://host:6379/0",
+                "CACHE_URL": "CACHE_URL=redis://host:6379/1 (of locmem:// voor één proces)",
+            }[naam]
             + ", of DEBUG=1 voor ontwikkeling."
         )
 
@@ -158,6 +158,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file test database, so that a real Celery worker process can see it.
         DATABASES["default"]["TEST"] = {"NAME": os.environ["SQLITE_TEST_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: what one process caches (the report's outline) the others must see, so
+# production names a shared one, CACHE_URL=redis://host:6379/1; locmem:// (each process
+# its own memory) is the development default and fits a single process only.
+verplicht_in_productie("CACHE_URL")
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r} wordt niet ondersteund: gebruik redis://host:6379/1, "
+        "of locmem:// voor één proces."
+    )
 
 AUTH_USER_MODEL = "douane_portfolio.User"
 AUTHENTICATION_BACKENDS = [

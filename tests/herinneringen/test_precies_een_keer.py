@@ -328,7 +328,9 @@ def test_a_failed_mail_is_queued_again_once_its_backoff_has_passed(
         tasks.herinneringen_deel_versturen.apply(args=[deel])
     # The batch task fails, so Celery retries it (eagerly at once, when nothing is due).
     [eerste, *_] = [r for r in caplog.records if r.name == "celery.app.trace"]
-    assert "retry: Retry in 300s: HerinneringenMislukt('1 herinneringsmail(s)" in eerste.getMessage()
+    assert (
+        "retry: Retry in 300s: HerinneringenMislukt('1 herinneringsmail(s)" in eerste.getMessage()
+    )
     assert Verzending.objects.get().status == VerzendingStatus.MISLUKT
     monkeypatch.undo()
 
