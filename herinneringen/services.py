@@ -20,6 +20,11 @@ Exactly once. Three tables and four steps:
    and period) and a `Bezorging` (delivery, without `verzending`) per recipient of the
    rows it inserted itself. A second run, a second worker or a second beat inserts nothing:
    the database, not timing, refuses the duplicate.
+
+   Then the sweep splits the people with work (open deliveries, or a mail due) into batches
+   of HERINNERINGEN_PER_TAAK and hands each to a Celery task (without a worker: runs it
+   inline), which does steps 2 to 4 for its people; a batch run twice does them once.
+
 2. Opstellen (compose). Per person, in one transaction: create a `Verzending` (status
    wacht, due now), `UPDATE bezorging SET verzending = it WHERE ontvanger = person AND
    verzending IS NULL`, and render the mail into it. Only one run moves a delivery off
