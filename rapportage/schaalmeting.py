@@ -89,8 +89,11 @@ def _grootte(response):
 
 
 class Meter:
-    def __init__(self, *, keer=7, keer_zwaar=1, zwaar=False, alleen=None, uit=None):
+    def __init__(
+        self, *, keer=7, keer_zwaar=1, zwaar=False, alleen=None, uit=None, veeg_echt=False
+    ):
         self.keer = keer
+        self.veeg_echt = veeg_echt
         self.keer_zwaar = keer_zwaar
         self.zwaar = zwaar
         self.alleen = alleen
@@ -522,7 +525,7 @@ class Meter:
 
     def veeg_meten(self):
         """Finding what is due (database only), then a real sweep and a second one in a
-        child process (veegmeting.py); the real ones write the ledger, so scale data only."""
+        child process (veegmeting.py); the real ones write the ledger, so only when asked."""
 
         def vinden():
             return "proefdraai", veegmeting.verschuldigd_tellen()
@@ -530,8 +533,10 @@ class Meter:
         self.functie(
             "herinneringen", "veeg: vinden wat verschuldigd is", "veeg", vinden, zwaar=True
         )
-        if not (self.gevraagd("herinneringen", "veeg echt") and schaaldata.bestaat_al()):
+        if not self.veeg_echt or not self.gevraagd("herinneringen", "veeg echt"):
             return
+        if not schaaldata.bestaat_al():
+            raise LookupError("--veeg-echt schrijft het grootboek: alleen op schaalgegevens.")
         u = veegmeting.veeg_echt()
         for run in ("eerste", "tweede"):
             r = u[run]

@@ -3,7 +3,8 @@ into a file mail backend and a second run that has nothing to send.
 
 The real runs go in a child process of their own, so its peak RSS is the sweep's and
 not the benchmark's; its batches run inline there, one after the other, as a worker
-runs them one task after the other. They write the ledger: only on scale data.
+runs them one task after the other. They write the ledger: only when asked
+(`benchmark_schaal --zwaar --veeg-echt`) and only on scale data.
 """
 
 import json
@@ -14,6 +15,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -92,6 +94,7 @@ def veeg_echt():
     with tempfile.TemporaryDirectory(prefix="veeg-") as map_:
         omgeving = {
             **os.environ,
+            "DATABASE_URL": _database_url(),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(Path(map_) / "mail"),
         }
@@ -111,3 +114,14 @@ def veeg_echt():
     uitkomst["mails"] = len(groottes)
     uitkomst["grootste_mail"] = max(groottes, default=0)
     return uitkomst
+
+
+def _database_url():
+    """This process's database, for the child: the one measured, whatever the environment."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    gebruiker = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        gebruiker += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{gebruiker}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
