@@ -108,8 +108,15 @@ def veeg_echt():
                 raise RuntimeError(f"veeg in kindproces: exitcode {kind.returncode}")
             uit.seek(0)
             uitkomst = json.loads(uit.read().strip().splitlines()[-1])
-        # One file per connection, and each mail opens its own.
-        groottes = [p.stat().st_size for p in (Path(map_) / "mail").glob("*")]
+        # The file backend names a file by the second and may append several mails to
+        # one, each followed by a line of dashes.
+        scheiding = b"\n" + b"-" * 79 + b"\n"
+        groottes = [
+            len(bericht)
+            for bestand in (Path(map_) / "mail").glob("*")
+            for bericht in bestand.read_bytes().split(scheiding)
+            if bericht.strip()
+        ]
     uitkomst["rss_mb"] = round(gebruik.ru_maxrss / 1024, 1)  # Linux: kilobytes
     uitkomst["mails"] = len(groottes)
     uitkomst["grootste_mail"] = max(groottes, default=0)
