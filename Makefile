@@ -112,4 +112,5 @@ bench-schaal: venv
 	@DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	@DEBUG=1 $(BIN)/python manage.py genereer_schaaldata --schaal $(SCHAAL) --leeg-eerst
 	@DEBUG=0 SECRET_KEY=$${SECRET_KEY:-bench-schaal-niet-geheim} STATIC_MANIFEST=0 \
+	  CACHE_URL=$${CACHE_URL:-locmem://} \
 	  $(BIN)/python manage.py benchmark_schaal --keer $(BENCH_KEER) --uitvoer var/bench $(BENCH_ARGS)

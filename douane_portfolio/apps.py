@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 from .menu import Menupunt
@@ -32,3 +34,20 @@ class DouanePortfolioConfig(AppConfig):
         # Groups and their permissions follow the code after every migrate, in every
         # environment; demo users are a separate, explicit step (laad_demo).
         post_migrate.connect(rollen.rollen_bijwerken_na_migrate, dispatch_uid="rollen_bijwerken")
+        checks.register(cache_controleren, checks.Tags.caches, deploy=True)
+
+
+def cache_controleren(app_configs=None, **kwargs):
+    """Deploy check: with several processes (gunicorn workers, Celery workers) a cache in
+    each process's memory serves stale copies; production shares one (CACHE_URL)."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or not backend.endswith("LocMemCache"):
+        return []
+    return [
+        checks.Warning(
+            "De cache staat in het geheugen van elk proces (CACHE_URL=locmem://).",
+            hint="Draaien er meer processen (webworkers, Celery), zet dan "
+            "CACHE_URL=redis://host:6379/1.",
+            id="douane_portfolio.W001",
+        )
+    ]

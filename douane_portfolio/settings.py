@@ -127,11 +127,11 @@ def verplicht_in_productie(naam):
         raise ImproperlyConfigured(
             f"{naam} is verplicht wanneer DEBUG uit staat (er is geen stille terugval op de "
             "ingebouwde ontwikkelopzet). Zet bijvoorbeeld "
-            + (
-                "DATABASE_URL=postgres://gebruiker:wachtwoord@host:5432/naam"
-                if naam == "DATABASE_URL"
-                else "CELERY_BROKER_URL=redis://host:6379/0"
-            )
+            + {
+                "DATABASE_URL": "DATABASE_URL=postgres://gebruiker:wachtwoord@host:5432/naam",
+                "CELERY_BROKER_URL": "CELERY_BROKER_URL=redis://host:6379/0",
+                "CACHE_URL": "CACHE_URL=redis://host:6379/1 (of locmem:// voor één proces)",
+            }[naam]
             + ", of DEBUG=1 voor ontwikkeling."
         )
 
@@ -159,6 +159,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file test database, so that a real Celery worker process can see it.
         DATABASES["default"]["TEST"] = {"NAME": os.environ["SQLITE_TEST_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: what one process caches (the report's outline) the others must see, so
+# production names a shared one, CACHE_URL=redis://host:6379/1; locmem:// (each process
+# its own memory) is the development default and fits a single process only.
+verplicht_in_productie("CACHE_URL")
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r} wordt niet ondersteund: gebruik redis://host:6379/1, "
+        "of locmem:// voor één proces."
+    )
 
 AUTH_USER_MODEL = "douane_portfolio.User"
 AUTHENTICATION_BACKENDS = [
@@ -414,19 +434,26 @@ HERINNERINGEN_CLAIM_MINUTEN = float(os.environ.get("HERINNERINGEN_CLAIM_MINUTEN"
 HERINNERINGEN_HERPROBEER_MINUTEN = float(os.environ.get("HERINNERINGEN_HERPROBEER_MINUTEN", "5"))
 HERINNERINGEN_WAARSCHUWEN_NA = envint("HERINNERINGEN_WAARSCHUWEN_NA", 3)
 HERINNERINGEN_ALARM_ADRES = os.environ.get("HERINNERINGEN_ALARM_ADRES", "")
-# A run claims no new mail after this many seconds; the rest goes with the next run.
+# A batch claims no new mail after this many seconds; the rest goes with the next sweep.
 HERINNERINGEN_RUN_SECONDEN = envint("HERINNERINGEN_RUN_SECONDEN", 600)
 # A digest lists at most this many reminders per section, the most urgent first, with
 # the total and a link to the full list (a ministry-wide escalation can hold thousands).
 HERINNERINGEN_PER_DEEL = envint("HERINNERINGEN_PER_DEEL", 25)
 # Actions the sweep reads and records per batch: its memory does not grow with them.
 HERINNERINGEN_BATCH = envint("HERINNERINGEN_BATCH", 2000)
+# Recipients per batch task: the sweep queues one task per this many people, which
+# composes and sends their mails; workers share the batches, each holds one at a time.
+HERINNERINGEN_PER_TAAK = envint("HERINNERINGEN_PER_TAAK", 100)
+# A batch task that waited longer than this for a worker is dropped; the next sweep
+# queues what is still due. Longer than its retries (5 + 10 + 20 minutes).
+HERINNERINGEN_DEEL_EXPIRES = envint("HERINNERINGEN_DEEL_EXPIRES", 3600)
 # Every quarter of an hour: the sweep is idempotent, so a run lost with the broker or a
 # day without a worker is made up within minutes, and so are due retries.
 HERINNERINGEN_SCHEMA = beat_schema(os.environ.get("HERINNERINGEN_SCHEMA", "*/15 * * * *"))
 
-# How long the sweep task may take: its budget, the last send it started (at most 20
-# SMTP replies of EMAIL_TIMEOUT each) and a minute to spare. Redelivery follows from it.
+# How long the sweep and each batch task may take: a batch's budget, the last send it
+# started (at most 20 SMTP replies of EMAIL_TIMEOUT each) and a minute to spare.
+# Redelivery follows from it.
 HERINNERINGEN_TAAK_SECONDEN = HERINNERINGEN_RUN_SECONDEN + 20 * EMAIL_TIMEOUT + 60
 # A failed task run is retried after 5, 10 and 20 minutes (HERINNERINGEN_TAAK_HERPROBEREN).
 HERINNERINGEN_TAAK_HERPROBEREN = [300, 600, 1200]

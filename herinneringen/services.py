@@ -20,6 +20,11 @@ Exactly once. Three tables and four steps:
    and period) and a `Bezorging` (delivery, without `verzending`) per recipient of the
    rows it inserted itself. A second run, a second worker or a second beat inserts nothing:
    the database, not timing, refuses the duplicate.
+
+   Then the sweep splits the people with work (open deliveries, or a mail due) into batches
+   of HERINNERINGEN_PER_TAAK and hands each to a Celery task (without a worker: runs it
+   inline), which does steps 2 to 4 for its people; a batch run twice does them once.
+
 2. Opstellen (compose). Per person, in one transaction: create a `Verzending` (status
    wacht, due now), `UPDATE bezorging SET verzending = it WHERE ontvanger = person AND
    verzending IS NULL`, and render the mail into it. Only one run moves a delivery off
@@ -120,6 +125,7 @@ class Uitslag:
     verzendingen: list = field(default_factory=list)  # mails this run claimed and tried
     wachtend: int = 0  # unsent mails after the run, to be retried
     achtergebleven: int = 0  # dry run: deliveries recorded earlier, not yet in a mail
+    delen: int = 0  # batches of recipients this run sent or queued
 
     @property
     def verzonden(self):
@@ -141,11 +147,15 @@ def herinneringsdag(nu=None):
     return (timezone.localtime(nu) - timedelta(hours=uur, minutes=minuut)).date()
 
 
-def herinneringen_versturen(*, op=None, proefdraai=False):
-    """The sweep: record the reminders due on `op` and send every mail that is due.
+def herinneringen_versturen(*, op=None, proefdraai=False, inplannen=None):
+    """The sweep: record the reminders due on `op`, then compose and send every mail that
+    is due, in batches of HERINNERINGEN_PER_TAAK recipients.
 
-    Idempotent, so it runs every quarter of an hour: a lost run is made up by the next.
-    With `proefdraai` nothing is written or sent; the result says what would be.
+    `inplannen(ontvangers)` hands a batch to a worker (the Celery task queues one task
+    per batch); without it each batch runs here, one after the other, so the management
+    command and an eager task send the same mails. Idempotent, so it runs every quarter
+    of an hour: a lost run or batch is made up by the next. With `proefdraai` nothing is
+    written or sent; the result says what would be.
     """
     op = op or herinneringsdag()
     if proefdraai:
@@ -156,8 +166,23 @@ def herinneringen_versturen(*, op=None, proefdraai=False):
     for deel in geplande_delen(op=op):
         uitslag.gepland += len(deel)
         uitslag.vastgelegd += len(herinneringen_vastleggen(deel, op=op))
-    uitslag.opgesteld = herinneringen_opstellen()
-    uitslag.verzendingen = herinneringen_bezorgen()
+    for ontvangers in ontvangers_aan_de_beurt():
+        uitslag.delen += 1
+        if inplannen is not None:
+            # After commit: a caller's transaction must not hide the batch from its worker.
+            transaction.on_commit(functools.partial(inplannen, ontvangers))
+            continue
+        deel = herinneringen_deel_versturen(ontvangers=ontvangers)
+        uitslag.opgesteld += deel.opgesteld
+        uitslag.verzendingen += deel.verzendingen
+    if inplannen is not None:
+        logger.info(
+            "Herinneringen %s: %d vastgelegd; %d deel/delen ingepland.",
+            op,
+            uitslag.vastgelegd,
+            uitslag.delen,
+        )
+        return uitslag
     uitslag.wachtend = Verzending.objects.onverzonden().count()
     logger.log(
         logging.WARNING if uitslag.mislukt else logging.INFO,
@@ -171,6 +196,38 @@ def herinneringen_versturen(*, op=None, proefdraai=False):
         len(uitslag.mislukt),
         uitslag.wachtend,
     )
+    return uitslag
+
+
+def ontvangers_aan_de_beurt(nu=None):
+    """Ids of the people with deliveries not yet in a mail or a mail due for an attempt,
+    in lists of HERINNERINGEN_PER_TAAK: one batch (task) each. Only ids are held."""
+    nu = nu or timezone.now()
+    open_ = Bezorging.objects.filter(verzending__isnull=True).values("ontvanger")
+    te_versturen = Verzending.objects.aan_de_beurt(nu).values("ontvanger")
+    ids = (
+        get_user_model()
+        .objects.filter(Q(pk__in=open_) | Q(pk__in=te_versturen))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    deel = []
+    for pk in ids.iterator(chunk_size=2000):
+        deel.append(pk)
+        if len(deel) >= settings.HERINNERINGEN_PER_TAAK:
+            yield deel
+            deel = []
+    if deel:
+        yield deel
+
+
+def herinneringen_deel_versturen(*, ontvangers):
+    """One batch of the sweep: compose the new mail of each of `ontvangers` and send
+    their mails that are due. Safe to run twice (a redelivered task, a rival sweep's
+    batch): composing moves a delivery off NULL once, and claiming fences each send."""
+    uitslag = Uitslag(op=None)
+    uitslag.opgesteld = herinneringen_opstellen(ontvangers=ontvangers)
+    uitslag.verzendingen = herinneringen_bezorgen(ontvangers=ontvangers)
     return uitslag
 
 
@@ -394,10 +451,13 @@ def herinneringen_vastleggen(geplande, *, op):
     return list(eigen.values())
 
 
-def herinneringen_opstellen():
-    """One new, rendered mail per person with open deliveries; returns how many."""
-    open_ = Bezorging.objects.filter(verzending__isnull=True).values("ontvanger")
-    personen = get_user_model().objects.filter(pk__in=open_).order_by("pk")
+def herinneringen_opstellen(*, ontvangers=None):
+    """One new, rendered mail per person with open deliveries (of `ontvangers`, a list
+    of ids, when given); returns how many."""
+    open_ = Bezorging.objects.filter(verzending__isnull=True)
+    if ontvangers is not None:
+        open_ = open_.filter(ontvanger__in=ontvangers)
+    personen = get_user_model().objects.filter(pk__in=open_.values("ontvanger")).order_by("pk")
     return sum(_opstellen(persoon) for persoon in personen.iterator(chunk_size=500))
 
 
@@ -425,16 +485,18 @@ def _opstellen(persoon):
     return True
 
 
-def herinneringen_bezorgen():
-    """Claim and send every due mail, one at a time; returns those this run tried.
+def herinneringen_bezorgen(*, ontvangers=None):
+    """Claim and send every due mail (to `ontvangers`, when given), one at a time;
+    returns those this run tried.
 
     The list of candidates may be stale by the time a mail's turn comes (a rival run
     sent it, a Beheerder cancelled it): the claim re-checks, so such a mail is skipped.
     """
     begin = time.monotonic()
-    kandidaten = list(
-        Verzending.objects.aan_de_beurt(timezone.now()).order_by("pk").values_list("pk", flat=True)
-    )
+    kandidaten = Verzending.objects.aan_de_beurt(timezone.now())
+    if ontvangers is not None:
+        kandidaten = kandidaten.filter(ontvanger__in=ontvangers)
+    kandidaten = list(kandidaten.order_by("pk").values_list("pk", flat=True))
     verzendingen = []
     for pk in kandidaten:
         if time.monotonic() - begin > settings.HERINNERINGEN_RUN_SECONDEN:

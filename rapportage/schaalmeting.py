@@ -34,6 +34,8 @@ from herinneringen.services import herinneringen_versturen
 from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
 from risicos.models import Beheersmaatregel, Risico, Risicodialoog, RisicoStatus
 
+from . import schaaldata, veegmeting
+
 
 @dataclass
 class Meting:
@@ -87,8 +89,11 @@ def _grootte(response):
 
 
 class Meter:
-    def __init__(self, *, keer=7, keer_zwaar=1, zwaar=False, alleen=None, uit=None):
+    def __init__(
+        self, *, keer=7, keer_zwaar=1, zwaar=False, alleen=None, uit=None, veeg_echt=False
+    ):
         self.keer = keer
+        self.veeg_echt = veeg_echt
         self.keer_zwaar = keer_zwaar
         self.zwaar = zwaar
         self.alleen = alleen
@@ -516,6 +521,44 @@ class Meter:
         self.functie(
             "herinneringen", "veeg (proefdraai), aantal = herinneringen", "veeg", veeg, zwaar=True
         )
+        self.veeg_meten()
+
+    def veeg_meten(self):
+        """Finding what is due (database only), then a real sweep and a second one in a
+        child process (veegmeting.py); the real ones write the ledger, so only when asked."""
+
+        def vinden():
+            return "proefdraai", veegmeting.verschuldigd_tellen()
+
+        self.functie(
+            "herinneringen", "veeg: vinden wat verschuldigd is", "veeg", vinden, zwaar=True
+        )
+        if not self.veeg_echt or not self.gevraagd("herinneringen", "veeg echt"):
+            return
+        if not schaaldata.bestaat_al():
+            raise LookupError("--veeg-echt schrijft het grootboek: alleen op schaalgegevens.")
+        u = veegmeting.veeg_echt()
+        for run in ("eerste", "tweede"):
+            r = u[run]
+            naam = (
+                f"veeg echt, {run} run: {r['vastgelegd']} vastgelegd, {r['delen']} delen, "
+                f"{r['verzonden']} verzonden, db {r['db_s']} s"
+            )
+            if run == "eerste":
+                naam += f"; grootste mail {u['grootste_mail'] / 1024:.0f} KB"
+            meting = Meting(
+                "herinneringen",
+                naam,
+                "—",
+                "veeg",
+                status="verzonden" if not r["mislukt"] else f"{r['mislukt']} mislukt",
+                keer=1,
+                p50_ms=r["s"] * 1000,
+                queries=r["queries"],
+                piek_mb=u["rss_mb"] if run == "eerste" else None,
+            )
+            self.metingen.append(meting)
+            self.uit(f"herinneringen {naam}: {r['s']} s, {r['queries']} queries, {u['rss_mb']} MB")
 
 
 def _midden(qs):

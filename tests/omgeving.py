@@ -22,11 +22,12 @@ if "VAR_DIR" not in os.environ:
 # worker of tests/herinneringen/test_celery.py sees what a test commits.
 os.environ.setdefault("SQLITE_TEST_NAME", os.path.join(os.environ["VAR_DIR"], "test.sqlite3"))
 os.environ.setdefault("STATIC_MANIFEST", "0")
-# With DEBUG off the settings demand a database and a broker by name; the tests' defaults
+# With DEBUG off the settings demand a database, a broker and a cache by name; the tests' defaults
 # are the embedded ones, named explicitly.
 os.environ.setdefault(
     "DATABASE_URL", "sqlite:///" + os.path.join(os.environ["VAR_DIR"], "db.sqlite3")
 )
 os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
+os.environ.setdefault("CACHE_URL", "locmem://")
 # The tests load the demo data with DEBUG off, as a demo environment would.
 os.environ.setdefault("DEMO_TOEGESTAAN", "1")

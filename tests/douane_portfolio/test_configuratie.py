@@ -22,6 +22,7 @@ print(json.dumps({
     "tz": s.TIME_ZONE, "taal": s.LANGUAGE_CODE, "debug": s.DEBUG,
     "hosts": s.ALLOWED_HOSTS, "hsts": s.SECURE_HSTS_SECONDS,
     "cookie_secure": s.SESSION_COOKIE_SECURE, "sessie": s.SESSION_COOKIE_AGE,
+    "cache": s.CACHES["default"]["BACKEND"], "cache_plek": s.CACHES["default"].get("LOCATION"),
 }))
 """
 
@@ -34,6 +35,7 @@ def instellingen(tmp_path, **env):
         not in {
             "DATABASE_URL",
             "CELERY_BROKER_URL",
+            "CACHE_URL",
             "DEBUG",
             "SECRET_KEY",
             "EMAIL_BACKEND",
@@ -65,6 +67,7 @@ def test_defaults_are_the_embedded_setup(tmp_path):
     assert s["email"] == "django.core.mail.backends.filebased.EmailBackend"
     assert s["mail_dir"] == str(tmp_path / "mail")
     assert (s["tz"], s["taal"]) == ("Europe/Amsterdam", "nl")
+    assert s["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_database_and_broker_come_from_the_environment(tmp_path):
@@ -97,6 +100,7 @@ def test_production_defaults_are_strict(tmp_path):
         ALLOWED_HOSTS="portfolio.douane.example",
         DATABASE_URL="postgres://portfolio@db.example:5432/portfolio",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+        CACHE_URL="redis://127.0.0.1:6379/4",
     )
     assert proces.returncode == 0, proces.stderr
     s = json.loads(proces.stdout.strip().splitlines()[-1])
@@ -112,3 +116,58 @@ def test_session_timeout_is_configurable(tmp_path, minuten):
     proces = instellingen(tmp_path, DEBUG="1", SESSION_TIMEOUT_MINUTES=minuten)
     s = json.loads(proces.stdout.strip().splitlines()[-1])
     assert s["sessie"] == 30 * 60
+
+
+PRODUCTIE = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 50,
+    "ALLOWED_HOSTS": "portfolio.douane.example",
+    "DATABASE_URL": "postgres://portfolio@db.example:5432/portfolio",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3",
+}
+
+
+def test_the_cache_comes_from_the_environment(tmp_path):
+    proces = instellingen(tmp_path, **PRODUCTIE, CACHE_URL="redis://cache.example:6379/1")
+    assert proces.returncode == 0, proces.stderr
+    s = json.loads(proces.stdout.strip().splitlines()[-1])
+    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache_plek"] == "redis://cache.example:6379/1"
+
+
+def test_production_refuses_to_start_without_naming_a_cache(tmp_path):
+    proces = instellingen(tmp_path, **PRODUCTIE)
+    assert proces.returncode != 0
+    assert "CACHE_URL is verplicht wanneer DEBUG uit staat" in proces.stderr
+
+
+def test_an_unknown_cache_url_is_refused(tmp_path):
+    proces = instellingen(tmp_path, DEBUG="1", CACHE_URL="memcached://cache.example:11211")
+    assert proces.returncode != 0
+    assert "wordt niet ondersteund" in proces.stderr
+
+
+def test_a_process_local_cache_in_production_is_a_deploy_warning(tmp_path):
+    omgeving = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
+    }
+    omgeving.update(PRODUCTIE, CACHE_URL="locmem://", VAR_DIR=str(tmp_path))
+    omgeving["DATABASE_URL"] = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    proces = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "caches"],
+        cwd=BASE_DIR,
+        env=omgeving,
+        capture_output=True,
+        text=True,
+    )
+    assert "douane_portfolio.W001" in proces.stderr + proces.stdout
+    omgeving["CACHE_URL"] = "redis://127.0.0.1:6379/3"
+    proces = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "caches"],
+        cwd=BASE_DIR,
+        env=omgeving,
+        capture_output=True,
+        text=True,
+    )
+    assert proces.returncode == 0, proces.stderr
+    assert "W001" not in proces.stderr + proces.stdout

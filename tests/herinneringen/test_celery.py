@@ -20,7 +20,7 @@ from django.utils import timezone
 from kombu import Exchange, Queue
 
 from douane_portfolio.celery import app as celery_app
-from herinneringen.models import Herinnering, Verzending, VerzendingStatus
+from herinneringen.models import Bezorging, Herinnering, Verzending, VerzendingStatus
 from programmas.models import PeriodeStatus
 from tests.herinneringen.conftest import DAG
 from tests.herinneringen.smtp import SmtpPut
@@ -33,6 +33,7 @@ from tests.programmas.factories import (
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 TAAK = "douane_portfolio.tasks.herinneringen_versturen"
+DEELTAAK = "herinneringen.tasks.herinneringen_deel_versturen"
 
 # The worker needs committed rows, hence a transactional test.
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -72,6 +73,8 @@ class Processen:
             "HERINNERINGEN_SCHEMA": "2",
             # The reminder day starts at midnight, so the test does not depend on the hour.
             "HERINNERINGEN_VANAF": "00:00",
+            # One batch task per person: the sweep fans out, the worker sends each batch.
+            "HERINNERINGEN_PER_TAAK": "1",
             "CONN_MAX_AGE": "0",
             "LOG_LEVEL": "WARNING",
             **omgeving,
@@ -208,6 +211,8 @@ def test_beat_and_worker_send_each_reminder_once(celery, pm, pm2, beheerder):
     assert "Datacatalogus" in aan_pm.get_body(("html",)).get_content()
     assert Herinnering.objects.count() == 5
     assert set(Verzending.objects.values_list("status", flat=True)) == {"verzonden"}
+    # Each mail went out from a batch task of its own, not from the sweep.
+    assert len(re.findall(rf"Task {DEELTAAK}\[\S+\] succeeded", worker_log.read_text())) >= 3
 
 
 def geslaagd(log):
@@ -251,8 +256,9 @@ def test_a_worker_killed_mid_sweep_leaves_its_mails_to_the_next_worker_each_sent
         assert set(Verzending.objects.values_list("status", flat=True)) == {
             "verzonden",
             "bezig",  # claimed by the dead worker
-            "wacht",
         }
+        # The third person's batch had not started: their reminders wait, not yet a mail.
+        assert Bezorging.objects.filter(verzending__isnull=True).exists()
 
         processen.start("worker2", "worker")
         smtp.wachten_op(3)

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from douane_portfolio.models import ActieStatus
@@ -266,3 +267,77 @@ def test_reminders_of_one_person_arrive_in_one_mail_per_run(pm):
     n = len(ACTIE_MODELLEN)
     [aan_pm] = [m for m in mails if m.to == ["pm@douane.example"]]
     assert aan_pm.subject == f"Douane Portfolio: {3 * n} te laat, {3 * n} deadlines naderen"
+
+
+def ingeplande_delen(wanneer, **kwargs):
+    """Run the sweep as the Celery task does on a worker, keeping the batches it queues."""
+    delen = []
+    # Queued after commit; the test's transaction never commits, so run them at its end.
+    with (
+        time_machine.travel(wanneer, tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        from herinneringen.services import herinneringen_versturen
+
+        herinneringen_versturen(inplannen=delen.append, **kwargs)
+    return delen
+
+
+def test_the_sweep_queues_one_batch_per_group_of_recipients_and_sends_nothing_itself(
+    van_alles, settings, pm, pm2, beheerder
+):
+    settings.HERINNERINGEN_PER_TAAK = 2
+    delen = ingeplande_delen(moment(VANDAAG))
+    assert mail.outbox == []
+    assert delen == [[beheerder.pk, pm.pk], [pm2.pk]]
+    # Recorded, not yet composed: that is each batch's work.
+    assert Bezorging.objects.filter(verzending__isnull=True).count() == Bezorging.objects.count()
+    with time_machine.travel(moment(VANDAAG), tick=False):
+        for deel in delen:
+            tasks.herinneringen_deel_versturen.apply(args=[deel])
+    assert ontvangers(mail.outbox) == [
+        "beheerder@douane.example",
+        "pm2@douane.example",
+        "pm@douane.example",
+    ]
+
+
+def test_a_redelivered_batch_task_and_a_rival_sweeps_batch_send_nothing_extra(van_alles):
+    eerste = ingeplande_delen(moment(VANDAAG))
+    # A second sweep before any batch ran: the same people are still due.
+    tweede = ingeplande_delen(moment(VANDAAG, 7, 1))
+    assert eerste == tweede
+    with time_machine.travel(moment(VANDAAG, 7, 2), tick=False):
+        for deel in [*eerste, *eerste, *tweede]:
+            tasks.herinneringen_deel_versturen.apply(args=[deel])
+    assert len(mail.outbox) == 3
+    assert Verzending.objects.count() == 3
+    # Everything sent: the next sweep queues no batch at all.
+    assert ingeplande_delen(moment(VANDAAG, 7, 15)) == []
+
+
+def test_a_failed_mail_is_queued_again_once_its_backoff_has_passed(
+    pm, monkeypatch, settings, caplog
+):
+    settings.HERINNERINGEN_HERPROBEER_MINUTEN = 5
+    maak_actie(ACTIE_MODELLEN[0], eigenaar=pm, deadline=VANDAAG - DAG)
+    [deel] = ingeplande_delen(moment(VANDAAG, 7, 0))
+
+    monkeypatch.setattr(EmailBackend, "send_messages", weigeren)
+    with time_machine.travel(moment(VANDAAG, 7, 0), tick=False):
+        tasks.herinneringen_deel_versturen.apply(args=[deel])
+    # The batch task fails, so Celery retries it (eagerly at once, when nothing is due).
+    [eerste, *_] = [r for r in caplog.records if r.name == "celery.app.trace"]
+    assert (
+        "retry: Retry in 300s: HerinneringenMislukt('1 herinneringsmail(s)" in eerste.getMessage()
+    )
+    assert Verzending.objects.get().status == VerzendingStatus.MISLUKT
+    monkeypatch.undo()
+
+    assert ingeplande_delen(moment(VANDAAG, 7, 4)) == []
+    assert ingeplande_delen(moment(VANDAAG, 7, 5)) == [[pm.pk]]
+    with time_machine.travel(moment(VANDAAG, 7, 5), tick=False):
+        tasks.herinneringen_deel_versturen.apply(args=[[pm.pk]])
+    [bericht] = mail.outbox
+    assert bericht.subject == "Douane Portfolio: 1 te laat"
+    assert Verzending.objects.get().pogingen == 2

@@ -24,6 +24,12 @@ class Command(BaseCommand):
             help="ook PDF/Word van het rapport, CSV/XLSX-exports en de herinneringen (traag)",
         )
         parser.add_argument(
+            "--veeg-echt",
+            action="store_true",
+            help="met --zwaar: ook een echte herinneringsrun (mail naar bestanden) en een "
+            "tweede; schrijft het grootboek, dus alleen op schaalgegevens",
+        )
+        parser.add_argument(
             "--keer-zwaar", type=int, default=1, help="herhalingen per zware meting"
         )
         parser.add_argument(
@@ -36,7 +42,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--stil", action="store_true", help="geen voortgang per meting")
 
-    def handle(self, *args, keer, zwaar, keer_zwaar, alleen, uitvoer, stil, **options):
+    def handle(self, *args, keer, zwaar, keer_zwaar, alleen, uitvoer, stil, veeg_echt, **options):
         if keer < 1 or keer_zwaar < 1:
             raise CommandError("--keer en --keer-zwaar zijn minstens 1.")
         meter = schaalmeting.Meter(
@@ -45,6 +51,7 @@ class Command(BaseCommand):
             zwaar=zwaar,
             alleen=alleen,
             uit=None if stil else self.stderr.write,
+            veeg_echt=veeg_echt,
         )
         meta = schaalmeting.omgeving()
         meta["aantallen"] = schaalmeting.aantallen()
