@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.models import (
     Beoordeling,
@@ -154,3 +155,28 @@ def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
     tabel = (tmp_path / "schaal.md").read_text()
     assert "| risicos: register: eerste pagina (1) |" in tabel  # the summary
     assert "| risicos | register: eerste pagina (1) | pm | pagina |" in tabel
+
+
+@pytest.mark.django_db
+def test_benchmark_passes_the_second_factor_and_leaves_no_device_behind(tmp_path, settings):
+    # Production enforces the second factor for the Beheerder and the admin: the
+    # benchmark measures as a verified session, not the redirect to /tweestaps/.
+    settings.MFA_VERPLICHT = "beheer"
+    genereer()
+    call_command(
+        "benchmark_schaal",
+        "--keer=1",
+        "--alleen=dialogen: eerste pagina",
+        f"--uitvoer={tmp_path}",
+        "--stil",
+        stdout=io.StringIO(),
+    )
+
+    metingen = json.loads((tmp_path / "schaal.json").read_text())["metingen"]
+    assert {(m["soort"], m["rol"]) for m in metingen} >= {
+        ("pagina", "beheerder"),
+        ("admin", "beheerder"),
+        ("pagina", "pm"),
+    }
+    assert all(m["status"] == 200 for m in metingen), metingen
+    assert not TOTPDevice.objects.exists()
