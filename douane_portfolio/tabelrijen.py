@@ -15,13 +15,14 @@ from functools import partialmethod
 from inspect import getattr_static
 
 from django.db import models
+from django.template import Context, Template
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2 import Column
+from django_tables2 import Column, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, signature
@@ -92,6 +93,14 @@ class _Kolom:
         self.column = column = bound_column.column
         self.table = bound_column._table
         self.render = bound_column.render
+        if (
+            isinstance(column, TemplateColumn)
+            and column.template_code
+            and getattr(self.render, "__func__", None) is TemplateColumn.render
+        ):
+            # TemplateColumn (and DateColumn) compile their template for every cell.
+            self.sjabloon = Template(column.template_code)
+            self.render = self._sjabloon_render
         self.argumenten, self.alles = signature(self.render)
         # Column.render returns the value as it is.
         self.doorgeven = getattr(self.render, "__func__", None) is Column.render
@@ -116,6 +125,16 @@ class _Kolom:
         ruw = {**self.table.attrs, **column.attrs}
         self.td_per_cel = _hangt_af_van_de_rij(ruw.get("td", ruw.get("cell", {})))
         self.td = None if self.td_per_cel else bound_column.attrs["td"].as_html()
+
+    def _sjabloon_render(self, record, table, value, bound_column, **kwargs):
+        # TemplateColumn.render with the template compiled once.
+        context = getattr(table, "context", Context())
+        eigen = self.column.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with context.update(eigen):
+            context["request"] = getattr(table, "request", None)
+            return self.sjabloon.render(context)
 
     def html(self, row):
         inhoud = self.cel(row)
