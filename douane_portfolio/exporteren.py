@@ -70,6 +70,12 @@ class _Regel:
 def csv_stukken(rijen):
     """CSV text as tablib wrote it (csv.writer defaults), in pieces of about BLOK bytes."""
     schrijver = csv.writer(_Regel())
+    rijen = iter(rijen)
+    # The header row at once, before the database sends its first rows: the download
+    # starts within a second whatever the size of the selection.
+    kop = next(rijen, None)
+    if kop is not None:
+        yield schrijver.writerow(kop).encode("utf-8")
     stuk, grootte = [], 0
     for rij in rijen:
         regel = schrijver.writerow(rij).encode("utf-8")
