@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .tabelrijen import exportwaarden
 from .tekst import spreadsheetcel
 
 # Rows per database round trip; prefetches (the risks of a measure) run once per chunk.
@@ -53,10 +54,11 @@ def tabelrijen(table, exclude_columns=()):
         if not (kolom.column.exclude_from_export or kolom.name in exclude_columns)
     ]
     yield [spreadsheetcel(force_str(table.columns[k].header, strings_only=True)) for k in kolommen]
+    waarden = exportwaarden(table, kolommen)
     for record in _records(table.data.data):
-        rij = BoundRow(record, table=table)
         yield [
-            spreadsheetcel(force_str(rij.get_cell_value(k), strings_only=True)) for k in kolommen
+            spreadsheetcel(force_str(w, strings_only=True))
+            for w in waarden(BoundRow(record, table=table))
         ]
 
 
