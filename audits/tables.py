@@ -1,7 +1,7 @@
 import django_tables2 as tables
-from django.utils import formats
 from django.utils.html import format_html
 
+from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.templatetags.portfolio import status_stip
 
 from .models import INSTANTIE_KORT, Auditrapport, Bevinding, Vervolgactie
@@ -11,7 +11,7 @@ GETAL = {"td": {"class": "getal"}, "th": {"class": "getal"}}
 
 def _verwacht_tekst(bevinding):
     if bevinding.verwacht_opgelost_op:
-        return formats.date_format(bevinding.verwacht_opgelost_op, "j b Y")
+        return datum_kort(bevinding.verwacht_opgelost_op)
     return str(bevinding.verwacht_opgelost_jaar or "")
 
 
@@ -122,7 +122,7 @@ class VervolgactieTabel(tables.Table):
         }
 
     def render_deadline(self, record, value):
-        tekst = formats.date_format(value, "j b Y")
+        tekst = datum_kort(value)
         dagen = record.dagen_te_laat()
         if dagen:
             return format_html(
@@ -139,7 +139,7 @@ class VervolgactieTabel(tables.Table):
     def render_oorspronkelijke_deadline(self, record, value):
         if value == record.deadline:
             return "–"
-        return formats.date_format(value, "j b Y")
+        return datum_kort(value)
 
     def value_oorspronkelijke_deadline(self, value):
         return value.isoformat()

@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .tabelrijen import exportwaarden
 from .tekst import spreadsheetcel
 
 # Rows per database round trip; prefetches (the risks of a measure) run once per chunk.
@@ -53,10 +54,11 @@ def tabelrijen(table, exclude_columns=()):
         if not (kolom.column.exclude_from_export or kolom.name in exclude_columns)
     ]
     yield [spreadsheetcel(force_str(table.columns[k].header, strings_only=True)) for k in kolommen]
+    waarden = exportwaarden(table, kolommen)
     for record in _records(table.data.data):
-        rij = BoundRow(record, table=table)
         yield [
-            spreadsheetcel(force_str(rij.get_cell_value(k), strings_only=True)) for k in kolommen
+            spreadsheetcel(force_str(w, strings_only=True))
+            for w in waarden(BoundRow(record, table=table))
         ]
 
 
@@ -70,6 +72,12 @@ class _Regel:
 def csv_stukken(rijen):
     """CSV text as tablib wrote it (csv.writer defaults), in pieces of about BLOK bytes."""
     schrijver = csv.writer(_Regel())
+    rijen = iter(rijen)
+    # The header row at once, before the database sends its first rows: the download
+    # starts within a second whatever the size of the selection.
+    kop = next(rijen, None)
+    if kop is not None:
+        yield schrijver.writerow(kop).encode("utf-8")
     stuk, grootte = [], 0
     for rij in rijen:
         regel = schrijver.writerow(rij).encode("utf-8")

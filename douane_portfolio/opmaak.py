@@ -2,9 +2,11 @@
 
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
 
 
 def getal(waarde, decimalen=None):
@@ -41,3 +43,14 @@ def datum(waarde):
         waarde = timezone.localtime(waarde) if timezone.is_aware(waarde) else waarde
         return formats.date_format(waarde, r"j F Y \o\m H:i")
     return formats.date_format(waarde, "j F Y")
+
+
+def datum_kort(waarde):
+    """A date as '3 dec 2026' (tables: `date_format(d, "j b Y")`). Remembered per date and
+    language: formatting costs tens of microseconds, a list page shows a hundred dates."""
+    return _datum_kort(waarde, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _datum_kort(waarde, taal):
+    return formats.date_format(waarde, "j b Y")

@@ -273,7 +273,8 @@ class InitiatiefQuerySet(models.QuerySet):
     def met_mijlpaaltellingen(self, op=None):
         op = op or timezone.localdate()
         open_mijlpalen = Mijlpaal.objects.open().filter(initiatief=OuterRef("pk")).order_by()
-        tel = {"c": Count("pk")}
+        # COUNT(*): the (initiatief, status, deadline) index answers it without the table.
+        tel = {"c": Count("*")}
         return self.annotate(
             open_mijlpalen=Coalesce(
                 Subquery(open_mijlpalen.values("initiatief").annotate(**tel).values("c")), 0

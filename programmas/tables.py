@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 
 from douane_portfolio.kolommen import GetalKolom, StatusKolom, TelKolom
@@ -27,6 +28,28 @@ class TrendKolom(tables.Column):
 
     def value(self, record):
         return Trend(record.trend).label if record.trend else ""
+
+
+class BewerkKolom(tables.Column):
+    """ "Bijwerken" for whoever may change the value. In Python, not a TemplateColumn:
+    that renders a template with the whole page's context for every row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(verbose_name="", orderable=False, exclude_from_export=True, empty_values=())
+        super().__init__(*args, **kwargs)
+
+    def render(self, record, table):
+        request = getattr(table, "request", None)
+        if request is None or not request.user.has_perm(
+            "programmas.change_indicatorwaarde", record
+        ):
+            return ""
+        return format_html(
+            '<a class="knop knop-klein" href="{}">Bijwerken<span class="sr-only"> {} {}</span></a>',
+            reverse("programmas:indicatorwaarde_bewerken", args=[record.pk]),
+            record.indicator,
+            record.periode,
+        )
 
 
 class InitiatiefTabel(tables.Table):
@@ -75,12 +98,7 @@ class IndicatorwaardeTabel(tables.Table):
     )
     bandbreedte = GetalKolom("Band (%)", default="—")
     berekende_status = StatusKolom("Status", labels=dict(IndicatorStatus.choices))
-    bewerken = tables.TemplateColumn(
-        template_name="programmas/_indicator_bewerken.html",
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-    )
+    bewerken = BewerkKolom()
 
     class Meta:
         model = Indicatorwaarde

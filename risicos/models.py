@@ -248,7 +248,7 @@ class RisicoQuerySet(models.QuerySet):
         )
 
         def tel(qs):
-            return Coalesce(Subquery(qs.annotate(c=Count("pk")).values("c")), 0)
+            return Coalesce(Subquery(qs.annotate(c=Count("*")).values("c")), 0)
 
         return self.annotate(
             maatregelen_totaal=tel(koppelingen),

@@ -1,14 +1,16 @@
 import django_tables2 as tables
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from douane_portfolio.opmaak import datum_kort
 
 from .models import NIET_GESCOORD, Beheersmaatregel, Categorie, Risico, Risicodialoog
 from .templatetags.risicos import score_html
 
 
 def _datum(waarde):
-    return formats.date_format(waarde, "j b Y") if waarde else ""
+    return datum_kort(waarde) if waarde else ""
 
 
 def _sorteer_op_score(queryset, veld, is_descending):

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from douane_portfolio import opmaak
+from douane_portfolio.tabelrijen import rijen_html
 
 register = template.Library()
 
@@ -34,3 +35,9 @@ def get(mapping, sleutel):
 def datum(waarde):
     """An ISO date or datetime (as in report data), or a year, in Dutch."""
     return "" if waarde in (None, "") else opmaak.datum(waarde)
+
+
+@register.simple_tag
+def tabelrijen(table):
+    """The `<tr>`s of a django-tables2 table, rendered in Python (tabelrijen.py)."""
+    return rijen_html(table)

@@ -121,3 +121,17 @@ def test_an_unknown_format_is_refused_before_any_row_is_read(client_voor, beheer
         response = client_voor(beheerder).get(reverse("risicos:maatregelen"), {"_export": "ods"})
     assert response.status_code == 400
     assert not [q for q in queries if "beheersmaatregel" in q["sql"]]
+
+
+def test_the_csv_export_sends_its_header_before_the_database_is_asked_for_rows(client_voor):
+    RisicoFactory.create_batch(3)
+    client = client_voor(UserFactory(is_superuser=True))
+    response = client.get(reverse("risicos:register"), {"_export": "csv"})
+    stukken = iter(response.streaming_content)
+
+    with CaptureQueriesContext(connection) as vastgelegd:
+        kop = next(stukken)
+
+    assert kop.decode().startswith("Risico,") and kop.count(b"\n") == 1
+    assert not vastgelegd.captured_queries
+    assert b"".join(stukken).count(b"\n") == 3

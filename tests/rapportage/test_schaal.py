@@ -4,10 +4,12 @@ deterministic, and the benchmark writes its table. No timings are asserted here.
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.models import (
     Beoordeling,
@@ -129,6 +131,7 @@ def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
         "--zwaar",
         "--alleen=register: eerste pagina",
         "--alleen=veeg",
+        "--alleen=register: export CSV",
         f"--uitvoer={tmp_path}",
         "--stil",
         stdout=io.StringIO(),
@@ -144,6 +147,7 @@ def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
         ("admin", "beheerder"),
         ("orm", "—"),
         ("veeg", "—"),
+        ("export", "beheerder"),
     }
     for meting in resultaat["metingen"]:
         assert {"p50_ms", "p95_ms", "queries", "piek_mb", "bytes", "url"} <= set(meting)
@@ -151,6 +155,36 @@ def test_benchmark_writes_markdown_and_json_with_the_comparisons(tmp_path):
         assert meting["queries"] > 0
     pagina = next(m for m in resultaat["metingen"] if m["soort"] == "pagina")
     assert pagina["admin_p50_ms"] is not None and pagina["orm_p50_ms"] is not None
+    export = next(m for m in resultaat["metingen"] if m["soort"] == "export")
+    assert export["bytes"] > 0 and export["eerste_byte_ms"] is not None
+    if Path("/proc/self/clear_refs").exists():
+        assert export["rss_mb"] is not None and export["rss_proces_mb"] > 0
     tabel = (tmp_path / "schaal.md").read_text()
     assert "| risicos: register: eerste pagina (1) |" in tabel  # the summary
+    assert "| risicos: register: export CSV |" in tabel  # the exports' own table
     assert "| risicos | register: eerste pagina (1) | pm | pagina |" in tabel
+
+
+@pytest.mark.django_db
+def test_benchmark_passes_the_second_factor_and_leaves_no_device_behind(tmp_path, settings):
+    # Production enforces the second factor for the Beheerder and the admin: the
+    # benchmark measures as a verified session, not the redirect to /tweestaps/.
+    settings.MFA_VERPLICHT = "beheer"
+    genereer()
+    call_command(
+        "benchmark_schaal",
+        "--keer=1",
+        "--alleen=dialogen: eerste pagina",
+        f"--uitvoer={tmp_path}",
+        "--stil",
+        stdout=io.StringIO(),
+    )
+
+    metingen = json.loads((tmp_path / "schaal.json").read_text())["metingen"]
+    assert {(m["soort"], m["rol"]) for m in metingen} >= {
+        ("pagina", "beheerder"),
+        ("admin", "beheerder"),
+        ("pagina", "pm"),
+    }
+    assert all(m["status"] == 200 for m in metingen), metingen
+    assert not TOTPDevice.objects.exists()

@@ -1,0 +1,272 @@
+"""The rows of a django-tables2 table as one HTML string, built in Python.
+
+django-tables2 renders every cell through the template engine, inspects the signature
+of the column's `render` again for every cell and resolves each value by trying a dict
+lookup first (an exception per cell on a model): for a page of 50 rows and a dozen
+columns that was most of a list page's time. Here whatever is the same for every cell
+of a column is worked out once per column: the arguments `render` wants, the `<td>`
+attributes (when they do not depend on the row), the labels of a field's choices.
+The HTML is the same as django-tables2's `table.html` gives (whitespace aside), which
+tests/douane_portfolio/test_tabelrijen.py checks column type by column type.
+"""
+
+import html
+from functools import partialmethod
+from inspect import getattr_static
+
+from django.db import models
+from django.template import Context, Template
+from django.utils.encoding import force_str
+from django.utils.formats import localize
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
+from django_tables2 import Column, TemplateColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.utils import A, signature
+
+# Stands for "take the slow, general way" in the fast paths below.
+_ALGEMEEN = object()
+
+
+def _hangt_af_van_de_rij(attrs):
+    """Whether attributes contain a callable (computed per cell from record or value)."""
+    for waarde in attrs.values():
+        if callable(waarde):
+            return True
+        if isinstance(waarde, dict) and _hangt_af_van_de_rij(waarde):
+            return True
+    return False
+
+
+def _als_tekst(waarde, localiseren):
+    """What `{{ cell }}`, `{{ cell|localize }}` or `{{ cell|unlocalize }}` print."""
+    if isinstance(waarde, SafeData):
+        return waarde
+    if type(waarde) is str:
+        # django.utils.html.escape without its lazy-string wrapper: the same output.
+        return html.escape(waarde)
+    if callable(waarde) and not getattr(waarde, "do_not_call_in_templates", False):
+        waarde = waarde()  # as a template variable would be
+    waarde = template_localtime(waarde)
+    if localiseren is None:
+        waarde = localize(waarde)
+    else:
+        waarde = str(localize(waarde, use_l10n=localiseren))
+    return conditional_escape(waarde)
+
+
+def _lees(record, bits):
+    """Accessor.resolve() for a chain of plain attributes on model instances; anything
+    else (a dict, a callable, a missing attribute) answers _ALGEMEEN."""
+    huidig = record
+    for bit in bits:
+        if not isinstance(huidig, models.Model):
+            return _ALGEMEEN
+        try:
+            huidig = getattr(huidig, bit)
+        except Exception:
+            return _ALGEMEEN
+        if callable(huidig):
+            return _ALGEMEEN
+        if huidig is None:
+            break
+    return huidig
+
+
+def _standaard_weergave(model, naam):
+    """The field of get_<naam>_display() when the model has Django's own method, so
+    its labels can be looked up once per column; None when the model overrides it."""
+    methode = getattr_static(model, f"get_{naam}_display", None)
+    if isinstance(methode, partialmethod) and methode.func is models.Model._get_FIELD_display:
+        return methode.keywords.get("field")
+    return None
+
+
+class _Kolom:
+    """What a column's cells share, worked out once per table."""
+
+    def __init__(self, bound_column):
+        self.bound_column = bound_column
+        self.column = column = bound_column.column
+        self.table = bound_column._table
+        self.render = bound_column.render
+        if (
+            isinstance(column, TemplateColumn)
+            and column.template_code
+            and getattr(self.render, "__func__", None) is TemplateColumn.render
+        ):
+            # TemplateColumn (and DateColumn) compile their template for every cell.
+            self.sjabloon = Template(column.template_code)
+            self.render = self._sjabloon_render
+        self.argumenten, self.alles = signature(self.render)
+        # Column.render returns the value as it is.
+        self.doorgeven = getattr(self.render, "__func__", None) is Column.render
+        self.link = bound_column.link
+        self.eenvoudige_link = (
+            self.link is not None
+            and not self.link.attrs
+            and self.link.url is None
+            and not self.link.reverse_args
+        )
+        self.default = bound_column.default
+        self.localiseren = bound_column.localize
+        self.accessor = A(bound_column.accessor)
+        self.bits = self.accessor.bits
+        pad, _, self.rest = self.accessor.rpartition(self.accessor.SEPARATOR)
+        self.pad = A(pad) if pad else None
+        self.pad_bits = self.pad.bits if pad else ()
+        self.heeft_keuzes = None  # whether the field behind the accessor has choices
+        self.labels = {}  # model class -> {value: label}, or None for its own method
+        self.link_kolom = isinstance(column, BaseLinkColumn)
+        self.veel_op_veel = isinstance(column, ManyToManyColumn)
+        ruw = {**self.table.attrs, **column.attrs}
+        self.td_per_cel = _hangt_af_van_de_rij(ruw.get("td", ruw.get("cell", {})))
+        self.td = None if self.td_per_cel else bound_column.attrs["td"].as_html()
+
+    def _sjabloon_render(self, record, table, value, bound_column, **kwargs):
+        # TemplateColumn.render with the template compiled once.
+        context = getattr(table, "context", Context())
+        eigen = self.column.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with context.update(eigen):
+            context["request"] = getattr(table, "request", None)
+            return self.sjabloon.render(context)
+
+    def html(self, row):
+        inhoud = self.cel(row)
+        if self.td_per_cel:
+            self.bound_column.current_value = inhoud
+            self.bound_column.current_record = row.record
+            td = self.bound_column.attrs["td"].as_html()
+        else:
+            td = self.td
+        return f"<td {td}>{_als_tekst(inhoud, self.localiseren)}</td>"
+
+    def cel(self, row):
+        """BoundRow.get_cell(): the value by the accessor (or the label of the field's
+        choice), the default when it is empty, else what the column renders of it."""
+        record = row.record
+        if not isinstance(record, models.Model):
+            return row._get_and_render_with(
+                self.bound_column, self._roep_render_voor(row), self.default
+            )
+        value = None
+        remainder = self.rest
+        voorlaatste = _lees(record, self.pad_bits) if self.pad else record
+        if voorlaatste is _ALGEMEEN:
+            voorlaatste = self.pad.resolve(record, quiet=True)
+        if isinstance(voorlaatste, models.Model):
+            label = self._label(record, voorlaatste, remainder)
+            if label is not _ALGEMEEN:
+                value, remainder = label, None
+        if remainder:
+            value = _lees(record, self.bits)
+            if value is _ALGEMEEN:
+                try:
+                    value = self.accessor.resolve(record)
+                except Exception:
+                    # A column that is not a field (django-tables2 issue #257).
+                    if self.link_kolom and self.column.text is not None:
+                        return self._roep_render(row, None)
+                    value = None
+        if value in self.column.empty_values or (self.veel_op_veel and not value.exists()):
+            return self.default
+        return self._roep_render(row, value)
+
+    def _label(self, record, voorlaatste, naam):
+        """get_<naam>_display() when the field has choices, from labels read once per
+        column; _ALGEMEEN when it has none."""
+        if self.heeft_keuzes is None:
+            veld = self.accessor.get_field(record)
+            self.heeft_keuzes = bool(getattr(veld, "choices", ()))
+        if not self.heeft_keuzes:
+            return _ALGEMEEN
+        soort = type(voorlaatste)
+        if soort not in self.labels:
+            veld = _standaard_weergave(soort, naam)
+            self.labels[soort] = veld and {
+                make_hashable(k): force_str(v, strings_only=True) for k, v in veld.flatchoices
+            }
+        labels = self.labels[soort]
+        if labels is None:  # the model's own get_<naam>_display, or none at all
+            weergave = getattr(voorlaatste, f"get_{naam}_display", None)
+            return weergave() if weergave else _ALGEMEEN
+        waarde = getattr(voorlaatste, naam)
+        return force_str(labels.get(make_hashable(waarde), waarde), strings_only=True)
+
+    def _roep_render_voor(self, row):
+        return lambda bound_column, value=None: self._roep_render(row, value)
+
+    def _roep_render(self, row, value):
+        if self.doorgeven and not self.link:
+            return value
+        if self.doorgeven:
+            inhoud = value
+        else:
+            kwargs = {
+                "value": value,
+                "record": row.record,
+                "column": self.column,
+                "bound_column": self.bound_column,
+                "bound_row": row,
+                "table": self.table,
+            }
+            if self.alles:
+                inhoud = self.render(**kwargs)
+            elif any(naam not in kwargs for naam in self.argumenten):
+                inhoud = None
+            else:
+                inhoud = self.render(**{naam: kwargs[naam] for naam in self.argumenten})
+        if not self.link:
+            return inhoud
+        if self.eenvoudige_link:
+            href = self.link.compose_url(record=row.record, bound_column=self.bound_column)
+            if href is None:
+                return inhoud
+            return format_html('<a href="{}">{}</a>', href, inhoud)
+        return self.link(
+            inhoud,
+            value=value,
+            record=row.record,
+            column=self.column,
+            bound_column=self.bound_column,
+            bound_row=row,
+            table=self.table,
+        )
+
+
+class _Exportwaarde(_Kolom):
+    """BoundRow.get_cell_value(): the column's `value` (`value_<naam>`), no link, no
+    default, with the same work done once per column as for the HTML."""
+
+    def __init__(self, bound_column):
+        super().__init__(bound_column)
+        self.render = bound_column.value
+        self.argumenten, self.alles = signature(self.render)
+        self.doorgeven = (
+            getattr(self.render, "__func__", None) is Column.value
+            and getattr(self.column.render, "__func__", None) is Column.render
+        )
+        self.link = None
+        self.default = None
+
+
+def exportwaarden(table, namen):
+    """A function that gives the export values of a BoundRow for the columns `namen`:
+    Table.as_values() without its per-cell signature inspection."""
+    kolommen = [_Exportwaarde(table.columns[naam]) for naam in namen]
+    return lambda row: [kolom.cel(row) for kolom in kolommen]
+
+
+def rijen_html(table):
+    """`<tr>`s of the table's current page (or all its rows when it is not paged)."""
+    kolommen = [_Kolom(bound_column) for bound_column in table.columns]
+    delen = []
+    for row in table.paginated_rows:
+        cellen = "".join(kolom.html(row) for kolom in kolommen)
+        delen.append(f"<tr {row.attrs.as_html()}>{cellen}</tr>")
+    return mark_safe("\n".join(delen))

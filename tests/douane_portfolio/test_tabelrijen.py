@@ -1,0 +1,144 @@
+"""The table rows built in Python (douane_portfolio/tabelrijen.py) are the HTML that
+django-tables2's own template renders, for every kind of column the lists use."""
+
+import datetime
+import io
+import re
+
+import django_tables2 as tables
+import pytest
+from django.core.management import call_command
+from django.template.loader import get_template
+from django.test import RequestFactory
+from django.urls import resolve
+
+from douane_portfolio import rollen
+from douane_portfolio.models import User
+from douane_portfolio.tabelrijen import rijen_html
+from risicos.models import Beheersmaatregel
+from tests.factories import UserFactory
+from tests.risicos.factories import (
+    BeheersmaatregelFactory,
+    RisicodialoogFactory,
+    RisicoFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _normaal(tekst):
+    tekst = re.sub(r">\s+<", "><", tekst)
+    return re.sub(r"\s+", " ", tekst).strip()
+
+
+def django_tables2_rijen(table, request):
+    """The `<tr>`s as django-tables2's stock template renders them."""
+    html = get_template("django_tables2/table.html").render({"table": table}, request)
+    tbody = re.search(r"<tbody[^>]*>(.*)</tbody>", html, re.S).group(1)
+    return _normaal(tbody)
+
+
+def verzoek(user):
+    request = RequestFactory().get("/lijst/?sort=x")
+    request.user = user
+    return request
+
+
+class AllerleiTabel(tables.Table):
+    """One column of every kind the lists use, on purpose with awkward values."""
+
+    omschrijving = tables.Column(linkify=True)
+    status = tables.Column()  # choices: the label
+    eigenaar = tables.Column()  # a relation: str() of the user
+    dialoog_titel = tables.Column(accessor="dialoog__titel", default="geen dialoog")
+    dialoog = tables.Column(linkify=lambda record: f"/d/{record.pk}/?a=1&b=2")
+    deadline = tables.DateColumn(format="j b Y")
+    oorspronkelijke_deadline = tables.DateColumn()
+    risicos = tables.ManyToManyColumn()
+    bron = tables.Column(empty_values=(), attrs={"td": {"data-id": lambda record: record.pk}})
+    nummer = tables.Column(accessor="pk", localize=True, attrs={"td": {"class": "getal"}})
+    sjabloon = tables.TemplateColumn("{{ record.pk }}: {{ value|default:'leeg' }} &amp;")
+    ja_nee = tables.BooleanColumn(accessor="is_te_laat")
+    niet_bestaand = tables.Column(accessor="bestaat__niet")
+    eigen = tables.Column(accessor="pk", empty_values=())
+
+    class Meta:
+        model = Beheersmaatregel
+        fields = ()
+        row_attrs = {"data-status": lambda record: record.status, "id": "vast"}
+        attrs = {"td": {"title": "cel"}}
+
+    def render_eigen(self, value, record, bound_row):
+        return f"<{value} & {record.omschrijving[:3]}>"
+
+
+def test_every_kind_of_column_renders_as_django_tables2_does():
+    vandaag = datetime.date.today()
+    risico = RisicoFactory(titel="R & D <b>")
+    dialoog = RisicodialoogFactory(titel='Dialoog "1"')
+    BeheersmaatregelFactory(
+        omschrijving="Maatregel <script>alert(1)</script> & meer",
+        risicos=[risico],
+        dialoog=dialoog,
+        deadline=vandaag - datetime.timedelta(days=3),
+        bron="",
+    )
+    BeheersmaatregelFactory(
+        omschrijving="Overkoepelend", deadline=vandaag + datetime.timedelta(days=3), bron="x"
+    )
+    Beheersmaatregel.objects.update(oorspronkelijke_deadline=vandaag)
+    request = verzoek(UserFactory(rol=rollen.BEHEERDER))
+    qs = Beheersmaatregel.objects.select_related("eigenaar", "dialoog").order_by("pk")
+
+    tabel = AllerleiTabel(qs, request=request)
+    verwacht = django_tables2_rijen(tabel, request)
+
+    assert "&lt;script&gt;" in verwacht and "geen dialoog" in verwacht
+    assert _normaal(rijen_html(AllerleiTabel(qs, request=request))) == verwacht
+
+
+def test_no_rows_give_no_html():
+    request = verzoek(UserFactory(rol=rollen.BEHEERDER))
+    assert rijen_html(AllerleiTabel(Beheersmaatregel.objects.none(), request=request)) == ""
+
+
+LIJSTEN = [
+    "/programmas/",
+    "/programmas/indicatoren/",
+    "/risicos/",
+    "/risicos/?status=alle&sort=-bruto",
+    "/risicos/maatregelen/",
+    "/risicos/dialogen/",
+    "/audits/",
+    "/audits/?sort=-verwacht",
+    "/audits/acties/",
+    "/audits/rapporten/",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("laad_demo", stdout=io.StringIO())
+
+
+def tabel_van_de_lijst(url, user):
+    """The table a list view builds for `url` (filtered, sorted and paged)."""
+    request = RequestFactory().get(url)
+    request.user = user
+    view = resolve(request.path).func.view_class()
+    view.setup(request)
+    view.filterset = view.get_filterset(view.get_filterset_class())
+    view.object_list = view.filterset.qs
+    return view.get_table(**view.get_table_kwargs()), request
+
+
+@pytest.mark.parametrize("url", LIJSTEN)
+@pytest.mark.parametrize("gebruikersnaam", ["beheerder", "programmamanager"])
+def test_every_list_renders_its_rows_as_django_tables2_does(demo, url, gebruikersnaam):
+    user = User.objects.get(username=gebruikersnaam)
+
+    tabel, request = tabel_van_de_lijst(url, user)
+    verwacht = django_tables2_rijen(tabel, request)
+
+    assert "<tr" in verwacht, url
+    assert _normaal(rijen_html(tabel_van_de_lijst(url, user)[0])) == verwacht
