@@ -177,7 +177,14 @@ class StreamendeExportMixin:
         self.object_list = self.export_queryset()
         table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
         # Sorting as on screen (`?sort=`), no pagination.
-        return RequestConfig(self.request, paginate=False).configure(table)
+        RequestConfig(self.request, paginate=False).configure(table)
+        # The screen pages by (sort, id); without the same tie-breaker PostgreSQL may
+        # return rows with an equal sort key in any order, differently per run.
+        rijen = table.data.data
+        volgorde = list(rijen.query.order_by or rijen.model._meta.ordering)
+        if "pk" not in volgorde and "id" not in volgorde:
+            table.data.data = rijen.order_by(*volgorde, "pk")
+        return table
 
     def export_titel(self):
         return "export"
