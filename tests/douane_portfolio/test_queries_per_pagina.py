@@ -51,8 +51,6 @@ UITZONDERINGEN = {
     "overdue per owner, heat map, top risks, findings per body",
     "audits:bevinding_bewerken": "12 (Beheerder): the linked initiatives and risks are read for "
     "the initial values and again as choices; the choices become search fields (issue 13)",
-    "risicos:risico": "10 for a programme manager, 11 for the Beheerder (the second factor's "
-    "device): seven parts, three of them history",
 }
 
 
