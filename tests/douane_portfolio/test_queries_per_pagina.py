@@ -49,8 +49,6 @@ UITZONDERINGEN = {
     "a history panel over two history tables and two link snapshots; as above",
     "home": "12-13 (PM) / 14: own actions (one query per kind), periods, status per theme, "
     "overdue per owner, heat map, top risks, findings per body",
-    "audits:bevinding_bewerken": "12 (Beheerder): the linked initiatives and risks are read for "
-    "the initial values and again as choices; the choices become search fields (issue 13)",
 }
 
 
