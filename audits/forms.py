@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html, format_html_join
 
 from douane_portfolio.forms import AanmaakFormMixin, DatumInput, SchoneInvoerMixin, VersieFormMixin
@@ -83,22 +83,59 @@ class BevindingForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.
         }
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        keuzes = self._keuzes(instance)
+        geladen = {}
+        if instance is not None and instance.pk and not args and kwargs.get("data") is None:
+            # An unbound edit form: one query per link reads the choices and which of
+            # them are linked; the initial values come from those rows (issue 13).
+            for naam, qs in keuzes.items():
+                geladen[naam] = list(qs.annotate(gekozen=self._gekozen(instance, naam)))
+                gekozen = qs.model.objects.all()
+                gekozen._result_cache = [o for o in geladen[naam] if o.gekozen]
+                gekozen._prefetch_done = True
+                instance._prefetched_objects_cache = {
+                    **getattr(instance, "_prefetched_objects_cache", {}),
+                    naam: gekozen,
+                }
         super().__init__(*args, **kwargs)
         self.fields["rapport"].queryset = Auditrapport.objects.order_by("-jaar", "titel")
         self.fields["eigenaar"].queryset = User.objects.mogelijke_eigenaren(
             self.instance.eigenaar_id
         )
-        gekoppeld = self.instance.initiatieven.all() if self.instance.pk else []
-        self.fields["initiatieven"].queryset = Initiatief.objects.filter(
-            Q(actief=True) | Q(pk__in=gekoppeld)
-        ).select_related("thema")
-        # Active risks, and a closed one only when it is linked already (so it stays).
-        gekoppelde_risicos = self.instance.risicos.all() if self.instance.pk else []
-        self.fields["risicos"].queryset = Risico.objects.filter(
-            Q(status=RisicoStatus.ACTIEF) | Q(pk__in=gekoppelde_risicos)
-        ).order_by("titel")
+        for naam, qs in keuzes.items():
+            veld = self.fields[naam]
+            veld.queryset = qs
+            if naam in geladen:
+                veld.widget.choices = [(o.pk, veld.label_from_instance(o)) for o in geladen[naam]]
+        if geladen:
+            # Only this form's render reads the cache; a later save reads the links anew.
+            for naam in geladen:
+                instance._prefetched_objects_cache.pop(naam, None)
         domeinen = Bevinding.objects.order_by("domein").values_list("domein", flat=True).distinct()
         self.fields["domein"].widget = SuggestieInput(suggesties=list(domeinen))
+
+    @staticmethod
+    def _keuzes(instance):
+        """Active initiatives and risks, and an inactive or closed one only when it is
+        linked already (so it stays)."""
+        bestaand = instance is not None and instance.pk
+        gekoppeld = instance.initiatieven.all() if bestaand else []
+        gekoppelde_risicos = instance.risicos.all() if bestaand else []
+        return {
+            "initiatieven": Initiatief.objects.filter(
+                Q(actief=True) | Q(pk__in=gekoppeld)
+            ).select_related("thema"),
+            "risicos": Risico.objects.filter(
+                Q(status=RisicoStatus.ACTIEF) | Q(pk__in=gekoppelde_risicos)
+            ).order_by("titel"),
+        }
+
+    @staticmethod
+    def _gekozen(instance, naam):
+        through = getattr(Bevinding, naam).through
+        doel = getattr(Bevinding, naam).field.m2m_reverse_field_name()
+        return Exists(through.objects.filter(bevinding=instance, **{doel: OuterRef("pk")}))
 
     def clean_domein(self):
         return " ".join(self.cleaned_data["domein"].split())

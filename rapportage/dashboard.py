@@ -4,12 +4,25 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Bevinding, BevindingStatus, Instantie
 from douane_portfolio.acties import actie_modellen
+from herinneringen.models import Verzending
 from programmas.models import (
     NIET_GERAPPORTEERD,
     Initiatief,
@@ -146,19 +159,21 @@ def _balk(tellingen, totaal):
     return segmenten
 
 
-def te_late_acties(op=None):
-    """Overdue actions per kind and per owner: one UNION ALL of an aggregate per kind."""
+def te_late_acties(op=None, rijen=None):
+    """Overdue actions per kind and per owner: one UNION ALL of an aggregate per kind
+    (or `rijen` of that shape, read by `tellingen`)."""
     op = op or timezone.localdate()
     modellen = list(actie_modellen())
-    delen = [
-        model.objects.te_laat(op)
-        .order_by()
-        .annotate(soort=Value(i))
-        .values("soort", "eigenaar", *NAAM_VELDEN)
-        .annotate(n=Count("pk"))
-        for i, model in enumerate(modellen)
-    ]
-    rijen = list(delen[0].union(*delen[1:], all=True)) if delen else []
+    if rijen is None:
+        delen = [
+            model.objects.te_laat(op)
+            .order_by()
+            .annotate(soort=Value(i))
+            .values("soort", "eigenaar", *NAAM_VELDEN)
+            .annotate(n=Count("pk"))
+            for i, model in enumerate(modellen)
+        ]
+        rijen = list(delen[0].union(*delen[1:], all=True)) if delen else []
     User = get_user_model()
     aantal, per_eigenaar, gebruikers = defaultdict(int), defaultdict(dict), {}
     for r in rijen:
@@ -201,10 +216,11 @@ def ronde_voortgang():
     return overzicht(None, None, periode)[1]
 
 
-def netto_heatmap(user):
-    """The live net heat map of active risks; each cell links to the filtered register."""
+def netto_heatmap(user, geteld=None):
+    """The live net heat map of active risks; each cell links to the filtered register.
+    `geteld`: (counts, not scored) read already by `tellingen`."""
     register = reverse("risicos:register")
-    aantallen, niet_gescoord = heatmap.tellingen(
+    aantallen, niet_gescoord = geteld or heatmap.tellingen(
         Risico.objects.zichtbaar_voor(user).actief(), "netto"
     )
     return heatmap.kaart(
@@ -227,16 +243,18 @@ def toprisicos_boven_bereidheid(user):
     )
 
 
-def bevindingen_per_instantie(user):
-    """Findings by body (rows) and status (columns), from one aggregate query."""
-    tellingen = defaultdict(int)
-    for r in (
-        Bevinding.objects.zichtbaar_voor(user)
-        .order_by()
-        .values("rapport__instantie", "status")
-        .annotate(n=Count("pk"))
-    ):
-        tellingen[(r["rapport__instantie"], r["status"])] = r["n"]
+def bevindingen_per_instantie(user, geteld=None):
+    """Findings by body (rows) and status (columns), from one aggregate query
+    (or `geteld` {(body, status): n} read by `tellingen`)."""
+    tellingen = defaultdict(int, geteld or {})
+    if geteld is None:
+        for r in (
+            Bevinding.objects.zichtbaar_voor(user)
+            .order_by()
+            .values("rapport__instantie", "status")
+            .annotate(n=Count("pk"))
+        ):
+            tellingen[(r["rapport__instantie"], r["status"])] = r["n"]
     statussen = list(BevindingStatus.choices)
     rijen = []
     for instantie, label in Instantie.choices:
@@ -251,3 +269,80 @@ def bevindingen_per_instantie(user):
                 }
             )
     return {"statussen": statussen, "rijen": rijen}
+
+
+KOLOMMEN = ("tel_bron", "tel_a", "tel_b", "tel_c", "tel_d", "tel_e")
+EIGEN, TE_LAAT, HEATMAP, BEVINDINGEN, AANDACHT = range(5)
+
+
+def _deel(qs, bron, *waarden):
+    """One aggregate of the UNION in `tellingen`: (bron, five texts, n)."""
+    tekst = [
+        Cast(w, CharField()) if not isinstance(w, Value) else w
+        for w in (*waarden, *[Value("")] * (5 - len(waarden)))
+    ]
+    return (
+        qs.order_by()
+        .annotate(**dict(zip(KOLOMMEN, [Value(bron), *tekst], strict=True)))
+        .values(*KOLOMMEN)
+        .annotate(n=Count("pk"))
+        .values_list(*KOLOMMEN, "n")
+    )
+
+
+def tellingen(user, op, *, beheer, mag_lezen):
+    """Every count of the dashboard in one UNION ALL of small aggregates (issue 13): the
+    user's open and overdue actions per kind; with `mag_lezen` the overdue actions per
+    kind and owner, the net heat map and the findings per body and status; with
+    `beheer` the reminders that need attention."""
+    modellen = list(actie_modellen())
+    delen = []
+    for i, model in enumerate(modellen):
+        te_laat = Case(When(deadline__lt=op, then=Value("1")), default=Value("0"))
+        delen.append(_deel(model.objects.open().van(user), EIGEN, Value(str(i)), te_laat))
+    if mag_lezen:
+        for i, model in enumerate(modellen):
+            delen.append(
+                _deel(
+                    model.objects.te_laat(op),
+                    TE_LAAT,
+                    Value(str(i)),
+                    F("eigenaar_id"),
+                    *(F(veld) for veld in NAAM_VELDEN),
+                )
+            )
+        risicos = Risico.objects.zichtbaar_voor(user).actief()
+        delen.append(_deel(risicos, HEATMAP, F("netto_kans"), F("netto_impact")))
+        bevindingen = Bevinding.objects.zichtbaar_voor(user)
+        delen.append(_deel(bevindingen, BEVINDINGEN, F("rapport__instantie"), F("status")))
+    if beheer:
+        delen.append(_deel(Verzending.objects.aandacht_nodig(), AANDACHT))
+
+    uitkomst = {
+        "open": 0,
+        "te_laat": 0,
+        "te_laat_rijen": [],
+        "heatmap": ({}, 0),
+        "bevindingen": {},
+        "aandacht": 0,
+    }
+    aantallen, niet_gescoord = {}, 0
+    for bron, a, b, c, d, e, n in delen[0].union(*delen[1:], all=True):
+        if bron == EIGEN:
+            uitkomst["open"] += n
+            uitkomst["te_laat"] += n if b == "1" else 0
+        elif bron == TE_LAAT:
+            rij = {"soort": int(a), "eigenaar": int(b), "n": n}
+            rij.update(zip(NAAM_VELDEN, (c, d, e), strict=True))
+            uitkomst["te_laat_rijen"].append(rij)
+        elif bron == HEATMAP:
+            if a is None or b is None or a == "" or b == "":
+                niet_gescoord += n
+            else:
+                aantallen[(int(a), int(b))] = n
+        elif bron == BEVINDINGEN:
+            uitkomst["bevindingen"][(a, b)] = n
+        elif bron == AANDACHT:
+            uitkomst["aandacht"] += n
+    uitkomst["heatmap"] = (aantallen, niet_gescoord)
+    return uitkomst

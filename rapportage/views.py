@@ -7,11 +7,10 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from douane_portfolio.acties import open_acties_van
+from douane_portfolio.acties import open_acties_bladzijde
 from douane_portfolio.objectviews import met_service
 from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
-from herinneringen.models import Verzending
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
 from . import bestanden, dashboard, html, services
@@ -257,23 +256,27 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         vandaag = timezone.localdate()
-        acties = open_acties_van(self.request.user, op=vandaag)
+        user = self.request.user
+        mag_lezen = user.has_perm("programmas.view_initiatief")
+        beheer = is_beheerder(user)
+        # Every count in one query; the first 8 own actions keyset-paged (issue 13).
+        geteld = dashboard.tellingen(user, vandaag, beheer=beheer, mag_lezen=mag_lezen)
         context.update(
             vandaag=vandaag,
-            acties=acties[:8],
-            aantal_acties=len(acties),
-            aantal_te_laat=sum(1 for a in acties if a.deadline < vandaag),
-            mag_lezen=self.request.user.has_perm("programmas.view_initiatief"),
+            acties=open_acties_bladzijde(user, {}, 8).object_list,
+            aantal_acties=geteld["open"],
+            aantal_te_laat=geteld["te_laat"],
+            mag_lezen=mag_lezen,
             titel="Dashboard",
         )
-        if is_beheerder(self.request.user):
-            context["herinneringen_aandacht"] = Verzending.objects.aandacht_nodig().count()
-        if context["mag_lezen"]:
+        if beheer:
+            context["herinneringen_aandacht"] = geteld["aandacht"]
+        if mag_lezen:
             context["status"], context["ronde"] = dashboard.status_en_ronde()
             context.update(
-                te_laat=dashboard.te_late_acties(vandaag),
-                heatmap=dashboard.netto_heatmap(self.request.user),
-                boven_bereidheid=dashboard.toprisicos_boven_bereidheid(self.request.user),
-                bevindingen=dashboard.bevindingen_per_instantie(self.request.user),
+                te_laat=dashboard.te_late_acties(vandaag, rijen=geteld["te_laat_rijen"]),
+                heatmap=dashboard.netto_heatmap(user, geteld=geteld["heatmap"]),
+                boven_bereidheid=dashboard.toprisicos_boven_bereidheid(user),
+                bevindingen=dashboard.bevindingen_per_instantie(user, geteld=geteld["bevindingen"]),
             )
         return context

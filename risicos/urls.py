@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.RisicoLijst.as_view(), name="register"),
     path("nieuw/", views.RisicoNieuw.as_view(), name="risico_nieuw"),
     path("<int:pk>/", views.RisicoDetail.as_view(), name="risico"),
+    path("<int:pk>/geschiedenis/", views.RisicoGeschiedenis.as_view(), name="risico_geschiedenis"),
     path("<int:pk>/bewerken/", views.RisicoBewerken.as_view(), name="risico_bewerken"),
     path("<int:pk>/scoren/", views.RisicoScoren.as_view(), name="risico_scoren"),
     path("heatmap/", views.heatmap, name="heatmap"),

@@ -19,7 +19,14 @@ from .maatregelen import (
     MaatregelNieuw,
     MaatregelStatus,
 )
-from .register import RisicoBewerken, RisicoDetail, RisicoLijst, RisicoNieuw, RisicoScoren
+from .register import (
+    RisicoBewerken,
+    RisicoDetail,
+    RisicoGeschiedenis,
+    RisicoLijst,
+    RisicoNieuw,
+    RisicoScoren,
+)
 
 __all__ = [
     "DialoogBewerken",
@@ -34,6 +41,7 @@ __all__ = [
     "MaatregelStatus",
     "RisicoBewerken",
     "RisicoDetail",
+    "RisicoGeschiedenis",
     "RisicoLijst",
     "RisicoNieuw",
     "RisicoScoren",

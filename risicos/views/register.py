@@ -1,5 +1,6 @@
 """The risk register, the risk page and the forms on a risk."""
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,6 +9,7 @@ from douane_portfolio.lijsten import LijstView
 from douane_portfolio.models import ActieStatus
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
+    ObjectDetailView,
     ObjectFormView,
     ObjectNieuwView,
 )
@@ -97,7 +99,15 @@ class RisicoDetail(LeesView):
     context_object_name = "risico"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("eigenaar")
+        # The creation moment (start of the score chart) as a subquery: the full history
+        # has a page of its own (issue 13).
+        aangemaakt = Risico.history.filter(id=OuterRef("pk"), history_type="+")
+        return (
+            super()
+            .get_queryset()
+            .select_related("eigenaar")
+            .annotate(aangemaakt=Subquery(aangemaakt.values("history_date")[:1]))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,8 +123,6 @@ class RisicoDetail(LeesView):
                 "-dialoog__datum"
             )
         )
-        geschiedenis = geschiedenis_van(risico)
-        aangemaakt = geschiedenis[-1].moment if geschiedenis else None
         user = self.request.user
         panelen, panelgegevens = bijdragen.risico_panelen(risico, user)
         context.update(panelgegevens)
@@ -123,17 +131,40 @@ class RisicoDetail(LeesView):
                 "titel": risico.titel,
                 "vandaag": timezone.localdate(),
                 "scorewijzigingen": list(reversed(wijzigingen)),
-                "grafiek": scoregrafiek(wijzigingen, risico, aangemaakt),
+                "grafiek": scoregrafiek(wijzigingen, risico, risico.aangemaakt),
                 "maatregelen": maatregelen,
                 "maatregelen_gereed": sum(m.status == ActieStatus.AFGEROND for m in maatregelen),
                 "maatregelen_totaal": sum(m.status != ActieStatus.VERVALLEN for m in maatregelen),
                 "punten": punten,
                 "initiatieven": risico.initiatieven.all(),
                 "panelen": panelen,
-                "geschiedenis": geschiedenis,
                 "mag_wijzigen": user.has_perm("risicos.change_risico", risico),
                 "mag_scoren": user.has_perm("risicos.scoren_risico", risico),
                 "mag_maatregel_toevoegen": user.has_perm("risicos.add_beheersmaatregel"),
+            }
+        )
+        return context
+
+
+class RisicoGeschiedenis(ObjectDetailView):
+    """Every change of a risk, on a page of its own: the risk page stays within its
+    query budget (issue 13); the score changes with their reasons stay on the risk page."""
+
+    model = Risico
+    template_name = "geschiedenis.html"
+    context_object_name = "risico"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("eigenaar")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "titel": f"Geschiedenis: {self.object.titel}",
+                "terug_url": self.object.get_absolute_url(),
+                "terug_naam": self.object.titel,
+                "geschiedenis": geschiedenis_van(self.object),
             }
         )
         return context

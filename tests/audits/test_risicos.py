@@ -104,6 +104,11 @@ def test_the_form_offers_active_risks_and_closed_ones_only_when_linked(
         TEM,
         "Oud risico (gesloten)",
     ]
+    # Offered in one query with which are linked: the linked one is selected.
+    html = response.content.decode()
+    gekozen = f'<option value="{gesloten_gekoppeld.pk}" selected>Oud risico (gesloten)</option>'
+    assert gekozen in html
+    assert f'<option value="{tem.pk}">{TEM}</option>' in html
     nieuw = client_voor(auditor).get(reverse("audits:bevinding_nieuw"))
     assert list(nieuw.context["form"].fields["risicos"].queryset) == [tem]
 

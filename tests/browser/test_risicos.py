@@ -73,4 +73,5 @@ def test_a_risk_officer_runs_a_dialogue_from_the_register_to_the_heat_map(
     pagina.get_by_role("link", name="Cyberaanval").click()
     verloop = pagina.locator("#scoreverloop")
     expect(verloop.get_by_text("Vastgesteld in Risicodialoog browsertest")).to_be_visible()
+    pagina.get_by_role("link", name="de geschiedenispagina").click()
     expect(pagina.locator(".geschiedenis")).to_contain_text("netto kans: 3 – gemiddeld → 2 – klein")

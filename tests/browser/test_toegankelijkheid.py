@@ -135,6 +135,7 @@ PAGINAS = [
     ("mijlpaal-bewerken-fout", "beheerder", "/programmas/mijlpalen/{mijlpaal}/bewerken/", True),
     ("risicoregister", "beheerder", "/risicos/", False),
     ("risico", "beheerder", "/risicos/{risico}/", False),
+    ("risico-geschiedenis", "beheerder", "/risicos/{risico}/geschiedenis/", False),
     ("risico-nieuw-fout", "beheerder", "/risicos/nieuw/", True),
     ("risico-scoren", "beheerder", "/risicos/{risico}/scoren/", False),
     ("heatmap", "beheerder", "/risicos/heatmap/", False),

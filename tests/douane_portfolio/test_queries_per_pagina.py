@@ -47,12 +47,8 @@ UITZONDERINGEN = {
     "panel that reads four history tables; needs the history as its own page or fragment",
     "audits:bevinding": "15 / 16: actions, shifts, evidence, reviews, year verdicts, links, and "
     "a history panel over two history tables and two link snapshots; as above",
-    "home": "12-13 (PM) / 14: own actions (one query per kind), periods, status per theme, "
-    "overdue per owner, heat map, top risks, findings per body",
-    "audits:bevinding_bewerken": "12 (Beheerder): the linked initiatives and risks are read for "
-    "the initial values and again as choices; the choices become search fields (issue 13)",
-    "risicos:risico": "10 for a programme manager, 11 for the Beheerder (the second factor's "
-    "device): seven parts, three of them history",
+    "home": "11 / 11: every count in one UNION, then own actions (one query per kind, "
+    "bounded to 8, plus the risks of measures), periods, status per theme, top risks",
 }
 
 

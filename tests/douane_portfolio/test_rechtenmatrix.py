@@ -277,6 +277,7 @@ AANROEP = {
         ),
     ),
     "risicos:risico": (_pk("risico"), None),
+    "risicos:risico_geschiedenis": (_pk("risico"), None),
     "risicos:risico_bewerken": (
         _pk("risico"),
         _versie(
@@ -839,6 +840,10 @@ MATRIX = {
     "risicos:risico": (
         "L 404 200 200 200 200 200 200 200",
         "L 404 200 200 200 200 200 200 200",
+    ),
+    "risicos:risico_geschiedenis": (
+        "L 404 200 200 200 200 200 200 200",
+        "L 404 405 405 405 405 405 405 405",
     ),
     "risicos:risico_bewerken": (
         "L 404 403 403 403 403 200 403 200",

@@ -55,6 +55,29 @@ def test_overdue_actions_per_kind_and_owner(gegevens, pm, pm2):
     assert {r["eigenaar"]: r["totaal"] for r in blok["per_eigenaar"]} == {pm: 1, pm2: 1}
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0), tick=False)
+def test_the_counts_in_one_query_match_the_blocks_read_apart(gegevens, pm):
+    from tests.audits.factories import BevindingFactory
+    from tests.risicos.factories import RisicoFactory
+
+    RisicoFactory(gescoord=True)
+    RisicoFactory()
+    BevindingFactory(eigenaar=pm)
+    op = datetime.date(2026, 11, 27)
+    pm.has_perm("audits.view_bevinding")  # the rights: read once per request
+    with CaptureQueriesContext(connection) as queries:
+        geteld = dashboard.tellingen(pm, op, beheer=True, mag_lezen=True)
+    assert len(queries) == 1
+    assert (geteld["open"], geteld["te_laat"]) == (1, 1)
+    assert dashboard.te_late_acties(op, rijen=geteld["te_laat_rijen"]) == (
+        dashboard.te_late_acties(op)
+    )
+    assert dashboard.netto_heatmap(pm, geteld=geteld["heatmap"]) == dashboard.netto_heatmap(pm)
+    assert dashboard.bevindingen_per_instantie(
+        pm, geteld=geteld["bevindingen"]
+    ) == dashboard.bevindingen_per_instantie(pm)
+
+
 def test_round_progress(gegevens):
     assert dashboard.ronde_voortgang()["ingediend"] == 2
     assert dashboard.ronde_voortgang()["totaal"] == 3

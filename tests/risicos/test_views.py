@@ -201,6 +201,10 @@ def test_the_risk_page_shows_scores_over_time_measures_dialogues_and_history(cli
     assert 'class="scoregrafiek"' in html
     assert "Extra controle" in html
     assert "Wijzigingsgeschiedenis" in html
+    geschiedenis = reverse("risicos:risico_geschiedenis", args=[risico.pk])
+    assert geschiedenis in html
+    html = client_rf.get(geschiedenis).content.decode()
+    assert "Eerste sessie" in html and "netto kans" in html
 
 
 def test_an_unscored_risk_says_so_on_its_page(client_rf):
