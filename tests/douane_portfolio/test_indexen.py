@@ -83,3 +83,22 @@ def test_the_milestone_counts_use_their_index(client_voor, data):
         )
         plan = "\n".join(rij[0] for rij in cursor.fetchall())
     assert "mijlpaal_init_st" in plan or "mijlpaal_initiatief" in plan, (sql, plan)
+
+
+def test_the_register_counts_measures_through_their_index(client_voor, data):
+    """The register's row query counts each risk's measures from the risk side of the
+    link table (index-only, covering index 0004), not by a heap visit per link."""
+    risico = RisicoFactory(gescoord=True, titel="Risico met maatregelen")
+    BeheersmaatregelFactory(eigenaar=data, risicos=[risico])
+    client = client_voor(UserFactory(rol=rollen.BEHEERDER))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("risicos:register"))
+    assert response.status_code == 200
+    rijen = [q["sql"] for q in queries if '"maatregelen_gereed"' in q["sql"]]
+    assert rijen, "geen rijenquery met maatregeltellingen gevonden"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + rijen[0])
+        plan = "\n".join(rij[0] for rij in cursor.fetchall())
+    assert "maatregelrisico_risico_mr" in plan, plan
