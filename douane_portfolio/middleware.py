@@ -51,6 +51,9 @@ class SessieVernieuwen:
         # and no session for an anonymous visitor who has none.
         if sessie is None or not sessie.accessed or sessie.is_empty():
             return response
+        # A view marks a request that is no activity of the user (a progress poll).
+        if getattr(request, "geen_activiteit", False):
+            return response
         nu = int(time.time())
         interval = min(VERNIEUWEN_NA, settings.SESSION_COOKIE_AGE // 2)
         if sessie.modified or nu - sessie.get(VERNIEUWD, 0) >= interval:

@@ -150,7 +150,7 @@ def voortgang(request, pk):
     verwerkt, totaal = verwerken.voortgang_lezen(importbestand)
     # A poll is no activity of the user, and saving the session (SessieVernieuwen, once a
     # minute) would wait on SQLite for the write lock the running import holds until it ends.
-    request.session.save = lambda *args, **kwargs: None
+    request.geen_activiteit = True
     return JsonResponse({"status": importbestand.status, "verwerkt": verwerkt, "totaal": totaal})
 
 
