@@ -11,12 +11,22 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .bladeren import CURSOR, LAATSTE, NA, VOOR, Bladzijde, cursor_lezen, cursor_maken
+from .bladeren import CURSOR, LAATSTE, NA, VOOR, Bladzijde, buren, cursor_lezen, cursor_maken
 from .models import Actie
 
 
 def actie_modellen():
     return [m for m in apps.get_models() if issubclass(m, Actie)]
+
+
+def _open_met_context(model, user):
+    """`user`'s open actions of `model`, with what their rows show."""
+    return (
+        model.objects.open()
+        .van(user)
+        .select_related(*model.context_select_related)
+        .prefetch_related(*model.context_prefetch_related)
+    )
 
 
 def open_acties_van(user, op=None):
@@ -27,13 +37,7 @@ def open_acties_van(user, op=None):
     op = op or timezone.localdate()
     acties = []
     for model in actie_modellen():
-        qs = (
-            model.objects.open()
-            .van(user)
-            .select_related(*model.context_select_related)
-            .prefetch_related(*model.context_prefetch_related)
-        )
-        acties.extend(qs)
+        acties.extend(_open_met_context(model, user))
     acties.sort(key=lambda a: (a.deadline >= op, a.deadline, a.soort(), a.pk))
     return acties
 
@@ -96,12 +100,8 @@ def open_acties_bladzijde(user, params, per_pagina):
     terug = richting in (VOOR, LAATSTE)
     kandidaten = []
     for model in actie_modellen():
-        qs = (
-            model.objects.open()
-            .van(user)
-            .select_related(*model.context_select_related)
-            .prefetch_related(*model.context_prefetch_related)
-            .order_by(*(("-deadline", "-pk") if terug else ("deadline", "pk")))
+        qs = _open_met_context(model, user).order_by(
+            *(("-deadline", "-pk") if terug else ("deadline", "pk"))
         )
         if grens is not None:
             qs = qs.filter(_voorbij(str(model.soort()), grens, terug))
@@ -112,12 +112,7 @@ def open_acties_bladzijde(user, params, per_pagina):
     if terug:
         acties.reverse()
 
-    if richting == VOOR:
-        heeft_vorige, heeft_volgende = meer, True
-    elif richting == LAATSTE:
-        heeft_vorige, heeft_volgende = meer, False
-    else:
-        heeft_vorige, heeft_volgende = richting == NA, meer
+    heeft_vorige, heeft_volgende = buren(richting, meer)
 
     def buur(n):
         return n if nummer and n >= 1 else 0

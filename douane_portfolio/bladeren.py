@@ -196,6 +196,16 @@ class Bladzijde:
         return len(self.object_list)
 
 
+def buren(richting, meer, *, na_eerste=False):
+    """(has a previous page, has a next page) after fetching one row more than a page
+    (`meer`: that row came) in `richting`; `na_eerste`: an old `?page=N` beyond 1."""
+    if richting == VOOR:
+        return meer, True
+    if richting == LAATSTE:
+        return meer, False
+    return richting == NA or na_eerste, meer
+
+
 def bladeren(table, params, per_pagina):
     """Put the page asked for by `params` (`cursor` or `page`) on `table` as `table.page`."""
     queryset = table.data.data
@@ -229,12 +239,7 @@ def bladeren(table, params, per_pagina):
     if terug:
         rijen.reverse()
 
-    if richting == VOOR:
-        heeft_vorige, heeft_volgende = meer, True
-    elif richting == LAATSTE:
-        heeft_vorige, heeft_volgende = meer, False
-    else:
-        heeft_vorige, heeft_volgende = (richting == NA or nummer > 1), meer
+    heeft_vorige, heeft_volgende = buren(richting, meer, na_eerste=nummer > 1)
 
     ids = [rij[0] for rij in rijen]
     objecten = queryset.order_by().filter(pk__in=ids).in_bulk() if ids else {}
