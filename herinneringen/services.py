@@ -279,11 +279,10 @@ def _open_niet_vastgelegd(model, soort_id, per_soort):
     return qs.filter(wie)
 
 
-def onderwerpen(op, tot):
-    """(kinds missing from the ledger, subject) for every open subject with a reminder
-    due on `op` (deadline up to `tot`) that the ledger lacks: a few queries per kind of
-    action, whatever their number, read in batches. What each app's
-    `herinnering_bronnen` add comes with None: the ledger is still to be asked."""
+def niet_vastgelegd_per_deel(op, tot):
+    """(model, periods per kind, queryset) for each part of the open actions with a
+    reminder due on `op` (deadline up to `tot`) that the ledger lacks: the sweep's whole
+    database work of finding what is due, a few queries per kind of action."""
     modellen = actie_modellen()
     soorten = ContentType.objects.get_for_models(*modellen)
     for model in modellen:
@@ -298,39 +297,47 @@ def onderwerpen(op, tot):
         # the lists in each query under the databases' limits of parameters.
         for i in range(0, len(deadlines), 1000):
             per_soort = _periodes_per_soort(deadlines[i : i + 1000], op)
-            if not per_soort:
-                continue
-            qs = (
-                _open_niet_vastgelegd(model, soorten[model].pk, per_soort)
-                .select_related(
-                    "eigenaar__manager",
-                    *model.context_select_related,
-                    *model.escalatie_select_related,
-                )
-                .prefetch_related(*model.context_prefetch_related)
-                .order_by("pk")
+            if per_soort:
+                yield model, per_soort, _open_niet_vastgelegd(model, soorten[model].pk, per_soort)
+
+
+def onderwerpen(op, tot):
+    """(kinds missing from the ledger, subject) for every open subject with a reminder
+    due on `op` (deadline up to `tot`) that the ledger lacks: a few queries per kind of
+    action, whatever their number, read in batches. What each app's
+    `herinnering_bronnen` add comes with None: the ledger is still to be asked."""
+    soorten = ContentType.objects.get_for_models(*actie_modellen())
+    for model, per_soort, qs in niet_vastgelegd_per_deel(op, tot):
+        qs = (
+            qs.select_related(
+                "eigenaar__manager",
+                *model.context_select_related,
+                *model.escalatie_select_related,
             )
-            for actie in qs.iterator(chunk_size=settings.HERINNERINGEN_BATCH):
-                ontbrekend = {
-                    soort
-                    for soort, periodes in per_soort.items()
-                    if actie.deadline in periodes and not getattr(actie, f"heeft_{soort}")
-                }
-                yield (
-                    ontbrekend,
-                    Onderwerp(
-                        content_type_id=soorten[model].pk,
-                        object_id=actie.pk,
-                        soortnaam=str(model._meta.verbose_name),
-                        omschrijving=str(actie),
-                        context=str(actie.context or ""),
-                        deadline=actie.deadline,
-                        pad=actie.get_absolute_url(),
-                        eigenaar=actie.eigenaar,
-                        escalatie_kandidaten=actie.escalatie_kandidaten(),
-                        escalatie_rol=model.escalatie_rol,
-                    ),
-                )
+            .prefetch_related(*model.context_prefetch_related)
+            .order_by("pk")
+        )
+        for actie in qs.iterator(chunk_size=settings.HERINNERINGEN_BATCH):
+            ontbrekend = {
+                soort
+                for soort, periodes in per_soort.items()
+                if actie.deadline in periodes and not getattr(actie, f"heeft_{soort}")
+            }
+            yield (
+                ontbrekend,
+                Onderwerp(
+                    content_type_id=soorten[model].pk,
+                    object_id=actie.pk,
+                    soortnaam=str(model._meta.verbose_name),
+                    omschrijving=str(actie),
+                    context=str(actie.context or ""),
+                    deadline=actie.deadline,
+                    pad=actie.get_absolute_url(),
+                    eigenaar=actie.eigenaar,
+                    escalatie_kandidaten=actie.escalatie_kandidaten(),
+                    escalatie_rol=model.escalatie_rol,
+                ),
+            )
     # What the apps add is small (a report per initiative); the ledger is asked later.
     for config in apps.get_app_configs():
         for pad in getattr(config, "herinnering_bronnen", ()):

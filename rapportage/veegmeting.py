@@ -18,11 +18,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from douane_portfolio.acties import actie_modellen
 from herinneringen import services
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,23 +31,10 @@ def verschuldigd_tellen(op=None):
     deadlines per kind of action, then the open actions the ledger lacks), ids only."""
     op = op or timezone.localdate()
     tot = op + timedelta(days=max(settings.HERINNERINGEN_VOORAF, default=0))
-    modellen = actie_modellen()
-    soorten = ContentType.objects.get_for_models(*modellen)
     aantal = 0
-    for model in modellen:
-        deadlines = sorted(
-            model.objects.open()
-            .filter(deadline__lte=tot)
-            .order_by()
-            .values_list("deadline", flat=True)
-            .distinct()
-        )
-        for i in range(0, len(deadlines), 1000):
-            per_soort = services._periodes_per_soort(deadlines[i : i + 1000], op)
-            if per_soort:
-                qs = services._open_niet_vastgelegd(model, soorten[model].pk, per_soort)
-                ids = qs.order_by("pk").values_list("pk", flat=True)
-                aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
+    for _model, _per_soort, qs in services.niet_vastgelegd_per_deel(op, tot):
+        ids = qs.order_by("pk").values_list("pk", flat=True)
+        aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
     return aantal
 
 
