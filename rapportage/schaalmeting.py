@@ -86,6 +86,15 @@ def p95(tijden):
     return statistics.quantiles(tijden, n=20, method="inclusive")[18]
 
 
+def _tijden(tijden):
+    """p50, p95 and minimum in ms of the timed runs."""
+    return {
+        "p50_ms": round(statistics.median(tijden), 1) if tijden else None,
+        "p95_ms": round(p95(tijden), 1) if tijden else None,
+        "min_ms": round(min(tijden), 1) if tijden else None,
+    }
+
+
 def _grootte(response):
     """Bytes of the body; a streamed body is read piece by piece, as a client would, so
     the memory peak is the server's and not the joined download's."""
@@ -181,9 +190,7 @@ class Meter:
         return {
             "status": status,
             "keer": keer,
-            "p50_ms": round(statistics.median(tijden), 1) if tijden else None,
-            "p95_ms": round(p95(tijden), 1) if tijden else None,
-            "min_ms": round(min(tijden), 1) if tijden else None,
+            **_tijden(tijden),
             "queries": queries,
             "bytes": grootte,
             "piek_mb": round(piek / 1024 / 1024, 1),
@@ -206,9 +213,7 @@ class Meter:
         return {
             "status": status,
             "keer": keer,
-            "p50_ms": round(statistics.median(tijden), 1) if tijden else None,
-            "p95_ms": round(p95(tijden), 1) if tijden else None,
-            "min_ms": round(min(tijden), 1) if tijden else None,
+            **_tijden(tijden),
             "queries": queries,
             "bytes": grootte,
             "eerste_byte_ms": round(statistics.median(eersten), 1) if eersten else None,
