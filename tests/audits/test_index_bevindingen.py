@@ -3,13 +3,13 @@ first page and on a deep one; see tests/douane_portfolio/test_indexen.py for the
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Bevinding, BevindingStatus
 from douane_portfolio import rollen
 from tests.audits.factories import BevindingFactory
 from tests.factories import UserFactory
+from tests.queryplan import keyset_plan
 
 pytestmark = [
     pytest.mark.django_db,
@@ -18,16 +18,7 @@ pytestmark = [
 
 
 def _plan(client, params):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("audits:bevindingen"), params)
-    assert response.status_code == 200
-    lean = [q["sql"] for q in queries if "_blader0" in q["sql"]]
-    assert lean, "geen keyset-query gevonden"
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + lean[0])
-        return "\n".join(rij[0] for rij in cursor.fetchall()), response
+    return keyset_plan(client, reverse("audits:bevindingen"), params)
 
 
 @pytest.mark.parametrize("wie", [rollen.BEHEERDER, rollen.PROGRAMMAMANAGER])

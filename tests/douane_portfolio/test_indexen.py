@@ -7,31 +7,18 @@ is too small for the planner to prefer an index on its own.
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from douane_portfolio import rollen
 from tests.audits.factories import VervolgactieFactory
 from tests.factories import UserFactory
+from tests.queryplan import keyset_plan, uitleg, vraag_en_vang
 from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL"),
 ]
-
-
-def _plan(client, url, params):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    lean = [q["sql"] for q in queries if "_blader0" in q["sql"]]
-    assert lean, "geen keyset-query gevonden"
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + lean[0])
-        return "\n".join(rij[0] for rij in cursor.fetchall())
 
 
 @pytest.fixture
@@ -62,7 +49,7 @@ def data(db):
 def test_the_list_query_uses_its_index(client_voor, data, url, params, index):
     params = {k: (data.pk if v == "EIGENAAR" else v) for k, v in params.items()}
     client = client_voor(UserFactory(rol=rollen.BEHEERDER))
-    plan = _plan(client, url, params)
+    plan, _ = keyset_plan(client, url, params)
     assert index in plan, plan
 
 
@@ -74,14 +61,12 @@ def test_the_milestone_counts_use_their_index(client_voor, data):
         .values("pk")
         .query
     )
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(
-            "EXPLAIN SELECT count(*) FROM programmas_mijlpaal "
-            "WHERE initiatief_id = 1 AND status IN ('open', 'in_uitvoering')"
-        )
-        plan = "\n".join(rij[0] for rij in cursor.fetchall())
+    plan = uitleg(
+        "SELECT count(*) FROM programmas_mijlpaal "
+        "WHERE initiatief_id = 1 AND status IN ('open', 'in_uitvoering')",
+        "seqscan",
+        "sort",
+    )
     assert "mijlpaal_init_st" in plan or "mijlpaal_initiatief" in plan, (sql, plan)
 
 
@@ -91,14 +76,6 @@ def test_the_register_counts_measures_through_their_index(client_voor, data):
     risico = RisicoFactory(gescoord=True, titel="Risico met maatregelen")
     BeheersmaatregelFactory(eigenaar=data, risicos=[risico])
     client = client_voor(UserFactory(rol=rollen.BEHEERDER))
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("risicos:register"))
-    assert response.status_code == 200
-    rijen = [q["sql"] for q in queries if '"maatregelen_gereed"' in q["sql"]]
-    assert rijen, "geen rijenquery met maatregeltellingen gevonden"
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + rijen[0])
-        plan = "\n".join(rij[0] for rij in cursor.fetchall())
+    rijen, _ = vraag_en_vang(client, reverse("risicos:register"), None, '"maatregelen_gereed"')
+    plan = uitleg(rijen, "seqscan", "bitmapscan")
     assert "maatregelrisico_risico_mr" in plan, plan
