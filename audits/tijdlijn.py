@@ -3,7 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
+
+from douane_portfolio.models import ActieStatus
 
 
 @dataclass
@@ -24,14 +28,58 @@ def _als_moment(datum):
     return timezone.make_aware(datetime.datetime.combine(datum, datetime.time.min))
 
 
-def afrondmomenten(records):
-    """{action id: (moment, user)} of the last change to afgerond, from history records
-    ordered oldest first, so the timeline knows when and by whom, not only the date."""
-    vorige, momenten = {}, {}
-    for record in records:
-        if record.status == "afgerond" and vorige.get(record.id) != "afgerond":
-            momenten[record.id] = (record.history_date, record.history_user)
-        vorige[record.id] = record.status
+def met_afrondmoment(acties):
+    """Annotate each action of `acties` with when and by whom it last became afgerond,
+    read from its history in the same query (issue 13): the timeline knows when and by
+    whom, not only the date. `afrondmomenten` reads the annotations back."""
+    historie = acties.model.history
+    vorige_status = (
+        historie.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    # The newest record that made it afgerond: afgerond, after a record that was not.
+    overgang = (
+        historie.filter(id=OuterRef("pk"), status=ActieStatus.AFGEROND)
+        .annotate(vorige_status=Subquery(vorige_status))
+        .filter(Q(vorige_status__isnull=True) | ~Q(vorige_status=ActieStatus.AFGEROND))
+        .order_by("-history_date", "-history_id")
+    )
+    return acties.annotate(
+        **{
+            f"afgerond_{naam}": Subquery(overgang.values(veld)[:1])
+            for naam, veld in (
+                ("moment", "history_date"),
+                ("door_id", "history_user_id"),
+                ("door_voornaam", "history_user__first_name"),
+                ("door_achternaam", "history_user__last_name"),
+                ("door_gebruikersnaam", "history_user__username"),
+            )
+        }
+    )
+
+
+def afrondmomenten(acties):
+    """{action id: (moment, user)} from actions annotated by `met_afrondmoment`; the user
+    is a bare instance with the names its str() shows."""
+    User = get_user_model()
+    momenten = {}
+    for actie in acties:
+        if actie.afgerond_moment is None:
+            continue
+        door = None
+        if actie.afgerond_door_id is not None:
+            door = User(
+                pk=actie.afgerond_door_id,
+                first_name=actie.afgerond_door_voornaam or "",
+                last_name=actie.afgerond_door_achternaam or "",
+                username=actie.afgerond_door_gebruikersnaam or "",
+            )
+        momenten[actie.pk] = (actie.afgerond_moment, door)
     return momenten
 
 
