@@ -1,9 +1,15 @@
 """The timeline of a finding: what happened, when, by whom, built from its own rows."""
 
 import datetime
+import json
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import formats, timezone
+
+from douane_portfolio.models import ActieStatus
 
 
 @dataclass
@@ -24,14 +30,67 @@ def _als_moment(datum):
     return timezone.make_aware(datetime.datetime.combine(datum, datetime.time.min))
 
 
-def afrondmomenten(records):
-    """{action id: (moment, user)} of the last change to afgerond, from history records
-    ordered oldest first, so the timeline knows when and by whom, not only the date."""
-    vorige, momenten = {}, {}
-    for record in records:
-        if record.status == "afgerond" and vorige.get(record.id) != "afgerond":
-            momenten[record.id] = (record.history_date, record.history_user)
-        vorige[record.id] = record.status
+def met_afrondmoment(acties):
+    """Annotate each action of `acties` with when and by whom it last became afgerond
+    (`afgerond`), read from its history in the same query (issue 13): the timeline
+    knows when and by whom, not only the date. `afrondmomenten` reads it back."""
+    historie = acties.model.history
+    vorige_status = (
+        historie.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    # The newest record that made it afgerond: afgerond, after a record that was not.
+    # One subquery with the moment and the user's names in one JSON object: five
+    # subqueries cost more to compile than the separate query they replace.
+    overgang = (
+        historie.filter(id=OuterRef("pk"), status=ActieStatus.AFGEROND)
+        .annotate(vorige_status=Subquery(vorige_status))
+        .filter(Q(vorige_status__isnull=True) | ~Q(vorige_status=ActieStatus.AFGEROND))
+        .order_by("-history_date", "-history_id")
+        .values(
+            gegevens=JSONObject(
+                moment="history_date",
+                door=F("history_user_id"),
+                voornaam=F("history_user__first_name"),
+                achternaam=F("history_user__last_name"),
+                gebruikersnaam=F("history_user__username"),
+            )
+        )[:1]
+    )
+    return acties.annotate(afgerond=Subquery(overgang, output_field=JSONField()))
+
+
+def _tijdstip(tekst):
+    # PostgreSQL writes an offset, SQLite stores UTC without one.
+    moment = datetime.datetime.fromisoformat(tekst)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
+
+
+def afrondmomenten(acties):
+    """{action id: (moment, user)} from actions annotated by `met_afrondmoment`; the user
+    is a bare instance with the names its str() shows."""
+    User = get_user_model()
+    momenten = {}
+    for actie in acties:
+        gegevens = actie.afgerond
+        if isinstance(gegevens, str):  # a JSON text where the driver does not decode it
+            gegevens = json.loads(gegevens)
+        if not gegevens:
+            continue
+        door = None
+        if gegevens["door"] is not None:
+            door = User(
+                pk=gegevens["door"],
+                first_name=gegevens["voornaam"] or "",
+                last_name=gegevens["achternaam"] or "",
+                username=gegevens["gebruikersnaam"] or "",
+            )
+        momenten[actie.pk] = (_tijdstip(gegevens["moment"]), door)
     return momenten
 
 

@@ -19,6 +19,11 @@ urlpatterns = [
     path("bevindingen/nieuw/", views.BevindingNieuw.as_view(), name="bevinding_nieuw"),
     path("bevindingen/<int:pk>/", views.BevindingDetail.as_view(), name="bevinding"),
     path(
+        "bevindingen/<int:pk>/geschiedenis/",
+        views.BevindingGeschiedenis.as_view(),
+        name="bevinding_geschiedenis",
+    ),
+    path(
         "bevindingen/<int:pk>/bewerken/",
         views.BevindingBewerken.as_view(),
         name="bevinding_bewerken",

@@ -1,6 +1,6 @@
 import logging
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -50,7 +50,7 @@ from .models import (
     verwachting_verstreken_q,
 )
 from .tables import AuditrapportTabel, BevindingTabel, VervolgactieTabel
-from .tijdlijn import afrondmomenten, tijdlijn
+from .tijdlijn import afrondmomenten, met_afrondmoment, tijdlijn
 
 logger = logging.getLogger(__name__)
 
@@ -246,12 +246,36 @@ class BevindingDetail(ObjectDetailView):
     def get_queryset(self):
         return _zichtbare_bevindingen(self.request.user).select_related("rapport", "eigenaar")
 
+    def get_object(self, queryset=None):
+        """The finding with its reviews in one query: a LEFT JOIN gives a row per review
+        (a handful), each carrying the finding (issue 13)."""
+        if not hasattr(self, "_object"):
+            rijen = list(
+                self.get_queryset()
+                .filter(pk=self.kwargs[self.pk_url_kwarg])
+                .annotate(beoordeling_rij=FilteredRelation("beoordelingen"))
+                .select_related(
+                    "beoordeling_rij__aangeboden_door", "beoordeling_rij__beoordeeld_door"
+                )
+                .order_by("beoordeling_rij__aangeboden_op", "beoordeling_rij__pk")
+            )
+            if not rijen:
+                raise Http404("Geen bevinding gevonden.")
+            self._object = rijen[0]
+            # Django sets the joined object only where the join found a row.
+            self.beoordelingen = [
+                r.beoordeling_rij for r in rijen if getattr(r, "beoordeling_rij", None)
+            ]
+            for beoordeling in self.beoordelingen:
+                beoordeling.bevinding = self._object
+        return self._object
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         b = self.object
         user = self.request.user
         acties = list(
-            b.vervolgacties.select_related("eigenaar").prefetch_related(
+            met_afrondmoment(b.vervolgacties.select_related("eigenaar")).prefetch_related(
                 Prefetch(
                     "deadlineverschuivingen",
                     queryset=Deadlineverschuiving.objects.select_related(
@@ -272,20 +296,9 @@ class BevindingDetail(ObjectDetailView):
             actie.mag_verschuiven = actie.is_open and user.has_perm(
                 "audits.verschuiven_deadline", actie
             )
-        beoordelingen = list(
-            b.beoordelingen.select_related("aangeboden_door", "beoordeeld_door").order_by(
-                "aangeboden_op", "pk"
-            )
-        )
+        beoordelingen = self.beoordelingen
         jaaroordelen = list(b.jaaroordelen.select_related("vastgelegd_door").order_by("-jaar"))
-        actie_historie = list(
-            Vervolgactie.history.filter(bevinding_id=b.pk)
-            .select_related("history_user")
-            .order_by("history_date", "history_id")
-        )
-        initiatieven = list(b.initiatieven.select_related("thema"))
-        risicos = list(b.risicos.order_by("titel"))
-        bekend = [*initiatieven, *risicos, *acties, *beoordelingen, *jaaroordelen]
+        initiatieven, risicos = _koppelingen(b)
         lopend = next((x for x in beoordelingen if x.is_lopend), None)
         laatste = beoordelingen[-1] if beoordelingen else None
         context.update(
@@ -306,10 +319,8 @@ class BevindingDetail(ObjectDetailView):
                     beoordelingen,
                     jaaroordelen,
                     lambda a: a.bewijs_zichtbaar,
-                    afgerond=afrondmomenten(actie_historie),
+                    afgerond=afrondmomenten(acties),
                 ),
-                "geschiedenis": self.geschiedenis(b, actie_historie, bekend),
-                "toon_object": True,
                 "mag_bewerken": user.has_perm("audits.change_bevinding", b),
                 "mag_heropenen": user.has_perm("audits.heropenen_bevinding", b),
                 "mag_aanbieden": b.status in services.AANBIEDBAAR
@@ -325,16 +336,83 @@ class BevindingDetail(ObjectDetailView):
         )
         return context
 
-    def geschiedenis(self, b, actie_historie, bekend):
-        eigen = geschiedenis_van(b, bekend=bekend, label=lambda r: "Bevinding")
+
+def _koppelingen(bevinding):
+    """(initiatives, risks) of a finding in one UNION of names (issue 13), each in its
+    own order, as bare instances with what the page shows: name or title, and status."""
+    initiatieven = (
+        bevinding.initiatieven.order_by()
+        .annotate(
+            _soort=Value("i"),
+            _sleutel1=F("thema__volgorde"),
+            _sleutel2=F("volgorde"),
+            _pk=F("pk"),
+            _naam=F("naam"),
+            _status=Value(""),
+        )
+        .values_list("_soort", "_sleutel1", "_sleutel2", "_naam", "_pk", "_status")
+    )
+    risicos = (
+        bevinding.risicos.order_by()
+        .annotate(
+            _soort=Value("r"),
+            _sleutel1=Value(0),
+            _sleutel2=Value(0),
+            _pk=F("pk"),
+            _naam=F("titel"),
+            _status=F("status"),
+        )
+        .values_list("_soort", "_sleutel1", "_sleutel2", "_naam", "_pk", "_status")
+    )
+    gekoppeld = {"i": [], "r": []}
+    for soort, _s1, _s2, naam, pk, status in initiatieven.union(risicos, all=True).order_by(
+        "_soort", "_sleutel1", "_sleutel2", "_naam", "_pk"
+    ):
+        if soort == "i":
+            gekoppeld[soort].append(bevinding.initiatieven.model(pk=pk, naam=naam))
+        else:
+            gekoppeld[soort].append(bevinding.risicos.model(pk=pk, titel=naam, status=status))
+    return gekoppeld["i"], gekoppeld["r"]
+
+
+class BevindingGeschiedenis(ObjectDetailView):
+    """Every change of a finding and of its follow-up actions, on a page of its own: the
+    finding page stays within its query budget (issue 13); the timeline stays there."""
+
+    model = Bevinding
+    permissie = "audits.view_bevinding"
+    template_name = "geschiedenis.html"
+    context_object_name = "bevinding"
+
+    def get_queryset(self):
+        return _zichtbare_bevindingen(self.request.user).select_related("rapport", "eigenaar")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        b = self.object
+        actie_historie = list(
+            Vervolgactie.history.filter(bevinding_id=b.pk)
+            .select_related("history_user", "eigenaar")
+            .order_by("history_date", "history_id")
+        )
+        eigen = geschiedenis_van(b, label=lambda r: "Bevinding")
         van_acties = gebeurtenissen(
             actie_historie,
             Vervolgactie,
             verborgen={"versie", "id", "bevinding", "aangemaakt_op"},
             label=lambda r: f"Actie: {r.omschrijving[:60]}",
-            bekend=[b, *bekend],
+            bekend=[b, *actie_historie],
         )
-        return sorted(eigen + van_acties, key=lambda g: g.moment, reverse=True)
+        context.update(
+            {
+                "titel": f"Geschiedenis: {b.titel}",
+                "terug_url": b.get_absolute_url(),
+                "terug_naam": b.titel,
+                "toon_object": True,
+                "geschiedenis": sorted(eigen + van_acties, key=lambda g: g.moment, reverse=True),
+            }
+        )
+        return context
 
 
 # --- Forms -------------------------------------------------------------------------

@@ -108,24 +108,29 @@ def _laden(te_laden, bekend):
 
 def _koppelingen(records, model, bekend):
     """{field: {history_id: frozenset of linked pks}} for the tracked many-to-many fields,
-    and the linked objects by (model, pk): one query per field and per linked model
-    not already `bekend`."""
+    and the linked objects by (model, pk): one query per field, the linked objects
+    joined in (a link to a deleted object is looked up by pk, if `bekend` lacks it)."""
     historisch = getattr(model, model._meta.simple_history_manager_attribute).model
     velden = getattr(historisch, "_history_m2m_fields", ())
     if not records or not velden:
         return {}, {}
     ids = [r.history_id for r in records]
-    momentopnamen, te_laden = {}, {}
+    momentopnamen, gekoppeld, te_laden = {}, dict(bekend), {}
     for veld in velden:
         snapshot = getattr(historisch, veld.name).model
+        doel = veld.m2m_reverse_field_name()
+        doelmodel = veld.related_model._meta.concrete_model
         per_record = {}
-        for history_id, pk in snapshot.objects.filter(history_id__in=ids).values_list(
-            "history_id", veld.m2m_reverse_field_name()
-        ):
-            per_record.setdefault(history_id, set()).add(pk)
-            te_laden.setdefault(veld.related_model, set()).add(pk)
+        for rij in snapshot.objects.filter(history_id__in=ids).select_related(doel):
+            pk = getattr(rij, f"{doel}_id")
+            per_record.setdefault(rij.history_id, set()).add(pk)
+            obj = getattr(rij, doel)
+            if obj is not None:
+                gekoppeld.setdefault((doelmodel, pk), obj)
+            else:
+                te_laden.setdefault(veld.related_model, set()).add(pk)
         momentopnamen[veld] = {h: frozenset(pks) for h, pks in per_record.items()}
-    return momentopnamen, _laden(te_laden, bekend)
+    return momentopnamen, _laden(te_laden, gekoppeld)
 
 
 def _lijst(veld, pks, gekoppeld):

@@ -37,6 +37,11 @@ urlpatterns = [
     ),
     path("nieuw/", views.InitiatiefNieuw.as_view(), name="initiatief_nieuw"),
     path("<int:pk>/", views.InitiatiefDetail.as_view(), name="initiatief"),
+    path(
+        "<int:pk>/geschiedenis/",
+        views.InitiatiefGeschiedenis.as_view(),
+        name="initiatief_geschiedenis",
+    ),
     path("<int:pk>/bewerken/", views.InitiatiefBewerken.as_view(), name="initiatief_bewerken"),
     path(
         "<int:pk>/status/<int:periode_pk>/",

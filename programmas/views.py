@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Value
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -189,9 +189,18 @@ class InitiatiefDetail(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         initiatief = self.object
-        perioden = list(Rapportageperiode.objects.all())
+        # Every period with this initiative's report of it (at most one: unique per
+        # initiative and period) in one LEFT JOIN, instead of periods and reports apart.
+        perioden = list(
+            Rapportageperiode.objects.annotate(
+                eigen_rapportage=FilteredRelation(
+                    "rapportages", condition=Q(rapportages__initiatief=initiatief)
+                )
+            ).select_related("eigen_rapportage__ingediend_door")
+        )
+        # Django sets the joined object only where the join found a row.
         rapportages = {
-            r.periode_id: r for r in initiatief.rapportages.select_related("ingediend_door")
+            p.pk: p.eigen_rapportage for p in perioden if getattr(p, "eigen_rapportage", None)
         }
         context["perioderijen"] = _perioderijen(perioden, rapportages)
         context["open_periode"] = next((p for p in perioden if p.is_open), None)
@@ -214,58 +223,116 @@ class InitiatiefDetail(ObjectDetailView):
                 indicator.zonder_waarde_open = all(
                     w.periode_id != open_periode.pk for w in indicator.waarden.all()
                 )
-        # Risks and findings link here from their own apps (reverse relations), each
-        # through that app's own reading scope.
-        user = self.request.user
-        context["risicos"] = self.gekoppeld(initiatief, "risicos", "risicos.view_risico", user)
-        context["bevindingen"] = self.gekoppeld(
-            initiatief, "bevindingen", "audits.view_bevinding", user
-        )
-        bekend = [
-            initiatief,
-            *perioden,
-            *rapportages.values(),
-            *context["mijlpalen"],
-            *indicatoren,
-        ]
-        context["geschiedenis"] = self.geschiedenis(initiatief, indicatoren, bekend)
+        context.update(gekoppeld(initiatief, self.request.user))
         return context
 
-    @staticmethod
-    def gekoppeld(initiatief, relatie, permissie, user):
-        if not hasattr(initiatief, relatie) or not user.has_perm(permissie):
-            return None
-        return list(getattr(initiatief, relatie).zichtbaar_voor(user))
 
-    def geschiedenis(self, initiatief, indicatoren, bekend):
-        bronnen = [
-            (initiatief.history.all(), Initiatief, lambda r: "Initiatief"),
-            (
-                Statusrapportage.history.filter(initiatief_id=initiatief.pk).select_related(
-                    "periode"
-                ),
-                Statusrapportage,
-                lambda r: f"Status {r.periode}",
+# Risks and findings link to initiatives from their own apps (reverse relations, no
+# import), each read through that app's own reading scope and in its own order.
+GEKOPPELD = (
+    ("risicos", "risicos.view_risico", ("titel",)),
+    ("bevindingen", "audits.view_bevinding", ("rapport__instantie", "titel")),
+)
+
+
+def gekoppeld(initiatief, user):
+    """{"risicos": [...], "bevindingen": [...]} that link to `initiatief`, None for a kind
+    the user may not read: one UNION of titles for both (issue 13). The items are bare
+    instances with a pk and a title: enough for their name and link."""
+    resultaat, delen, modellen = {}, [], {}
+    for relatie, permissie, sortering in GEKOPPELD:
+        resultaat[relatie] = None
+        if not hasattr(initiatief, relatie) or not user.has_perm(permissie):
+            continue
+        resultaat[relatie] = []
+        manager = getattr(initiatief, relatie)
+        modellen[relatie] = manager.model
+        sleutels = [F(veld) for veld in sortering] + [Value("")] * (2 - len(sortering))
+        delen.append(
+            manager.zichtbaar_voor(user)
+            .order_by()
+            .annotate(
+                _relatie=Value(relatie),
+                _sleutel1=sleutels[0],
+                _sleutel2=sleutels[1],
+                _pk=F("pk"),
+                _titel=F("titel"),
+            )
+            .values_list("_relatie", "_sleutel1", "_sleutel2", "_pk", "_titel")
+        )
+    if delen:
+        rijen = delen[0].union(*delen[1:], all=True) if len(delen) > 1 else delen[0]
+        for relatie, _s1, _s2, pk, titel in rijen.order_by(
+            "_relatie", "_sleutel1", "_sleutel2", "_pk"
+        ):
+            resultaat[relatie].append(modellen[relatie](pk=pk, titel=titel))
+    return resultaat
+
+
+class InitiatiefGeschiedenis(ObjectDetailView):
+    """Every change of an initiative, its status reports, milestones and indicator
+    values, on a page of its own: the initiative page stays within its query budget
+    (issue 13)."""
+
+    permissie = "programmas.view_initiatief"
+    model = Initiatief
+    template_name = "geschiedenis.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("thema", "eigenaar")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initiatief = self.object
+        context.update(
+            {
+                "titel": f"Geschiedenis: {initiatief}",
+                "terug_url": initiatief.get_absolute_url(),
+                "terug_naam": str(initiatief),
+                "toon_object": True,
+                "geschiedenis": initiatief_geschiedenis(initiatief),
+            }
+        )
+        return context
+
+
+def initiatief_geschiedenis(initiatief):
+    """The history of an initiative and of what hangs on it, newest first: one query per
+    history table, the objects its fields point to joined in (so no lookups per model)."""
+    bronnen = [
+        (
+            initiatief.history.select_related("thema", "eigenaar"),
+            Initiatief,
+            lambda r: "Initiatief",
+        ),
+        (
+            Statusrapportage.history.filter(initiatief_id=initiatief.pk).select_related(
+                "periode", "ingediend_door"
             ),
-            (
-                Mijlpaal.history.filter(initiatief_id=initiatief.pk),
-                Mijlpaal,
-                lambda r: f"Mijlpaal: {r.omschrijving[:60]}",
-            ),
-            (
-                Indicatorwaarde.history.filter(
-                    indicator_id__in=[i.pk for i in indicatoren]
-                ).select_related("indicator", "periode"),
-                Indicatorwaarde,
-                lambda r: f"Indicator {r.indicator} ({r.periode})",
-            ),
-        ]
-        alles = []
-        for records, model, label in bronnen:
-            records = records.select_related("history_user").order_by("history_date", "history_id")
-            alles.extend(gebeurtenissen(records, model, label=label, bekend=bekend))
-        alles.sort(key=lambda g: g.moment, reverse=True)
-        return alles
+            Statusrapportage,
+            lambda r: f"Status {r.periode}",
+        ),
+        (
+            Mijlpaal.history.filter(initiatief_id=initiatief.pk).select_related("eigenaar"),
+            Mijlpaal,
+            lambda r: f"Mijlpaal: {r.omschrijving[:60]}",
+        ),
+        (
+            Indicatorwaarde.history.filter(
+                indicator_id__in=initiatief.indicatoren.values("pk")
+            ).select_related("indicator", "periode"),
+            Indicatorwaarde,
+            lambda r: f"Indicator {r.indicator} ({r.periode})",
+        ),
+    ]
+    alles = []
+    for records, model, label in bronnen:
+        records = list(
+            records.select_related("history_user").order_by("history_date", "history_id")
+        )
+        alles.extend(gebeurtenissen(records, model, label=label, bekend=[initiatief, *records]))
+    alles.sort(key=lambda g: g.moment, reverse=True)
+    return alles
 
 
 class StatusIndienen(ObjectFormView):

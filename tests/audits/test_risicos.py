@@ -50,7 +50,8 @@ def test_an_auditor_links_a_risk_in_the_finding_form_and_the_history_says_so(
     assert record.history_user == auditor
     assert [r.risico for r in record.risicos.all()] == [tem]
 
-    geschiedenis = client.get(bevinding.get_absolute_url()).context["geschiedenis"]
+    geschiedenis_url = reverse("audits:bevinding_geschiedenis", args=[bevinding.pk])
+    geschiedenis = client.get(geschiedenis_url).context["geschiedenis"]
     koppeling = geschiedenis[0]
     assert koppeling.door == auditor
     assert [(w.veld, w.oud, w.nieuw) for w in koppeling.wijzigingen] == [("risico's", "—", TEM)]
@@ -58,7 +59,7 @@ def test_an_auditor_links_a_risk_in_the_finding_form_and_the_history_says_so(
     # Unlinking is a change too.
     client.post(url, _velden(Bevinding.objects.get(pk=bevinding.pk)))
     assert not bevinding.risicos.exists()
-    geschiedenis = client.get(bevinding.get_absolute_url()).context["geschiedenis"]
+    geschiedenis = client.get(geschiedenis_url).context["geschiedenis"]
     assert [(w.oud, w.nieuw) for w in geschiedenis[0].wijzigingen] == [(TEM, "—")]
 
 

@@ -6,11 +6,13 @@ import io
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from audits import services
 from audits.models import Bevinding, BevindingStatus, Instantie, Jaaroordeel, Soort
+from douane_portfolio.geschiedenis import bewaar_met_historie
 from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
 
 pytestmark = pytest.mark.django_db
@@ -354,8 +356,84 @@ def test_the_timeline_tells_the_story(client_voor, auditor, pm, pm2, bevinding, 
     assert "Vervolgactie toegevoegd" in titels
     assert "Vervolgactie afgerond" in titels
     assert titels[-1] == "Bevinding vastgelegd"
-    geschiedenis = response.context["geschiedenis"]
+    geschiedenis_url = reverse("audits:bevinding_geschiedenis", args=[bevinding.pk])
+    assert geschiedenis_url in response.content.decode()
+    geschiedenis = client_voor(auditor).get(geschiedenis_url).context["geschiedenis"]
     assert any(g.reden == "Niet akkoord: Bewijs mist." for g in geschiedenis)
+
+
+def test_the_timeline_says_who_last_completed_an_action_and_when(
+    client_voor, auditor, pm, pm2, bevinding, actie
+):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 15, tzinfo=datetime.UTC), tick=False):
+        actie.status = "afgerond"
+        bewaar_met_historie(actie, door=pm2)
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 9, 0, tzinfo=datetime.UTC), tick=False):
+        actie.status = "open"
+        bewaar_met_historie(actie, door=pm)
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 4, 14, 30, tzinfo=datetime.UTC), tick=False
+    ):
+        actie.status = "afgerond"
+        actie.omschrijving = "Nog eens afgerond"
+        bewaar_met_historie(actie, door=pm)
+        actie.omschrijving = "Later hernoemd, nog steeds afgerond"
+        bewaar_met_historie(actie, door=auditor)
+
+    tijdlijn = client_voor(auditor).get(bevinding.get_absolute_url()).context["tijdlijn"]
+    afgerond = [m for m in tijdlijn if m.titel == "Vervolgactie afgerond"]
+    assert [(m.moment, m.door, m.alleen_datum) for m in afgerond] == [
+        (datetime.datetime(2026, 3, 4, 14, 30, tzinfo=datetime.UTC), pm, False)
+    ]
+    assert str(afgerond[0].door) == str(pm)
+
+
+def test_the_finding_page_shows_reviews_links_and_the_history_on_its_own_page(
+    client_voor, lezer, auditor, pm, bevinding, actie
+):
+    from tests.programmas.factories import InitiatiefFactory, ThemaFactory
+    from tests.risicos.factories import RisicoFactory
+
+    eerste, tweede = ThemaFactory(volgorde=1), ThemaFactory(volgorde=2)
+    laat = InitiatiefFactory(thema=tweede, naam="A later thema")
+    vroeg = InitiatiefFactory(thema=eerste, naam="Z eerder thema")
+    bevinding.initiatieven.add(laat, vroeg)
+    gesloten = RisicoFactory(titel="B gesloten risico", status="gesloten")
+    open_risico = RisicoFactory(titel="A open risico")
+    bevinding.risicos.add(gesloten, open_risico)
+    actie.status = "afgerond"
+    actie.save()
+    services.bevinding_aanbieden(bevinding=bevinding, door=pm, toelichting="Eerste keer")
+    services.bevinding_beoordelen(
+        bevinding=bevinding, door=auditor, oordeel="niet_akkoord", toelichting="Bewijs mist."
+    )
+    services.bevinding_aanbieden(bevinding=bevinding, door=pm, toelichting="Tweede keer")
+
+    response = client_voor(lezer).get(bevinding.get_absolute_url())
+    assert [b.aanbieding for b in response.context["beoordelingen"]] == [
+        "Eerste keer",
+        "Tweede keer",
+    ]
+    assert response.context["lopende_beoordeling"].aanbieding == "Tweede keer"
+    assert response.context["lopende_beoordeling"].aangeboden_door == pm
+    assert response.context["initiatieven"] == [vroeg, laat]
+    assert response.context["risicos"] == [open_risico, gesloten]
+    html = response.content.decode()
+    assert f'<a href="{vroeg.get_absolute_url()}">Z eerder thema</a>' in html
+    assert 'B gesloten risico</a> <span class="label label-grijs">gesloten</span>' in html
+    assert "Bewijs mist." in html
+
+    url = reverse("audits:bevinding_geschiedenis", args=[bevinding.pk])
+    assert url in html
+    gebeurtenissen = client_voor(lezer).get(url).context["geschiedenis"]
+    wijzigingen = {
+        (g.object_label, w.veld, w.nieuw, str(g.door))
+        for g in gebeurtenissen
+        for w in g.wijzigingen
+    }
+    assert ("Bevinding", "status", "Ter beoordeling", str(pm)) in wijzigingen
+    assert ("Bevinding", "status", "In uitvoering", str(auditor)) in wijzigingen
+    assert (f"Actie: {actie.omschrijving[:60]}", "status", "Afgerond", "None") in wijzigingen
 
 
 def test_the_overview_shows_what_needs_attention(client_voor, auditor, pm, register):

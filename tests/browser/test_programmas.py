@@ -41,7 +41,8 @@ def test_programme_manager_reports_oranje_and_cannot_touch_another_initiative(pa
     )
     pagina.get_by_role("button", name="Status opslaan").click()
     expect(pagina.get_by_text("De status voor 2026 T3 is opgeslagen.")).to_be_visible()
-    geschiedenis = pagina.get_by_role("region", name="Wijzigingsgeschiedenis")
+    pagina.get_by_role("link", name="de geschiedenispagina").click()
+    geschiedenis = pagina.get_by_role("region", name="Alle wijzigingen, nieuwste eerst")
     expect(geschiedenis.get_by_text("Status 2026 T3").first).to_be_visible()
     expect(geschiedenis.get_by_text("Petra Pm").first).to_be_visible()
 

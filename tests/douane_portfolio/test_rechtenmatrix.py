@@ -232,6 +232,7 @@ AANROEP = {
         _velden(thema=_id("thema"), naam="Nieuw", eigenaar=_id("eigenaar"), volgorde="77"),
     ),
     "programmas:initiatief": (_pk("initiatief"), None),
+    "programmas:initiatief_geschiedenis": (_pk("initiatief"), None),
     "programmas:initiatief_bewerken": (
         _pk("initiatief"),
         _versie(
@@ -362,6 +363,7 @@ AANROEP = {
         ),
     ),
     "audits:bevinding": (_pk("bevinding"), None),
+    "audits:bevinding_geschiedenis": (_pk("bevinding"), None),
     "audits:bevinding_bewerken": (
         _pk("bevinding"),
         _versie(
@@ -519,6 +521,10 @@ MATRIX = {
         "L 403 405 405 405 405 405 405 405",
     ),
     "audits:bevinding": (
+        "L 404 200 200 200 200 200 200 200",
+        "L 404 405 405 405 405 405 405 405",
+    ),
+    "audits:bevinding_geschiedenis": (
         "L 404 200 200 200 200 200 200 200",
         "L 404 405 405 405 405 405 405 405",
     ),
@@ -685,6 +691,11 @@ MATRIX = {
         "L 403 403 403 302 403 403 403 302",
     ),
     "programmas:initiatief": (
+        "L 403 200 200 200 200 200 200 200",
+        "L 403 405 405 405 405 405 405 405",
+    ),
+    # The history of a page is for whoever may read the page.
+    "programmas:initiatief_geschiedenis": (
         "L 403 200 200 200 200 200 200 200",
         "L 403 405 405 405 405 405 405 405",
     ),

@@ -310,33 +310,144 @@ def test_indicator_list_query_count_does_not_grow_with_rows(client_voor, pm, per
 
 
 def test_initiative_page_lists_linked_risks_and_findings(client_voor, lezer, pm):
+    from tests.audits.factories import AuditrapportFactory, BevindingFactory
+    from tests.risicos.factories import RisicoFactory
+
+    initiatief = InitiatiefFactory(eigenaar=pm)
+    b_risico = RisicoFactory(titel="B gekoppeld risico")
+    a_risico = RisicoFactory(titel="A gekoppeld risico")
+    RisicoFactory(titel="Niet gekoppeld risico")
+    for risico in (b_risico, a_risico):
+        risico.initiatieven.add(initiatief)
+    ark = AuditrapportFactory(instantie="ark")
+    adr = AuditrapportFactory(instantie="adr")
+    bevindingen = [
+        BevindingFactory(rapport=ark, titel="Eerste bij de ARK", eigenaar=pm),
+        BevindingFactory(rapport=adr, titel="Tweede bij de ADR", eigenaar=pm),
+        BevindingFactory(rapport=adr, titel="Eerste bij de ADR", eigenaar=pm),
+    ]
+    for bevinding in bevindingen:
+        bevinding.initiatieven.add(initiatief)
+    response = client_voor(lezer).get(initiatief.get_absolute_url())
+    # Each in the order of its own app (risks by title, findings by body and title),
+    # with its link.
+    assert response.context["risicos"] == [a_risico, b_risico]
+    assert response.context["bevindingen"] == [bevindingen[2], bevindingen[1], bevindingen[0]]
+    html = response.content.decode()
+    assert f'<a href="{a_risico.get_absolute_url()}">A gekoppeld risico</a>' in html
+    assert f'<a href="{bevindingen[0].get_absolute_url()}">Eerste bij de ARK</a>' in html
+    assert "Niet gekoppeld risico" not in html
+
+
+def test_initiative_page_shows_each_period_with_its_report_and_who_submitted(
+    client_voor, lezer, pm, vorige, periode
+):
+    initiatief = InitiatiefFactory(eigenaar=pm)
+    StatusrapportageFactory(
+        initiatief=initiatief, periode=vorige, status=Status.ORANJE, toelichting="Krap"
+    )
+    # Another initiative's report of the same period stays off this page.
+    StatusrapportageFactory(periode=periode, status=Status.ROOD, toelichting="Van een ander")
+    response = client_voor(lezer).get(initiatief.get_absolute_url())
+    rijen = {p.pk: (r and r.toelichting, t) for p, r, t in response.context["perioderijen"]}
+    assert rijen == {periode.pk: (None, None), vorige.pk: ("Krap", None)}
+    assert response.context["open_periode"] == periode
+    html = response.content.decode()
+    assert "Van een ander" not in html
+
+
+def test_the_history_has_a_page_of_its_own_with_who_changed_what_from_what_to_what(
+    client_voor, lezer, pm, periode
+):
+    from programmas import services
+
+    initiatief = InitiatiefFactory(eigenaar=pm, naam="Oude naam")
+    initiatief.naam = "Nieuwe naam"
+    services.initiatief_bijwerken(initiatief=initiatief, door=pm, verwachte_versie=None)
+    services.statusrapportage_indienen(
+        initiatief=initiatief, periode=periode, status=Status.GROEN, door=pm
+    )
+    rapportage = Statusrapportage.objects.get(initiatief=initiatief, periode=periode)
+    services.statusrapportage_indienen(
+        initiatief=initiatief,
+        periode=periode,
+        status=Status.ORANJE,
+        toelichting="Leverancier te laat",
+        pad_naar_groen="Tweede leverancier",
+        door=pm,
+        verwachte_versie=rapportage.versie,
+    )
+    mijlpaal = MijlpaalFactory(initiatief=initiatief, omschrijving="Go-live", eigenaar=pm)
+    mijlpaal.status = "afgerond"
+    services.mijlpaal_bijwerken(mijlpaal=mijlpaal, door=pm, verwachte_versie=None, reden="Live")
+    waarde = IndicatorwaardeFactory(
+        indicator=IndicatorFactory(initiatief=initiatief, naam="Doorlooptijd"),
+        periode=periode,
+        realisatie=1,
+    )
+    waarde.realisatie = 2
+    waarde.save()
+
+    client = client_voor(lezer)
+    pagina = client.get(initiatief.get_absolute_url())
+    url = reverse("programmas:initiatief_geschiedenis", args=[initiatief.pk])
+    assert url in pagina.content.decode()
+    assert "Oude naam" not in pagina.content.decode()  # the history moved, the link stays
+
+    response = client.get(url)
+    assert response.status_code == 200
+    gebeurtenissen = response.context["geschiedenis"]
+    wijzigingen = {
+        (g.object_label, w.veld, w.oud, w.nieuw, str(g.door), g.reden)
+        for g in gebeurtenissen
+        for w in g.wijzigingen
+    }
+    assert ("Initiatief", "naam", "Oude naam", "Nieuwe naam", str(pm), "") in wijzigingen
+    assert (f"Status {periode}", "status", "Groen", "Oranje", str(pm), "herzien") in wijzigingen
+    assert ("Mijlpaal: Go-live", "status", "Open", "Afgerond", str(pm), "Live") in wijzigingen
+    assert (f"Indicator Doorlooptijd ({periode})", "realisatie", "1.00", "2.00") in {
+        w[:4] for w in wijzigingen
+    }
+    momenten = [g.moment for g in gebeurtenissen]
+    assert momenten == sorted(momenten, reverse=True)
+    html = response.content.decode()
+    assert "Alle wijzigingen, nieuwste eerst" in html and "Nieuwe naam" in html
+
+
+def test_initiative_page_query_count_does_not_grow(client_voor, pm, periode):
     from tests.audits.factories import BevindingFactory
     from tests.risicos.factories import RisicoFactory
 
     initiatief = InitiatiefFactory(eigenaar=pm)
-    RisicoFactory(titel="Gekoppeld risico").initiatieven.add(initiatief)
-    BevindingFactory(titel="Gekoppelde bevinding", eigenaar=pm).initiatieven.add(initiatief)
-    html = client_voor(lezer).get(initiatief.get_absolute_url()).content.decode()
-    assert "Gekoppeld risico" in html and "Gekoppelde bevinding" in html
-
-
-def test_initiative_page_query_count_does_not_grow(client_voor, pm, periode):
-    initiatief = InitiatiefFactory(eigenaar=pm)
     client = client_voor(pm)
+    urls = [
+        initiatief.get_absolute_url(),
+        reverse("programmas:initiatief_geschiedenis", args=[initiatief.pk]),
+    ]
+
+    jaren = iter(range(2000, 2100))
 
     def maak(aantal):
         for _ in range(aantal):
             mijlpaal = MijlpaalFactory(initiatief=initiatief)
             mijlpaal.deadline = "2027-06-30"
-            mijlpaal.save()  # a history record with a change, for the history panel
-            IndicatorwaardeFactory(
+            mijlpaal.save()  # a history record with a change, for the history page
+            waarde = IndicatorwaardeFactory(
                 indicator=IndicatorFactory(initiatief=initiatief), periode=periode, realisatie=1
             )
+            waarde.realisatie = 2
+            waarde.save()
+            StatusrapportageFactory(
+                initiatief=initiatief,
+                periode=PeriodeFactory(jaar=next(jaren), status=PeriodeStatus.GESLOTEN),
+            )
+            RisicoFactory().initiatieven.add(initiatief)
+            BevindingFactory(eigenaar=pm).initiatieven.add(initiatief)
 
     maak(2)
-    weinig = _queries(client, initiatief.get_absolute_url())
+    weinig = [_queries(client, url) for url in urls]
     maak(20)
-    assert _queries(client, initiatief.get_absolute_url()) == weinig
+    assert [_queries(client, url) for url in urls] == weinig
 
 
 def test_portfolio_office_adds_an_initiative_and_a_duplicate_name_is_refused(
