@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from douane_portfolio.adressen import adres
 from douane_portfolio.models import Actie, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
@@ -320,7 +321,7 @@ class Initiatief(VersieModel):
         return self.naam
 
     def get_absolute_url(self):
-        return reverse("programmas:initiatief", args=[self.pk])
+        return adres("programmas:initiatief", self.pk)
 
     @property
     def trend(self):
