@@ -111,7 +111,13 @@ class _Kolom:
         # Column.render returns the value as it is.
         self.doorgeven = getattr(self.render, "__func__", None) is Column.render
         self.link = bound_column.link
-        self.eenvoudige_link = (
+        # A link without attributes of its own: `<a href="…">`, the URL from the object
+        # (linkify=True) or from a function of the row (linkify=lambda record: …).
+        self.link_functie = None
+        if self.link is not None and not self.link.attrs and callable(self.link.url):
+            self.link_functie = self.link.url
+            self.link_argumenten = signature(self.link.url)
+        self.eenvoudige_link = self.link_functie is not None or (
             self.link is not None
             and not self.link.attrs
             and self.link.url is None
@@ -220,7 +226,25 @@ class _Kolom:
             weergave = getattr(voorlaatste, f"get_{naam}_display", None)
             return weergave() if weergave else _ALGEMEEN
         waarde = getattr(voorlaatste, naam)
-        return force_str(labels.get(make_hashable(waarde), waarde), strings_only=True)
+        sleutel = waarde if type(waarde) in (str, int) else make_hashable(waarde)
+        return force_str(labels.get(sleutel, waarde), strings_only=True)
+
+    def _href_van_functie(self, row, value):
+        # LinkTransform.compose_url: call_with_appropriate() with the signature read once.
+        argumenten, alles = self.link_argumenten
+        kwargs = {
+            "value": value,
+            "record": row.record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": self.table,
+        }
+        if alles:
+            return self.link_functie(**kwargs)
+        if any(naam not in kwargs for naam in argumenten):
+            return None
+        return self.link_functie(**{naam: kwargs[naam] for naam in argumenten})
 
     def _href(self, record):
         if self.link_naar_object:
@@ -257,6 +281,11 @@ class _Kolom:
                 inhoud = self.render(**{naam: kwargs[naam] for naam in self.argumenten})
         if not self.link:
             return inhoud
+        if self.link_functie is not None:
+            href = self._href_van_functie(row, value)
+            if href is None:
+                return inhoud
+            return format_html('<a href="{}">{}</a>', href, inhoud)
         if self.eenvoudige_link:
             href = self._href(row.record)
             if href is None:
