@@ -36,8 +36,8 @@ def _sjabloon(viewname, aantal):
 
 def adres(viewname, *ids):
     """`reverse(viewname, args=ids)` for ids that are non-negative integers (primary
-    keys); anything else goes to reverse() itself."""
-    if not ids or len(ids) > len(_MERKERS) or any(type(i) is not int or i < 0 for i in ids):
+    keys), or none (the menu, the page's header); anything else goes to reverse()."""
+    if len(ids) > len(_MERKERS) or any(type(i) is not int or i < 0 for i in ids):
         return reverse(viewname, args=ids)
     # The URLconf, the script prefix and the language can differ between requests
     # (tests, a mounted site, translated patterns): each has its own template.

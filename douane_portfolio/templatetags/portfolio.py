@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from douane_portfolio import opmaak
+from douane_portfolio.adressen import adres as _adres
 from douane_portfolio.tabelrijen import rijen_html
 
 register = template.Library()
@@ -51,3 +52,10 @@ def datum(waarde):
 def tabelrijen(table):
     """The `<tr>`s of a django-tables2 table, rendered in Python (tabelrijen.py)."""
     return rijen_html(table)
+
+
+@register.simple_tag
+def adres(viewname):
+    """`{% url viewname %}` for a URL without arguments, reversed once (adressen.py):
+    the header of every page has a dozen of them."""
+    return _adres(viewname)
