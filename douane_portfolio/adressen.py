@@ -7,7 +7,8 @@ name once with marker ids, keeps the text around them and fills in the ids after
 the result is what `reverse()` gives.
 """
 
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 # Ids that stand in for the real ones in the one reverse() per name: digits only, as an
@@ -41,7 +42,10 @@ def adres(viewname, *ids):
         return reverse(viewname, args=ids)
     # The URLconf, the script prefix and the language can differ between requests
     # (tests, a mounted site, translated patterns): each has its own template.
-    sleutel = (get_resolver(get_urlconf()), get_script_prefix(), get_language(), viewname, len(ids))
+    # The URLconf by name, not its resolver: get_resolver() costs as much again, and
+    # a changed ROOT_URLCONF (override_settings) is another name.
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    sleutel = (urlconf, get_script_prefix(), get_language(), viewname, len(ids))
     try:
         delen = _SJABLONEN[sleutel]
     except KeyError:
