@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
+from douane_portfolio.adressen import adres
 from douane_portfolio.models import Actie, ActieQuerySet, User, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
@@ -94,7 +94,7 @@ class Auditrapport(VersieModel):
         return f"{INSTANTIE_KORT.get(self.instantie, self.instantie)}: {self.titel}"
 
     def get_absolute_url(self):
-        return reverse("audits:rapport", args=[self.pk])
+        return adres("audits:rapport", self.pk)
 
 
 class Soort(models.TextChoices):
@@ -262,7 +262,7 @@ class Bevinding(VersieModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("audits:bevinding", args=[self.pk])
+        return adres("audits:bevinding", self.pk)
 
     @property
     def is_opgelost(self):

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.encoding import force_str
 from django.utils.html import format_html
 
 from douane_portfolio.opmaak import datum_kort
@@ -7,6 +8,17 @@ from douane_portfolio.templatetags.portfolio import status_stip
 from .models import INSTANTIE_KORT, Auditrapport, Bevinding, Vervolgactie
 
 GETAL = {"td": {"class": "getal"}, "th": {"class": "getal"}}
+
+
+def _labels(model, veld):
+    """get_<veld>_display() as a dict, read once: Django rebuilds the field's choices
+    for every call, which on a page of fifty rows and three such columns adds up."""
+    return {k: force_str(v, strings_only=True) for k, v in model._meta.get_field(veld).flatchoices}
+
+
+INSTANTIE = _labels(Auditrapport, "instantie")
+BEVINDING_STATUS = _labels(Bevinding, "status")
+ACTIE_STATUS = _labels(Vervolgactie, "status")
 
 
 def _verwacht_tekst(bevinding):
@@ -62,12 +74,12 @@ class BevindingTabel(tables.Table):
     def render_instantie(self, record):
         return format_html(
             '<abbr title="{}">{}</abbr>',
-            record.rapport.get_instantie_display(),
+            INSTANTIE.get(record.rapport.instantie, record.rapport.instantie),
             INSTANTIE_KORT.get(record.rapport.instantie, record.rapport.instantie),
         )
 
     def value_instantie(self, record):
-        return record.rapport.get_instantie_display()
+        return INSTANTIE.get(record.rapport.instantie, record.rapport.instantie)
 
     def render_titel(self, record):
         return format_html(
@@ -82,10 +94,10 @@ class BevindingTabel(tables.Table):
         return record.titel
 
     def render_status(self, record):
-        return status_stip(record.status, record.get_status_display())
+        return status_stip(record.status, ACTIE_STATUS.get(record.status, record.status))
 
     def value_status(self, record):
-        return record.get_status_display()
+        return ACTIE_STATUS.get(record.status, record.status)
 
     def render_verwacht(self, record):
         tekst = _verwacht_tekst(record)
@@ -148,13 +160,14 @@ class VervolgactieTabel(tables.Table):
         return INSTANTIE_KORT.get(record.bevinding.rapport.instantie, "")
 
     def value_instantie(self, record):
-        return record.bevinding.rapport.get_instantie_display()
+        instantie = record.bevinding.rapport.instantie
+        return INSTANTIE.get(instantie, instantie)
 
     def render_status(self, record):
-        return status_stip(record.status, record.get_status_display())
+        return status_stip(record.status, ACTIE_STATUS.get(record.status, record.status))
 
     def value_status(self, record):
-        return record.get_status_display()
+        return ACTIE_STATUS.get(record.status, record.status)
 
 
 class AuditrapportTabel(tables.Table):

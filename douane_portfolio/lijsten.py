@@ -6,8 +6,14 @@ rows (`?_export=csv|xlsx`, streamed, with the headers shown on screen; see
 so the last page costs what the first does.
 """
 
+import django_filters
+from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -15,6 +21,79 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from .bladeren import bladeren
 from .exporteren import StreamendeExportMixin
+
+
+class _KeuzesInEenQuery(ModelChoiceIterator):
+    """The choices of a small table read as a plain query. ModelChoiceIterator uses
+    QuerySet.iterator(), which on PostgreSQL opens a server-side cursor (WITH HOLD
+    outside a transaction): a declare, a fetch and a close for a dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class KleineKeuzeVeld(forms.ModelChoiceField):
+    iterator = _KeuzesInEenQuery
+
+
+class KleineKeuzeFilter(django_filters.ModelChoiceFilter):
+    """A select of a small table (themes, periods); large ones take a `ZoekFilter`."""
+
+    field_class = KleineKeuzeVeld
+
+
+def _attributen(attrs):
+    # django/forms/widgets/attrs.html
+    return "".join(
+        f" {conditional_escape(naam)}"
+        + ("" if waarde is True else f'="{conditional_escape(str(waarde))}"')
+        for naam, waarde in attrs.items()
+        if waarde is not False
+    )
+
+
+class SnelleSelect(forms.Select):
+    """forms.Select with its HTML built in Python: the stock widget renders a template
+    per option (three with the attributes), most of a filter form's cost. The same
+    HTML as django/forms/widgets/select.html, which tests/douane_portfolio/
+    test_lijsten_filters.py checks; option groups and other renderers take the template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (renderer or get_default_renderer()).__class__ is not DjangoTemplates:
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["template_name"] != forms.Select.template_name:
+            return super().render(name, value, attrs, renderer)
+        delen = [f'<select name="{conditional_escape(widget["name"])}"']
+        delen.append(f"{_attributen(widget['attrs'])}>")
+        for groep, opties, _ in widget["optgroups"]:
+            if groep:
+                return super().render(name, value, attrs, renderer)
+            for optie in opties:
+                if (
+                    optie["template_name"] != forms.Select.option_template_name
+                    or not isinstance(optie["label"], str)  # {{ }} would localize it
+                ):
+                    return super().render(name, value, attrs, renderer)
+                waarde = conditional_escape(str(optie["value"]))
+                delen.append(
+                    f'\n  <option value="{waarde}"{_attributen(optie["attrs"])}>'
+                    f"{conditional_escape(optie['label'])}</option>\n"
+                )
+        delen.append("\n</select>")
+        # Every value went through conditional_escape; the rest is markup.
+        return mark_safe("".join(delen))  # nosec B308 B703
+
+
+def snelle_selects(form):
+    """Give the form's plain select boxes the Python rendering of SnelleSelect."""
+    for veld in form.fields.values():
+        if type(veld.widget) is forms.Select:
+            veld.widget.__class__ = SnelleSelect
+    return form
 
 
 class LijstView(PermissionRequiredMixin, StreamendeExportMixin, SingleTableMixin, FilterView):
@@ -36,6 +115,12 @@ class LijstView(PermissionRequiredMixin, StreamendeExportMixin, SingleTableMixin
             request.GET = request.GET.copy()
             del request.GET["per_page"]
         return super().get(request, *args, **kwargs)
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if filterset is not None:
+            snelle_selects(filterset.form)
+        return filterset
 
     def get_table_pagination(self, table):
         # Paged by `bladeren` in get_table, not by a Django paginator.

@@ -4,7 +4,8 @@ its role permissions, so the hub shows them without knowing any app."""
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import reverse
+
+from .adressen import adres
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def navigatie_voor(user, pad):
     for punt in menupunten():
         if punt.permissie and not user.has_perm(punt.permissie):
             continue
-        url = reverse(punt.url_naam)
+        url = adres(punt.url_naam)
         actief = pad == url if punt.prefix is None else pad.startswith(punt.prefix)
         items.append({"label": punt.label, "url": url, "actief": actief})
     return items

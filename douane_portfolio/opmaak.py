@@ -15,6 +15,20 @@ def getal(waarde, decimalen=None):
         return ""
     if isinstance(waarde, str):
         waarde = Decimal(waarde)  # report snapshots keep decimals as strings
+    soort = type(waarde)
+    if soort is int or soort is Decimal:
+        # Remembered per value and language, like datum_kort: a list shows hundreds.
+        # The text of the value is the key: Decimal("1.0") == 1, but prints otherwise.
+        return _getal(soort, str(waarde), decimalen, get_language())
+    return _getal_opmaken(waarde, decimalen)
+
+
+@lru_cache(maxsize=4096)
+def _getal(soort, tekst, decimalen, taal):
+    return _getal_opmaken(soort(tekst), decimalen)
+
+
+def _getal_opmaken(waarde, decimalen):
     if isinstance(waarde, Decimal):
         waarde = waarde.normalize()
         if decimalen is None:

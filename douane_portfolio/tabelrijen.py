@@ -10,6 +10,7 @@ The HTML is the same as django-tables2's `table.html` gives (whitespace aside), 
 tests/douane_portfolio/test_tabelrijen.py checks column type by column type.
 """
 
+import datetime
 import html
 from functools import partialmethod
 from inspect import getattr_static
@@ -25,7 +26,7 @@ from django.utils.timezone import template_localtime
 from django_tables2 import Column, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
-from django_tables2.utils import A, signature
+from django_tables2.utils import A, AttributeDict, signature
 
 # Stands for "take the slow, general way" in the fast paths below.
 _ALGEMEEN = object()
@@ -56,6 +57,11 @@ def _als_tekst(waarde, localiseren):
     else:
         waarde = str(localize(waarde, use_l10n=localiseren))
     return conditional_escape(waarde)
+
+
+# Values whose text depends only on the value (and the request's language and time
+# zone, the same for the whole table): localized once per value and column.
+_ONTHOUDEN = (int, datetime.date)
 
 
 def _lees(record, bits):
@@ -105,7 +111,13 @@ class _Kolom:
         # Column.render returns the value as it is.
         self.doorgeven = getattr(self.render, "__func__", None) is Column.render
         self.link = bound_column.link
-        self.eenvoudige_link = (
+        # A link without attributes of its own: `<a href="…">`, the URL from the object
+        # (linkify=True) or from a function of the row (linkify=lambda record: …).
+        self.link_functie = None
+        if self.link is not None and not self.link.attrs and callable(self.link.url):
+            self.link_functie = self.link.url
+            self.link_argumenten = signature(self.link.url)
+        self.eenvoudige_link = self.link_functie is not None or (
             self.link is not None
             and not self.link.attrs
             and self.link.url is None
@@ -120,6 +132,16 @@ class _Kolom:
         self.pad_bits = self.pad.bits if pad else ()
         self.heeft_keuzes = None  # whether the field behind the accessor has choices
         self.labels = {}  # model class -> {value: label}, or None for its own method
+        # linkify=True: the URL of the object the column's name leads to, else the row's
+        # (LinkTransform.compose_url), looked up without an Accessor per cell.
+        self.link_naar_object = (
+            self.eenvoudige_link
+            and self.link.accessor is None
+            and not self.link.reverse_args
+            and self.bound_column.name is not None
+        )
+        self.link_bits = A(bound_column.name).bits if self.link_naar_object else ()
+        self.teksten = {}  # (type, value) -> its text, for _ONTHOUDEN
         self.link_kolom = isinstance(column, BaseLinkColumn)
         self.veel_op_veel = isinstance(column, ManyToManyColumn)
         ruw = {**self.table.attrs, **column.attrs}
@@ -144,7 +166,15 @@ class _Kolom:
             td = self.bound_column.attrs["td"].as_html()
         else:
             td = self.td
-        return f"<td {td}>{_als_tekst(inhoud, self.localiseren)}</td>"
+        soort = type(inhoud)
+        if soort in _ONTHOUDEN:
+            sleutel = (soort, inhoud)
+            tekst = self.teksten.get(sleutel)
+            if tekst is None:
+                tekst = self.teksten[sleutel] = _als_tekst(inhoud, self.localiseren)
+        else:
+            tekst = _als_tekst(inhoud, self.localiseren)
+        return f"<td {td}>{tekst}</td>"
 
     def cel(self, row):
         """BoundRow.get_cell(): the value by the accessor (or the label of the field's
@@ -196,7 +226,35 @@ class _Kolom:
             weergave = getattr(voorlaatste, f"get_{naam}_display", None)
             return weergave() if weergave else _ALGEMEEN
         waarde = getattr(voorlaatste, naam)
-        return force_str(labels.get(make_hashable(waarde), waarde), strings_only=True)
+        sleutel = waarde if type(waarde) in (str, int) else make_hashable(waarde)
+        return force_str(labels.get(sleutel, waarde), strings_only=True)
+
+    def _href_van_functie(self, row, value):
+        # LinkTransform.compose_url: call_with_appropriate() with the signature read once.
+        argumenten, alles = self.link_argumenten
+        kwargs = {
+            "value": value,
+            "record": row.record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": self.table,
+        }
+        if alles:
+            return self.link_functie(**kwargs)
+        if any(naam not in kwargs for naam in argumenten):
+            return None
+        return self.link_functie(**{naam: kwargs[naam] for naam in argumenten})
+
+    def _href(self, record):
+        if self.link_naar_object:
+            doel = _lees(record, self.link_bits)
+            if doel is not _ALGEMEEN:
+                if not hasattr(doel, "get_absolute_url"):
+                    doel = record
+                if hasattr(doel, "get_absolute_url"):
+                    return doel.get_absolute_url()
+        return self.link.compose_url(record=record, bound_column=self.bound_column)
 
     def _roep_render_voor(self, row):
         return lambda bound_column, value=None: self._roep_render(row, value)
@@ -223,8 +281,13 @@ class _Kolom:
                 inhoud = self.render(**{naam: kwargs[naam] for naam in self.argumenten})
         if not self.link:
             return inhoud
+        if self.link_functie is not None:
+            href = self._href_van_functie(row, value)
+            if href is None:
+                return inhoud
+            return format_html('<a href="{}">{}</a>', href, inhoud)
         if self.eenvoudige_link:
-            href = self.link.compose_url(record=row.record, bound_column=self.bound_column)
+            href = self._href(row.record)
             if href is None:
                 return inhoud
             return format_html('<a href="{}">{}</a>', href, inhoud)
@@ -262,13 +325,74 @@ def exportwaarden(table, namen):
     return lambda row: [kolom.cel(row) for kolom in kolommen]
 
 
+def _attribuut(naam, waarde):
+    # AttributeDict.as_html: format_html('{}="{}"', ...), escaped unless already safe.
+    return f'{conditional_escape(naam)}="{conditional_escape(waarde)}"'
+
+
+class _Rijattributen:
+    """BoundRow.attrs.as_html() with the table's `row_attrs` read once: the attributes
+    without a callable are the same for every row, the callables' arguments are
+    looked up once instead of by signature inspection per row."""
+
+    def __init__(self, table):
+        self.attrs = table.row_attrs
+        self.per_rij = []  # (name, None, static value) or (name, callable, (args, alles))
+        for naam, waarde in self.attrs.items():
+            if isinstance(waarde, dict):  # nested: django-tables2's own way
+                self.per_rij = None
+                return
+            if callable(waarde):
+                self.per_rij.append((naam, waarde, signature(waarde)))
+            else:
+                self.per_rij.append((naam, None, waarde))
+        # The even/odd class -> the HTML, when nothing depends on the row; else None.
+        self.vast = None if any(functie for _, functie, _ in self.per_rij) else {}
+
+    def html(self, row):
+        if self.per_rij is None:
+            return row.attrs.as_html()
+        css = row.get_even_odd_css_class()
+        if self.vast is None:
+            return self._rij(row, css)
+        if css not in self.vast:
+            self.vast[css] = self._rij(row, css)
+        return self.vast[css]
+
+    def _rij(self, row, css):
+        # computed_values() with call_with_appropriate(), then the even/odd class.
+        kwargs = {"table": row.table, "record": row.record}
+        waarden = {}
+        for naam, functie, waarde in self.per_rij:
+            if functie is not None:
+                argumenten, alles = waarde
+                if alles:
+                    waarde = functie(**kwargs)
+                elif any(a not in kwargs for a in argumenten):
+                    waarde = None
+                else:
+                    waarde = functie(**{a: kwargs[a] for a in argumenten})
+            waarden[naam] = waarde
+        if waarden.get("class"):
+            waarden["class"] += " " + css
+        else:
+            waarden["class"] = css
+        delen = []
+        for naam, waarde in waarden.items():
+            waarde = waarde() if callable(waarde) else waarde
+            if naam not in AttributeDict.blacklist and waarde is not None:
+                delen.append(_attribuut(naam, waarde))
+        return " ".join(delen)
+
+
 def rijen_html(table):
     """`<tr>`s of the table's current page (or all its rows when it is not paged)."""
     kolommen = [_Kolom(bound_column) for bound_column in table.columns]
+    rijattributen = _Rijattributen(table)
     delen = []
     for row in table.paginated_rows:
         cellen = "".join(kolom.html(row) for kolom in kolommen)
-        delen.append(f"<tr {row.attrs.as_html()}>{cellen}</tr>")
+        delen.append(f"<tr {rijattributen.html(row)}>{cellen}</tr>")
     # Every cell went through _als_tekst (escaped unless already safe) and every
     # attribute through AttributeDict.as_html (escaped): the join adds only markup.
     return mark_safe("\n".join(delen))  # nosec B308 B703

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from douane_portfolio.lijsten import KleineKeuzeFilter
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
 from .models import (
@@ -32,7 +33,7 @@ class PortfolioFilter(django_filters.FilterSet):
     periode = django_filters.ChoiceFilter(
         label="Periode", choices=[], method=_geen_filter, empty_label=None
     )
-    thema = django_filters.ModelChoiceFilter(
+    thema = KleineKeuzeFilter(
         label="Thema", queryset=Thema.objects.all(), empty_label="Alle thema's"
     )
     status = django_filters.ChoiceFilter(
@@ -55,12 +56,12 @@ class PortfolioFilter(django_filters.FilterSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    periode = django_filters.ModelChoiceFilter(
+    periode = KleineKeuzeFilter(
         label="Periode",
         queryset=Rapportageperiode.objects.order_by("-einddatum", "-begindatum"),
         empty_label="Alle periodes",
     )
-    thema = django_filters.ModelChoiceFilter(
+    thema = KleineKeuzeFilter(
         label="Thema",
         field_name="indicator__initiatief__thema",
         queryset=Thema.objects.all(),

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from douane_portfolio.adressen import adres
 from douane_portfolio.models import Actie, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
@@ -211,7 +212,9 @@ class InitiatiefQuerySet(models.QuerySet):
 
     def met_status(self, periode, vorige=None):
         """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
-        rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk"))
+        # One report per initiative and period: no ordering, so no joins to sort by the
+        # model's default ordering in each row's subquery.
+        rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk")).order_by()
         leeg = Value(None, output_field=CharField())
         return self.annotate(
             huidige_status=(
@@ -267,7 +270,9 @@ class InitiatiefQuerySet(models.QuerySet):
         """Annotate `naam` with the colour reported in `periode` (None: not reported)."""
         if periode is None:
             return self.annotate(**{naam: Value(None, output_field=CharField())})
-        rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        rapportage = Statusrapportage.objects.filter(
+            initiatief=OuterRef("pk"), periode=periode
+        ).order_by()
         return self.annotate(**{naam: Subquery(rapportage.values("status")[:1])})
 
     def met_mijlpaaltellingen(self, op=None):
@@ -320,7 +325,7 @@ class Initiatief(VersieModel):
         return self.naam
 
     def get_absolute_url(self):
-        return reverse("programmas:initiatief", args=[self.pk])
+        return adres("programmas:initiatief", self.pk)
 
     @property
     def trend(self):

@@ -1,7 +1,7 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
+from douane_portfolio.adressen import adres
 from douane_portfolio.kolommen import GetalKolom, StatusKolom, TelKolom
 
 from .models import IndicatorStatus, Indicatorwaarde, Initiatief, Status, Trend
@@ -46,7 +46,7 @@ class BewerkKolom(tables.Column):
             return ""
         return format_html(
             '<a class="knop knop-klein" href="{}">Bijwerken<span class="sr-only"> {} {}</span></a>',
-            reverse("programmas:indicatorwaarde_bewerken", args=[record.pk]),
+            adres("programmas:indicatorwaarde_bewerken", record.pk),
             record.indicator,
             record.periode,
         )

@@ -1,7 +1,10 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 
 from douane_portfolio import opmaak
+from douane_portfolio.adressen import adres as _adres
 from douane_portfolio.tabelrijen import rijen_html
 
 register = template.Library()
@@ -13,6 +16,14 @@ STIP = '<span class="status status-{}"><span class="stip" aria-hidden="true"></s
 @register.simple_tag
 def status_stip(waarde, label=None, leeg="niet gerapporteerd"):
     """A status as a coloured dot plus its word; a missing status says so."""
+    if all(deel is None or type(deel) is str for deel in (waarde, label, leeg)):
+        # A list shows the same few statuses on every row: each one is built once.
+        return _stip(waarde, label, leeg)
+    return _stip.__wrapped__(waarde, label, leeg)
+
+
+@lru_cache(maxsize=256)
+def _stip(waarde, label, leeg):
     if not waarde:
         return format_html(STIP, "geen", leeg)
     # Only the three report colours get a filled dot; other states (no target …) do not.
@@ -41,3 +52,10 @@ def datum(waarde):
 def tabelrijen(table):
     """The `<tr>`s of a django-tables2 table, rendered in Python (tabelrijen.py)."""
     return rijen_html(table)
+
+
+@register.simple_tag
+def adres(viewname):
+    """`{% url viewname %}` for a URL without arguments, reversed once (adressen.py):
+    the header of every page has a dozen of them."""
+    return _adres(viewname)

@@ -1,0 +1,68 @@
+"""The list filters' select boxes built in Python (lijsten.SnelleSelect) are the HTML of
+Django's own template, and the small choice filters read their table once."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import mark_safe
+
+from douane_portfolio.adressen import adres
+from douane_portfolio.lijsten import KleineKeuzeVeld, SnelleSelect, snelle_selects
+from programmas.models import Thema
+
+
+class Formulier(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Alle"), ("a&b", 'Rood "<b>"'), ("groen", mark_safe("<i>groen</i>"))],
+        required=False,
+    )
+    jaar = forms.TypedChoiceField(choices=[(2025, 2025), ("2026", "2026")], coerce=int)
+    soort = forms.ChoiceField(
+        choices=[("x", "X"), ("y", "Y")],
+        widget=forms.Select(attrs={"class": "a<b", "required": True, "disabled": False}),
+    )
+    groep = forms.ChoiceField(choices=[("Groep", [("1", "Een"), ("2", "Twee")]), ("3", "Drie")])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"status": "a&b", "jaar": "2025", "soort": "y", "groep": "2"}, {"status": "onbekend"}],
+)
+def test_the_fast_select_gives_the_html_of_djangos_template(data):
+    verwacht = Formulier(data=data or None)
+    snel = snelle_selects(Formulier(data=data or None))
+
+    assert type(snel.fields["status"].widget) is SnelleSelect
+    for naam in Formulier.base_fields:
+        assert str(snel[naam]) == str(verwacht[naam]), naam
+
+
+@pytest.mark.django_db
+def test_a_small_choice_field_reads_its_table_in_one_plain_query():
+    Thema.objects.create(naam="B & C", volgorde=2)
+    Thema.objects.create(naam="A", volgorde=1)
+
+    class ThemaFormulier(forms.Form):
+        thema = KleineKeuzeVeld(queryset=Thema.objects.all(), empty_label="Alle thema's")
+
+    class Verwacht(forms.Form):
+        thema = forms.ModelChoiceField(queryset=Thema.objects.all(), empty_label="Alle thema's")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = str(ThemaFormulier()["thema"])
+
+    assert len(queries) == 1
+    assert "CURSOR" not in queries[0]["sql"].upper()
+    assert html == str(Verwacht()["thema"])
+    assert html.index(">A<") < html.index(">B &amp; C<")
+
+
+def test_an_address_by_id_is_what_reverse_gives():
+    from django.urls import reverse
+
+    for pk in (0, 7, 123456789):
+        assert adres("audits:bevinding", pk) == reverse("audits:bevinding", args=[pk])
+    assert adres("home") == reverse("home")
+    # Not an id: reverse() itself.
+    assert adres("zoeken", "bevinding-eigenaren") == reverse("zoeken", args=["bevinding-eigenaren"])
