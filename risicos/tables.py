@@ -54,7 +54,9 @@ class RisicoTabel(tables.Table):
     maatregelen = tables.Column(
         "Maatregelen",
         accessor="maatregelen_gereed",
-        order_by=("maatregelen_gereed", "maatregelen_totaal"),
+        # With the id, both directions walk the index risico_mr_telling (one way forward,
+        # the other backward); the keyset would otherwise add the id ascending.
+        order_by=("maatregelen_gereed", "maatregelen_totaal", "pk"),
         attrs={"td": {"class": "getal"}},
     )
     herbeoordeling = tables.Column("Herbeoordeling", empty_values=())
