@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -489,8 +489,16 @@ class BeheersmaatregelQuerySet(ActieQuerySet):
     def zichtbaar_voor(self, user):
         return self if heeft_een_rol(user) else self.none()
 
+    def _met_risico(self):
+        return Exists(self.model.risicos.through.objects.filter(beheersmaatregel=OuterRef("pk")))
+
     def overkoepelend(self):
-        return self.filter(risicos__isnull=True)
+        # NOT EXISTS rather than a LEFT JOIN: the list walks its sort index and probes
+        # the link table per measure, and no measure appears twice.
+        return self.filter(~self._met_risico())
+
+    def bij_een_risico(self):
+        return self.filter(self._met_risico())
 
 
 class Beheersmaatregel(Actie):
@@ -525,6 +533,8 @@ class Beheersmaatregel(Actie):
         indexes = [
             models.Index(fields=["status", "deadline"], name="maatregel_open_idx"),
             *actie_indexen("maatregel"),
+            # The list's sort "Status" (both ways) and its keyset seek.
+            models.Index(fields=["status", "id"], name="maatregel_status_id"),
         ]
 
     def get_absolute_url(self):
@@ -625,6 +635,8 @@ class Risicodialoog(VersieModel):
         verbose_name = "risicodialoog"
         verbose_name_plural = "risicodialogen"
         ordering = ["-datum", "-pk"]
+        # The list's default sort, walked backward.
+        indexes = [models.Index(fields=["datum", "id"], name="dialoog_datum_id")]
 
     def __str__(self):
         return self.titel
