@@ -179,7 +179,7 @@ class MaatregelFilter(django_filters.FilterSet):
     def filter_soort(self, queryset, name, value):
         if value == "overkoepelend":
             return queryset.overkoepelend()
-        return queryset.filter(risicos__isnull=False).distinct()
+        return queryset.bij_een_risico()
 
     def filter_te_laat(self, queryset, name, value):
         return queryset.te_laat() if value == "ja" else queryset.op_tijd()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,7 +21,6 @@ from douane_portfolio import rollen
 from douane_portfolio.models import (
     Actie,
     ActieQuerySet,
-    ActieStatus,
     VersieModel,
     actie_indexen,
 )
@@ -235,28 +234,6 @@ class RisicoQuerySet(models.QuerySet):
     def niet_gescoord(self, soort="netto"):
         return self.filter(**{f"{soort}_kans__isnull": True})
 
-    def met_maatregeltellingen(self):
-        """Annotate `maatregelen_totaal` (not vervallen) and `maatregelen_gereed`.
-
-        Subqueries rather than a join + GROUP BY, so other annotations never multiply.
-        """
-        koppelingen = (
-            Beheersmaatregel.risicos.through.objects.filter(risico=OuterRef("pk"))
-            .exclude(beheersmaatregel__status=ActieStatus.VERVALLEN)
-            .order_by()
-            .values("risico")
-        )
-
-        def tel(qs):
-            return Coalesce(Subquery(qs.annotate(c=Count("*")).values("c")), 0)
-
-        return self.annotate(
-            maatregelen_totaal=tel(koppelingen),
-            maatregelen_gereed=tel(
-                koppelingen.filter(beheersmaatregel__status=ActieStatus.AFGEROND)
-            ),
-        )
-
     def met_open_bevindingen(self, user):
         """Annotate `open_bevindingen`: linked audit findings not yet resolved that `user`
         may read. A subquery, so the register does no query per row.
@@ -275,6 +252,9 @@ class RisicoQuerySet(models.QuerySet):
             .values("c")
         )
         return self.annotate(open_bevindingen=Coalesce(Subquery(open_per_risico), 0))
+
+
+MAATREGELTELLERS = ("maatregelen_totaal", "maatregelen_gereed")
 
 
 class Risico(VersieModel):
@@ -327,14 +307,36 @@ class Risico(VersieModel):
         help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023'.",
     )
 
+    # Counts of the measures linked to this risk, kept by database triggers (migration
+    # 0005) on every insert, delete or move of a link and every status change of a
+    # measure, whatever path writes them: the register shows and sorts by them without
+    # counting 500,000 links per page (issue 13). Never written by Django (see `save`).
+    maatregelen_totaal = models.PositiveIntegerField(
+        "maatregelen (niet vervallen)", default=0, editable=False
+    )
+    maatregelen_gereed = models.PositiveIntegerField(
+        "maatregelen afgerond", default=0, editable=False
+    )
+
     objects = RisicoQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The counters are derived from the measures, whose own history records each change.
+    history = HistoricalRecords(excluded_fields=MAATREGELTELLERS)
 
     class Meta:
         verbose_name = "risico"
         verbose_name_plural = "risico's"
         ordering = ["titel"]
+        indexes = [
+            # The register's sort "Maatregelen" (both ways) and its keyset seek.
+            models.Index(
+                fields=["maatregelen_gereed", "maatregelen_totaal", "id"], name="risico_mr_telling"
+            ),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(maatregelen_gereed__lte=F("maatregelen_totaal")),
+                name="risicos_maatregelen_gereed_binnen_totaal",
+            ),
             *_score_constraints("bruto_", "bruto_score_geldig"),
             *_score_constraints("netto_", "netto_score_geldig"),
             # Measures lower a risk: net never above gross (when both are scored).
@@ -353,6 +355,17 @@ class Risico(VersieModel):
 
     def __str__(self):
         return self.titel
+
+    def save(self, *args, **kwargs):
+        # An instance read before a measure changed holds stale counters; an UPDATE of
+        # every field would write them back over the triggers' counts.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in MAATREGELTELLERS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("risicos:risico", args=[self.pk])
@@ -476,8 +489,16 @@ class BeheersmaatregelQuerySet(ActieQuerySet):
     def zichtbaar_voor(self, user):
         return self if heeft_een_rol(user) else self.none()
 
+    def _met_risico(self):
+        return Exists(self.model.risicos.through.objects.filter(beheersmaatregel=OuterRef("pk")))
+
     def overkoepelend(self):
-        return self.filter(risicos__isnull=True)
+        # NOT EXISTS rather than a LEFT JOIN: the list walks its sort index and probes
+        # the link table per measure, and no measure appears twice.
+        return self.filter(~self._met_risico())
+
+    def bij_een_risico(self):
+        return self.filter(self._met_risico())
 
 
 class Beheersmaatregel(Actie):
@@ -512,6 +533,8 @@ class Beheersmaatregel(Actie):
         indexes = [
             models.Index(fields=["status", "deadline"], name="maatregel_open_idx"),
             *actie_indexen("maatregel"),
+            # The list's sort "Status" (both ways) and its keyset seek.
+            models.Index(fields=["status", "id"], name="maatregel_status_id"),
         ]
 
     def get_absolute_url(self):
@@ -612,6 +635,8 @@ class Risicodialoog(VersieModel):
         verbose_name = "risicodialoog"
         verbose_name_plural = "risicodialogen"
         ordering = ["-datum", "-pk"]
+        # The list's default sort, walked backward.
+        indexes = [models.Index(fields=["datum", "id"], name="dialoog_datum_id")]
 
     def __str__(self):
         return self.titel

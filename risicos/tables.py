@@ -40,12 +40,18 @@ class KeuzeKolom(tables.Column):
         )
 
 
+# Sorts end on the id (and the owner's id after the owner's name), so that descending
+# flips every key and one index serves both directions, and the keyset seek and the
+# join walk the owners in one order (issue 13).
+EIGENAAR_VOLGORDE = ("eigenaar__first_name", "eigenaar__last_name", "eigenaar_id", "pk")
+
+
 class RisicoTabel(tables.Table):
     kies = KeuzeKolom("dialoog-selectie", accessor="pk")
-    titel = tables.Column("Risico", linkify=True)
+    titel = tables.Column("Risico", linkify=True, order_by=("titel", "pk"))
     categorie = tables.Column("Categorie")
     toprisico = tables.BooleanColumn("Toprisico", yesno="Ja,—")
-    eigenaar = tables.Column("Eigenaar", order_by=("eigenaar__first_name", "eigenaar__last_name"))
+    eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
     bruto = tables.Column("Bruto", accessor="score_bruto", empty_values=())
     netto = tables.Column("Netto", accessor="score_netto", empty_values=())
     risicobereidheid = tables.Column(
@@ -54,7 +60,7 @@ class RisicoTabel(tables.Table):
     maatregelen = tables.Column(
         "Maatregelen",
         accessor="maatregelen_gereed",
-        order_by=("maatregelen_gereed", "maatregelen_totaal"),
+        order_by=("maatregelen_gereed", "maatregelen_totaal", "pk"),
         attrs={"td": {"class": "getal"}},
     )
     herbeoordeling = tables.Column("Herbeoordeling", empty_values=())
@@ -164,9 +170,9 @@ class RisicoTabel(tables.Table):
 class MaatregelTabel(tables.Table):
     omschrijving = tables.Column("Maatregel", linkify=True)
     risicos = tables.Column("Risico's", empty_values=(), orderable=False)
-    eigenaar = tables.Column("Eigenaar", order_by=("eigenaar__first_name", "eigenaar__last_name"))
-    deadline = tables.Column("Deadline")
-    status = tables.Column("Status")
+    eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
+    deadline = tables.Column("Deadline", order_by=("deadline", "pk"))
+    status = tables.Column("Status", order_by=("status", "pk"))
     dialoog = tables.Column("Afgesproken in", linkify=True)
 
     class Meta:

@@ -40,7 +40,7 @@ class RisicoLijst(LijstView):
         return bijdragen.register_kolommen(self.request.user)
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("eigenaar").met_scores().met_maatregeltellingen()
+        qs = super().get_queryset().select_related("eigenaar").met_scores()
         for kolom in self.bijdragen():
             qs = kolom.annoteer(qs, self.request.user)
         return qs

@@ -12,7 +12,7 @@ from django.urls import reverse
 from douane_portfolio import rollen
 from tests.audits.factories import VervolgactieFactory
 from tests.factories import UserFactory
-from tests.queryplan import keyset_plan, uitleg, vraag_en_vang
+from tests.queryplan import keyset_plan, uitleg
 from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
 
 pytestmark = [
@@ -68,14 +68,3 @@ def test_the_milestone_counts_use_their_index(client_voor, data):
         "sort",
     )
     assert "mijlpaal_init_st" in plan or "mijlpaal_initiatief" in plan, (sql, plan)
-
-
-def test_the_register_counts_measures_through_their_index(client_voor, data):
-    """The register's row query counts each risk's measures from the risk side of the
-    link table (index-only, covering index 0004), not by a heap visit per link."""
-    risico = RisicoFactory(gescoord=True, titel="Risico met maatregelen")
-    BeheersmaatregelFactory(eigenaar=data, risicos=[risico])
-    client = client_voor(UserFactory(rol=rollen.BEHEERDER))
-    rijen, _ = vraag_en_vang(client, reverse("risicos:register"), None, '"maatregelen_gereed"')
-    plan = uitleg(rijen, "seqscan", "bitmapscan")
-    assert "maatregelrisico_risico_mr" in plan, plan

@@ -48,3 +48,48 @@ def test_of_two_simultaneous_adoptions_exactly_one_applies_the_scores(risicofunc
 
     assert sorted(uitkomsten) == ["geweigerd", "vastgesteld"]
     assert Scorewijziging.objects.filter(dialoog=dialoog).count() == 1
+
+
+def test_measures_linked_and_reported_at_the_same_moment_are_all_counted():
+    """Four transactions at once: two link a new measure to the same risk, one reports an
+    existing measure done, one unlinks another. The triggers add and take off under the
+    risk's row lock, so the counters end equal to a recount."""
+    from django.db import transaction
+
+    from risicos.models import Beheersmaatregel, Risico
+    from tests.risicos.factories import BeheersmaatregelFactory
+
+    risico = RisicoFactory()
+    lopend = BeheersmaatregelFactory(risicos=[risico])
+    weg = BeheersmaatregelFactory(risicos=[risico], status="afgerond")
+    nieuw = [BeheersmaatregelFactory() for _ in range(2)]
+    start = threading.Barrier(4)
+    fouten = []
+
+    def stap(werk):
+        try:
+            start.wait()
+            with transaction.atomic():
+                werk()
+        except Exception as fout:  # noqa: BLE001 - reported below
+            fouten.append(fout)
+        finally:
+            connections.close_all()
+
+    werk = [
+        lambda: nieuw[0].risicos.add(risico),
+        lambda: nieuw[1].risicos.add(risico),
+        lambda: Beheersmaatregel.objects.filter(pk=lopend.pk).update(
+            status="afgerond", afgerond_op=lopend.deadline
+        ),
+        lambda: weg.risicos.remove(risico),
+    ]
+    draden = [threading.Thread(target=stap, args=(w,)) for w in werk]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join()
+
+    assert not fouten, fouten
+    rij = Risico.objects.values_list("maatregelen_gereed", "maatregelen_totaal").get(pk=risico.pk)
+    assert tuple(rij) == (1, 3)
