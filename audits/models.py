@@ -251,7 +251,17 @@ class Bevinding(VersieModel):
                 violation_error_message="Het verwachte jaar hoort bij de verwachte datum.",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="audits_bevinding_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="audits_bevinding_status_idx"),
+            # "Verwacht opgelost, maar nog open" on the follow-up page, in its order: the
+            # years already past come first, so the first 25 rows are near the start.
+            models.Index(
+                "verwacht_opgelost_jaar",
+                "titel",
+                name="bevinding_open_verwacht",
+                condition=Q(status__in=NOG_NIET_OPGELOST),
+            ),
+        ]
 
     def __str__(self):
         return self.titel

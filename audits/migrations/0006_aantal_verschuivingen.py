@@ -32,6 +32,17 @@ class Migration(migrations.Migration):
                 default=0, editable=False, verbose_name="aantal keer uitgesteld"
             ),
         ),
+        migrations.AddIndex(
+            model_name="bevinding",
+            index=models.Index(
+                models.F("verwacht_opgelost_jaar"),
+                models.F("titel"),
+                condition=models.Q(
+                    ("status__in", ("open", "in_uitvoering", "ter_beoordeling"))
+                ),
+                name="bevinding_open_verwacht",
+            ),
+        ),
         migrations.RunPython(tellen, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="vervolgactie",

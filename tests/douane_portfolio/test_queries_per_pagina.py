@@ -47,8 +47,6 @@ UITZONDERINGEN = {
     "panel that reads four history tables; needs the history as its own page or fragment",
     "audits:bevinding": "15 / 16: actions, shifts, evidence, reviews, year verdicts, links, and "
     "a history panel over two history tables and two link snapshots; as above",
-    "home": "11 / 11: every count in one UNION, then own actions (one query per kind, "
-    "bounded to 8, plus the risks of measures), periods, status per theme, top risks",
 }
 
 
