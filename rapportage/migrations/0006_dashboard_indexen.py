@@ -1,9 +1,9 @@
-"""The dashboard's counts of open and overdue actions per owner (issue 13): per kind of
-action a partial index of the open ones on (owner, deadline). "My open actions, how many
-late" is one range of it, and "overdue per owner" one range per owner; the index alone
-answers both, without visiting the table.
+"""The dashboard's indexes (issue 13). Per kind of action a partial index of the open ones
+on (owner, deadline): "my open actions, how many late" is one range of it, and "overdue
+per owner" one range per owner; the index alone answers both, without visiting the
+table. And what the heat map, the top risks and the findings per body read.
 
-The tables are the action apps'; the indexes are the dashboard's, kept here together as
+The tables are the other apps'; the indexes are the dashboard's, kept here together as
 plain SQL that PostgreSQL and SQLite both take (each helper adds migrations to its own
 app only). `rapportage.dashboard` relies on them; the EXPLAIN tests in
 tests/rapportage/test_dashboard_indexen.py name them."""
@@ -16,13 +16,25 @@ TABELLEN = {
     "vervolgactie_eig_open": "audits_vervolgactie",
 }
 
+INDEXEN = {
+    **{
+        naam: f'"{tabel}" ("eigenaar_id", "deadline") '
+        "WHERE \"status\" IN ('open', 'in_uitvoering')"
+        for naam, tabel in TABELLEN.items()
+    },
+    # The net heat map counts active risks per cell: from the index alone.
+    "risico_status_netto": '"risicos_risico" ("status", "netto_kans", "netto_impact")',
+    # Top risks above appetite: a few dozen of thousands of risks.
+    "risico_top_actief": "\"risicos_risico\" (\"id\") WHERE \"toprisico\" AND \"status\" = 'actief'",
+    # Findings per body and status: the findings' side of the join from the index alone.
+    "bevinding_rapport_st": '"audits_bevinding" ("rapport_id", "status")',
+}
+
 OPERATIES = [
     migrations.RunSQL(
-        f'CREATE INDEX IF NOT EXISTS "{naam}" ON "{tabel}" ("eigenaar_id", "deadline") '
-        "WHERE \"status\" IN ('open', 'in_uitvoering')",
-        f'DROP INDEX IF EXISTS "{naam}"',
+        f'CREATE INDEX IF NOT EXISTS "{naam}" ON {definitie}', f'DROP INDEX IF EXISTS "{naam}"'
     )
-    for naam, tabel in TABELLEN.items()
+    for naam, definitie in INDEXEN.items()
 ]
 
 

@@ -1,7 +1,8 @@
 """The dashboard's counts read indexes (PostgreSQL only; see
 tests/douane_portfolio/test_indexen.py for the method): one's own open actions and the
 overdue ones per owner come from the partial indexes of open actions per owner
-(migration rapportage 0006), index-only, for every kind of action."""
+(migration rapportage 0006), index-only, for every kind of action; the heat map, the
+findings per body and the top risks from theirs."""
 
 import datetime
 
@@ -55,3 +56,19 @@ def test_every_action_count_reads_an_open_actions_index_only(eigenaar):
         assert f"Index Scan using {index}" not in plan, plan
     for tabel in ("programmas_mijlpaal", "risicos_beheersmaatregel", "audits_vervolgactie"):
         assert f"Seq Scan on {tabel}" not in plan, plan
+    # The heat map and the findings per body and status: from their indexes alone too.
+    assert "Index Only Scan using risico_status_netto" in plan, plan
+    assert "Index Only Scan using bevinding_rapport_st" in plan, plan
+
+
+def test_the_top_risks_above_appetite_read_their_partial_index(eigenaar):
+    from risicos.models import Risico
+    from tests.risicos.factories import RisicoFactory
+
+    boven = RisicoFactory(toprisico=True, gescoord=True, risicobereidheid=4)
+    RisicoFactory(toprisico=False, gescoord=True, risicobereidheid=4)
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard.toprisicos_boven_bereidheid(eigenaar) == [boven]
+    (sql,) = [q["sql"] for q in queries if Risico._meta.db_table in q["sql"]]
+    plan = uitleg(sql, "seqscan")
+    assert "risico_top_actief" in plan, plan
