@@ -49,11 +49,12 @@ def test_every_action_count_reads_an_open_actions_index_only(eigenaar):
     sql, geteld = _tellingen_sql(eigenaar)
     assert (geteld["open"], geteld["te_laat"]) == (6, 3)
     assert {(r["soort"], r["n"]) for r in geteld["te_laat_rijen"]} == {(0, 1), (1, 1), (2, 1)}
-    plan = uitleg(sql, "seqscan", "bitmapscan")
+    # Plain index scans off too: what is left reads an index alone or not at all (the
+    # test rows are too few and too fresh for the planner to pick index-only by itself).
+    plan = uitleg(sql, "seqscan", "bitmapscan", "indexscan")
     for index in INDEXEN:
         # One's own, "has overdue ones" and the count per owner: the index alone.
         assert f"Index Only Scan using {index}" in plan, plan
-        assert f"Index Scan using {index}" not in plan, plan
     for tabel in ("programmas_mijlpaal", "risicos_beheersmaatregel", "audits_vervolgactie"):
         assert f"Seq Scan on {tabel}" not in plan, plan
     # The heat map and the findings per body and status: from their indexes alone too.
