@@ -408,11 +408,7 @@ class VervolgactieViewSet(ActieViewSet):
     statuspermissie = "audits.change_vervolgactie"
 
     def scope(self, user):
-        return (
-            Vervolgactie.objects.zichtbaar_voor(user)
-            .select_related("eigenaar", "bevinding")
-            .met_verschuivingen()
-        )
+        return Vervolgactie.objects.zichtbaar_voor(user).select_related("eigenaar", "bevinding")
 
     def statusformulier(self, obj, data):
         # As the edit page: who manages the action gets the full form (and may drop it),

@@ -77,7 +77,7 @@ class VervolgactieAdmin(OpgelostIsDicht, HistoryAdmin):
     list_select_related = ("bevinding", "eigenaar")
     search_fields = ("omschrijving", "bevinding__titel")
     # A new deadline is a postponement with a reason and an approver (the service).
-    readonly_fields = ("oorspronkelijke_deadline", "afgerond_op")
+    readonly_fields = ("oorspronkelijke_deadline", "aantal_verschuivingen", "afgerond_op")
     autocomplete_fields = ("bevinding", "eigenaar")
 
     def bevinding_van(self, obj):

@@ -288,6 +288,8 @@ def deadline_verschuiven(
             door=door,
         )
         a.deadline = nieuwe_deadline
+        # Under the row lock taken above, so two postponements at once count as two.
+        a.aantal_verschuivingen += 1
         a.versie += 1
         bewaar_met_historie(
             a, door=door, reden=f"Uitstel, goedgekeurd door {goedgekeurd_door}: {reden}"

@@ -110,7 +110,6 @@ class VervolgactieLijst(LijstView):
             super()
             .get_queryset()
             .select_related("bevinding__rapport", "eigenaar")
-            .met_verschuivingen()
             .order_by("deadline", "pk")
         )
 
@@ -181,9 +180,7 @@ def opvolging(request):
         )
         .order_by("aangeboden_op")[:OVERZICHT_LIMIET]
     )
-    te_laat = list(
-        acties.te_laat(vandaag).met_verschuivingen().order_by("deadline", "pk")[:OVERZICHT_LIMIET]
-    )
+    te_laat = list(acties.te_laat(vandaag).order_by("deadline", "pk")[:OVERZICHT_LIMIET])
     # Counted on the partial index of open actions, but no further than TEL_TOT: a
     # ministry has tens of thousands overdue, and "more than 1,000" says enough here.
     aantal_te_laat = acties.te_laat(vandaag).order_by()[: TEL_TOT + 1].count()
@@ -193,20 +190,7 @@ def opvolging(request):
         .met_tellingen(vandaag)
         .order_by(F("verwacht_opgelost_jaar").asc(nulls_last=True), "titel")[:OVERZICHT_LIMIET]
     )
-    # Ranked from the postponements (a few per postponed action), not by counting them
-    # for every action of every open finding.
-    meest_verschoven = (
-        Deadlineverschuiving.objects.filter(actie__bevinding__status__in=NOG_NIET_OPGELOST)
-        .values("actie")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "actie__deadline", "actie")
-        .values("actie")[:10]
-    )
-    meest_uitgesteld = list(
-        acties.filter(pk__in=meest_verschoven)
-        .met_verschuivingen()
-        .order_by("-aantal_verschuivingen", "deadline", "pk")
-    )
+    meest_uitgesteld = list(acties.meest_uitgesteld()[:10])
     aantal_ter_beoordeling = sum(r["ter_beoordeling"] for r in per_cel)
     aantal_verstreken = sum(r["verstreken"] for r in per_cel)
     return render(

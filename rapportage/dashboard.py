@@ -1,6 +1,7 @@
 """Numbers for the management dashboard; each block a few aggregate queries."""
 
 from collections import defaultdict
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -11,8 +12,10 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -39,6 +42,10 @@ STATUSSEN = [*Status.values, "niet_gerapporteerd"]
 STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
 # What User.__str__ needs (get_full_name() or username).
 NAAM_VELDEN = ("eigenaar__first_name", "eigenaar__last_name", "eigenaar__username")
+NAAM_VELDEN_USER = tuple(veld.split("__")[1] for veld in NAAM_VELDEN)
+# Owners in "Te late acties per eigenaar": a ministry has thousands with something late;
+# the block names those with the most and says how many there are in all.
+EIGENAREN_MAX = 25
 
 
 def perioden():
@@ -132,9 +139,10 @@ def overzicht(periode, vorige=None, open_periode=None):
     return status, ronde
 
 
-def status_en_ronde():
-    """The dashboard's status block and round progress: two queries in all."""
-    alle = perioden()
+def status_en_ronde(alle=None):
+    """The dashboard's status block and round progress: two queries in all, or one with
+    `alle` (the periods as `perioden()` gives them, read by `tellingen`)."""
+    alle = perioden() if alle is None else alle
     open_periode, periode = te_tonen(alle)
     vorige = vorige_van(periode, alle) if periode else None
     return overzicht(periode, vorige, open_periode)
@@ -159,21 +167,49 @@ def _balk(tellingen, totaal):
     return segmenten
 
 
+def _te_laat_per_eigenaar(op):
+    """Per kind of action, the owners with overdue ones and how many: (soort, owner id,
+    first name, last name, username, n), a part of a UNION ALL each.
+
+    Driven from the owners, each count a range on the partial index of open actions per
+    owner (`<kind>_eig_open`, migration rapportage 0006): the index alone answers it, and
+    the aggregate groups no wide rows of a join (issue 13)."""
+    User = get_user_model()
+    delen = []
+    for i, model in enumerate(actie_modellen()):
+        van_eigenaar = model.objects.te_laat(op).filter(eigenaar=OuterRef("pk")).order_by()
+        aantal = van_eigenaar.values("eigenaar").annotate(c=Count("*")).values("c")
+        delen.append(
+            User.objects.filter(Exists(van_eigenaar))
+            .order_by()
+            .annotate(
+                **dict(
+                    zip(
+                        KOLOMMEN,
+                        [
+                            Value(TE_LAAT),
+                            Value(str(i)),
+                            Cast("pk", CharField()),
+                            *(Cast(veld, CharField()) for veld in NAAM_VELDEN_USER),
+                        ],
+                        strict=True,
+                    )
+                ),
+                n=Subquery(aantal, output_field=IntegerField()),
+            )
+            .values_list(*KOLOMMEN, "n")
+        )
+    return delen
+
+
 def te_late_acties(op=None, rijen=None):
-    """Overdue actions per kind and per owner: one UNION ALL of an aggregate per kind
-    (or `rijen` of that shape, read by `tellingen`)."""
+    """Overdue actions per kind and per owner (the EIGENAREN_MAX owners with the most):
+    one UNION ALL of a part per kind (or `rijen` of that shape, read by `tellingen`)."""
     op = op or timezone.localdate()
     modellen = list(actie_modellen())
     if rijen is None:
-        delen = [
-            model.objects.te_laat(op)
-            .order_by()
-            .annotate(soort=Value(i))
-            .values("soort", "eigenaar", *NAAM_VELDEN)
-            .annotate(n=Count("pk"))
-            for i, model in enumerate(modellen)
-        ]
-        rijen = list(delen[0].union(*delen[1:], all=True)) if delen else []
+        delen = _te_laat_per_eigenaar(op)
+        rijen = [_te_laat_rij(r) for r in delen[0].union(*delen[1:], all=True)]
     User = get_user_model()
     aantal, per_eigenaar, gebruikers = defaultdict(int), defaultdict(dict), {}
     for r in rijen:
@@ -201,12 +237,26 @@ def te_late_acties(op=None, rijen=None):
             }
             for pk, soorten in per_eigenaar.items()
         ),
-        key=lambda r: (-r["totaal"], str(r["eigenaar"])),
+        key=lambda r: (-r["totaal"], str(r["eigenaar"]), r["eigenaar"].pk),
     )
     maximum = max([r["aantal"] for r in per_soort] + [1])
     for r in per_soort:
         r["breedte"] = round(100.0 * r["aantal"] / maximum, 2)
-    return {"per_soort": per_soort, "per_eigenaar": eigenaren}
+    return {
+        "per_soort": per_soort,
+        "per_eigenaar": eigenaren[:EIGENAREN_MAX],
+        "eigenaren": len(eigenaren),
+    }
+
+
+def _te_laat_rij(rij):
+    _bron, soort, eigenaar, *namen, n = rij
+    return {
+        "soort": int(soort),
+        "eigenaar": int(eigenaar),
+        "n": n,
+        **dict(zip(NAAM_VELDEN, namen, strict=True)),
+    }
 
 
 def ronde_voortgang():
@@ -272,7 +322,7 @@ def bevindingen_per_instantie(user, geteld=None):
 
 
 KOLOMMEN = ("tel_bron", "tel_a", "tel_b", "tel_c", "tel_d", "tel_e")
-EIGEN, TE_LAAT, HEATMAP, BEVINDINGEN, AANDACHT = range(5)
+EIGEN, TE_LAAT, HEATMAP, BEVINDINGEN, AANDACHT, PERIODEN = range(6)
 
 
 def _deel(qs, bron, *waarden):
@@ -285,7 +335,8 @@ def _deel(qs, bron, *waarden):
         qs.order_by()
         .annotate(**dict(zip(KOLOMMEN, [Value(bron), *tekst], strict=True)))
         .values(*KOLOMMEN)
-        .annotate(n=Count("pk"))
+        # COUNT(*), not COUNT(id): a partial index without the id answers it alone.
+        .annotate(n=Count("*"))
         .values_list(*KOLOMMEN, "n")
     )
 
@@ -301,16 +352,8 @@ def tellingen(user, op, *, beheer, mag_lezen):
         te_laat = Case(When(deadline__lt=op, then=Value("1")), default=Value("0"))
         delen.append(_deel(model.objects.open().van(user), EIGEN, Value(str(i)), te_laat))
     if mag_lezen:
-        for i, model in enumerate(modellen):
-            delen.append(
-                _deel(
-                    model.objects.te_laat(op),
-                    TE_LAAT,
-                    Value(str(i)),
-                    F("eigenaar_id"),
-                    *(F(veld) for veld in NAAM_VELDEN),
-                )
-            )
+        delen.extend(_te_laat_per_eigenaar(op))
+        delen.append(_perioden_deel())
         risicos = Risico.objects.zichtbaar_voor(user).actief()
         delen.append(_deel(risicos, HEATMAP, F("netto_kans"), F("netto_impact")))
         bevindingen = Bevinding.objects.zichtbaar_voor(user)
@@ -325,16 +368,18 @@ def tellingen(user, op, *, beheer, mag_lezen):
         "heatmap": ({}, 0),
         "bevindingen": {},
         "aandacht": 0,
+        "perioden": [],
     }
     aantallen, niet_gescoord = {}, 0
-    for bron, a, b, c, d, e, n in delen[0].union(*delen[1:], all=True):
+    for rij in delen[0].union(*delen[1:], all=True):
+        bron, a, b, c, d, e, n = rij
         if bron == EIGEN:
             uitkomst["open"] += n
             uitkomst["te_laat"] += n if b == "1" else 0
         elif bron == TE_LAAT:
-            rij = {"soort": int(a), "eigenaar": int(b), "n": n}
-            rij.update(zip(NAAM_VELDEN, (c, d, e), strict=True))
-            uitkomst["te_laat_rijen"].append(rij)
+            uitkomst["te_laat_rijen"].append(_te_laat_rij(rij))
+        elif bron == PERIODEN:
+            uitkomst["perioden"].append(_periode(a, b, c, d, e, n))
         elif bron == HEATMAP:
             if a is None or b is None or a == "" or b == "":
                 niet_gescoord += n
@@ -345,4 +390,43 @@ def tellingen(user, op, *, beheer, mag_lezen):
         elif bron == AANDACHT:
             uitkomst["aandacht"] += n
     uitkomst["heatmap"] = (aantallen, niet_gescoord)
+    # As `perioden()` orders them.
+    uitkomst["perioden"].sort(key=lambda p: (p.einddatum, p.begindatum), reverse=True)
     return uitkomst
+
+
+def _perioden_deel():
+    """Every period as `perioden()` reads it, as a part of the UNION in `tellingen`: a few
+    rows a year, so the dashboard needs no query of its own for them."""
+    rapporten = Statusrapportage.objects.filter(periode=OuterRef("pk"))
+    return (
+        Rapportageperiode.objects.order_by()
+        .annotate(
+            tel_bron=Value(PERIODEN),
+            tel_a=Cast("pk", CharField()),
+            tel_b=Cast("jaar", CharField()),
+            tel_c=Cast("soort", CharField()),
+            tel_d=Cast("status", CharField()),
+            tel_e=Cast("indiendeadline", CharField()),
+            n=Case(When(Exists(rapporten), then=Value(1)), default=Value(0)),
+        )
+        .values_list(*KOLOMMEN, "n")
+    )
+
+
+def _periode(pk, jaar, soort, status, indiendeadline, met_rapportages):
+    """A Rapportageperiode from its row in `tellingen`, as far as the dashboard shows it."""
+    jaar = int(jaar)
+    begindatum, einddatum = Rapportageperiode.datums(jaar, soort)
+    periode = Rapportageperiode(
+        pk=int(pk),
+        jaar=jaar,
+        soort=soort,
+        status=status,
+        indiendeadline=date.fromisoformat(indiendeadline) if indiendeadline else None,
+        begindatum=begindatum,
+        einddatum=einddatum,
+    )
+    periode._state.adding = False
+    periode.met_rapportages = bool(met_rapportages)
+    return periode

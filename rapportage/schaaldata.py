@@ -874,6 +874,7 @@ class Generator:
                     aangemaakt_op=self.moment(oorspronkelijk - datetime.timedelta(days=200)),
                     bron="",
                     versie=1,
+                    aantal_verschuivingen=int(uitgesteld),
                 )
             )
             if uitgesteld:

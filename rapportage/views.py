@@ -272,7 +272,7 @@ class DashboardView(TemplateView):
         if beheer:
             context["herinneringen_aandacht"] = geteld["aandacht"]
         if mag_lezen:
-            context["status"], context["ronde"] = dashboard.status_en_ronde()
+            context["status"], context["ronde"] = dashboard.status_en_ronde(geteld["perioden"])
             context.update(
                 te_laat=dashboard.te_late_acties(vandaag, rijen=geteld["te_laat_rijen"]),
                 heatmap=dashboard.netto_heatmap(user, geteld=geteld["heatmap"]),

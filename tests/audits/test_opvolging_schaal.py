@@ -1,9 +1,13 @@
 """The follow-up overview at scale (issue 13): each block shows its most urgent rows with
 the block's total and a link to the full, keyset-paged list, at a constant query count."""
 
-import pytest
+import datetime
 
-from audits.models import Bevinding, BevindingStatus, Vervolgactie
+import pytest
+from django.db.models import Count
+
+from audits import services
+from audits.models import NOG_NIET_OPGELOST, Bevinding, BevindingStatus, Vervolgactie
 from tests.audits.test_queries import _register
 from tests.bladerhulp import queries_en_pagina
 
@@ -43,12 +47,31 @@ def test_the_overview_is_bounded_and_counts_every_row(client_voor, request, pm2,
 
 def test_the_most_postponed_are_ranked_by_their_postponements(client_voor, auditor, pm, beheerder):
     _register(30, pm, beheerder)
+    # A few postponed again through the service, one of them on a resolved finding:
+    # the block ranks by count and leaves resolved findings out.
+    werk = Vervolgactie.objects.filter(
+        aantal_verschuivingen=1, bevinding__status__in=BevindingStatus.values[:2]
+    ).order_by("pk")
+    for n, actie in enumerate(werk[:6]):
+        for _ in range(n % 3 + 1):
+            actie.refresh_from_db()
+            services.deadline_verschuiven(
+                actie=actie,
+                nieuwe_deadline=actie.deadline + datetime.timedelta(days=7),
+                reden="Later",
+                goedgekeurd_door=auditor,
+                door=pm,
+            )
+    Bevinding.objects.filter(pk=actie.bevinding_id).update(status=BevindingStatus.OPGELOST)
+
     uitgesteld = client_voor(auditor).get(URL).context["meest_uitgesteld"]
+    # Counted from the ledger itself, not from the counter the page reads.
     verwacht = (
-        Vervolgactie.objects.filter(bevinding__status__in=BevindingStatus.values[:3])
-        .met_verschuivingen()
-        .filter(aantal_verschuivingen__gt=0)
-        .order_by("-aantal_verschuivingen", "deadline", "pk")[:10]
+        Vervolgactie.objects.filter(bevinding__status__in=NOG_NIET_OPGELOST)
+        .annotate(n=Count("deadlineverschuivingen"))
+        .filter(n__gt=0)
+        .order_by("-n", "deadline", "pk")[:10]
     )
-    assert [a.pk for a in uitgesteld] == [a.pk for a in verwacht]
-    assert len(uitgesteld) == 10
+    assert [(a.pk, a.aantal_verschuivingen) for a in uitgesteld] == [(a.pk, a.n) for a in verwacht]
+    assert len(uitgesteld) == 10 and uitgesteld[0].aantal_verschuivingen == 4
+    assert actie.pk not in {a.pk for a in uitgesteld}

@@ -56,6 +56,7 @@ def _register(aantal, eigenaar, goedkeurder, vanaf=0):
             deadline=te_laat if k == 0 else vandaag + datetime.timedelta(days=30),
             oorspronkelijke_deadline=te_laat,
             status="in_uitvoering",
+            aantal_verschuivingen=int(k != 0),
         )
         for n, b in enumerate(bevindingen)
         for k in range(2)

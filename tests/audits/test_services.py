@@ -15,7 +15,6 @@ from audits.models import (
     BevindingStatus,
     Deadlineverschuiving,
     Verdict,
-    Vervolgactie,
 )
 from douane_portfolio.locking import VerouderdeVersie
 from tests.audits.factories import BevindingFactory
@@ -219,7 +218,7 @@ def test_postponements_are_counted_and_kept(actie, pm, pm2, auditor):
     ]
     assert [(r.goedgekeurd_door, r.vastgelegd_door) for r in rijen] == [(pm, pm2), (auditor, pm2)]
     assert rijen[1].reden == "Wacht op de ADR."
-    assert Vervolgactie.objects.met_verschuivingen().get(pk=actie.pk).aantal_verschuivingen == 2
+    assert actie.aantal_verschuivingen == 2
     assert Bevinding.objects.met_tellingen().get(pk=actie.bevinding_id).verschuivingen == 2
     assert actie.history.first().history_change_reason.startswith("Uitstel, goedgekeurd door")
 

@@ -41,11 +41,6 @@ NIET_HIER = {
     "rapportage:periode_pdf",
     "rapportage:periode_docx",
 }
-# Pages that cannot reach MAX_QUERIES yet, with the reason. Goal: empty.
-UITZONDERINGEN = {
-    "home": "11 / 11: every count in one UNION, then own actions (one query per kind, "
-    "bounded to 8, plus the risks of measures), periods, status per theme, top risks",
-}
 
 
 def _pagina_s(persona):
@@ -132,19 +127,7 @@ def test_every_page_runs_at_most_10_queries_whatever_the_rows(gegevens, persona,
         for naam in weinig:
             print(f"TEL {persona} {naam} {weinig[naam]} {veel[naam]}")
 
-    te_veel = {
-        naam: aantal
-        for naam, aantal in veel.items()
-        if aantal > MAX_QUERIES and naam not in UITZONDERINGEN
-    }
+    te_veel = {naam: aantal for naam, aantal in veel.items() if aantal > MAX_QUERIES}
     assert te_veel == {}, f"meer dan {MAX_QUERIES} queries ({persona})"
-    verschil = {
-        naam: (weinig[naam], veel[naam])
-        for naam in weinig
-        if weinig[naam] != veel[naam] and naam not in UITZONDERINGEN
-    }
+    verschil = {naam: (weinig[naam], veel[naam]) for naam in weinig if weinig[naam] != veel[naam]}
     assert verschil == {}, f"queries groeien met de rijen ({persona})"
-
-
-def test_the_exceptions_are_pages():
-    assert set(UITZONDERINGEN) <= set(MATRIX)

@@ -190,3 +190,17 @@ def test_risk_and_audit_blocks(client_voor, lezer, pm):
     assert (
         "Te hoog" in html and "Netto heat map" in html and "Auditbevindingen per instantie" in html
     )
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0), tick=False)
+def test_the_owners_block_names_the_owners_with_the_most_and_counts_them_all(
+    client_voor, lezer, gegevens, pm, pm2, monkeypatch
+):
+    MijlpaalFactory(eigenaar=pm2, deadline=datetime.date(2026, 9, 1))  # pm2: 2, pm: 1
+    monkeypatch.setattr(dashboard, "EIGENAREN_MAX", 1)
+    blok = dashboard.te_late_acties()
+    assert [(r["eigenaar"], r["totaal"]) for r in blok["per_eigenaar"]] == [(pm2, 2)]
+    assert blok["eigenaren"] == 2
+    assert sum(r["aantal"] for r in blok["per_soort"]) == 3
+    html = client_voor(lezer).get(reverse("home")).content.decode()
+    assert "in totaal hebben 2 eigenaren te late acties" in html

@@ -88,6 +88,10 @@ def test_it_generates_the_sizes_of_its_scale_within_the_constraints():
     assert not Bevinding.objects.filter(status=BevindingStatus.OPEN, vervolgacties__isnull=False)
     for b in Bevinding.objects.filter(status=BevindingStatus.TER_BEOORDELING):
         assert b.beoordelingen.lopend().count() == 1
+    # The postponement counter equals the ledger (tests/audits/test_aantal_verschuivingen.py).
+    from tests.audits.test_aantal_verschuivingen import afwijkend
+
+    assert Deadlineverschuiving.objects.exists() and afwijkend() == []
     # History in bulk where the detail pages read it: one creation row per object at least.
     assert Initiatief.history.filter(history_type="+").count() == Initiatief.objects.count()
     assert Vervolgactie.history.count() >= Vervolgactie.objects.count()
