@@ -32,9 +32,10 @@ def verschuldigd_tellen(op=None):
     op = op or timezone.localdate()
     tot = op + timedelta(days=max(settings.HERINNERINGEN_VOORAF, default=0))
     aantal = 0
-    for _model, _per_soort, qs in services.niet_vastgelegd_per_deel(op, tot):
-        ids = qs.order_by("pk").values_list("pk", flat=True)
-        aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
+    with services.zonder_jit():
+        for _model, qs in services.niet_vastgelegd(op, tot):
+            ids = qs.order_by().values_list("pk", flat=True)
+            aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
     return aantal
 
 
