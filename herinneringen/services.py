@@ -293,7 +293,8 @@ def verschuldigd(deadline, op, *, reeks=""):
 class DatumTekst(Func):
     """A date as Python's `str(date)` writes it ('2026-12-03'), as periods begin."""
 
-    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+    # Through timestamp, not timestamptz: the session's time zone has no say.
+    template = "to_char((%(expressions)s)::timestamp, 'YYYY-MM-DD')"
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
@@ -338,6 +339,17 @@ def _periode(soort, op, deadline):
     return Concat(datum, drempel)
 
 
+def in_grootboek(soort_id, object_id, soort, op, deadline):
+    """The ledger row of the reminder of `soort` due on `op` about the action with this
+    content type, id and deadline (the last two may be expressions): one key."""
+    return Herinnering.objects.filter(
+        content_type_id=soort_id,
+        object_id=object_id,
+        soort=soort,
+        periode=_periode(soort, op, deadline),
+    )
+
+
 def _open_niet_vastgelegd(model, soort_id, op, tot):
     """The open actions of `model` with a reminder due on `op` (deadline up to `tot`)
     that the ledger lacks, as a queryset: NOT EXISTS against the ledger's unique key,
@@ -359,12 +371,7 @@ def _open_niet_vastgelegd(model, soort_id, op, tot):
     qs = model.objects.open().filter(deadline__lte=tot)
     wie = Q()
     for soort, wanneer in due.items():
-        vastgelegd = Herinnering.objects.filter(
-            content_type_id=soort_id,
-            object_id=OuterRef("pk"),
-            soort=soort,
-            periode=_periode(soort, op, OuterRef("deadline")),
-        )
+        vastgelegd = in_grootboek(soort_id, OuterRef("pk"), soort, op, OuterRef("deadline"))
         qs = qs.annotate(**{f"heeft_{soort}": Exists(vastgelegd)})
         wie |= wanneer & Q(**{f"heeft_{soort}": False})
     return qs.filter(wie)
