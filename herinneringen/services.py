@@ -25,22 +25,28 @@ Exactly once. Three tables and four steps:
    of HERINNERINGEN_PER_TAAK and hands each to a Celery task (without a worker: runs it
    inline), which does steps 2 to 4 for its people; a batch run twice does them once.
 
-2. Opstellen (compose). Per person, in one transaction: create a `Verzending` (status
-   wacht, due now), `UPDATE bezorging SET verzending = it WHERE ontvanger = person AND
-   verzending IS NULL`, and render the mail into it. Only one run moves a delivery off
-   NULL; a run that moved none rolls back.
-3. Claimen (claim), one mail at a time, just before sending: a conditional UPDATE sets a
-   new fencing token (`claim`) on a mail that is due (waiting, or failed and past its
-   `volgende_poging`, or held by a claim older than HERINNERINGEN_CLAIM_MINUTEN). Of two
-   runs only one changes the row; a run never holds a claim on a mail it is not sending.
-4. Versturen (send); then, only if it still holds the token, verzonden; on an error
-   mislukt with the next attempt after a backoff (5, 10, 20 … minutes, at most 4 hours).
+2. Opstellen (compose). For the whole batch, in one transaction: create a `Verzending`
+   (status wacht, due now) per person, move each person's open deliveries into theirs in
+   one `UPDATE bezorging SET verzending = CASE ontvanger ... WHERE verzending IS NULL`,
+   read what each digest shows in one query, and store the rendered mails. Only one run
+   moves a delivery off NULL; a run that finds a person's deliveries taken by a rival
+   rolls back and starts again without them.
+3. Claimen (claim): one conditional UPDATE sets a new fencing token (`claim`) on those
+   of the batch's mails that are due (waiting, or failed and past `volgende_poging`, or
+   held by a claim older than HERINNERINGEN_CLAIM_MINUTEN). Of two runs only one
+   changes a row. The run renews its claim on the mails it has not sent yet whenever
+   the next send could otherwise outlast it.
+4. Versturen (send), over one connection to the mail server; the outcomes are recorded
+   in one UPDATE every few seconds and at the end, only on rows that still carry the
+   token: verzonden, or mislukt with the next attempt after a backoff (5, 10, 20 …
+   minutes, at most 4 hours).
 
 Nothing is given up: a failing mail is retried until it is sent or a Beheerder cancels
 it; from HERINNERINGEN_WAARSCHUWEN_NA attempts the Beheerder is warned. Two gaps remain,
-both stated in the README: a crash between the mail server accepting a mail and our
-UPDATE to verzonden (the same mail, with the same Message-ID, goes again), and a single
-send that outlasts the claim (the system check below keeps the claim far longer).
+both stated in the README: a crash between the mail server accepting mails and our
+UPDATE to verzonden (those mails, sent in the last VASTLEGGEN_NA_SECONDEN, go again with
+the same Message-ID), and a single send that outlasts the claim (the system check below
+keeps the claim far longer).
 """
 
 import contextlib
@@ -590,13 +596,18 @@ def _opstellen(ontvangers):
     return len(verzendingen)
 
 
+# A batch records its outcomes at least this often: a worker that dies mid-batch sends
+# again at most what it sent in these last seconds (same mail, same Message-ID).
+VASTLEGGEN_NA_SECONDEN = 5
+
+
 def herinneringen_bezorgen(*, ontvangers):
     """Claim the due mails of `ontvangers` (a list of ids) in one UPDATE and send them
     over one connection to the mail server; returns the mails this run tried.
 
     The outcomes are recorded together, each only where the row still carries this
-    run's claim: when the batch is done, and before the claim is renewed. A list of
-    mails that outlasts HERINNERINGEN_RUN_SECONDEN is released for the next run.
+    run's claim: when the batch is done, every VASTLEGGEN_NA_SECONDEN, and before the
+    claim is renewed. Mails left when HERINNERINGEN_RUN_SECONDEN is up are released.
     """
     begin = time.monotonic()
     claim = _claimen(Verzending.objects.filter(ontvanger__in=ontvangers))
@@ -610,6 +621,8 @@ def herinneringen_bezorgen(*, ontvangers):
                 break
             if claim.bijna_verlopen():
                 claim.verlengen()
+            elif time.monotonic() - claim.vastgelegd_op > VASTLEGGEN_NA_SECONDEN:
+                claim.vastleggen()
             if verzending in claim.te_versturen:
                 claim.versturen(verzending, verbinding)
     finally:
@@ -637,6 +650,7 @@ class Claim:
         self.te_versturen = verzendingen  # taken, not yet tried
         self.geprobeerd = []  # tried, outcome not yet recorded
         self.alle_geprobeerd = []
+        self.vastgelegd_op = moment  # monotonic: when outcomes were last recorded
 
     def versturen(self, verzending, verbinding):
         """Send one of our mails; its outcome is recorded with the next `vastleggen`."""
@@ -673,6 +687,7 @@ class Claim:
     def vastleggen(self):
         """Record the outcome of the mails tried since the last time, in one UPDATE."""
         geprobeerd, self.geprobeerd = self.geprobeerd, []
+        self.vastgelegd_op = time.monotonic()
         if not geprobeerd:
             return
         self.alle_geprobeerd += geprobeerd
