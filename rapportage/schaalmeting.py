@@ -661,10 +661,10 @@ class Meter:
                 keer=1,
                 p50_ms=r["s"] * 1000,
                 queries=r["queries"],
-                piek_mb=u["rss_mb"] if run == "eerste" else None,
+                piek_mb=r["rss_mb"],
             )
             self.metingen.append(meting)
-            self.uit(f"herinneringen {naam}: {r['s']} s, {r['queries']} queries, {u['rss_mb']} MB")
+            self.uit(f"herinneringen {naam}: {r['s']} s, {r['queries']} queries, {r['rss_mb']} MB")
 
 
 @contextmanager

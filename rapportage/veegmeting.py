@@ -1,7 +1,7 @@
 """The reminder sweep in the scale benchmark (issue 13): finding what is due, a real run
 into a file mail backend and a second run that has nothing to send.
 
-The real runs go in a child process of their own, so its peak RSS is the sweep's and
+Each real run goes in a child process of its own, so its peak RSS is that run's and
 not the benchmark's; its batches run inline there, one after the other, as a worker
 runs them one task after the other. They write the ledger: only when asked
 (`benchmark_schaal --zwaar --veeg-echt`) and only on scale data.
@@ -32,50 +32,52 @@ def verschuldigd_tellen(op=None):
     op = op or timezone.localdate()
     tot = op + timedelta(days=max(settings.HERINNERINGEN_VOORAF, default=0))
     aantal = 0
-    for _model, _per_soort, qs in services.niet_vastgelegd_per_deel(op, tot):
-        ids = qs.order_by("pk").values_list("pk", flat=True)
-        aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
+    with services.zonder_jit():
+        for _model, qs in services.niet_vastgelegd(op, tot):
+            ids = qs.order_by().values_list("pk", flat=True)
+            aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
     return aantal
 
 
-def veeg_in_kind():
-    """In the child: two real sweeps; prints their figures as one line of JSON."""
-    uitkomst = {}
-    for naam in ("eerste", "tweede"):
-        teller = {"queries": 0, "db_s": 0.0}
+def veeg_in_kind(naam):
+    """In the child: one real sweep; prints its figures as one line of JSON."""
+    teller = {"queries": 0, "db_s": 0.0}
 
-        def meten(execute, sql, params, many, context, teller=teller):
-            begin = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                teller["queries"] += 1
-                teller["db_s"] += time.perf_counter() - begin
-
+    def meten(execute, sql, params, many, context):
         begin = time.perf_counter()
-        with connection.execute_wrapper(meten):
-            uitslag = services.herinneringen_versturen(op=timezone.localdate())
-        uitkomst[naam] = {
-            "s": round(time.perf_counter() - begin, 1),
-            "db_s": round(teller["db_s"], 1),
-            "queries": teller["queries"],
-            "vastgelegd": uitslag.vastgelegd,
-            "opgesteld": uitslag.opgesteld,
-            "delen": uitslag.delen,
-            "verzonden": len(uitslag.verzonden),
-            "mislukt": len(uitslag.mislukt),
-        }
-    print(json.dumps(uitkomst))
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            teller["queries"] += 1
+            teller["db_s"] += time.perf_counter() - begin
+
+    begin = time.perf_counter()
+    with connection.execute_wrapper(meten):
+        uitslag = services.herinneringen_versturen(op=timezone.localdate())
+    uitkomst = {
+        "s": round(time.perf_counter() - begin, 1),
+        "db_s": round(teller["db_s"], 1),
+        "queries": teller["queries"],
+        "vastgelegd": uitslag.vastgelegd,
+        "opgesteld": uitslag.opgesteld,
+        "delen": uitslag.delen,
+        "verzonden": len(uitslag.verzonden),
+        "mislukt": len(uitslag.mislukt),
+    }
+    print(json.dumps({naam: uitkomst}))
 
 
 KIND = (
-    "import django; django.setup(); from rapportage.veegmeting import veeg_in_kind; veeg_in_kind()"
+    "import django; django.setup(); from rapportage.veegmeting import veeg_in_kind; "
+    "veeg_in_kind({!r})"
 )
 
 
 def veeg_echt():
-    """Run `veeg_in_kind` in a child process with the file mail backend; returns its
-    figures with the peak RSS (MB), the number of mails and the largest one (bytes)."""
+    """Two real sweeps, each in a child process of its own with the file mail backend
+    (so each has its own peak RSS); returns their figures with the peak RSS (MB), the
+    number of mails and the largest one (bytes)."""
+    uitkomst = {}
     with tempfile.TemporaryDirectory(prefix="veeg-") as map_:
         omgeving = {
             **os.environ,
@@ -83,18 +85,21 @@ def veeg_echt():
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(Path(map_) / "mail"),
         }
-        with open(Path(map_) / "uit.json", "w+") as uit:
-            kind = subprocess.Popen(  # nosec B603 - our own interpreter and code
-                [sys.executable, "-c", KIND], cwd=BASE_DIR, env=omgeving, stdout=uit
-            )
-            _, status, gebruik = os.wait4(kind.pid, 0)
-            kind.returncode = os.waitstatus_to_exitcode(status)
-            if kind.returncode:
-                raise RuntimeError(f"veeg in kindproces: exitcode {kind.returncode}")
-            uit.seek(0)
-            uitkomst = json.loads(uit.read().strip().splitlines()[-1])
-        # The file backend names a file by the second and may append several mails to
-        # one, each followed by a line of dashes.
+        for naam in ("eerste", "tweede"):
+            with open(Path(map_) / f"{naam}.json", "w+") as uit:
+                opdracht = [sys.executable, "-c", KIND.format(naam)]
+                kind = subprocess.Popen(  # nosec B603 - our own interpreter and code
+                    opdracht, cwd=BASE_DIR, env=omgeving, stdout=uit
+                )
+                _, status, gebruik = os.wait4(kind.pid, 0)
+                kind.returncode = os.waitstatus_to_exitcode(status)
+                if kind.returncode:
+                    raise RuntimeError(f"veeg in kindproces: exitcode {kind.returncode}")
+                uit.seek(0)
+                uitkomst.update(json.loads(uit.read().strip().splitlines()[-1]))
+            uitkomst[naam]["rss_mb"] = round(gebruik.ru_maxrss / 1024, 1)  # Linux: kilobytes
+        # The file backend writes one file per connection (a batch) and separates the
+        # mails in it by a line of dashes.
         scheiding = b"\n" + b"-" * 79 + b"\n"
         groottes = [
             len(bericht)
@@ -102,7 +107,7 @@ def veeg_echt():
             for bericht in bestand.read_bytes().split(scheiding)
             if bericht.strip()
         ]
-    uitkomst["rss_mb"] = round(gebruik.ru_maxrss / 1024, 1)  # Linux: kilobytes
+    uitkomst["rss_mb"] = max(uitkomst[naam]["rss_mb"] for naam in ("eerste", "tweede"))
     uitkomst["mails"] = len(groottes)
     uitkomst["grootste_mail"] = max(groottes, default=0)
     return uitkomst

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.mail import get_connection
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
 from django.test import TestCase
@@ -83,18 +84,21 @@ def test_a_dry_run_writes_and_sends_nothing(van_alles):
     assert mail.outbox == [] and not Herinnering.objects.exists()
 
 
-def claim_en_crash(wanneer):
-    """What a worker does before it dies: record, compose and claim pm's mail, never send."""
+def claim_en_crash(wanneer, persoon):
+    """What a worker does before it dies: record, compose and claim the mail of
+    `persoon`, never send; returns (the claim, the mail)."""
     with time_machine.travel(wanneer, tick=False):
         herinneringen_vastleggen(herinneringen_bepalen(op=wanneer.date()), op=wanneer.date())
-        herinneringen_opstellen()
-        return _claimen(Verzending.objects.get().pk)
+        herinneringen_opstellen(ontvangers=[persoon.pk])
+        claim = _claimen(Verzending.objects.all())
+    [verzending] = claim.te_versturen
+    return claim, verzending
 
 
 def test_a_mail_claimed_by_a_crashed_worker_goes_out_once_on_a_later_run(pm, settings):
     settings.HERINNERINGEN_CLAIM_MINUTEN = 15
     maak_actie(ACTIE_MODELLEN[0], eigenaar=pm, deadline=VANDAAG - DAG)
-    verzending = claim_en_crash(moment(VANDAAG, 7, 0))
+    _, verzending = claim_en_crash(moment(VANDAAG, 7, 0), pm)
     assert mail.outbox == []
     # Within the claim the worker may still be busy: a second run leaves the mail alone.
     assert sweep(moment(VANDAAG, 7, 14)) == []
@@ -112,18 +116,19 @@ def test_a_run_that_lost_its_claim_does_not_record_the_outcome(pm, settings, cap
     """The fencing token: after a takeover, the old holder's UPDATE changes nothing."""
     settings.HERINNERINGEN_CLAIM_MINUTEN = 15
     maak_actie(ACTIE_MODELLEN[0], eigenaar=pm, deadline=VANDAAG - DAG)
-    oud = claim_en_crash(moment(VANDAAG, 7, 0))
+    oud, verzending = claim_en_crash(moment(VANDAAG, 7, 0), pm)
     with time_machine.travel(moment(VANDAAG, 7, 20), tick=False):
-        nieuw = _claimen(oud.pk)
-        assert nieuw is not None and nieuw.claim != oud.claim
+        nieuw = _claimen(Verzending.objects.all())
+        assert nieuw is not None and nieuw.token != oud.token
         # Taken: neither the old holder nor a third run may claim it now.
-        assert _claimen(oud.pk) is None
-        from herinneringen.services import _versturen
-
-        _versturen(oud)
+        assert _claimen(Verzending.objects.all()) is None
+        # The old holder wakes up, sends after all and records what it did.
+        oud.versturen(verzending, get_connection())
+        oud.afsluiten()
+    assert len(mail.outbox) == 1
     assert "mogelijk dubbel verstuurd" in caplog.text
     rij = Verzending.objects.get()
-    assert (rij.status, rij.claim) == (VerzendingStatus.BEZIG, nieuw.claim)
+    assert (rij.status, rij.claim) == (VerzendingStatus.BEZIG, nieuw.token)
 
 
 def weigeren(self, messages):

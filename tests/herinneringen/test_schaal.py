@@ -1,13 +1,19 @@
 """The sweep at scale: finding what is due costs the same number of queries for few and
-many actions, it records batch by batch, and a digest lists only the most urgent."""
+many actions, a batch of recipients the same for few and many mails, it records batch
+by batch, and a digest lists only the most urgent."""
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from herinneringen.models import Bezorging, Herinnering
-from herinneringen.services import herinneringen_bepalen
+from herinneringen.models import Bezorging, Herinnering, Verzending, VerzendingStatus
+from herinneringen.services import (
+    herinneringen_bepalen,
+    herinneringen_deel_versturen,
+    herinneringen_vastleggen,
+)
+from tests.factories import UserFactory
 from tests.herinneringen.conftest import ACTIE_MODELLEN, DAG, VANDAAG, maak_actie, moment, sweep
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +53,38 @@ def test_a_sweep_with_nothing_new_reads_no_ledger_rows_and_finds_nothing(pm):
     sweep(VANDAAG)
     geplande, _ = _bepalen()
     assert geplande == []
+
+
+def _deel(ontvangers):
+    """(queries, mails sent) of one batch task for `ontvangers`."""
+    with (
+        time_machine.travel(moment(VANDAAG), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        uitslag = herinneringen_deel_versturen(ontvangers=[u.pk for u in ontvangers])
+    return len(queries), len(uitslag.verzonden)
+
+
+def test_a_batch_needs_as_many_queries_for_thirty_recipients_as_for_three(pm):
+    """Composing, claiming and recording are set-based: no query per mail."""
+    drie, dertig = UserFactory.create_batch(3), UserFactory.create_batch(30)
+    for persoon in [*drie, *dertig]:
+        # Overdue, escalated (to pm, their manager) and due soon, each kind of action.
+        persoon.manager = pm
+        persoon.save(update_fields=["manager"])
+        _acties(persoon, 2)
+    with time_machine.travel(moment(VANDAAG), tick=False):
+        herinneringen_vastleggen(herinneringen_bepalen(op=VANDAAG), op=VANDAAG)
+
+    weinig, verzonden = _deel(drie)
+    assert verzonden == 3
+    veel, verzonden = _deel(dertig)
+    assert verzonden == 30
+    assert veel == weinig, (weinig, veel)
+    # pm's escalations are still waiting for pm's own batch.
+    assert Verzending.objects.filter(ontvanger=pm).count() == 0
+    assert set(Verzending.objects.values_list("status", flat=True)) == {VerzendingStatus.VERZONDEN}
+    assert sweep(VANDAAG)[0].to == ["pm@douane.example"]
 
 
 def test_it_records_batch_by_batch_and_still_exactly_once(pm, settings):
