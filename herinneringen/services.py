@@ -36,17 +36,15 @@ Exactly once. Three tables and four steps:
    held by a claim older than HERINNERINGEN_CLAIM_MINUTEN). Of two runs only one
    changes a row. The run renews its claim on the mails it has not sent yet whenever
    the next send could otherwise outlast it.
-4. Versturen (send), over one connection to the mail server; the outcomes are recorded
-   in one UPDATE every few seconds and at the end, only on rows that still carry the
-   token: verzonden, or mislukt with the next attempt after a backoff (5, 10, 20 …
-   minutes, at most 4 hours).
+4. Versturen (send), over one connection to the mail server; each outcome is recorded
+   right after its send, only on a row that still carries the token: verzonden, or
+   mislukt with the next attempt after a backoff (5, 10, 20 … minutes, at most 4 hours).
 
 Nothing is given up: a failing mail is retried until it is sent or a Beheerder cancels
 it; from HERINNERINGEN_WAARSCHUWEN_NA attempts the Beheerder is warned. Two gaps remain,
-both stated in the README: a crash between the mail server accepting mails and our
-UPDATE to verzonden (those mails, sent in the last VASTLEGGEN_NA_SECONDEN, go again with
-the same Message-ID), and a single send that outlasts the claim (the system check below
-keeps the claim far longer).
+both stated in the README: a crash between the mail server accepting a mail and our
+UPDATE to verzonden (that one mail goes again, with the same Message-ID), and a single
+send that outlasts the claim (the system check below keeps the claim far longer).
 """
 
 import contextlib
@@ -596,18 +594,14 @@ def _opstellen(ontvangers):
     return len(verzendingen)
 
 
-# A batch records its outcomes at least this often: a worker that dies mid-batch sends
-# again at most what it sent in these last seconds (same mail, same Message-ID).
-VASTLEGGEN_NA_SECONDEN = 5
-
-
 def herinneringen_bezorgen(*, ontvangers):
     """Claim the due mails of `ontvangers` (a list of ids) in one UPDATE and send them
     over one connection to the mail server; returns the mails this run tried.
 
-    The outcomes are recorded together, each only where the row still carries this
-    run's claim: when the batch is done, every VASTLEGGEN_NA_SECONDEN, and before the
-    claim is renewed. Mails left when HERINNERINGEN_RUN_SECONDEN is up are released.
+    Each outcome is recorded right after its send (two queries), only where the row
+    still carries this run's claim: a worker that dies sends again at most the one mail
+    it was sending, the price of exactly-once is two queries a mail. Mails left when
+    HERINNERINGEN_RUN_SECONDEN is up are released.
     """
     begin = time.monotonic()
     claim = _claimen(Verzending.objects.filter(ontvanger__in=ontvangers))
@@ -621,10 +615,9 @@ def herinneringen_bezorgen(*, ontvangers):
                 break
             if claim.bijna_verlopen():
                 claim.verlengen()
-            elif time.monotonic() - claim.vastgelegd_op > VASTLEGGEN_NA_SECONDEN:
-                claim.vastleggen()
             if verzending in claim.te_versturen:
                 claim.versturen(verzending, verbinding)
+                claim.vastleggen()
     finally:
         with contextlib.suppress(Exception):
             verbinding.close()
@@ -650,10 +643,9 @@ class Claim:
         self.te_versturen = verzendingen  # taken, not yet tried
         self.geprobeerd = []  # tried, outcome not yet recorded
         self.alle_geprobeerd = []
-        self.vastgelegd_op = moment  # monotonic: when outcomes were last recorded
 
     def versturen(self, verzending, verbinding):
-        """Send one of our mails; its outcome is recorded with the next `vastleggen`."""
+        """Send one of our mails; `vastleggen` records its outcome."""
         self.te_versturen.remove(verzending)
         _versturen(verzending, verbinding)
         self.geprobeerd.append(verzending)
@@ -687,7 +679,6 @@ class Claim:
     def vastleggen(self):
         """Record the outcome of the mails tried since the last time, in one UPDATE."""
         geprobeerd, self.geprobeerd = self.geprobeerd, []
-        self.vastgelegd_op = time.monotonic()
         if not geprobeerd:
             return
         self.alle_geprobeerd += geprobeerd

@@ -56,17 +56,20 @@ def test_a_sweep_with_nothing_new_reads_no_ledger_rows_and_finds_nothing(pm):
 
 
 def _deel(ontvangers):
-    """(queries, mails sent) of one batch task for `ontvangers`."""
+    """(queries, mails sent) of one batch task for `ontvangers`; savepoints left out (the
+    test's transaction turns each atomic block into two)."""
     with (
         time_machine.travel(moment(VANDAAG), tick=False),
         CaptureQueriesContext(connection) as queries,
     ):
         uitslag = herinneringen_deel_versturen(ontvangers=[u.pk for u in ontvangers])
-    return len(queries), len(uitslag.verzonden)
+    echte = [q for q in queries if "SAVEPOINT" not in q["sql"]]
+    return len(echte), len(uitslag.verzonden)
 
 
-def test_a_batch_needs_as_many_queries_for_thirty_recipients_as_for_three(pm):
-    """Composing, claiming and recording are set-based: no query per mail."""
+def test_a_batch_composes_and_claims_set_based_and_records_each_mail_in_two_queries(pm):
+    """Composing and claiming are set-based; each outcome is recorded right after its
+    send (lock and update), so a crash resends at most the mail in flight."""
     drie, dertig = UserFactory.create_batch(3), UserFactory.create_batch(30)
     for persoon in [*drie, *dertig]:
         # Overdue, escalated (to pm, their manager) and due soon, each kind of action.
@@ -80,7 +83,7 @@ def test_a_batch_needs_as_many_queries_for_thirty_recipients_as_for_three(pm):
     assert verzonden == 3
     veel, verzonden = _deel(dertig)
     assert verzonden == 30
-    assert veel == weinig, (weinig, veel)
+    assert veel - weinig == 2 * (30 - 3), (weinig, veel)
     # pm's escalations are still waiting for pm's own batch.
     assert Verzending.objects.filter(ontvanger=pm).count() == 0
     assert set(Verzending.objects.values_list("status", flat=True)) == {VerzendingStatus.VERZONDEN}
