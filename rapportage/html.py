@@ -30,42 +30,79 @@ def _regels(tekst):
     return _samen([eerste, *(format_html("<br>{}", regel) for regel in rest)])
 
 
-def inhoudsopgave(rapport, per_hoofdstuk=False):
-    """Chapters and their sections (the two levels of the PDF and Word contents); with
-    `per_hoofdstuk` each link leads to its chapter's own page."""
-
-    def link(n, anker):
-        return f"?hoofdstuk={n}#{anker}" if per_hoofdstuk else f"#{anker}"
-
+def _inhoudsopgave(items):
+    """items: (href, heading, [(href, heading) of its sections], extra HTML)."""
     return format_html(
         '<nav class="inhoudsopgave" aria-labelledby="inhoud-kop">'
         '<h2 id="inhoud-kop">{}</h2><ol class="inhoud">{}</ol></nav>',
         INHOUDSOPGAVE,
         _samen(
             format_html(
-                '<li><a href="{}">{}</a>{}</li>',
-                link(n, h.anker),
-                h.kop,
+                '<li><a href="{}">{}</a>{}{}</li>',
+                href,
+                kop,
                 format_html(
                     "<ol>{}</ol>",
-                    format_html_join(
-                        "",
-                        '<li><a href="{}">{}</a></li>',
-                        ((link(n, s.anker), s.kop) for s in h.subsecties),
-                    ),
+                    format_html_join("", '<li><a href="{}">{}</a></li>', secties),
                 )
-                if h.subsecties
+                if secties
                 else "",
+                extra,
             )
-            for n, h in enumerate(rapport.secties, 1)
+            for href, kop, secties, extra in items
         ),
     )
 
 
-def hoofdstuk_met_inhoud(rapport, nummer):
-    """The table of contents and chapter `nummer` (1-based) alone."""
-    secties = rapport.secties[nummer - 1 : nummer]
-    return _samen([inhoudsopgave(rapport, per_hoofdstuk=True), *(_sectie(s, 1) for s in secties)])
+def inhoudsopgave(rapport):
+    """Chapters and their sections (the two levels of the PDF and Word contents), for the
+    whole report on one page."""
+    return _inhoudsopgave(
+        (f"#{h.anker}", h.kop, [(f"#{s.anker}", s.kop) for s in h.subsecties], "")
+        for h in rapport.secties
+    )
+
+
+def pagina_link(hoofdstuk, pagina, anker=""):
+    link = f"?hoofdstuk={hoofdstuk}" + (f"&pagina={pagina}" if pagina > 1 else "")
+    return f"{link}#{anker}" if anker else link
+
+
+def inhoudsopgave_per_pagina(inhoud):
+    """The contents of the paged report (paginas.py): each link leads to the page that
+    holds its heading; a chapter of several pages lists them."""
+
+    def paginas(h):
+        if h["paginas"] == 1:
+            return ""
+        return format_html(
+            '<p class="rapportpaginas">Pagina\'s: {}</p>',
+            _samen(
+                format_html(
+                    ' <a href="{}" aria-label="{}, pagina {}">{}</a>',
+                    pagina_link(h["nummer"], p),
+                    h["kop"],
+                    p,
+                    p,
+                )
+                for p in range(1, h["paginas"] + 1)
+            ),
+        )
+
+    return _inhoudsopgave(
+        (
+            pagina_link(h["nummer"], 1, h["anker"]),
+            h["kop"],
+            [(pagina_link(h["nummer"], s["pagina"], s["anker"]), s["kop"]) for s in h["secties"]],
+            paginas(h),
+        )
+        for h in inhoud["hoofdstukken"]
+    )
+
+
+def pagina(hoofdstuk):
+    """One page of the report: its chapter, or the part of it on that page (paginas.py)."""
+    return _sectie(hoofdstuk, 1)
 
 
 def inhoud(rapport):
