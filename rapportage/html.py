@@ -21,7 +21,6 @@ from .opzet import (
     Tekst,
 )
 
-
 # The two below run for every table cell: a large report has some 100,000, and
 # format_html's generality costs more than the escaping itself.
 
@@ -83,7 +82,7 @@ def inhoudsopgave_per_pagina(inhoud):
             '<p class="rapportpaginas">Pagina\'s: {}</p>',
             _samen(
                 format_html(
-                    ' <a href="{}" aria-label="{}, pagina {}">{}</a>',
+                    '<a href="{}" aria-label="{}, pagina {}">{}</a> ',
                     pagina_link(h["nummer"], p),
                     h["kop"],
                     p,
@@ -214,9 +213,7 @@ def _tabel(tabel):
     rijen = mark_safe(  # noqa: S308
         "".join(
             "<tr>"
-            + "".join(
-                f"<td{_getalklasse(tabel, k)}>{_cel(cel)}</td>" for k, cel in enumerate(rij)
-            )
+            + "".join(f"<td{_getalklasse(tabel, k)}>{_cel(cel)}</td>" for k, cel in enumerate(rij))
             + "</tr>"
             for rij in tabel.rijen
         )

@@ -70,7 +70,7 @@ def _stukken(sectie, pad=()):
 
 def _pagineren(stukken, omvang):
     """Cut a chapter's units into pages of about `omvang` lines, preferring a cut before
-    a section that would fit whole on a page of its own."""
+    a section to a cut inside it."""
     totaal = {}
     for stuk in stukken:
         for sectie in stuk.pad:
@@ -78,7 +78,10 @@ def _pagineren(stukken, omvang):
     paginas, huidig, gewicht = [], [], 0
     for stuk in stukken:
         if huidig:
-            if stuk.kop and omvang >= totaal[id(stuk.pad[-1])]:
+            # A chapter's section (a theme) that does not fit in what is left starts a
+            # page, so its link in the contents lands on its heading; a smaller part
+            # (one explanation) only where it would then fit whole.
+            if stuk.kop and (len(stuk.pad) == 2 or omvang >= totaal[id(stuk.pad[-1])]):
                 nieuw = gewicht + totaal[id(stuk.pad[-1])] > omvang
             else:
                 nieuw = gewicht + stuk.gewicht > omvang
@@ -107,7 +110,9 @@ class _Open:
     def blok(self, stuk):
         if stuk.van < 0:
             self.blokken.append(stuk.blok)
-        elif self.blokken and isinstance(self.blokken[-1], list) and self.blokken[-1][0] is stuk.blok:
+        elif (
+            self.blokken and isinstance(self.blokken[-1], list) and self.blokken[-1][0] is stuk.blok
+        ):
             self.blokken[-1][2] = stuk.van + 1
         else:
             self.blokken.append([stuk.blok, stuk.van, stuk.van + 1])
@@ -176,10 +181,7 @@ def indelen(rapport, omvang):
     for hoofdstuk in rapport.secties:
         paginas = _pagineren(list(_stukken(hoofdstuk)), omvang)
         uitkomst.append(
-            [
-                (_opbouwen(p), [s.pad[-1] for s in p if s.kop and len(s.pad) == 2])
-                for p in paginas
-            ]
+            [(_opbouwen(p), [s.pad[-1] for s in p if s.kop and len(s.pad) == 2]) for p in paginas]
         )
     return uitkomst
 
@@ -264,6 +266,7 @@ def _bestaat(inhoud, deel):
         return True
     hoofdstuk, pagina = deel
     hoofdstukken = inhoud["hoofdstukken"]
-    return 1 <= hoofdstuk <= len(hoofdstukken) and 1 <= pagina <= (
-        hoofdstukken[hoofdstuk - 1]["paginas"]
+    return (
+        1 <= hoofdstuk <= len(hoofdstukken)
+        and 1 <= pagina <= (hoofdstukken[hoofdstuk - 1]["paginas"])
     )
