@@ -20,6 +20,7 @@ from . import bestanden, html
 from .opzet import Heatmap, Lijst, Opsomming, Sectie, Tabel
 
 VERVOLG = " (vervolg)"
+BUNDEL = 20  # pages per cache entry: at most ~1 MB of HTML
 BEWAARTIJD = 24 * 3600  # the key holds the date anyway: a live report is rebuilt daily
 
 
@@ -234,7 +235,8 @@ def _maken(periode, stand):
     waarden = {_sleutel(stand, "inhoud"): inhoud}
     for n, paginas in enumerate(indeling, start=1):
         for p, (pagina, _) in enumerate(paginas, start=1):
-            waarden[_sleutel(stand, f"{n}-{p}")] = str(html.pagina(pagina))
+            bundel = waarden.setdefault(_sleutel(stand, _bundel(n, p)), {})
+            bundel[p] = str(html.pagina(pagina))
     if alles:
         waarden[_sleutel(stand, "alles")] = str(html.inhoud(rapport))
     cache.set_many(waarden, timeout=BEWAARTIJD)
@@ -245,7 +247,7 @@ def lezen(periode, deel):
     """(contents, the HTML of `deel`) where `deel` is (chapter, page) or "alles"; the
     HTML is None for "alles" when the report is too large for one page."""
     stand = bestanden.sleutel(periode)
-    naam = "alles" if deel == "alles" else f"{deel[0]}-{deel[1]}"
+    naam = "alles" if deel == "alles" else _bundel(*deel)
     sleutels = [_sleutel(stand, "inhoud"), _sleutel(stand, naam)]
     gevonden = cache.get_many(sleutels)
     inhoud = gevonden.get(sleutels[0])
@@ -258,7 +260,14 @@ def lezen(periode, deel):
         inhoud = gevonden[sleutels[0]]
     if not _bestaat(inhoud, deel):
         raise Http404("Deze pagina van het rapport bestaat niet.")
-    return inhoud, gevonden.get(sleutels[1])
+    stuk = gevonden.get(sleutels[1])
+    return inhoud, stuk if deel == "alles" else stuk[deel[1]]
+
+
+def _bundel(hoofdstuk, pagina):
+    """Pages are cached BUNDEL at a time: a report of 2,000 initiatives has some 330
+    pages, more entries than locmem keeps (300), and it evicted the contents with them."""
+    return f"{hoofdstuk}-{(pagina - 1) // BUNDEL}"
 
 
 def _bestaat(inhoud, deel):

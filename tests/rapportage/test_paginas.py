@@ -182,5 +182,5 @@ def test_a_second_request_reads_the_cache_until_the_data_changes(
 def test_an_evicted_page_is_made_again(client_voor, lezer, groot):
     client = client_voor(lezer)
     eerst = client.get(URL, {"hoofdstuk": 2, "pagina": 2}).content
-    cache.delete(paginas._sleutel(bestanden.sleutel(groot), "2-2"))
+    cache.delete(paginas._sleutel(bestanden.sleutel(groot), paginas._bundel(2, 2)))
     assert _artikel(client.get(URL, {"hoofdstuk": 2, "pagina": 2}).content) == _artikel(eerst)
