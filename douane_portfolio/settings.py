@@ -514,6 +514,10 @@ LIJST_PAGINA_GROOTTE = envint("LIJST_PAGINA_GROOTTE", 50)
 # The report's PDF/Word is made during the request up to this many active initiatives
 # (a few seconds at most); above it a Celery worker makes it while a page shows progress.
 RAPPORT_DIRECT_TOT = envint("RAPPORT_DIRECT_TOT", 100)
+# The report on screen: a page holds about this many lines (table rows, list items,
+# headings, paragraphs); the whole report on one page only up to RAPPORT_ALLES_TOT lines.
+RAPPORT_PAGINA_OMVANG = envint("RAPPORT_PAGINA_OMVANG", 250)
+RAPPORT_ALLES_TOT = envint("RAPPORT_ALLES_TOT", 1500)
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")

@@ -229,14 +229,17 @@ class InitiatiefQuerySet(models.QuerySet):
             ),
         )
 
-    def activiteitentabel(self, periode):
+    def activiteitentabel(self, periode, vorige=...):
         """Active initiatives in the report's order with status, trend and the text of
-        `periode`: the activity table's rows, for the page and the generated report."""
+        `periode`: the activity table's rows, for the page and the generated report.
+        `vorige`: the period the trend compares with (None: none), if the caller knows it."""
         rapportage = Statusrapportage.objects.filter(initiatief=OuterRef("pk"), periode=periode)
+        if vorige is ...:
+            vorige = periode.vorige() if periode else None
         return (
             self.actief()
             .select_related("thema", "eigenaar")
-            .met_status(periode, periode.vorige() if periode else None)
+            .met_status(periode, vorige)
             .annotate(
                 huidige_toelichting=Subquery(rapportage.values("toelichting")[:1]),
                 huidig_pad=Subquery(rapportage.values("pad_naar_groen")[:1]),

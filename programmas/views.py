@@ -47,6 +47,7 @@ from .models import (
     Rapportageperiode,
     Status,
     Statusrapportage,
+    Thema,
     trend,
 )
 from .tables import IndicatorwaardeTabel, InitiatiefTabel
@@ -138,23 +139,44 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
 
 
 class Activiteitentabel(PermissionRequiredMixin, TemplateView):
-    """The activity table per theme exactly as chapter 3 of the annual report prints it."""
+    """The activity table per theme as chapter 3 of the annual report prints it, in pages
+    of a bounded number of rows (a ministry has ~2,000 initiatives), one theme or all."""
 
     permission_required = "programmas.view_initiatief"
     template_name = "programmas/activiteiten.html"
+    per_pagina = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         perioden = portfolio.Perioden()
         periode = perioden.gekozen(self.request)
-        initiatieven = Initiatief.objects.activiteitentabel(periode)
         context["periode"] = periode
         context["perioden"] = perioden.alle
-        context["themas"] = [
-            (thema, list(rijen)) for thema, rijen in groupby(initiatieven, key=lambda i: i.thema)
-        ]
         context["betekenis"] = [(s, s.label, STATUS_BETEKENIS[s]) for s in Status]
         context["titel"] = f"Activiteitentabel {periode}" if periode else "Activiteitentabel"
+        if periode is None:
+            return context
+        # A handful of themes: their counts make the choice and say how long each is.
+        themas = list(
+            Thema.objects.annotate(
+                aantal=Count("initiatieven", filter=Q(initiatieven__actief=True))
+            ).filter(aantal__gt=0)
+        )
+        thema_pk = id_uit(self.request.GET.get("thema"))
+        thema = next((t for t in themas if t.pk == thema_pk), None)
+        rijen = Initiatief.objects.activiteitentabel(periode, perioden.vorige(periode))
+        if thema is not None:
+            rijen = rijen.filter(thema=thema)
+        pagina = bladzijde(rijen, self.request.GET, self.per_pagina)
+        context.update(
+            themas=themas,
+            thema=thema,
+            aantal=thema.aantal if thema else sum(t.aantal for t in themas),
+            pagina=pagina,
+            groepen=[
+                (t, list(groep)) for t, groep in groupby(pagina.object_list, key=lambda i: i.thema)
+            ],
+        )
         return context
 
 

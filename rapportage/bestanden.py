@@ -4,18 +4,18 @@ portfolio is large, and kept until the data changes.
 The state of the data is a key: for a closed period the moment its snapshot was taken,
 for an open one the newest history entry of every model the report reads (every change
 that matters goes to history) and today's date (the report says "stand per ..."),
-together with the outline's SCHEMA_VERSIE. The outline itself is cached under the same
-key, so the table of contents and each chapter load without gathering the data again.
+together with the outline's SCHEMA_VERSIE. The report's pages on screen are cached under
+the same key (paginas.py).
 """
 
+import functools
 import hashlib
 import os
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Value
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from programmas.models import Initiatief
 
 from . import docx, pdf, services
 from .models import BestandStatus, Rapportbestand, Rapportsnapshot
-from .opzet import SCHEMA_VERSIE, Rapport
+from .opzet import SCHEMA_VERSIE
 
 APPS = ("programmas", "risicos", "audits", "rapportage", "douane_portfolio")
 MIME = {
@@ -43,8 +43,8 @@ def _historische_modellen():
                 yield model
 
 
-def stand_van_de_gegevens():
-    """The newest history entry of each model: one UNION ALL of one-row aggregates."""
+@functools.cache
+def _stand_sql(vendor):
     delen = [
         model.objects.order_by()
         .annotate(g=Value(i))
@@ -52,12 +52,23 @@ def stand_van_de_gegevens():
         .annotate(d=Max("history_date"), n=Max("history_id"))
         for i, model in enumerate(_historische_modellen())
     ]
-    rijen = delen[0].union(*delen[1:], all=True)
-    return sorted((r["g"], str(r["d"]), r["n"]) for r in rijen)
+    return delen[0].union(*delen[1:], all=True).query.sql_with_params()
+
+
+def stand_van_de_gegevens():
+    """The newest history entry of each model: one UNION ALL of one-row aggregates, each
+    an index-only scan backwards. Every page of the report asks it, so the SQL of some
+    twenty unions is compiled once per process, not per request."""
+    sql, params = _stand_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted((g, str(d), n) for g, d, n in cursor.fetchall())
 
 
 def _snapshot(periode):
-    return Rapportsnapshot.objects.filter(periode=periode).first()
+    # Without its frozen data and outline (megabytes for a large portfolio): the key
+    # needs only when it was taken.
+    return Rapportsnapshot.objects.filter(periode=periode).defer("gegevens", "opzet").first()
 
 
 _ONBEKEND = object()
@@ -74,17 +85,10 @@ def sleutel(periode, snapshot=_ONBEKEND):
     return hashlib.sha256(tekst.encode()).hexdigest()[:40]
 
 
-def opzet(periode, stand=None):
-    """(outline, snapshot or None), the outline of a live period from the cache."""
-    snapshot = _snapshot(periode)
-    if snapshot is not None:
-        return services.opzet_van(snapshot), snapshot
-    stand = stand or sleutel(periode, snapshot)
-    gegevens = cache.get(f"rapport-opzet-{stand}")
-    if gegevens is None:
-        gegevens = services.opzet_voor(periode)[0].naar_dict()
-        cache.set(f"rapport-opzet-{stand}", gegevens, timeout=24 * 3600)
-    return Rapport.van_dict(gegevens), None
+def opzet(periode):
+    """(outline, snapshot or None): frozen for a closed period, else built from the data.
+    Not cached whole: the screen caches its pages (paginas.py), the files themselves."""
+    return services.opzet_voor(periode)
 
 
 def pad(rapportbestand):
@@ -152,7 +156,7 @@ def _stap(rapportbestand, n):
 def maken(rapportbestand):
     """Build the outline, lay it out and write the file; the record says how far it is."""
     try:
-        rapport = opzet(rapportbestand.periode, stand=rapportbestand.sleutel)[0]
+        rapport = opzet(rapportbestand.periode)[0]
         _stap(rapportbestand, 1)
         inhoud = MAKERS[rapportbestand.formaat](rapport)
         _stap(rapportbestand, 2)

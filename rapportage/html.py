@@ -4,7 +4,8 @@ stays in templates/rapportage/rapport.html). Every text is escaped by format_htm
 import re
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from douane_portfolio.templatetags.portfolio import status_stip
 
@@ -20,52 +21,91 @@ from .opzet import (
     Tekst,
 )
 
+# The two below run for every table cell: a large report has some 100,000, and
+# format_html's generality costs more than the escaping itself.
+
 
 def _samen(delen):
-    return format_html_join("", "{}", ((deel,) for deel in delen))
+    return mark_safe("".join(conditional_escape(deel) for deel in delen))  # noqa: S308
 
 
 def _regels(tekst):
-    eerste, *rest = tekst.split("\n")
-    return _samen([eerste, *(format_html("<br>{}", regel) for regel in rest)])
+    return mark_safe("<br>".join(escape(regel) for regel in tekst.split("\n")))  # noqa: S308
 
 
-def inhoudsopgave(rapport, per_hoofdstuk=False):
-    """Chapters and their sections (the two levels of the PDF and Word contents); with
-    `per_hoofdstuk` each link leads to its chapter's own page."""
-
-    def link(n, anker):
-        return f"?hoofdstuk={n}#{anker}" if per_hoofdstuk else f"#{anker}"
-
+def _inhoudsopgave(items):
+    """items: (href, heading, [(href, heading) of its sections], extra HTML)."""
     return format_html(
         '<nav class="inhoudsopgave" aria-labelledby="inhoud-kop">'
         '<h2 id="inhoud-kop">{}</h2><ol class="inhoud">{}</ol></nav>',
         INHOUDSOPGAVE,
         _samen(
             format_html(
-                '<li><a href="{}">{}</a>{}</li>',
-                link(n, h.anker),
-                h.kop,
+                '<li><a href="{}">{}</a>{}{}</li>',
+                href,
+                kop,
                 format_html(
                     "<ol>{}</ol>",
-                    format_html_join(
-                        "",
-                        '<li><a href="{}">{}</a></li>',
-                        ((link(n, s.anker), s.kop) for s in h.subsecties),
-                    ),
+                    format_html_join("", '<li><a href="{}">{}</a></li>', secties),
                 )
-                if h.subsecties
+                if secties
                 else "",
+                extra,
             )
-            for n, h in enumerate(rapport.secties, 1)
+            for href, kop, secties, extra in items
         ),
     )
 
 
-def hoofdstuk_met_inhoud(rapport, nummer):
-    """The table of contents and chapter `nummer` (1-based) alone."""
-    secties = rapport.secties[nummer - 1 : nummer]
-    return _samen([inhoudsopgave(rapport, per_hoofdstuk=True), *(_sectie(s, 1) for s in secties)])
+def inhoudsopgave(rapport):
+    """Chapters and their sections (the two levels of the PDF and Word contents), for the
+    whole report on one page."""
+    return _inhoudsopgave(
+        (f"#{h.anker}", h.kop, [(f"#{s.anker}", s.kop) for s in h.subsecties], "")
+        for h in rapport.secties
+    )
+
+
+def pagina_link(hoofdstuk, pagina, anker=""):
+    link = f"?hoofdstuk={hoofdstuk}" + (f"&pagina={pagina}" if pagina > 1 else "")
+    return f"{link}#{anker}" if anker else link
+
+
+def inhoudsopgave_per_pagina(inhoud):
+    """The contents of the paged report (paginas.py): each link leads to the page that
+    holds its heading; a chapter of several pages lists them."""
+
+    def paginas(h):
+        if h["paginas"] == 1:
+            return ""
+        return format_html(
+            '<p class="rapportpaginas">Pagina\'s: {}</p>',
+            _samen(
+                format_html(
+                    '<a href="{}" aria-label="{}, pagina {}">{}</a> ',
+                    pagina_link(h["nummer"], p),
+                    h["kop"],
+                    p,
+                    p,
+                )
+                for p in range(1, h["paginas"] + 1)
+            ),
+        )
+
+    return _inhoudsopgave(
+        (
+            pagina_link(h["nummer"], 1, h["anker"]),
+            h["kop"],
+            [(pagina_link(h["nummer"], s["pagina"], s["anker"]), s["kop"]) for s in h["secties"]],
+            paginas(h),
+        )
+        for h in inhoud["hoofdstukken"]
+    )
+
+
+def pagina(hoofdstuk):
+    """One page of the report: its chapter, or the part of it on that page (paginas.py)."""
+    return _sectie(hoofdstuk, 1)
 
 
 def inhoud(rapport):
@@ -157,8 +197,11 @@ def _cel(cel):
     return _regels(cel)
 
 
+_GETAL = mark_safe(' class="getal"')
+
+
 def _getalklasse(tabel, kolom):
-    return format_html(' class="{}"', "getal") if kolom in tabel.getallen else ""
+    return _GETAL if kolom in tabel.getallen else ""
 
 
 def _tabel(tabel):
@@ -166,15 +209,14 @@ def _tabel(tabel):
         format_html('<th scope="col"{}>{}</th>', _getalklasse(tabel, k), naam)
         for k, naam in enumerate(tabel.kolommen)
     )
-    rijen = _samen(
-        format_html(
-            "<tr>{}</tr>",
-            _samen(
-                format_html("<td{}>{}</td>", _getalklasse(tabel, k), _cel(cel))
-                for k, cel in enumerate(rij)
-            ),
+    # Every part is escaped or safe already (_cel), so plain joins build the rows.
+    rijen = mark_safe(  # noqa: S308
+        "".join(
+            "<tr>"
+            + "".join(f"<td{_getalklasse(tabel, k)}>{_cel(cel)}</td>" for k, cel in enumerate(rij))
+            + "</tr>"
+            for rij in tabel.rijen
         )
-        for rij in tabel.rijen
     )
     voet = ""
     if tabel.voet:

@@ -3,6 +3,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -13,7 +14,7 @@ from douane_portfolio.parameters import id_uit
 from douane_portfolio.rules import is_beheerder
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode
 
-from . import bestanden, dashboard, html, services
+from . import bestanden, dashboard, html, paginas, services
 from .forms import RapporttekstForm
 from .models import BestandStatus, Rapportbestand, Rapporttekst
 from .vergelijking import vergelijk
@@ -45,8 +46,9 @@ class RapportIndexView(PermissionRequiredMixin, TemplateView):
 
 
 class RapportView(PermissionRequiredMixin, TemplateView):
-    """The table of contents and one chapter per page (`?hoofdstuk=N`, default the first);
-    `?hoofdstuk=alle` gives the whole report on one page, as printed."""
+    """The table of contents and one page per request (`?hoofdstuk=N&pagina=M`, default
+    the first): a chapter, or part of a long one (paginas.py). `?hoofdstuk=alle` gives
+    the whole report on one page where it is small enough (settings.RAPPORT_ALLES_TOT)."""
 
     permission_required = "programmas.view_rapportageperiode"
     template_name = "rapportage/rapport.html"
@@ -54,29 +56,57 @@ class RapportView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, jaar, soort=None, **kwargs):
         context = super().get_context_data(**kwargs)
         periode = periode_van(jaar, soort)
-        rapport, snapshot = bestanden.opzet(periode)
         gekozen = self.request.GET.get("hoofdstuk", "1")
-        aantal = len(rapport.secties)
         if gekozen == "alle":
-            inhoud, nummer = html.inhoud(rapport), None
+            inhoud, stuk = paginas.lezen(periode, "alles")
+            context.update(alles=True, inhoud=mark_safe(stuk) if stuk else None)  # noqa: S308
         else:
-            nummer = id_uit(gekozen)
-            if nummer is None or not 1 <= nummer <= max(aantal, 1):
-                raise Http404("Dit hoofdstuk bestaat niet.")
-            inhoud = html.hoofdstuk_met_inhoud(rapport, nummer)
+            nummer, pagina = id_uit(gekozen), id_uit(self.request.GET.get("pagina", "1"))
+            if nummer is None or pagina is None:
+                raise Http404("Deze pagina van het rapport bestaat niet.")
+            inhoud, stuk = paginas.lezen(periode, (nummer, pagina))
+            context.update(
+                hoofdstuk=nummer,
+                pagina=pagina,
+                # Rendered by rapportage/html.py, every text escaped there (cached).
+                inhoud=_samen(html.inhoudsopgave_per_pagina(inhoud), mark_safe(stuk)),  # noqa: S308
+                **_buren(inhoud, nummer, pagina),
+            )
         context.update(
             periode=periode,
             mag_schrijven=self.request.user.has_perm("rapportage.change_rapporttekst"),
-            rapport=rapport,
-            inhoud=inhoud,
-            hoofdstuk=nummer,
-            vorige_hoofdstuk=nummer - 1 if nummer and nummer > 1 else None,
-            volgende_hoofdstuk=nummer + 1 if nummer and nummer < aantal else None,
-            volgende_kop=rapport.secties[nummer].kop if nummer and nummer < aantal else "",
-            snapshot=snapshot,
-            titel=rapport.titel,
+            rapport=inhoud,
+            aantal_paginas=sum(h["paginas"] for h in inhoud["hoofdstukken"]),
+            titel=inhoud["titel"],
         )
         return context
+
+
+def _samen(*delen):
+    return mark_safe("".join(delen))  # noqa: S308 - each part is safe HTML
+
+
+def _buren(inhoud, nummer, pagina):
+    """The previous and next page in reading order, across chapters."""
+    hoofdstukken = inhoud["hoofdstukken"]
+    paginas_hier = hoofdstukken[nummer - 1]["paginas"]
+    buren = {"paginas_hier": paginas_hier}
+    if pagina > 1:
+        buren["vorige"] = (html.pagina_link(nummer, pagina - 1), "Vorige pagina")
+    elif nummer > 1:
+        vorig = hoofdstukken[nummer - 2]
+        buren["vorige"] = (html.pagina_link(nummer - 1, vorig["paginas"]), "Vorig hoofdstuk")
+    if pagina < paginas_hier:
+        buren["volgende"] = (
+            html.pagina_link(nummer, pagina + 1),
+            f"Volgende pagina ({pagina + 1} van {paginas_hier})",
+        )
+    elif nummer < len(hoofdstukken):
+        buren["volgende"] = (
+            html.pagina_link(nummer + 1, 1),
+            f"Volgend hoofdstuk: {hoofdstukken[nummer]['kop']}",
+        )
+    return buren
 
 
 def _bestand_response(rapportbestand, periode, formaat):

@@ -1,11 +1,15 @@
 """The activity table page and creating a reporting period: the pages chapter 3 is built from."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmas.models import Periodesoort, PeriodeStatus, Rapportageperiode, Status
+from programmas.views import Activiteitentabel
 from tests.programmas.factories import (
     InitiatiefFactory,
     PeriodeFactory,
@@ -80,3 +84,51 @@ def test_only_the_portfolio_office_creates_periods(client_voor, pm):
     )
     assert response.status_code == 403
     assert not Rapportageperiode.objects.exists()
+
+
+def _activiteiten(client, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("programmas:activiteiten"), params)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_activity_table_pages_a_large_portfolio_and_filters_by_theme(
+    client_voor, lezer, pm, monkeypatch
+):
+    monkeypatch.setattr(Activiteitentabel, "per_pagina", 4)
+    periode = PeriodeFactory(jaar=2023, soort=Periodesoort.JAAR, status=PeriodeStatus.GESLOTEN)
+    eerste, tweede = (
+        ThemaFactory(naam="Eerste", volgorde=1),
+        ThemaFactory(naam="Tweede", volgorde=2),
+    )
+    client = client_voor(lezer)
+
+    def maak(thema, aantal):
+        for i in InitiatiefFactory.create_batch(aantal, thema=thema, eigenaar=pm):
+            StatusrapportageFactory(initiatief=i, periode=periode, status=Status.ORANJE)
+
+    maak(eerste, 3)
+    maak(tweede, 3)
+    _, weinig = _activiteiten(client, periode=periode.pk)
+    maak(eerste, 5)
+    maak(tweede, 5)
+    html, veel = _activiteiten(client, periode=periode.pk)
+    assert veel == weinig <= 10
+    assert html.count("<tr>") == 4 + 1 and "Volgende →" in html  # four rows and the heads
+
+    # Following "Volgende" reaches every initiative once, the period kept.
+    gezien, params = [], {"periode": periode.pk}
+    while True:
+        html, _ = _activiteiten(client, **params)
+        gezien += re.findall(r'<a href="/programmas/(\d+)/">', html)
+        volgende = re.search(r'href="\?([^"]*)" rel="next"', html)
+        if not volgende:
+            break
+        params = dict(p.split("=", 1) for p in volgende.group(1).replace("&amp;", "&").split("&"))
+        assert params["periode"] == str(periode.pk)
+    assert len(gezien) == len(set(gezien)) == 16
+
+    html, _ = _activiteiten(client, periode=periode.pk, thema=tweede.pk)
+    assert f'id="thema-{tweede.pk}"' in html and f'id="thema-{eerste.pk}"' not in html
+    assert "Tweede (8)" in html and "8 initiatieven in Tweede" in html

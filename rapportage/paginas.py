@@ -1,0 +1,281 @@
+"""The report on screen: its chapters as pages of bounded size, rendered once per state
+of the data and cached, so that the table of contents and every page load without
+gathering the data or reading the whole outline again.
+
+A chapter that fits on one page stays one page (the 2023 demo report: every chapter).
+A longer one is cut at its sections (a theme, an audit body), and a section too long for
+one page at its table rows and list items, as a printed report continues a table on the
+next page: the heading comes back with "(vervolg)" and the table with its column heads.
+The size of a page is counted in lines (`gewicht`): a table row, a list item, a heading,
+a paragraph per started 400 characters.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+
+from . import bestanden, html
+from .opzet import Heatmap, Lijst, Opsomming, Sectie, Tabel
+
+VERVOLG = " (vervolg)"
+BUNDEL = 20  # pages per cache entry: at most ~1 MB of HTML
+BEWAARTIJD = 24 * 3600  # the key holds the date anyway: a live report is rebuilt daily
+
+
+def _tekstgewicht(tekst):
+    return 1 + len(tekst) // 400
+
+
+def _gewicht(blok):
+    if isinstance(blok, Heatmap):
+        return 12  # two 5 × 5 maps
+    tekst = getattr(blok, "tekst", None)
+    if tekst is not None:
+        return _tekstgewicht(tekst)
+    delen = getattr(blok, "delen", None)
+    if delen is not None:
+        return _tekstgewicht("".join(d.tekst for d in delen))
+    return 1
+
+
+@dataclass
+class _Stuk:
+    """One unit of a page: the heading of `pad[-1]`, a block, or row `van` of a table
+    or list (`blok`); `pad` runs from the chapter down."""
+
+    pad: tuple
+    kop: bool = False
+    blok: object = None
+    van: int = -1
+    gewicht: int = 1
+
+
+def _stukken(sectie, pad=()):
+    pad = (*pad, sectie)
+    yield _Stuk(pad, kop=True)
+    for blok in sectie.blokken:
+        rijen = blok.rijen if isinstance(blok, Tabel) else None
+        if isinstance(blok, Opsomming | Lijst):
+            rijen = blok.items
+        if rijen:
+            for i in range(len(rijen)):
+                # The column heads weigh with the first row.
+                yield _Stuk(pad, blok=blok, van=i, gewicht=2 if i == 0 else 1)
+        else:
+            yield _Stuk(pad, blok=blok, gewicht=_gewicht(blok))
+    for sub in sectie.subsecties:
+        yield from _stukken(sub, pad)
+
+
+def _pagineren(stukken, omvang):
+    """Cut a chapter's units into pages of about `omvang` lines, preferring a cut before
+    a section to a cut inside it."""
+    totaal = {}
+    for stuk in stukken:
+        for sectie in stuk.pad:
+            totaal[id(sectie)] = totaal.get(id(sectie), 0) + stuk.gewicht
+    paginas, huidig, gewicht = [], [], 0
+    for stuk in stukken:
+        if huidig:
+            # A chapter's section (a theme) that does not fit in what is left starts a
+            # page, so its link in the contents lands on its heading; a smaller part
+            # (one explanation) only where it would then fit whole.
+            if stuk.kop and (len(stuk.pad) == 2 or omvang >= totaal[id(stuk.pad[-1])]):
+                nieuw = gewicht + totaal[id(stuk.pad[-1])] > omvang
+            else:
+                nieuw = gewicht + stuk.gewicht > omvang
+            if nieuw:
+                mee = []  # a heading never ends a page: it goes with what follows
+                while huidig and huidig[-1].kop:
+                    mee.insert(0, huidig.pop())
+                if huidig:
+                    paginas.append(huidig)
+                huidig = mee
+                gewicht = sum(s.gewicht for s in mee)
+        huidig.append(stuk)
+        gewicht += stuk.gewicht
+    if huidig:
+        paginas.append(huidig)
+    return paginas
+
+
+class _Open:
+    """A section being rebuilt for one page."""
+
+    def __init__(self, sectie, vervolg):
+        self.sectie, self.vervolg = sectie, vervolg
+        self.blokken, self.subsecties = [], []
+
+    def blok(self, stuk):
+        if stuk.van < 0:
+            self.blokken.append(stuk.blok)
+        elif (
+            self.blokken and isinstance(self.blokken[-1], list) and self.blokken[-1][0] is stuk.blok
+        ):
+            self.blokken[-1][2] = stuk.van + 1
+        else:
+            self.blokken.append([stuk.blok, stuk.van, stuk.van + 1])
+
+    def sluiten(self, diepte):
+        s = self.sectie
+        return Sectie(
+            s.nummer,
+            s.titel + VERVOLG if self.vervolg else s.titel,
+            [_deel(b) if isinstance(b, list) else b for b in self.blokken],
+            self.subsecties,
+            # A continued section keeps no anchor: the contents lead to where it starts.
+            anker=s.anker if diepte == 1 or not self.vervolg else "",
+        )
+
+
+def _deel(snede):
+    blok, van, tot = snede
+    if van == 0 and tot == len(blok.rijen if isinstance(blok, Tabel) else blok.items):
+        return blok
+    if isinstance(blok, Tabel):
+        return Tabel(
+            kolommen=blok.kolommen,
+            rijen=blok.rijen[van:tot],
+            getallen=blok.getallen,
+            voet=blok.voet if tot == len(blok.rijen) else (),
+            breedtes=blok.breedtes,
+        )
+    if isinstance(blok, Lijst):
+        return Lijst(blok.items[van:tot], genummerd=blok.genummerd)
+    return Opsomming(blok.items[van:tot])
+
+
+def _opbouwen(stukken):
+    """The chapter as it stands on one page."""
+    stapel = []
+
+    def sluiten():
+        sectie = stapel.pop().sluiten(len(stapel) + 1)
+        if stapel:
+            stapel[-1].subsecties.append(sectie)
+        return sectie
+
+    for stuk in stukken:
+        gedeeld = 0
+        while gedeeld < min(len(stapel), len(stuk.pad)) and (
+            stapel[gedeeld].sectie is stuk.pad[gedeeld]
+        ):
+            gedeeld += 1
+        while len(stapel) > gedeeld:
+            sluiten()
+        for sectie in stuk.pad[gedeeld:]:
+            stapel.append(_Open(sectie, vervolg=not (stuk.kop and sectie is stuk.pad[-1])))
+        if not stuk.kop:
+            stapel[-1].blok(stuk)
+    hoofdstuk = None
+    while stapel:
+        hoofdstuk = sluiten()
+    return hoofdstuk
+
+
+def indelen(rapport, omvang):
+    """Per chapter its pages: (the chapter as it stands on the page, the sections whose
+    heading is on it)."""
+    uitkomst = []
+    for hoofdstuk in rapport.secties:
+        paginas = _pagineren(list(_stukken(hoofdstuk)), omvang)
+        uitkomst.append(
+            [(_opbouwen(p), [s.pad[-1] for s in p if s.kop and len(s.pad) == 2]) for p in paginas]
+        )
+    return uitkomst
+
+
+def gewicht(rapport):
+    return sum(s.gewicht for h in rapport.secties for s in _stukken(h))
+
+
+# The cache: one small entry for the contents, one per page, and the whole report on
+# one page only where it is small enough to read that way.
+
+
+def _inhoud(rapport, indeling, alles):
+    """What every page shows besides its own chapter: title, state, the contents."""
+    hoofdstukken = []
+    for n, (hoofdstuk, paginas) in enumerate(zip(rapport.secties, indeling, strict=True), 1):
+        secties = [
+            {"kop": s.kop, "anker": s.anker, "pagina": p}
+            for p, (_, begonnen) in enumerate(paginas, start=1)
+            for s in begonnen
+        ]
+        hoofdstukken.append(
+            {
+                "nummer": n,
+                "kop": hoofdstuk.kop,
+                "anker": hoofdstuk.anker,
+                "paginas": len(paginas),
+                "secties": secties,
+            }
+        )
+    return {
+        "titel": rapport.titel,
+        "afzender": rapport.afzender,
+        "stand": rapport.stand,
+        "hoofdstukken": hoofdstukken,
+        "alles": alles,
+    }
+
+
+def _sleutel(stand, deel):
+    return f"rapport-scherm-{stand}-{deel}"
+
+
+def _maken(periode, stand):
+    """Every cache entry of the report in this state of the data."""
+    rapport = bestanden.opzet(periode)[0]
+    indeling = indelen(rapport, settings.RAPPORT_PAGINA_OMVANG)
+    alles = gewicht(rapport) <= settings.RAPPORT_ALLES_TOT
+    inhoud = _inhoud(rapport, indeling, alles)
+    waarden = {_sleutel(stand, "inhoud"): inhoud}
+    for n, paginas in enumerate(indeling, start=1):
+        for p, (pagina, _) in enumerate(paginas, start=1):
+            bundel = waarden.setdefault(_sleutel(stand, _bundel(n, p)), {})
+            bundel[p] = str(html.pagina(pagina))
+    if alles:
+        waarden[_sleutel(stand, "alles")] = str(html.inhoud(rapport))
+    cache.set_many(waarden, timeout=BEWAARTIJD)
+    return waarden
+
+
+def lezen(periode, deel):
+    """(contents, the HTML of `deel`) where `deel` is (chapter, page) or "alles"; the
+    HTML is None for "alles" when the report is too large for one page."""
+    stand = bestanden.sleutel(periode)
+    naam = "alles" if deel == "alles" else _bundel(*deel)
+    sleutels = [_sleutel(stand, "inhoud"), _sleutel(stand, naam)]
+    gevonden = cache.get_many(sleutels)
+    inhoud = gevonden.get(sleutels[0])
+    if inhoud is None or (
+        sleutels[1] not in gevonden
+        and _bestaat(inhoud, deel)
+        and (deel != "alles" or inhoud["alles"])
+    ):
+        gevonden = _maken(periode, stand)  # the first request in this state, or evicted
+        inhoud = gevonden[sleutels[0]]
+    if not _bestaat(inhoud, deel):
+        raise Http404("Deze pagina van het rapport bestaat niet.")
+    stuk = gevonden.get(sleutels[1])
+    return inhoud, stuk if deel == "alles" else stuk[deel[1]]
+
+
+def _bundel(hoofdstuk, pagina):
+    """Pages are cached BUNDEL at a time: a report of 2,000 initiatives has some 330
+    pages, more entries than locmem keeps (300), and it evicted the contents with them."""
+    return f"{hoofdstuk}-{(pagina - 1) // BUNDEL}"
+
+
+def _bestaat(inhoud, deel):
+    if deel == "alles":
+        return True
+    hoofdstuk, pagina = deel
+    hoofdstukken = inhoud["hoofdstukken"]
+    return (
+        1 <= hoofdstuk <= len(hoofdstukken)
+        and 1 <= pagina <= (hoofdstukken[hoofdstuk - 1]["paginas"])
+    )
