@@ -31,12 +31,37 @@ class _KeuzesInEenQuery(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.field.rijen():
             yield self.choice(obj)
 
 
 class KleineKeuzeVeld(forms.ModelChoiceField):
+    """The small table is read once per form: for the choice list and for checking the
+    chosen value (ModelChoiceField would ask the database for that one row again)."""
+
     iterator = _KeuzesInEenQuery
+    _rijen = None
+
+    def rijen(self):
+        # Keyed by the queryset itself: a copied field (each form) or a new queryset
+        # (django-filter sets one per request) reads its own.
+        if self._rijen is None or self._rijen[0] is not self.queryset:
+            self._rijen = (self.queryset, list(self.queryset))
+        return self._rijen[1]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        sleutel = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, sleutel)
+        for obj in self.rijen():
+            if str(getattr(obj, sleutel)) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class KleineKeuzeFilter(django_filters.ModelChoiceFilter):

@@ -133,7 +133,10 @@ class ZoekVeld(forms.ModelChoiceField):
             return None
         tekst = str(value).strip()
         if tekst.isdigit():
-            return super().to_python(tekst)
+            obj = super().to_python(tekst)
+            # Rendering the bound form asks for this value's name again: no second query.
+            self._gekozen = (tekst, obj)
+            return obj
         gevonden = list(self.bron.filter_tekst(self.queryset, tekst)[:2])
         if len(gevonden) == 1:
             return gevonden[0]
@@ -152,6 +155,9 @@ class ZoekVeld(forms.ModelChoiceField):
             return value
         tekst = str(value).strip()
         if tekst.isdigit():
+            gekozen = getattr(self, "_gekozen", None)
+            if gekozen is not None and gekozen[0] == tekst:
+                return gekozen[1]
             obj = self.queryset.filter(pk=int(tekst)).first()
             return obj if obj is not None else tekst
         return tekst

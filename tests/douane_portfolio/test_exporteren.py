@@ -22,8 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _referentie(client, lijst):
-    """The cells as django-tables2's as_values gives them (the former tablib export)."""
+    """The cells as django-tables2's as_values gives them (the former tablib export), in
+    the screen's order: its sort, then the id (the keyset's tie-breaker). as_values reads
+    the sorted queryset without it, and rows with an equal sort key (dialogues on one
+    date) came in whatever order the index walk gave."""
     table = client.get(reverse(lijst)).context["table"]
+    rijen = table.data.data
+    table.data.data = rijen.order_by(*(rijen.query.order_by or rijen.model._meta.ordering), "pk")
     return [[spreadsheetcel(w) for w in rij] for rij in table.as_values()]
 
 

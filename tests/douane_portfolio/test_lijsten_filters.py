@@ -58,6 +58,44 @@ def test_a_small_choice_field_reads_its_table_in_one_plain_query():
     assert html.index(">A<") < html.index(">B &amp; C<")
 
 
+@pytest.mark.django_db
+def test_a_chosen_small_choice_is_checked_against_the_same_read_of_the_table():
+    a = Thema.objects.create(naam="A", volgorde=1)
+
+    class ThemaFormulier(forms.Form):
+        thema = KleineKeuzeVeld(queryset=Thema.objects.all(), required=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        formulier = ThemaFormulier(data={"thema": str(a.pk)})
+        assert formulier.is_valid() and formulier.cleaned_data["thema"] == a
+        html = str(formulier["thema"])
+    assert len(queries) == 1
+    assert f'value="{a.pk}" selected' in html
+
+    fout = ThemaFormulier(data={"thema": str(a.pk + 1)})
+    assert not fout.is_valid()
+    assert fout.errors["thema"] == ["Selecteer een geldige keuze. Deze keuze is niet beschikbaar."]
+
+
+@pytest.mark.django_db
+def test_a_filter_on_a_theme_or_an_owner_adds_at_most_the_owners_lookup(client_voor, pm):
+    from tests.programmas.factories import InitiatiefFactory
+
+    initiatief = InitiatiefFactory(eigenaar=pm)
+    client = client_voor(pm)
+    client.get("/programmas/")
+
+    def tel(params):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/programmas/", params).status_code == 200
+        return len(queries)
+
+    kaal = tel({})
+    assert tel({"thema": initiatief.thema_id}) == kaal
+    # The owner is looked up once to check it; rendering the field reuses that row.
+    assert tel({"eigenaar": pm.pk}) == kaal + 1
+
+
 def test_an_address_by_id_is_what_reverse_gives():
     from django.urls import reverse
 
