@@ -2,9 +2,9 @@
 open findings per risk, scoped by what audits lets the user read."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
+from douane_portfolio.adressen import adres
 from risicos import bijdragen
 
 
@@ -21,7 +21,7 @@ class OpenBevindingenKolom(tables.Column):
     def render(self, record, value):
         if not value:
             return "—"
-        url = reverse("audits:bevindingen") + f"?risico={record.pk}&status=nog_open"
+        url = adres("audits:bevindingen") + f"?risico={record.pk}&status=nog_open"
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value(self, value):

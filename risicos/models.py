@@ -13,11 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
+from douane_portfolio.adressen import adres
 from douane_portfolio.models import (
     Actie,
     ActieQuerySet,
@@ -368,7 +368,7 @@ class Risico(VersieModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("risicos:risico", args=[self.pk])
+        return adres("risicos:risico", self.pk)
 
     def clean(self):
         fouten = score_fouten(self.scores)
@@ -538,7 +538,7 @@ class Beheersmaatregel(Actie):
         ]
 
     def get_absolute_url(self):
-        return reverse("risicos:maatregel", args=[self.pk])
+        return adres("risicos:maatregel", self.pk)
 
     @property
     def context(self):
@@ -642,7 +642,7 @@ class Risicodialoog(VersieModel):
         return self.titel
 
     def get_absolute_url(self):
-        return reverse("risicos:dialoog", args=[self.pk])
+        return adres("risicos:dialoog", self.pk)
 
     @property
     def is_vastgesteld(self):

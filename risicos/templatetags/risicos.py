@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.utils.html import format_html
 
@@ -13,9 +15,11 @@ NIVEAU_WOORD = {
 }
 
 
+@functools.lru_cache(maxsize=64)
 def score_html(kans, impact):
     """A score as its number on the band's colour, with kans × impact; never colour
-    alone, and "niet gescoord" when there is no score."""
+    alone, and "niet gescoord" when there is no score. At most 26 different results
+    (5 × 5 and none): kept, as a register page asks for 100 of them."""
     if kans is None or impact is None:
         return format_html('<span class="score score-geen">{}</span>', NIET_GESCOORD)
     score = kans * impact
