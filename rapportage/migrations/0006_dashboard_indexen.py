@@ -3,10 +3,11 @@ on (owner, deadline): "my open actions, how many late" is one range of it, and "
 per owner" one range per owner; the index alone answers both, without visiting the
 table. And what the heat map, the top risks and the findings per body read.
 
-The tables are the other apps'; the indexes are the dashboard's, kept here together as
-plain SQL that PostgreSQL and SQLite both take (each helper adds migrations to its own
-app only). `rapportage.dashboard` relies on them; the EXPLAIN tests in
-tests/rapportage/test_dashboard_indexen.py name them."""
+The tables are the other apps'; the indexes serve the dashboard and stay next to it, as
+plain SQL that PostgreSQL and SQLite both take. The models do not declare them, so Django
+does not know them: a later migration that makes SQLite rebuild one of these tables drops
+its index there (PostgreSQL keeps it). The EXPLAIN tests in
+tests/rapportage/test_dashboard_indexen.py name each one and fail when one is missing."""
 
 from django.db import migrations
 
