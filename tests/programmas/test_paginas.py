@@ -41,7 +41,8 @@ def test_activity_table_groups_by_theme_with_dot_word_and_toelichting_for_oranje
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.index("Handhaving") < html.index("Dienstverlening")
+    # The section headings, not the theme filter's options above them.
+    assert html.index("Handhaving</h2>") < html.index("Dienstverlening</h2>")
     assert html.index(groen.naam) < html.index(oranje.naam)
     assert "Vertraagd door de aanbesteding." in html
     assert stil.naam in html and "niet gerapporteerd" in html
