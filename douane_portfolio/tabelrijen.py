@@ -232,6 +232,11 @@ class _Kolom:
     def _href_van_functie(self, row, value):
         # LinkTransform.compose_url: call_with_appropriate() with the signature read once.
         argumenten, alles = self.link_argumenten
+        return self._roep(self.link_functie, argumenten, alles, row, value)
+
+    def _roep(self, functie, argumenten, alles, row, value):
+        """`functie` with the arguments it takes (its signature read once, in __init__);
+        None when it asks for one a cell does not have."""
         kwargs = {
             "value": value,
             "record": row.record,
@@ -241,10 +246,10 @@ class _Kolom:
             "table": self.table,
         }
         if alles:
-            return self.link_functie(**kwargs)
+            return functie(**kwargs)
         if any(naam not in kwargs for naam in argumenten):
             return None
-        return self.link_functie(**{naam: kwargs[naam] for naam in argumenten})
+        return functie(**{naam: kwargs[naam] for naam in argumenten})
 
     def _href(self, record):
         if self.link_naar_object:
@@ -265,20 +270,7 @@ class _Kolom:
         if self.doorgeven:
             inhoud = value
         else:
-            kwargs = {
-                "value": value,
-                "record": row.record,
-                "column": self.column,
-                "bound_column": self.bound_column,
-                "bound_row": row,
-                "table": self.table,
-            }
-            if self.alles:
-                inhoud = self.render(**kwargs)
-            elif any(naam not in kwargs for naam in self.argumenten):
-                inhoud = None
-            else:
-                inhoud = self.render(**{naam: kwargs[naam] for naam in self.argumenten})
+            inhoud = self._roep(self.render, self.argumenten, self.alles, row, value)
         if not self.link:
             return inhoud
         if self.link_functie is not None:
