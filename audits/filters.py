@@ -144,7 +144,20 @@ class VervolgactieFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(omschrijving__icontains=value) | Q(bevinding__titel__icontains=value))
+        # Two searches joined by UNION, not one OR across the join: each arm is answered
+        # by its own trigram index (and the finding's actions by their foreign key index),
+        # where the OR made PostgreSQL read every action.
+        treffers = (
+            Vervolgactie.objects.order_by()
+            .filter(omschrijving__icontains=value)
+            .values("pk")
+            .union(
+                Vervolgactie.objects.order_by()
+                .filter(bevinding__titel__icontains=value)
+                .values("pk")
+            )
+        )
+        return qs.filter(pk__in=treffers)
 
     def filter_status(self, qs, name, value):
         if value == NOG_OPEN:

@@ -171,6 +171,25 @@ def test_xlsx_export_of_the_actions(client_voor, auditor, register):
     }
 
 
+@pytest.mark.parametrize(
+    ("zoek", "verwacht"),
+    [
+        # The action's own description, any case.
+        ("PROCESBESCHRIJVINGEN", {"Procesbeschrijvingen 14 ketens"}),
+        # The finding's title: all of its actions, once each.
+        ("inkoopbeheer", {"Inkoopdossiers"}),
+        ("geldstroom", {"Verbeterplan uitvoeren", "Procesbeschrijvingen 14 ketens"}),
+        ("bestaat nergens", set()),
+    ],
+)
+def test_the_actions_search_matches_the_description_or_the_findings_title(
+    client_voor, auditor, register, zoek, verwacht
+):
+    response = client_voor(auditor).get("/audits/acties/", {"zoek": zoek})
+    rijen = response.context["table"].page.object_list
+    assert sorted(r.record.omschrijving for r in rijen) == sorted(verwacht)
+
+
 def test_the_owner_sees_the_rejection_and_its_reason_on_the_detail(
     client_voor, pm, auditor, bevinding
 ):

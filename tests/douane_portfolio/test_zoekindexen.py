@@ -24,6 +24,8 @@ pytestmark = [
             "audits:bevindingen",
             ["zoek_bevinding_titel", "zoek_bevinding_omschrijving", "zoek_bevinding_domein"],
         ),
+        # Description and the finding's title, each arm of the UNION on its own index.
+        ("audits:acties", ["zoek_vervolgactie_omschrijving", "zoek_bevinding_titel"]),
     ],
 )
 def test_a_search_reads_the_trigram_index_of_each_searched_column(client_voor, lijst, indexen):
