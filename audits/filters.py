@@ -18,6 +18,7 @@ from .models import (
 )
 
 NOG_OPEN = "nog_open"
+ZOEK_BEVINDINGEN_MAX = 200
 JA = (("ja", "Ja"),)
 
 
@@ -144,20 +145,21 @@ class VervolgactieFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        # Two searches joined by UNION, not one OR across the join: each arm is answered
-        # by its own trigram index (and the finding's actions by their foreign key index),
-        # where the OR made PostgreSQL read every action.
-        treffers = (
-            Vervolgactie.objects.order_by()
-            .filter(omschrijving__icontains=value)
-            .values("pk")
-            .union(
-                Vervolgactie.objects.order_by()
-                .filter(bevinding__titel__icontains=value)
-                .values("pk")
-            )
+        # One OR across the join read every action for a rare word (1.7 s at scale 1.0).
+        # With the findings' ids as a literal list both parts have an index, and the
+        # planner, knowing how many, picks the trigram indexes or the sort's own index.
+        # Past ZOEK_BEVINDINGEN_MAX findings the matches are dense: the join is cheap then.
+        bevindingen = list(
+            Bevinding.objects.filter(titel__icontains=value)
+            .order_by()
+            .values_list("pk", flat=True)[: ZOEK_BEVINDINGEN_MAX + 1]
         )
-        return qs.filter(pk__in=treffers)
+        titel = (
+            Q(bevinding__titel__icontains=value)
+            if len(bevindingen) > ZOEK_BEVINDINGEN_MAX
+            else Q(bevinding_id__in=bevindingen)
+        )
+        return qs.filter(Q(omschrijving__icontains=value) | titel)
 
     def filter_status(self, qs, name, value):
         if value == NOG_OPEN:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The actions' search is now a UNION of their description and the finding's
-        # title (audits/filters.py), so each arm has an index to read.
+        # The actions' search ORs their description with their findings' ids (those
+        # whose title matches; audits/filters.py), so each part has an index to read.
         trigramindexen(("audits_vervolgactie", "omschrijving")),
     ]

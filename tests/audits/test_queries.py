@@ -93,6 +93,8 @@ URLS = (
     "/audits/opvolging/",
     "/audits/acties/",
     "/audits/acties/?te_laat=ja&sort=-aantal_verschuivingen",
+    # The findings' ids as a list up to 200 of them, the join beyond: the same count.
+    "/audits/acties/?zoek=Bevinding",
     "/audits/rapporten/",
 )
 
