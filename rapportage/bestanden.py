@@ -151,6 +151,7 @@ def aanvragen(periode, formaat, stand, opnieuw_als=(BestandStatus.MISLUKT, Besta
     if nieuw or opnieuw:
         pk = rapportbestand.pk
         transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
+    if opnieuw:  # a new one already holds what it was created with
         rapportbestand.refresh_from_db()
     return rapportbestand
 

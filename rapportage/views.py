@@ -75,7 +75,7 @@ class RapportView(PermissionRequiredMixin, TemplateView):
             "stappen": bestanden.STAPPEN,
         }
         if gelezen.inhoud is None:
-            context["titel"] = f"Rapport {periode}"
+            context["titel"] = "Het rapport wordt bijgewerkt…"
             return render(request, "rapportage/bijwerken.html", context)
         inhoud, stuk = gelezen.inhoud, gelezen.stuk
         if deel == "alles":

@@ -3,9 +3,12 @@
 state's pages saying so; beat has each changed state made once, after the data is quiet."""
 
 import datetime
+import re
+import time
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +17,9 @@ from django.utils import timezone
 from programmas.models import Status
 from rapportage import bestanden, paginas, tasks
 from rapportage.models import BestandStatus, Rapportbestand
+from tests.importeren.conftest import worker  # noqa: F401
 from tests.programmas.factories import InitiatiefFactory, PeriodeFactory, StatusrapportageFactory
+from tests.rapportage.test_bestanden import volg
 
 URL = reverse("rapportage:periode", args=[2026, "t3"])
 
@@ -183,3 +188,48 @@ def test_beat_leaves_closed_reports_and_a_running_build_alone(groot, settings):
     settings.RAPPORT_VOORBOUW = False
     Rapportbestand.objects.all().delete()
     assert paginas.voorbouwen() == []
+
+
+@pytest.fixture
+def gedeelde_cache(tmp_path, monkeypatch, settings):
+    """A cache this process shares with the worker (as Redis would in production)."""
+    map_ = tmp_path / "cache"
+    monkeypatch.setenv("CACHE_URL", f"file://{map_}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(map_),
+        }
+    }
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_makes_the_pages_once_while_the_reader_sees_progress(
+    gedeelde_cache,
+    worker,  # noqa: F811
+    client_voor,
+    lezer,
+    groot,
+):
+    proces, log_pad = worker
+    client = client_voor(lezer)
+    assert "<progress" in client.get(URL).content.decode()
+    assert "<progress" in client.get(URL, {"hoofdstuk": 2}).content.decode()
+    (bouw,) = Rapportbestand.objects.all()
+    standen = volg(client, bouw.pk, proces, log_pad)
+    assert standen[-1] == {"status": "klaar", "stap": 3, "stappen": 3}
+    pagina = client.get(URL, {"hoofdstuk": 2}).content.decode()
+    assert "Activiteiten" in pagina and "<progress" not in pagina
+
+    # The same build delivered twice more: nothing is made again.
+    gemaakt_op = cache.get(paginas._laatste_sleutel(groot))["op"]
+    tasks.rapportbestand_maken.delay(bouw.pk)
+    tasks.rapportbestand_maken.delay(bouw.pk)
+    einde = time.monotonic() + 60
+    geslaagd = re.compile(r"Task rapportage\.tasks\.rapportbestand_maken\[\S+\] succeeded")
+    while len(geslaagd.findall(log_pad.read_text())) < 3:
+        assert time.monotonic() < einde, log_pad.read_text()[-3000:]
+        time.sleep(0.1)
+    assert cache.get(paginas._laatste_sleutel(groot))["op"] == gemaakt_op
+    assert Rapportbestand.objects.count() == 1
