@@ -347,6 +347,8 @@ def voorbouwen():
     while the data is still changing (RAPPORT_VOORBOUW_RUST), so a burst of edits or an
     import gives one build, but not longer than RAPPORT_VOORBOUW_UITERLIJK; and queues
     nothing for a report whose previous build still runs. Returns the queued records."""
+    from .tasks import rapportbestand_maken
+
     if not settings.RAPPORT_VOORBOUW:
         return []
     perioden = list(
@@ -359,6 +361,7 @@ def voorbouwen():
         return []
     stand = bestanden.stand_van_de_gegevens()
     nu = timezone.now()
+    uiterlijk = timedelta(seconds=settings.RAPPORT_VOORBOUW_UITERLIJK)
     laatste_wijziging = bestanden.laatste_wijziging(stand)
     stil = laatste_wijziging is None or laatste_wijziging <= nu - timedelta(
         seconds=settings.RAPPORT_VOORBOUW_RUST
@@ -367,22 +370,25 @@ def voorbouwen():
     gevonden = cache.get_many(
         [_sleutel(s, "inhoud") for s in sleutels.values()] + [_laatste_sleutel(p) for p in perioden]
     )
-    bezig = set(
-        Rapportbestand.objects.filter(
-            periode__in=perioden,
-            formaat=bestanden.SCHERM,
-            status__in=(BestandStatus.WACHTRIJ, BestandStatus.BEZIG),
-            bijgewerkt_op__gte=nu - bestanden.VERLATEN_NA,
-        ).values_list("periode_id", flat=True)
-    )
+    bezig = set()
+    for periode_id, pk, status, bijgewerkt_op in Rapportbestand.objects.filter(
+        periode__in=perioden,
+        formaat=bestanden.SCHERM,
+        status__in=(BestandStatus.WACHTRIJ, BestandStatus.BEZIG),
+        bijgewerkt_op__gte=nu - bestanden.VERLATEN_NA,
+    ).values_list("periode_id", "pk", "status", "bijgewerkt_op"):
+        bezig.add(periode_id)
+        if status == BestandStatus.WACHTRIJ and bijgewerkt_op < nu - uiterlijk:
+            # Queued long ago and never taken: its message may be lost with a broker
+            # that restarted; a second one is harmless (only one worker claims it).
+            rapportbestand_maken.delay(pk)
     gevraagd = []
     for periode in perioden:
         sleutel = sleutels[periode.pk]
         if _sleutel(sleutel, "inhoud") in gevonden or periode.pk in bezig:
             continue
         laatste = gevonden.get(_laatste_sleutel(periode))
-        uiterlijk = nu - timedelta(seconds=settings.RAPPORT_VOORBOUW_UITERLIJK)
-        if not stil and laatste is not None and laatste["op"] > uiterlijk:
+        if not stil and laatste is not None and laatste["op"] > nu - uiterlijk:
             continue
         rapportbestand = bestanden.aanvragen(
             periode, bestanden.SCHERM, sleutel, opnieuw_als=(BestandStatus.KLAAR,)

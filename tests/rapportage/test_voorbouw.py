@@ -190,6 +190,20 @@ def test_beat_leaves_closed_reports_and_a_running_build_alone(groot, settings):
     assert paginas.voorbouwen() == []
 
 
+@pytest.mark.django_db
+def test_beat_sends_a_build_again_that_waited_too_long_for_a_worker(groot, settings, monkeypatch):
+    settings.RAPPORT_VOORBOUW_RUST = 0
+    settings.RAPPORT_VOORBOUW_UITERLIJK = 600
+    verstuurd = []
+    monkeypatch.setattr(tasks.rapportbestand_maken, "delay", verstuurd.append)
+    (bouw,) = paginas.voorbouwen()
+    nu = timezone.now()
+    with time_machine.travel(nu + datetime.timedelta(seconds=300), tick=False):
+        assert paginas.voorbouwen() == [] and verstuurd == []
+    with time_machine.travel(nu + datetime.timedelta(seconds=700), tick=False):
+        assert paginas.voorbouwen() == [] and verstuurd == [bouw.pk]  # its message lost?
+
+
 @pytest.fixture
 def gedeelde_cache(tmp_path, monkeypatch, settings):
     """A cache this process shares with the worker (as Redis would in production)."""
