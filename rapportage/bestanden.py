@@ -11,7 +11,6 @@ the same key (paginas.py).
 import functools
 import hashlib
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.apps import apps
@@ -67,19 +66,6 @@ def stand_van_de_gegevens():
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted((g, str(d), n) for g, d, n in cursor.fetchall())
-
-
-def laatste_wijziging(stand):
-    """When the newest history entry in `stand` was written (None: no history at all)."""
-    momenten = []
-    for _, d, _ in stand:
-        if d == "None":
-            continue
-        moment = datetime.fromisoformat(d)
-        if timezone.is_naive(moment):  # SQLite's raw cursor: UTC without an offset
-            moment = timezone.make_aware(moment, UTC)
-        momenten.append(moment)
-    return max(momenten, default=None)
 
 
 def _snapshot(periode):
