@@ -4,6 +4,7 @@ state's pages saying so; beat has each changed state made once, after the data i
 
 import datetime
 import re
+import runpy
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from douane_portfolio import settings as settings_module
 from programmas.models import Status
 from rapportage import bestanden, paginas, tasks
 from rapportage.models import BestandStatus, Rapportbestand
@@ -247,3 +249,25 @@ def test_a_real_worker_makes_the_pages_once_while_the_reader_sees_progress(
         time.sleep(0.1)
     assert cache.get(paginas._laatste_sleutel(groot))["op"] == gemaakt_op
     assert Rapportbestand.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "omgeving, gepland",
+    [
+        ({"CACHE_URL": "locmem://"}, False),  # each process its own cache: made in the request
+        ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, True),
+        ({"CACHE_URL": "redis://127.0.0.1:6379/1", "RAPPORT_VOORBOUW_SCHEMA": "uit"}, False),
+    ],
+)
+def test_beat_checks_every_minute_only_with_a_cache_the_worker_shares(
+    monkeypatch, tmp_path, omgeving, gepland
+):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    for naam, waarde in omgeving.items():
+        monkeypatch.setenv(naam, waarde)
+    instellingen = runpy.run_path(settings_module.__file__)
+    taak = instellingen["CELERY_BEAT_SCHEDULE"].get("rapport-voorbouwen")
+    assert instellingen["RAPPORT_VOORBOUW"] == (omgeving["CACHE_URL"] != "locmem://")
+    assert (taak is not None) == gepland
+    if gepland:
+        assert (taak["schedule"], taak["options"]["expires"]) == (60.0, 54)
