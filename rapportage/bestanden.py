@@ -127,17 +127,30 @@ def aanvragen(periode, formaat, stand, opnieuw_als=(BestandStatus.MISLUKT, Besta
             )
     except IntegrityError:  # two requests at once: the other one queued it
         return Rapportbestand.objects.get(periode=periode, formaat=formaat, sleutel=stand)
-    opnieuw = (
-        not nieuw
-        and bool(opnieuw_als)
-        and Rapportbestand.objects.filter(pk=rapportbestand.pk, status__in=opnieuw_als).update(
-            status=BestandStatus.WACHTRIJ, stap=0, fout=""
-        )
-    )
-    if nieuw or opnieuw:
+    if nieuw:
         pk = rapportbestand.pk
         transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
-    if opnieuw:  # a new one already holds what it was created with
+    elif opnieuw_als:
+        opnieuw_aanvragen(rapportbestand, opnieuw_als)
+    return rapportbestand
+
+
+def opnieuw_aanvragen(rapportbestand, als):
+    """Queue the record again if it is in a status of `als`: of two requests at once,
+    one does."""
+    from .tasks import rapportbestand_maken
+
+    if Rapportbestand.objects.filter(pk=rapportbestand.pk, status__in=als).update(
+        status=BestandStatus.WACHTRIJ, stap=0, fout=""
+    ):
+        rapportbestand.status, rapportbestand.stap, rapportbestand.fout = (
+            BestandStatus.WACHTRIJ,
+            0,
+            "",
+        )
+        pk = rapportbestand.pk
+        transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
+    else:  # another request or a worker moved it on meanwhile
         rapportbestand.refresh_from_db()
     return rapportbestand
 

@@ -311,9 +311,7 @@ def lezen(periode, deel, *, opnieuw=False):
         if _compleet(opnieuw_gelezen, sleutels, deel):  # made since this request began
             return _uit(opnieuw_gelezen, sleutels, deel)
         # Made, but its pages were evicted since: one request queues it again.
-        rapportbestand = bestanden.aanvragen(
-            periode, bestanden.SCHERM, stand, opnieuw_als=(BestandStatus.KLAAR,)
-        )
+        bestanden.opnieuw_aanvragen(rapportbestand, (BestandStatus.KLAAR,))
     laatste = gevonden.get(_laatste_sleutel(periode))
     if laatste is not None and laatste["stand"] != stand:
         eerdere = [_sleutel(laatste["stand"], "inhoud"), _sleutel(laatste["stand"], naam)]

@@ -87,6 +87,24 @@ def test_a_large_report_shows_progress_until_a_worker_made_it_then_the_report(
 
 
 @pytest.mark.django_db
+def test_pages_evicted_after_they_were_made_are_made_again_by_one_request(
+    client_voor, lezer, groot, django_capture_on_commit_callbacks
+):
+    client = client_voor(lezer)
+    client.get(URL)
+    _bouwen()
+    cache.clear()  # evicted (or the cache restarted): the record still says "klaar"
+    with django_capture_on_commit_callbacks() as taken, CaptureQueriesContext(connection) as q:
+        assert "<progress" in client.get(URL).content.decode()
+    assert len(taken) == 1 and _zonder_savepoints(q) <= 10
+    with django_capture_on_commit_callbacks() as taken:
+        assert "<progress" in client.get(URL).content.decode()
+    assert taken == []
+    assert _bouwen() == 1 and Rapportbestand.objects.count() == 1
+    assert "Activiteiten" in client.get(URL, {"hoofdstuk": 2}).content.decode()
+
+
+@pytest.mark.django_db
 def test_after_a_change_the_previous_state_is_shown_saying_when_it_was_read(
     client_voor, lezer, groot, django_capture_on_commit_callbacks
 ):
