@@ -384,13 +384,25 @@ def voorbouwen():
         periode__in=perioden,
         formaat=bestanden.SCHERM,
         status__in=(BestandStatus.WACHTRIJ, BestandStatus.BEZIG),
-        bijgewerkt_op__gte=nu - bestanden.VERLATEN_NA,
     ).values_list("periode_id", "pk", "status", "bijgewerkt_op"):
-        bezig.add(periode_id)
-        if status == BestandStatus.WACHTRIJ and bijgewerkt_op < nu - uiterlijk:
+        if status == BestandStatus.BEZIG and bijgewerkt_op < nu - bestanden.VERLATEN_NA:
+            # Its worker died: queued again (only the first beat to see it does).
+            vergeten = Rapportbestand.objects.filter(
+                pk=pk, status=BestandStatus.BEZIG, bijgewerkt_op=bijgewerkt_op
+            ).update(status=BestandStatus.WACHTRIJ, stap=0, bijgewerkt_op=nu)
+        else:
             # Queued long ago and never taken: its message may be lost with a broker
-            # that restarted; a second one is harmless (only one worker claims it).
+            # that restarted. A second message is harmless (one worker claims it).
+            vergeten = (
+                status == BestandStatus.WACHTRIJ
+                and bijgewerkt_op < nu - uiterlijk
+                and Rapportbestand.objects.filter(pk=pk, bijgewerkt_op=bijgewerkt_op).update(
+                    bijgewerkt_op=nu
+                )
+            )
+        if vergeten:
             rapportbestand_maken.delay(pk)
+        bezig.add(periode_id)
     gevraagd = []
     for periode in perioden:
         sleutel = sleutels[periode.pk]

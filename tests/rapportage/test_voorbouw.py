@@ -211,7 +211,7 @@ def test_beat_leaves_closed_reports_and_a_running_build_alone(groot, settings):
 
 
 @pytest.mark.django_db
-def test_beat_sends_a_build_again_that_waited_too_long_for_a_worker(groot, settings, monkeypatch):
+def test_beat_sends_a_build_again_that_no_worker_took_or_finished(groot, settings, monkeypatch):
     settings.RAPPORT_VOORBOUW_RUST = 0
     settings.RAPPORT_VOORBOUW_UITERLIJK = 600
     verstuurd = []
@@ -222,6 +222,19 @@ def test_beat_sends_a_build_again_that_waited_too_long_for_a_worker(groot, setti
         assert paginas.voorbouwen() == [] and verstuurd == []
     with time_machine.travel(nu + datetime.timedelta(seconds=700), tick=False):
         assert paginas.voorbouwen() == [] and verstuurd == [bouw.pk]  # its message lost?
+        assert paginas.voorbouwen() == [] and verstuurd == [bouw.pk]  # not every minute
+    # A worker took it and died: after VERLATEN_NA it is queued again.
+    with time_machine.travel(nu + datetime.timedelta(seconds=800), tick=False):
+        assert bestanden.claim(bouw.pk) is not None
+    with time_machine.travel(nu + datetime.timedelta(minutes=20), tick=False):
+        paginas.voorbouwen()
+        assert verstuurd == [bouw.pk]
+    with time_machine.travel(nu + datetime.timedelta(minutes=45), tick=False):
+        paginas.voorbouwen()
+        paginas.voorbouwen()
+        assert verstuurd == [bouw.pk, bouw.pk]
+        bouw.refresh_from_db()
+        assert bouw.status == BestandStatus.WACHTRIJ
 
 
 @pytest.fixture
