@@ -174,10 +174,18 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     }
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith("file:///"):
+    # Shared by the processes of one machine (web and worker) without a Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://"),
+        }
+    }
 else:
     raise ImproperlyConfigured(
         f"CACHE_URL={CACHE_URL!r} wordt niet ondersteund: gebruik redis://host:6379/1, "
-        "of locmem:// voor één proces."
+        "file:///pad/naar/map (één machine), of locmem:// voor één proces."
     )
 
 AUTH_USER_MODEL = "douane_portfolio.User"
@@ -518,6 +526,23 @@ RAPPORT_DIRECT_TOT = envint("RAPPORT_DIRECT_TOT", 100)
 # headings, paragraphs); the whole report on one page only up to RAPPORT_ALLES_TOT lines.
 RAPPORT_PAGINA_OMVANG = envint("RAPPORT_PAGINA_OMVANG", 250)
 RAPPORT_ALLES_TOT = envint("RAPPORT_ALLES_TOT", 1500)
+# Above RAPPORT_DIRECT_TOT the report's pages on screen are made by a worker too: beat
+# checks every minute whether the data of a live report changed and has a worker make
+# the new state, and a reader who comes first sees progress (or the previous state,
+# labelled) instead of waiting ~10 s. It needs a cache the worker shares with the web
+# processes, so it is off with locmem:// (pages made in the request, as before).
+RAPPORT_VOORBOUW = envbool("RAPPORT_VOORBOUW", CACHE_URL != "locmem://")
+RAPPORT_VOORBOUW_SCHEMA = beat_schema(os.environ.get("RAPPORT_VOORBOUW_SCHEMA", "60"))
+# Data changed less than this many seconds ago is still moving (an import, a series of
+# edits): beat waits for quiet, but rebuilds at least every RAPPORT_VOORBOUW_UITERLIJK.
+RAPPORT_VOORBOUW_RUST = envint("RAPPORT_VOORBOUW_RUST", 20)
+RAPPORT_VOORBOUW_UITERLIJK = envint("RAPPORT_VOORBOUW_UITERLIJK", 600)
+if RAPPORT_VOORBOUW and RAPPORT_VOORBOUW_SCHEMA is not None:
+    CELERY_BEAT_SCHEDULE["rapport-voorbouwen"] = {
+        "task": "rapportage.tasks.rapport_voorbouwen",
+        "schedule": RAPPORT_VOORBOUW_SCHEMA,
+        "options": {"expires": int(kortste_tussenpoos(RAPPORT_VOORBOUW_SCHEMA) * 0.9)},
+    }
 # Largest evidence file an auditor or action owner may upload (the proxy must allow it too).
 AUDITS_BEWIJS_MAX_BYTES = envint("AUDITS_BEWIJS_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")

@@ -1,5 +1,5 @@
-"""PDF and Word files of a report: made once per state of the data, by a worker when the
-portfolio is large, and kept until the data changes.
+"""PDF and Word files of a report, and its pages on screen: made once per state of the
+data, by a worker when the portfolio is large, and kept until the data changes.
 
 The state of the data is a key: for a closed period the moment its snapshot was taken,
 for an open one the newest history entry of every model the report reads (every change
@@ -31,6 +31,9 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 MAKERS = {"pdf": pdf.maak_pdf, "docx": docx.maak_docx}
+# The report's pages on screen (paginas.py) share the record, its claim and its progress;
+# what they make goes to the cache, not to a file.
+SCHERM = "html"
 STAPPEN = 3  # the outline, the layout, writing the file
 # A worker that took a file and then vanished (killed, redeployed): another may retake it.
 VERLATEN_NA = timezone.timedelta(minutes=30)
@@ -74,13 +77,15 @@ def _snapshot(periode):
 _ONBEKEND = object()
 
 
-def sleutel(periode, snapshot=_ONBEKEND):
+def sleutel(periode, snapshot=_ONBEKEND, stand=None):
+    """`stand`: stand_van_de_gegevens() when the caller already has it (several periods)."""
     if snapshot is _ONBEKEND:
         snapshot = _snapshot(periode)
     if snapshot is not None:
         deel = f"snapshot {snapshot.pk} {snapshot.vastgelegd_op.isoformat()}"
     else:
-        deel = f"live {timezone.localdate()} {stand_van_de_gegevens()}"
+        stand = stand_van_de_gegevens() if stand is None else stand
+        deel = f"live {timezone.localdate()} {stand}"
     tekst = f"{SCHEMA_VERSIE} {periode.pk} {deel}"
     return hashlib.sha256(tekst.encode()).hexdigest()[:40]
 
@@ -110,8 +115,9 @@ def is_klein(periode):
     return Initiatief.objects.filter(actief=True).count() <= settings.RAPPORT_DIRECT_TOT
 
 
-def aanvragen(periode, formaat, stand):
-    """The file record for this state; a new or failed one is queued for a worker."""
+def aanvragen(periode, formaat, stand, opnieuw_als=(BestandStatus.MISLUKT, BestandStatus.KLAAR)):
+    """The file record for this state; a new one, or one in a status of `opnieuw_als`
+    (failed, or made but its file gone), is queued for a worker."""
     from .tasks import rapportbestand_maken
 
     try:
@@ -121,14 +127,30 @@ def aanvragen(periode, formaat, stand):
             )
     except IntegrityError:  # two requests at once: the other one queued it
         return Rapportbestand.objects.get(periode=periode, formaat=formaat, sleutel=stand)
-    opnieuw = not nieuw and (
-        Rapportbestand.objects.filter(pk=rapportbestand.pk)
-        .filter(Q(status=BestandStatus.MISLUKT) | Q(status=BestandStatus.KLAAR))
-        .update(status=BestandStatus.WACHTRIJ, stap=0, fout="")
-    )
-    if nieuw or opnieuw:
+    if nieuw:
         pk = rapportbestand.pk
         transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
+    elif opnieuw_als:
+        opnieuw_aanvragen(rapportbestand, opnieuw_als)
+    return rapportbestand
+
+
+def opnieuw_aanvragen(rapportbestand, als):
+    """Queue the record again if it is in a status of `als`: of two requests at once,
+    one does."""
+    from .tasks import rapportbestand_maken
+
+    if Rapportbestand.objects.filter(pk=rapportbestand.pk, status__in=als).update(
+        status=BestandStatus.WACHTRIJ, stap=0, fout=""
+    ):
+        rapportbestand.status, rapportbestand.stap, rapportbestand.fout = (
+            BestandStatus.WACHTRIJ,
+            0,
+            "",
+        )
+        pk = rapportbestand.pk
+        transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
+    else:  # another request or a worker moved it on meanwhile
         rapportbestand.refresh_from_db()
     return rapportbestand
 
@@ -147,7 +169,7 @@ def claim(pk):
     return Rapportbestand.objects.select_related("periode").get(pk=pk) if bijgewerkt else None
 
 
-def _stap(rapportbestand, n):
+def stap(rapportbestand, n):
     Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
         stap=n, stappen=STAPPEN, bijgewerkt_op=timezone.now()
     )
@@ -157,9 +179,9 @@ def maken(rapportbestand):
     """Build the outline, lay it out and write the file; the record says how far it is."""
     try:
         rapport = opzet(rapportbestand.periode)[0]
-        _stap(rapportbestand, 1)
+        stap(rapportbestand, 1)
         inhoud = MAKERS[rapportbestand.formaat](rapport)
-        _stap(rapportbestand, 2)
+        stap(rapportbestand, 2)
         b = rapportbestand
         relatief = f"rapporten/{b.periode_id}-{b.sleutel}.{b.formaat}"
         doel = Path(settings.MEDIA_ROOT) / relatief
@@ -168,12 +190,20 @@ def maken(rapportbestand):
         tijdelijk.write_bytes(inhoud)
         os.replace(tijdelijk, doel)
     except Exception as fout:
-        Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
-            status=BestandStatus.MISLUKT, fout=f"{type(fout).__name__}: {fout}"[:2000]
-        )
+        mislukt(rapportbestand, fout)
         raise
+    return gemaakt(rapportbestand, bestand=relatief)
+
+
+def mislukt(rapportbestand, fout):
     Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
-        status=BestandStatus.KLAAR, stap=STAPPEN, stappen=STAPPEN, bestand=relatief
+        status=BestandStatus.MISLUKT, fout=f"{type(fout).__name__}: {fout}"[:2000]
+    )
+
+
+def gemaakt(rapportbestand, bestand=""):
+    Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
+        status=BestandStatus.KLAAR, stap=STAPPEN, stappen=STAPPEN, bestand=bestand
     )
     rapportbestand.refresh_from_db()
     return rapportbestand

@@ -10,18 +10,25 @@ The size of a page is counted in lines (`gewicht`): a table row, a list item, a 
 a paragraph per started 400 characters.
 """
 
+import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
+from django.utils import timezone
+
+from programmas.models import PeriodeStatus, Rapportageperiode
 
 from . import bestanden, html
+from .models import BestandStatus, Rapportbestand
 from .opzet import Heatmap, Lijst, Opsomming, Sectie, Tabel
 
 VERVOLG = " (vervolg)"
 BUNDEL = 20  # pages per cache entry: at most ~1 MB of HTML
 BEWAARTIJD = 24 * 3600  # the key holds the date anyway: a live report is rebuilt daily
+GEZIEN = "rapport-voorbouw-gezien"  # the state of the data beat saw last, and since when
 
 
 def _tekstgewicht(tekst):
@@ -226,9 +233,19 @@ def _sleutel(stand, deel):
     return f"rapport-scherm-{stand}-{deel}"
 
 
-def _maken(periode, stand):
-    """Every cache entry of the report in this state of the data."""
+def _laatste_sleutel(periode):
+    """Which state of `periode` was made last, and from data read when: shown, labelled
+    as such, while a newer state is being made."""
+    return f"rapport-scherm-laatste-{periode.pk}"
+
+
+def _maken(periode, stand, rapportbestand=None):
+    """Every cache entry of the report in this state of the data; with a record (a
+    worker's build), its progress."""
+    gelezen_op = timezone.now()
     rapport = bestanden.opzet(periode)[0]
+    if rapportbestand is not None:
+        bestanden.stap(rapportbestand, 1)
     indeling = indelen(rapport, settings.RAPPORT_PAGINA_OMVANG)
     alles = gewicht(rapport) <= settings.RAPPORT_ALLES_TOT
     inhoud = _inhoud(rapport, indeling, alles)
@@ -239,29 +256,167 @@ def _maken(periode, stand):
             bundel[p] = str(html.pagina(pagina))
     if alles:
         waarden[_sleutel(stand, "alles")] = str(html.inhoud(rapport))
+    if rapportbestand is not None:
+        bestanden.stap(rapportbestand, 2)
     cache.set_many(waarden, timeout=BEWAARTIJD)
+    # After the pages, so that the pointer never leads to pages not yet there; never
+    # back to an older state when two builds finish out of order.
+    vorige = cache.get(_laatste_sleutel(periode))
+    if vorige is None or vorige["op"] <= gelezen_op:
+        cache.set(_laatste_sleutel(periode), {"stand": stand, "op": gelezen_op}, timeout=BEWAARTIJD)
     return waarden
 
 
-def lezen(periode, deel):
-    """(contents, the HTML of `deel`) where `deel` is (chapter, page) or "alles"; the
-    HTML is None for "alles" when the report is too large for one page."""
+def maken(rapportbestand):
+    """A worker's build of the pages of the state its record names (tasks.py)."""
+    try:
+        _maken(rapportbestand.periode, rapportbestand.sleutel, rapportbestand)
+    except Exception as fout:
+        bestanden.mislukt(rapportbestand, fout)
+        raise
+    return bestanden.gemaakt(rapportbestand)
+
+
+@dataclass
+class Gelezen:
+    """What a request for one page finds. `inhoud` None: nothing to show yet, only the
+    build in `bijwerken`. With `versie_van` the pages are those of an earlier state of
+    the data (read at that moment) while `bijwerken` makes the current one."""
+
+    inhoud: dict | None
+    stuk: str | None = None
+    bijwerken: object = None
+    versie_van: object = None
+
+
+def lezen(periode, deel, *, opnieuw=False):
+    """The contents and the HTML of `deel`, (chapter, page) or "alles" (None when the
+    report is too large for one page). A large report that is not yet made for the
+    current state is made by a worker (settings.RAPPORT_VOORBOUW), never in the request;
+    `opnieuw` retries a build that failed."""
     stand = bestanden.sleutel(periode)
     naam = "alles" if deel == "alles" else _bundel(*deel)
     sleutels = [_sleutel(stand, "inhoud"), _sleutel(stand, naam)]
-    gevonden = cache.get_many(sleutels)
+    gevonden = cache.get_many([*sleutels, _laatste_sleutel(periode)])
+    if _compleet(gevonden, sleutels, deel):
+        return _uit(gevonden, sleutels, deel)
+    if not settings.RAPPORT_VOORBOUW or bestanden.is_klein(periode):
+        # The first request in this state, or evicted: small enough to make now.
+        return _uit(_maken(periode, stand), sleutels, deel)
+    rapportbestand = bestanden.aanvragen(
+        periode, bestanden.SCHERM, stand, opnieuw_als=(BestandStatus.MISLUKT,) if opnieuw else ()
+    )
+    if rapportbestand.status == BestandStatus.KLAAR:
+        opnieuw_gelezen = cache.get_many(sleutels)
+        if _compleet(opnieuw_gelezen, sleutels, deel):  # made since this request began
+            return _uit(opnieuw_gelezen, sleutels, deel)
+        # Made, but its pages were evicted since: one request queues it again.
+        bestanden.opnieuw_aanvragen(rapportbestand, (BestandStatus.KLAAR,))
+    laatste = gevonden.get(_laatste_sleutel(periode))
+    if laatste is not None and laatste["stand"] != stand:
+        eerdere = [_sleutel(laatste["stand"], "inhoud"), _sleutel(laatste["stand"], naam)]
+        eerder = cache.get_many(eerdere)
+        inhoud = eerder.get(eerdere[0])
+        if inhoud is not None and _bestaat(inhoud, deel) and _compleet(eerder, eerdere, deel):
+            return _uit(eerder, eerdere, deel, bijwerken=rapportbestand, versie_van=laatste["op"])
+    return Gelezen(None, bijwerken=rapportbestand)
+
+
+def _compleet(gevonden, sleutels, deel):
+    """Everything `deel` needs is in `gevonden` (a page that does not exist needs only
+    the contents, to say so)."""
     inhoud = gevonden.get(sleutels[0])
-    if inhoud is None or (
-        sleutels[1] not in gevonden
-        and _bestaat(inhoud, deel)
-        and (deel != "alles" or inhoud["alles"])
-    ):
-        gevonden = _maken(periode, stand)  # the first request in this state, or evicted
-        inhoud = gevonden[sleutels[0]]
+    if inhoud is None:
+        return False
+    if not _bestaat(inhoud, deel) or (deel == "alles" and not inhoud["alles"]):
+        return True
+    return sleutels[1] in gevonden
+
+
+def _uit(gevonden, sleutels, deel, **meer):
+    inhoud = gevonden[sleutels[0]]
     if not _bestaat(inhoud, deel):
         raise Http404("Deze pagina van het rapport bestaat niet.")
     stuk = gevonden.get(sleutels[1])
-    return inhoud, stuk if deel == "alles" else stuk[deel[1]]
+    return Gelezen(inhoud, stuk if deel == "alles" else stuk[deel[1]], **meer)
+
+
+def _stil_sinds(stand, nu):
+    """Since when beat has seen the data in this state. Not the newest history entry's
+    date: imported or generated history may be dated in the future, and clocks differ."""
+    tekst = hashlib.sha256(str(stand).encode()).hexdigest()
+    gezien = cache.get(GEZIEN)
+    if gezien is not None and gezien[0] == tekst:
+        return gezien[1]
+    cache.set(GEZIEN, (tekst, nu), timeout=BEWAARTIJD)
+    return nu
+
+
+def voorbouwen():
+    """Queue a build of the pages of each live report whose data changed, so that no
+    reader waits for it (beat, every minute: settings.RAPPORT_VOORBOUW_SCHEMA). Waits
+    until it saw the data unchanged for RAPPORT_VOORBOUW_RUST (the next run), so a burst
+    of edits or an import gives one build, but not longer than
+    RAPPORT_VOORBOUW_UITERLIJK after the previous build; and queues
+    nothing for a report whose previous build still runs. Returns the queued records."""
+    from .tasks import rapportbestand_maken
+
+    if not settings.RAPPORT_VOORBOUW:
+        return []
+    perioden = list(
+        # Live: begun and not closed (closing takes a snapshot; its key never moves).
+        Rapportageperiode.objects.exclude(status=PeriodeStatus.GESLOTEN).filter(
+            begindatum__lte=timezone.localdate(), snapshot__isnull=True
+        )
+    )
+    if not perioden:
+        return []
+    stand = bestanden.stand_van_de_gegevens()
+    nu = timezone.now()
+    uiterlijk = timedelta(seconds=settings.RAPPORT_VOORBOUW_UITERLIJK)
+    stil = _stil_sinds(stand, nu) <= nu - timedelta(seconds=settings.RAPPORT_VOORBOUW_RUST)
+    sleutels = {p.pk: bestanden.sleutel(p, snapshot=None, stand=stand) for p in perioden}
+    gevonden = cache.get_many(
+        [_sleutel(s, "inhoud") for s in sleutels.values()] + [_laatste_sleutel(p) for p in perioden]
+    )
+    bezig = set()
+    for periode_id, pk, status, bijgewerkt_op in Rapportbestand.objects.filter(
+        periode__in=perioden,
+        formaat=bestanden.SCHERM,
+        status__in=(BestandStatus.WACHTRIJ, BestandStatus.BEZIG),
+    ).values_list("periode_id", "pk", "status", "bijgewerkt_op"):
+        if status == BestandStatus.BEZIG and bijgewerkt_op < nu - bestanden.VERLATEN_NA:
+            # Its worker died: queued again (only the first beat to see it does).
+            vergeten = Rapportbestand.objects.filter(
+                pk=pk, status=BestandStatus.BEZIG, bijgewerkt_op=bijgewerkt_op
+            ).update(status=BestandStatus.WACHTRIJ, stap=0, bijgewerkt_op=nu)
+        else:
+            # Queued long ago and never taken: its message may be lost with a broker
+            # that restarted. A second message is harmless (one worker claims it).
+            vergeten = (
+                status == BestandStatus.WACHTRIJ
+                and bijgewerkt_op < nu - uiterlijk
+                and Rapportbestand.objects.filter(pk=pk, bijgewerkt_op=bijgewerkt_op).update(
+                    bijgewerkt_op=nu
+                )
+            )
+        if vergeten:
+            rapportbestand_maken.delay(pk)
+        bezig.add(periode_id)
+    gevraagd = []
+    for periode in perioden:
+        sleutel = sleutels[periode.pk]
+        if _sleutel(sleutel, "inhoud") in gevonden or periode.pk in bezig:
+            continue
+        laatste = gevonden.get(_laatste_sleutel(periode))
+        if not stil and laatste is not None and laatste["op"] > nu - uiterlijk:
+            continue
+        rapportbestand = bestanden.aanvragen(
+            periode, bestanden.SCHERM, sleutel, opnieuw_als=(BestandStatus.KLAAR,)
+        )
+        if rapportbestand.status == BestandStatus.WACHTRIJ:  # not one that failed
+            gevraagd.append(rapportbestand)
+    return gevraagd
 
 
 def _bundel(hoofdstuk, pagina):

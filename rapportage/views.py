@@ -48,23 +48,40 @@ class RapportIndexView(PermissionRequiredMixin, TemplateView):
 class RapportView(PermissionRequiredMixin, TemplateView):
     """The table of contents and one page per request (`?hoofdstuk=N&pagina=M`, default
     the first): a chapter, or part of a long one (paginas.py). `?hoofdstuk=alle` gives
-    the whole report on one page where it is small enough (settings.RAPPORT_ALLES_TOT)."""
+    the whole report on one page where it is small enough (settings.RAPPORT_ALLES_TOT).
+    A large report not yet made for the current data shows a worker's progress, or the
+    previous state's page saying so (`?opnieuw=1` retries a failed build)."""
 
     permission_required = "programmas.view_rapportageperiode"
     template_name = "rapportage/rapport.html"
 
-    def get_context_data(self, jaar, soort=None, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, jaar, soort=None):
         periode = periode_van(jaar, soort)
-        gekozen = self.request.GET.get("hoofdstuk", "1")
+        gekozen = request.GET.get("hoofdstuk", "1")
         if gekozen == "alle":
-            inhoud, stuk = paginas.lezen(periode, "alles")
+            deel = "alles"
+        else:
+            deel = (id_uit(gekozen), id_uit(request.GET.get("pagina", "1")))
+            if None in deel:
+                raise Http404("Deze pagina van het rapport bestaat niet.")
+        gelezen = paginas.lezen(periode, deel, opnieuw=request.GET.get("opnieuw") == "1")
+        context = {
+            "periode": periode,
+            "bijwerken": gelezen.bijwerken,
+            "versie_van": gelezen.versie_van,
+            # Progress reloads the page without `opnieuw`, so a failure is retried once.
+            "hier_url": _met(request, opnieuw=None),
+            "opnieuw_url": _met(request, opnieuw="1"),
+            "stappen": bestanden.STAPPEN,
+        }
+        if gelezen.inhoud is None:
+            context["titel"] = "Het rapport wordt bijgewerkt…"
+            return render(request, "rapportage/bijwerken.html", context)
+        inhoud, stuk = gelezen.inhoud, gelezen.stuk
+        if deel == "alles":
             context.update(alles=True, inhoud=mark_safe(stuk) if stuk else None)  # noqa: S308  # nosec B308 B703
         else:
-            nummer, pagina = id_uit(gekozen), id_uit(self.request.GET.get("pagina", "1"))
-            if nummer is None or pagina is None:
-                raise Http404("Deze pagina van het rapport bestaat niet.")
-            inhoud, stuk = paginas.lezen(periode, (nummer, pagina))
+            nummer, pagina = deel
             context.update(
                 hoofdstuk=nummer,
                 pagina=pagina,
@@ -73,13 +90,23 @@ class RapportView(PermissionRequiredMixin, TemplateView):
                 **_buren(inhoud, nummer, pagina),
             )
         context.update(
-            periode=periode,
-            mag_schrijven=self.request.user.has_perm("rapportage.change_rapporttekst"),
+            mag_schrijven=request.user.has_perm("rapportage.change_rapporttekst"),
             rapport=inhoud,
             aantal_paginas=sum(h["paginas"] for h in inhoud["hoofdstukken"]),
             titel=inhoud["titel"],
         )
-        return context
+        return render(request, self.template_name, context)
+
+
+def _met(request, **waarden):
+    """This page's URL with some parameters set (None: left out)."""
+    query = request.GET.copy()
+    for naam, waarde in waarden.items():
+        if waarde is None:
+            query.pop(naam, None)
+        else:
+            query[naam] = waarde
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def _samen(*delen):
@@ -144,7 +171,11 @@ class BestandView(PermissionRequiredMixin, TemplateView):
     template_name = "rapportage/bestand.html"
 
     def get(self, request, pk):
-        self.object = get_object_or_404(Rapportbestand.objects.select_related("periode"), pk=pk)
+        self.object = get_object_or_404(
+            # The pages on screen have no download: their progress is on the report's page.
+            Rapportbestand.objects.select_related("periode").exclude(formaat=bestanden.SCHERM),
+            pk=pk,
+        )
         if self.object.status == BestandStatus.KLAAR:
             return redirect(download_url(self.object.periode, self.object.formaat))
         return super().get(request)

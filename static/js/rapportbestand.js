@@ -1,5 +1,5 @@
-// Progress of a report file a worker makes: poll, move the bar, reload when done (the
-// page then redirects to the download).
+// Progress of a report file (or the report's pages) a worker makes: poll, move the bar,
+// reload when done (the page then redirects to the download, or shows the new report).
 (function () {
   var blok = document.querySelector("[data-voortgang-url]");
   if (!blok) return;
@@ -15,7 +15,8 @@
         if (d.status === "wachtrij" || d.status === "bezig") {
           setTimeout(kijk, 1000);
         } else {
-          window.location.reload();
+          if (blok.dataset.verderUrl) window.location.assign(blok.dataset.verderUrl);
+          else window.location.reload();
         }
       })
       .catch(function () { setTimeout(kijk, 3000); });
