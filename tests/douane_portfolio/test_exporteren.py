@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from douane_portfolio import exporteren
 from douane_portfolio.tekst import spreadsheetcel
+from risicos.models import Beheersmaatregel
 from tests.beveiliging.test_exports import LIJSTEN, kwaadaardige_gegevens  # noqa: F401
 from tests.factories import UserFactory
-from risicos.models import Beheersmaatregel
 from tests.risicos.factories import BeheersmaatregelFactory, RisicodialoogFactory, RisicoFactory
 
 pytestmark = pytest.mark.django_db
