@@ -406,9 +406,9 @@ def _open_niet_vastgelegd(model, soort_id, op, tot):
 
 def niet_vastgelegd(op, tot):
     """(model, queryset, kinds) for each kind of action and part (overdue, upcoming):
-    rows of (id, deadline, heeft_<soort> for each of the kinds) of its open actions with a reminder due on `op`
-    (deadline up to `tot`) that the ledger lacks. The sweep's whole database work of
-    finding what is due: two queries per kind of action."""
+    rows of (id, deadline, heeft_<soort> for each of the kinds) of its open actions with
+    a reminder due on `op` (deadline up to `tot`) that the ledger lacks. The sweep's
+    whole database work of finding what is due: two queries per kind of action."""
     modellen = actie_modellen()
     soorten = ContentType.objects.get_for_models(*modellen)
     for model in modellen:
