@@ -356,83 +356,122 @@ def in_grootboek(soort_id, object_id, soort, op, deadline):
 
 def _open_niet_vastgelegd(model, soort_id, op, tot):
     """The open actions of `model` with a reminder due on `op` (deadline up to `tot`)
-    that the ledger lacks, as a queryset: NOT EXISTS against the ledger's unique key,
-    with the period computed from each row's deadline, so one index probe per action
-    and kind whatever the size of the ledger, and nothing of the ledger is loaded."""
+    that the ledger lacks, as querysets of ids: NOT EXISTS against the ledger's unique
+    key, with the period computed from each row's deadline, so one index probe per
+    action and kind whatever the size of the ledger, and nothing of the ledger is loaded.
+
+    Two of them, the overdue and the upcoming: the overdue (most open actions) need
+    only id and deadline, which the partial index on open actions holds, so a sweep
+    with nothing to send reads that index and not the table (an OR with the upcoming,
+    which need the owner's preference, made PostgreSQL read every open row from disk).
+    Each row carries its deadline and a `heeft_<soort>` per kind that it asked about.
+    """
     te_laat = Q(deadline__lt=op)
-    due = {
-        HerinneringSoort.TE_LAAT: te_laat,
-        HerinneringSoort.ESCALATIE: te_laat
-        & Q(deadline__lte=op - timedelta(days=settings.HERINNERINGEN_ESCALATIE_NA)),
-    }
+    delen = [
+        (
+            model.objects.open().filter(te_laat),
+            {
+                HerinneringSoort.TE_LAAT: Q(),
+                HerinneringSoort.ESCALATIE: Q(
+                    deadline__lte=op - timedelta(days=settings.HERINNERINGEN_ESCALATIE_NA)
+                ),
+            },
+        )
+    ]
     if settings.HERINNERINGEN_VOORAF:
-        # Owners who take these weekly get them on HERINNERINGEN_WEEKDAG only.
-        due[HerinneringSoort.BINNENKORT] = Q(deadline__gte=op)
+        binnenkort = model.objects.open().filter(deadline__gte=op, deadline__lte=tot)
         if op.isoweekday() != settings.HERINNERINGEN_WEEKDAG:
-            due[HerinneringSoort.BINNENKORT] &= ~Q(
+            # Owners who take these weekly get them on HERINNERINGEN_WEEKDAG only.
+            binnenkort = binnenkort.exclude(
                 eigenaar__herinneringsfrequentie=Herinneringsfrequentie.WEKELIJKS
             )
-    qs = model.objects.open().filter(deadline__lte=tot)
-    wie = Q()
-    for soort, wanneer in due.items():
-        vastgelegd = in_grootboek(soort_id, OuterRef("pk"), soort, op, OuterRef("deadline"))
-        qs = qs.annotate(**{f"heeft_{soort}": Exists(vastgelegd)})
-        wie |= wanneer & Q(**{f"heeft_{soort}": False})
-    return qs.filter(wie)
+        # Never true here (the rows end at `tot`), but an OR keeps the NOT EXISTS a probe
+        # per row: alone, PostgreSQL makes it an anti-join, and with the ledger's
+        # statistics from before a large first run (one row) a nested loop that compares
+        # every upcoming action with every such reminder.
+        delen.append((binnenkort, {HerinneringSoort.BINNENKORT: Q(), None: Q(deadline__gt=tot)}))
+    for qs, due in delen:
+        wie = Q()
+        for soort, wanneer in due.items():
+            if soort is None:
+                wie |= wanneer
+                continue
+            vastgelegd = in_grootboek(soort_id, OuterRef("pk"), soort, op, OuterRef("deadline"))
+            qs = qs.annotate(**{f"heeft_{soort}": Exists(vastgelegd)})
+            wie |= wanneer & Q(**{f"heeft_{soort}": False})
+        soorten = [soort for soort in due if soort is not None]
+        velden = ("pk", "deadline", *(f"heeft_{soort}" for soort in soorten))
+        yield qs.filter(wie).order_by().values_list(*velden), soorten
 
 
 def niet_vastgelegd(op, tot):
-    """(model, queryset) for each kind of action: its open actions with a reminder due
-    on `op` (deadline up to `tot`) that the ledger lacks. The sweep's whole database
-    work of finding what is due: one query per kind of action."""
+    """(model, queryset, kinds) for each kind of action and part (overdue, upcoming):
+    rows of (id, deadline, heeft_<soort> for each of the kinds) of its open actions with
+    a reminder due on `op` (deadline up to `tot`) that the ledger lacks. The sweep's
+    whole database work of finding what is due: two queries per kind of action."""
     modellen = actie_modellen()
     soorten = ContentType.objects.get_for_models(*modellen)
     for model in modellen:
-        yield model, _open_niet_vastgelegd(model, soorten[model].pk, op, tot)
+        for qs, soortnamen in _open_niet_vastgelegd(model, soorten[model].pk, op, tot):
+            yield model, qs, soortnamen
 
 
 def onderwerpen(op, tot):
     """(kinds missing from the ledger, subject) for every open subject with a reminder
     due on `op` (deadline up to `tot`) that the ledger lacks: a few queries per kind of
-    action, whatever their number, read in batches. What each app's
-    `herinnering_bronnen` add comes with None: the ledger is still to be asked."""
+    action, whatever their number, read in batches (the ids first, then per batch the
+    actions with what the mail shows). What each app's `herinnering_bronnen` add comes
+    with None: the ledger is still to be asked."""
     soorten = ContentType.objects.get_for_models(*actie_modellen())
-    for model, qs in niet_vastgelegd(op, tot):
-        qs = (
-            qs.select_related(
+    for model, qs, soortnamen in niet_vastgelegd(op, tot):
+        volledig = (
+            model.objects.open()
+            .select_related(
                 "eigenaar__manager",
                 *model.context_select_related,
                 *model.escalatie_select_related,
             )
             .prefetch_related(*model.context_prefetch_related)
-            .order_by()
         )
-        for actie in qs.iterator(chunk_size=settings.HERINNERINGEN_BATCH):
-            ontbrekend = {
-                soort
-                for soort, _ in verschuldigd(actie.deadline, op)
-                if not getattr(actie, f"heeft_{soort}", True)
-            }
-            yield (
-                ontbrekend,
-                Onderwerp(
-                    content_type_id=soorten[model].pk,
-                    object_id=actie.pk,
-                    soortnaam=str(model._meta.verbose_name),
-                    omschrijving=str(actie),
-                    context=str(actie.context or ""),
-                    deadline=actie.deadline,
-                    pad=actie.get_absolute_url(),
-                    eigenaar=actie.eigenaar,
-                    escalatie_kandidaten=actie.escalatie_kandidaten(),
-                    escalatie_rol=model.escalatie_rol,
-                ),
-            )
+        for stuk in _in_stukken(qs.iterator(chunk_size=settings.HERINNERINGEN_BATCH)):
+            acties = volledig.in_bulk([rij[0] for rij in stuk])
+            for pk, deadline, *heeft in stuk:
+                actie = acties.get(pk)
+                if actie is None or actie.deadline != deadline:
+                    # Closed or moved since the ledger was asked: the next run sees it.
+                    continue
+                ontbrekend = {soort for soort, h in zip(soortnamen, heeft, strict=True) if not h}
+                yield (
+                    ontbrekend,
+                    Onderwerp(
+                        content_type_id=soorten[model].pk,
+                        object_id=actie.pk,
+                        soortnaam=str(model._meta.verbose_name),
+                        omschrijving=str(actie),
+                        context=str(actie.context or ""),
+                        deadline=actie.deadline,
+                        pad=actie.get_absolute_url(),
+                        eigenaar=actie.eigenaar,
+                        escalatie_kandidaten=actie.escalatie_kandidaten(),
+                        escalatie_rol=model.escalatie_rol,
+                    ),
+                )
     # What the apps add is small (a report per initiative); the ledger is asked later.
     for config in apps.get_app_configs():
         for pad in getattr(config, "herinnering_bronnen", ()):
             for onderwerp in import_string(pad)(tot):
                 yield None, onderwerp
+
+
+def _in_stukken(rijen):
+    stuk = []
+    for rij in rijen:
+        stuk.append(rij)
+        if len(stuk) >= settings.HERINNERINGEN_BATCH:
+            yield stuk
+            stuk = []
+    if stuk:
+        yield stuk
 
 
 def _bereikbaar(user, behalve=None):

@@ -27,15 +27,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def verschuldigd_tellen(op=None):
-    """The database work of finding what is due on `op`: the sweep's own queries (the
-    deadlines per kind of action, then the open actions the ledger lacks), ids only."""
+    """The database work of finding what is due on `op`: the sweep's own queries (per
+    kind of action, the overdue and the upcoming open actions the ledger lacks), ids only."""
     op = op or timezone.localdate()
     tot = op + timedelta(days=max(settings.HERINNERINGEN_VOORAF, default=0))
     aantal = 0
     with services.zonder_jit():
-        for _model, qs in services.niet_vastgelegd(op, tot):
-            ids = qs.order_by().values_list("pk", flat=True)
-            aantal += sum(1 for _ in ids.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
+        for _model, qs, _soorten in services.niet_vastgelegd(op, tot):
+            aantal += sum(1 for _ in qs.iterator(chunk_size=settings.HERINNERINGEN_BATCH))
     return aantal
 
 
