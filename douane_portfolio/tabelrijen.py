@@ -21,6 +21,7 @@ from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import BooleanColumn, Column, TemplateColumn
@@ -485,3 +486,33 @@ def rijen_html(table):
     # Every cell went through _als_tekst (escaped unless already safe) and every
     # attribute through AttributeDict.as_html (escaped): the join adds only markup.
     return mark_safe("\n".join(delen))  # nosec B308 B703
+
+
+def kop_html(table, request, zonder=("cursor",)):
+    """The `<thead>` of templates/lijsten/tabel.html: a header per column, a sort link
+    where it may be sorted (`{% querystring_replace sort=… without page cursor %}`),
+    `aria-sort` on the sorted one. The template did this with five tags per column."""
+    basis = dict(request.GET)
+    veld = table.prefixed_order_by_field
+    weg = (table.prefixed_page_field, *zonder)
+    cellen = []
+    for column in table.columns:
+        th = column.attrs["th"].as_html()
+        sortering = ""
+        if column.is_ordered:
+            richting = "descending" if column.order_by_alias.is_descending else "ascending"
+            sortering = f' aria-sort="{richting}"'
+        kop = conditional_escape(column.header)
+        if column.orderable:
+            params = {**basis, veld: column.order_by_alias.next}
+            for naam in weg:
+                params.pop(naam, None)
+            href = html.escape("?" + urlencode(params, doseq=True))
+            kop = f'<a href="{href}">{kop}</a>'
+        cellen.append(f'<th scope="col" {th}{sortering}>{kop}</th>')
+    rij = "\n  ".join(cellen)
+    # The header texts went through conditional_escape, the URLs and attributes through
+    # escape (AttributeDict.as_html): the rest is markup.
+    return mark_safe(  # nosec B308 B703
+        f"<thead {table.attrs['thead'].as_html()}>\n  <tr>\n  {rij}\n  </tr>\n</thead>"
+    )
