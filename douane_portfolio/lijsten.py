@@ -113,11 +113,48 @@ class SnelleSelect(forms.Select):
         return mark_safe("".join(delen))  # nosec B308 B703
 
 
+# Django's templates of single <input>s: each only includes input.html.
+_INVOERSJABLONEN = {
+    f"django/forms/widgets/{naam}.html"
+    for naam in ("input", "text", "number", "date", "email", "url", "search", "tel", "hidden")
+}
+
+
+class SnelleInvoer:
+    """An <input> widget (text, number, date, hidden …, also ZoekWidget) with its HTML
+    built in Python: the same as django/forms/widgets/input.html with attrs.html, two
+    templates per field (tests/douane_portfolio/test_lijsten_filters.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (renderer or get_default_renderer()).__class__ is not DjangoTemplates or (
+            self.template_name not in _INVOERSJABLONEN
+        ):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        waarde = ""
+        if widget["value"] is not None:
+            waarde = f' value="{conditional_escape(str(widget["value"]))}"'
+        # Every value went through conditional_escape; the rest is markup.
+        return mark_safe(  # nosec B308 B703
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{waarde}{_attributen(widget["attrs"])}>'
+        )
+
+
+_SNELLE_INVOER = {}  # widget class -> its subclass with SnelleInvoer
+
+
 def snelle_selects(form):
-    """Give the form's plain select boxes the Python rendering of SnelleSelect."""
+    """Give the form's plain select boxes the Python rendering of SnelleSelect, and its
+    <input>s that of SnelleInvoer."""
     for veld in form.fields.values():
-        if type(veld.widget) is forms.Select:
+        soort = type(veld.widget)
+        if soort is forms.Select:
             veld.widget.__class__ = SnelleSelect
+        elif issubclass(soort, forms.widgets.Input) and not issubclass(soort, SnelleInvoer):
+            if soort not in _SNELLE_INVOER:
+                _SNELLE_INVOER[soort] = type(soort.__name__, (SnelleInvoer, soort), {})
+            veld.widget.__class__ = _SNELLE_INVOER[soort]
     return form
 
 
