@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from douane_portfolio.lijsten import LijstFilterSet
 from douane_portfolio.models import ActieStatus
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron, zoekbron
 from risicos.models import Risico
@@ -54,7 +55,7 @@ GEKOPPELDE_RISICOS = zoekbron(
 )
 
 
-class BevindingFilter(django_filters.FilterSet):
+class BevindingFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
     instantie = django_filters.ChoiceFilter(
         label="Instantie",
@@ -108,7 +109,7 @@ class BevindingFilter(django_filters.FilterSet):
         return qs.filter(te_late_acties__gt=0) if value else qs
 
 
-class VervolgactieFilter(django_filters.FilterSet):
+class VervolgactieFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -158,7 +159,7 @@ class VervolgactieFilter(django_filters.FilterSet):
         return qs.filter(aantal_verschuivingen__gt=0) if value else qs
 
 
-class AuditrapportFilter(django_filters.FilterSet):
+class AuditrapportFilter(LijstFilterSet):
     instantie = django_filters.ChoiceFilter(
         label="Instantie", choices=Instantie.choices, empty_label="Alle"
     )

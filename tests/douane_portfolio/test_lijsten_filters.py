@@ -116,3 +116,36 @@ def test_an_address_by_id_is_what_reverse_gives():
     assert adres("home") == reverse("home")
     # Not an id: reverse() itself.
     assert adres("zoeken", "bevinding-eigenaren") == reverse("zoeken", args=["bevinding-eigenaren"])
+
+
+@pytest.mark.django_db
+def test_a_list_filterset_copies_its_filters_without_sharing_them():
+    import django_filters
+
+    from douane_portfolio.lijsten import LijstFilterSet
+
+    class ThemaFilter(LijstFilterSet):
+        naam = django_filters.CharFilter(method="filter_naam")
+        keuze = django_filters.ChoiceFilter(choices=[("a", "A")], method="filter_naam")
+
+        class Meta:
+            model = Thema
+            fields = []
+
+        def filter_naam(self, qs, name, value):
+            return qs.filter(naam=value)
+
+    Thema.objects.create(naam="A", volgorde=1)
+    Thema.objects.create(naam="B", volgorde=2)
+    een = ThemaFilter({"naam": "A"}, queryset=Thema.objects.all())
+    twee = ThemaFilter({"naam": "B"}, queryset=Thema.objects.all())
+    een.filters["keuze"].extra["choices"] = [("b", "B")]
+
+    assert [t.naam for t in een.qs] == ["A"]
+    assert [t.naam for t in twee.qs] == ["B"]
+    # Each method filter calls its own FilterSet; choices set on one stay there.
+    assert een.filters["naam"].filter.f is een.filters["naam"]
+    assert twee.filters["naam"].parent is twee
+    assert ThemaFilter.base_filters["keuze"].extra["choices"] == [("a", "A")]
+    assert twee.filters["keuze"].extra["choices"] == [("a", "A")]
+    assert een.form.fields["naam"] is not twee.form.fields["naam"]
