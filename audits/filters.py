@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -23,11 +24,21 @@ JA = (("ja", "Ja"),)
 
 
 def _domeinen():
-    # A handful of distinct values; a query per page view, not per row.
-    return [
-        (d, d)
-        for d in Bevinding.objects.order_by("domein").values_list("domein", flat=True).distinct()
-    ]
+    """The distinct domains in order, in one query per page view. A handful of values in
+    20,000 findings: DISTINCT read the whole table (issue 13: the slowest query of the
+    findings page at scale 1.0); this steps from each domain to the next along the index
+    on `domein`, a probe per domain (a "skip scan", in PostgreSQL and SQLite alike)."""
+    tabel = connection.ops.quote_name(Bevinding._meta.db_table)
+    kolom = connection.ops.quote_name(Bevinding._meta.get_field("domein").column)
+    # Table and column names from the model, quoted; no value of a request in the text.
+    sql = (  # nosec B608
+        f"WITH RECURSIVE d(domein) AS (SELECT MIN({kolom}) FROM {tabel} UNION ALL "
+        f"SELECT (SELECT MIN({kolom}) FROM {tabel} WHERE {kolom} > d.domein) FROM d "
+        "WHERE d.domein IS NOT NULL) SELECT domein FROM d WHERE domein IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [(d, d) for (d,) in cursor.fetchall()]
 
 
 BEVINDING_EIGENAREN = eigenarenbron(

@@ -137,11 +137,12 @@ class SnelleInvoer:
         waarde = ""
         if widget["value"] is not None:
             waarde = f' value="{conditional_escape(str(widget["value"]))}"'
-        # Every value went through conditional_escape; the rest is markup.
-        return mark_safe(  # nosec B308 B703
+        invoer = (
             f'<input type="{conditional_escape(widget["type"])}" '
             f'name="{conditional_escape(widget["name"])}"{waarde}{_attributen(widget["attrs"])}>'
         )
+        # Every value went through conditional_escape; the rest is markup.
+        return mark_safe(invoer)  # nosec B308 B703
 
 
 _SNELLE_INVOER = {}  # widget class -> its subclass with SnelleInvoer
