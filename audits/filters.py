@@ -31,8 +31,8 @@ def _domeinen():
     tabel = connection.ops.quote_name(Bevinding._meta.db_table)
     kolom = connection.ops.quote_name(Bevinding._meta.get_field("domein").column)
     # Table and column names from the model, quoted; no value of a request in the text.
-    sql = (  # nosec B608
-        f"WITH RECURSIVE d(domein) AS (SELECT MIN({kolom}) FROM {tabel} UNION ALL "
+    sql = (
+        f"WITH RECURSIVE d(domein) AS (SELECT MIN({kolom}) FROM {tabel} UNION ALL "  # nosec B608
         f"SELECT (SELECT MIN({kolom}) FROM {tabel} WHERE {kolom} > d.domein) FROM d "
         "WHERE d.domein IS NOT NULL) SELECT domein FROM d WHERE domein IS NOT NULL"
     )
