@@ -2,9 +2,9 @@
 open findings per risk, scoped by what audits lets the user read."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from douane_portfolio.adressen import adres
+from douane_portfolio.tabelrijen import html_invullen
 from risicos import bijdragen
 
 
@@ -22,7 +22,7 @@ class OpenBevindingenKolom(tables.Column):
         if not value:
             return "—"
         url = adres("audits:bevindingen") + f"?risico={record.pk}&status=nog_open"
-        return format_html('<a href="{}">{}</a>', url, value)
+        return html_invullen('<a href="{}">{}</a>', url, value)
 
     def value(self, value):
         return value

@@ -1,8 +1,10 @@
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from douane_portfolio.lijsten import LijstFilterSet
 from douane_portfolio.models import ActieStatus
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron, zoekbron
 from risicos.models import Risico
@@ -23,11 +25,21 @@ JA = (("ja", "Ja"),)
 
 
 def _domeinen():
-    # A handful of distinct values; a query per page view, not per row.
-    return [
-        (d, d)
-        for d in Bevinding.objects.order_by("domein").values_list("domein", flat=True).distinct()
-    ]
+    """The distinct domains in order, in one query per page view. A handful of values in
+    20,000 findings: DISTINCT read the whole table (issue 13: the slowest query of the
+    findings page at scale 1.0); this steps from each domain to the next along the index
+    on `domein`, a probe per domain (a "skip scan", in PostgreSQL and SQLite alike)."""
+    tabel = connection.ops.quote_name(Bevinding._meta.db_table)
+    kolom = connection.ops.quote_name(Bevinding._meta.get_field("domein").column)
+    # Table and column names from the model, quoted; no value of a request in the text.
+    sql = (
+        f"WITH RECURSIVE d(domein) AS (SELECT MIN({kolom}) FROM {tabel} UNION ALL "  # nosec B608
+        f"SELECT (SELECT MIN({kolom}) FROM {tabel} WHERE {kolom} > d.domein) FROM d "
+        "WHERE d.domein IS NOT NULL) SELECT domein FROM d WHERE domein IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [(d, d) for (d,) in cursor.fetchall()]
 
 
 BEVINDING_EIGENAREN = eigenarenbron(
@@ -55,7 +67,7 @@ GEKOPPELDE_RISICOS = zoekbron(
 )
 
 
-class BevindingFilter(django_filters.FilterSet):
+class BevindingFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
     instantie = django_filters.ChoiceFilter(
         label="Instantie",
@@ -109,7 +121,7 @@ class BevindingFilter(django_filters.FilterSet):
         return qs.filter(te_late_acties__gt=0) if value else qs
 
 
-class VervolgactieFilter(django_filters.FilterSet):
+class VervolgactieFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -173,7 +185,7 @@ class VervolgactieFilter(django_filters.FilterSet):
         return qs.filter(aantal_verschuivingen__gt=0) if value else qs
 
 
-class AuditrapportFilter(django_filters.FilterSet):
+class AuditrapportFilter(LijstFilterSet):
     instantie = django_filters.ChoiceFilter(
         label="Instantie", choices=Instantie.choices, empty_label="Alle"
     )

@@ -261,6 +261,8 @@ class Bevinding(VersieModel):
                 name="bevinding_open_verwacht",
                 condition=Q(status__in=NOG_NIET_OPGELOST),
             ),
+            # The domain filter's choices: a skip scan over this index (audits/filters.py).
+            models.Index(fields=["domein"], name="audits_bevinding_domein_idx"),
         ]
 
     def __str__(self):

@@ -1,8 +1,9 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.html import format_html
 
 from douane_portfolio.opmaak import datum_kort
+from douane_portfolio.tabelrijen import html_invullen
 from douane_portfolio.templatetags.portfolio import status_stip
 
 from .models import INSTANTIE_KORT, Auditrapport, Bevinding, Vervolgactie
@@ -40,7 +41,7 @@ class TellingColumn(tables.Column):
         if not value:
             return "–"
         if self.nadruk:
-            return format_html('<strong class="te-laat">{}</strong>', value)
+            return html_invullen('<strong class="te-laat">{}</strong>', value)
         return value
 
     def value(self, value):
@@ -71,18 +72,27 @@ class BevindingTabel(tables.Table):
         empty_text = "Geen bevindingen voor deze selectie."
         row_attrs = {"id": lambda record: f"bevinding-{record.pk}"}
 
+    def __init__(self, *args, vandaag=None, **kwargs):
+        self.vandaag = vandaag or timezone.localdate()
+        self.instanties = {}  # instantie -> its <abbr>, built once per table
+        super().__init__(*args, **kwargs)
+
     def render_instantie(self, record):
-        return format_html(
-            '<abbr title="{}">{}</abbr>',
-            INSTANTIE.get(record.rapport.instantie, record.rapport.instantie),
-            INSTANTIE_KORT.get(record.rapport.instantie, record.rapport.instantie),
-        )
+        instantie = record.rapport.instantie
+        html = self.instanties.get(instantie)
+        if html is None:
+            html = self.instanties[instantie] = html_invullen(
+                '<abbr title="{}">{}</abbr>',
+                INSTANTIE.get(instantie, instantie),
+                INSTANTIE_KORT.get(instantie, instantie),
+            )
+        return html
 
     def value_instantie(self, record):
         return INSTANTIE.get(record.rapport.instantie, record.rapport.instantie)
 
     def render_titel(self, record):
-        return format_html(
+        return html_invullen(
             '<a href="{}">{}</a><br><a class="meta" href="{}">{}</a>',
             record.get_absolute_url(),
             record.titel,
@@ -101,8 +111,8 @@ class BevindingTabel(tables.Table):
 
     def render_verwacht(self, record):
         tekst = _verwacht_tekst(record)
-        if record.verwachting_is_verstreken():
-            return format_html('{} <span class="label label-rood">verstreken</span>', tekst)
+        if record.verwachting_is_verstreken(self.vandaag):
+            return html_invullen('{} <span class="label label-rood">verstreken</span>', tekst)
         return tekst
 
     def value_verwacht(self, record):
@@ -137,7 +147,7 @@ class VervolgactieTabel(tables.Table):
         tekst = datum_kort(value)
         dagen = record.dagen_te_laat()
         if dagen:
-            return format_html(
+            return html_invullen(
                 '{} <span class="label label-rood">{} dag{} te laat</span>',
                 tekst,
                 dagen,

@@ -1,9 +1,9 @@
 """django-tables2 columns shared by the apps: a status as dot + word, Dutch numbers."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from .opmaak import getal, platte_waarde
+from .tabelrijen import html_invullen
 from .templatetags.portfolio import status_stip
 
 
@@ -49,5 +49,5 @@ class TelKolom(GetalKolom):
 
     def render(self, value):
         if self.alarm and value:
-            return format_html('<span class="te-laat"><strong>{}</strong></span>', value)
+            return html_invullen('<span class="te-laat"><strong>{}</strong></span>', value)
         return getal(value)

@@ -6,6 +6,8 @@ rows (`?_export=csv|xlsx`, streamed, with the headers shown on screen; see
 so the last page costs what the first does.
 """
 
+import copy
+
 import django_filters
 from django import forms
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django_filters.filters import FilterMethod
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from rules.contrib.views import PermissionRequiredMixin
@@ -113,12 +116,90 @@ class SnelleSelect(forms.Select):
         return mark_safe("".join(delen))  # nosec B308 B703
 
 
+# Django's templates of single <input>s: each only includes input.html.
+_INVOERSJABLONEN = {
+    f"django/forms/widgets/{naam}.html"
+    for naam in ("input", "text", "number", "date", "email", "url", "search", "tel", "hidden")
+}
+
+
+class SnelleInvoer:
+    """An <input> widget (text, number, date, hidden …, also ZoekWidget) with its HTML
+    built in Python: the same as django/forms/widgets/input.html with attrs.html, two
+    templates per field (tests/douane_portfolio/test_lijsten_filters.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (renderer or get_default_renderer()).__class__ is not DjangoTemplates or (
+            self.template_name not in _INVOERSJABLONEN
+        ):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        waarde = ""
+        if widget["value"] is not None:
+            waarde = f' value="{conditional_escape(str(widget["value"]))}"'
+        invoer = (
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{waarde}{_attributen(widget["attrs"])}>'
+        )
+        # Every value went through conditional_escape; the rest is markup.
+        return mark_safe(invoer)  # nosec B308 B703
+
+
+_SNELLE_INVOER = {}  # widget class -> its subclass with SnelleInvoer
+
+
 def snelle_selects(form):
-    """Give the form's plain select boxes the Python rendering of SnelleSelect."""
+    """Give the form's plain select boxes the Python rendering of SnelleSelect, and its
+    <input>s that of SnelleInvoer."""
     for veld in form.fields.values():
-        if type(veld.widget) is forms.Select:
+        soort = type(veld.widget)
+        if soort is forms.Select:
             veld.widget.__class__ = SnelleSelect
+        elif issubclass(soort, forms.widgets.Input) and not issubclass(soort, SnelleInvoer):
+            if soort not in _SNELLE_INVOER:
+                _SNELLE_INVOER[soort] = type(soort.__name__, (SnelleInvoer, soort), {})
+            veld.widget.__class__ = _SNELLE_INVOER[soort]
     return form
+
+
+def _filterkopie(filter_):
+    """A filter for one FilterSet instance, as deepcopy() gave it: its own `extra`, no
+    field of another request, its `method` bound to the copy. The values themselves are
+    shared: a field copies its widget, a model choice field its queryset (`.all()`)."""
+    kopie = copy.copy(filter_)
+    kopie.extra = dict(filter_.extra)
+    kopie.__dict__.pop("_field", None)
+    if isinstance(filter_.__dict__.get("filter"), FilterMethod):
+        kopie.filter = FilterMethod(kopie)
+    return kopie
+
+
+class _Filters(dict):
+    # FilterSet.__init__ deep-copies its filters: their choices, widgets and querysets
+    # (a Query each) for every page view: most of what building a filter form cost.
+    def __deepcopy__(self, memo):
+        return {naam: _filterkopie(f) for naam, f in self.items()}
+
+
+class _EigenVelden(dict):
+    # The fields of a form class django-filter makes for one FilterSet instance, from
+    # fields made for it: the one form of that class may take them without a copy.
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class LijstFilterSet(django_filters.FilterSet):
+    """The FilterSet of a list: the same filters, without the deep copies of filters and
+    form fields that no other request shares."""
+
+    @classmethod
+    def get_filters(cls):
+        return _Filters(super().get_filters())
+
+    def get_form_class(self):
+        form = super().get_form_class()
+        form.base_fields = _EigenVelden(form.base_fields)
+        return form
 
 
 class LijstView(PermissionRequiredMixin, StreamendeExportMixin, SingleTableMixin, FilterView):

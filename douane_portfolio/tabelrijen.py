@@ -20,16 +20,19 @@ from django.template import Context, Template
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.html import conditional_escape
+from django.utils.http import urlencode
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2 import Column, TemplateColumn
+from django_tables2 import BooleanColumn, Column, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict, signature
 
 # Stands for "take the slow, general way" in the fast paths below.
 _ALGEMEEN = object()
+# A cell whose accessor leads nowhere, in a link column with a text of its own.
+_GEEN_VELD = object()
 
 
 def _hangt_af_van_de_rij(attrs):
@@ -62,6 +65,27 @@ def _als_tekst(waarde, localiseren):
 # Values whose text depends only on the value (and the request's language and time
 # zone, the same for the whole table): localized once per value and column.
 _ONTHOUDEN = (int, datetime.date)
+
+# Values that compare equal only when they print the same (no 1 == 1.0 == True across
+# types: the key holds the type too): the cell of a column whose render takes the value
+# alone is built once per such value and table.
+_PER_WAARDE = frozenset((str, int, bool, type(None), datetime.date, datetime.datetime))
+
+
+def escape(waarde):
+    """django.utils.html.conditional_escape without its lazy-string wrapper per call."""
+    if type(waarde) is str:
+        return html.escape(waarde)
+    if hasattr(waarde, "__html__"):
+        return waarde.__html__()
+    return html.escape(str(waarde))
+
+
+def html_invullen(sjabloon, *waarden):
+    """format_html() for the cells of a list: the same result, without the lazy-string
+    checks format_html makes for every argument (a list page has a thousand)."""
+    # Every value went through escape(); the template is markup.
+    return SafeString(sjabloon.format(*map(escape, waarden)))  # nosec B703
 
 
 def _lees(record, bits):
@@ -147,6 +171,30 @@ class _Kolom:
         ruw = {**self.table.attrs, **column.attrs}
         self.td_per_cel = _hangt_af_van_de_rij(ruw.get("td", ruw.get("cell", {})))
         self.td = None if self.td_per_cel else bound_column.attrs["td"].as_html()
+        self.render_aanroep = self._aanroeper(self.render, self.argumenten, self.alles)
+        if self.link_functie is not None:
+            self.link_aanroep = self._aanroeper(self.link_functie, *self.link_argumenten)
+        # (type, value) -> the cell's <td>, for a column whose cell depends on its value
+        # alone: rendered as it is or by a render(value), no link, the same attributes.
+        self.per_waarde = None
+        self.ja_nee_onbekend = False
+        if not self.link and not self.td_per_cel:
+            if self.doorgeven or (not self.alles and self.argumenten == ("value",)):
+                self.per_waarde = {}
+            elif getattr(self.render, "__func__", None) is BooleanColumn.render:
+                self.ja_nee_onbekend = True
+
+    def _aanroeper(self, functie, argumenten, alles):
+        """`functie` as f(row, value), called with the arguments it takes, as
+        call_with_appropriate() would; the common signatures without a dict per cell."""
+        if not alles:
+            if argumenten == ("record",):
+                return lambda row, value: functie(record=row.record)
+            if argumenten == ("value",):
+                return lambda row, value: functie(value=value)
+            if sorted(argumenten) == ["record", "value"]:
+                return lambda row, value: functie(record=row.record, value=value)
+        return lambda row, value: self._roep(functie, argumenten, alles, row, value)
 
     def _sjabloon_render(self, record, table, value, bound_column, **kwargs):
         # TemplateColumn.render with the template compiled once.
@@ -159,7 +207,24 @@ class _Kolom:
             return self.sjabloon.render(context)
 
     def html(self, row):
-        inhoud = self.cel(row)
+        if self.per_waarde is not None and isinstance(row.record, models.Model):
+            value = self._waarde(row.record)
+            if value is not _GEEN_VELD:
+                soort = type(value)
+                if soort in _PER_WAARDE:
+                    sleutel = (soort, value)
+                elif isinstance(value, models.Model) and value.pk is not None:
+                    # The same row of the same query: the same text.
+                    sleutel = (soort, value.pk)
+                else:
+                    return self._td(row, self._weergave(row, value))
+                cel = self.per_waarde.get(sleutel)
+                if cel is None:
+                    cel = self.per_waarde[sleutel] = self._td(row, self._weergave(row, value))
+                return cel
+        return self._td(row, self.cel(row))
+
+    def _td(self, row, inhoud):
         if self.td_per_cel:
             self.bound_column.current_value = inhoud
             self.bound_column.current_record = row.record
@@ -178,12 +243,20 @@ class _Kolom:
 
     def cel(self, row):
         """BoundRow.get_cell(): the value by the accessor (or the label of the field's
-        choice), the default when it is empty, else what the column renders of it."""
+        choices), the default when it is empty, else what the column renders of it."""
         record = row.record
         if not isinstance(record, models.Model):
             return row._get_and_render_with(
                 self.bound_column, self._roep_render_voor(row), self.default
             )
+        value = self._waarde(record)
+        if value is _GEEN_VELD:
+            return self._roep_render(row, None)
+        return self._weergave(row, value)
+
+    def _waarde(self, record):
+        """The cell's value; _GEEN_VELD for a link column with a text of its own whose
+        accessor leads nowhere."""
         value = None
         remainder = self.rest
         voorlaatste = _lees(record, self.pad_bits) if self.pad else record
@@ -201,8 +274,24 @@ class _Kolom:
                 except Exception:
                     # A column that is not a field (django-tables2 issue #257).
                     if self.link_kolom and self.column.text is not None:
-                        return self._roep_render(row, None)
+                        return _GEEN_VELD
                     value = None
+        if self.ja_nee_onbekend:
+            self._ja_nee(record)
+        return value
+
+    def _ja_nee(self, record):
+        # BooleanColumn looks up the field for every cell, to map a choice's label back
+        # to its value; without choices its cell depends on the value alone.
+        self.ja_nee_onbekend = False
+        try:
+            veld = self.accessor.get_field(record)
+        except Exception:
+            return
+        if not getattr(veld, "choices", None):
+            self.per_waarde = {}
+
+    def _weergave(self, row, value):
         if value in self.column.empty_values or (self.veel_op_veel and not value.exists()):
             return self.default
         return self._roep_render(row, value)
@@ -231,8 +320,7 @@ class _Kolom:
 
     def _href_van_functie(self, row, value):
         # LinkTransform.compose_url: call_with_appropriate() with the signature read once.
-        argumenten, alles = self.link_argumenten
-        return self._roep(self.link_functie, argumenten, alles, row, value)
+        return self.link_aanroep(row, value)
 
     def _roep(self, functie, argumenten, alles, row, value):
         """`functie` with the arguments it takes (its signature read once, in __init__);
@@ -267,22 +355,19 @@ class _Kolom:
     def _roep_render(self, row, value):
         if self.doorgeven and not self.link:
             return value
-        if self.doorgeven:
-            inhoud = value
-        else:
-            inhoud = self._roep(self.render, self.argumenten, self.alles, row, value)
+        inhoud = value if self.doorgeven else self.render_aanroep(row, value)
         if not self.link:
             return inhoud
         if self.link_functie is not None:
             href = self._href_van_functie(row, value)
             if href is None:
                 return inhoud
-            return format_html('<a href="{}">{}</a>', href, inhoud)
+            return html_invullen('<a href="{}">{}</a>', href, inhoud)
         if self.eenvoudige_link:
             href = self._href(row.record)
             if href is None:
                 return inhoud
-            return format_html('<a href="{}">{}</a>', href, inhoud)
+            return html_invullen('<a href="{}">{}</a>', href, inhoud)
         return self.link(
             inhoud,
             value=value,
@@ -302,6 +387,7 @@ class _Exportwaarde(_Kolom):
         super().__init__(bound_column)
         self.render = bound_column.value
         self.argumenten, self.alles = signature(self.render)
+        self.render_aanroep = self._aanroeper(self.render, self.argumenten, self.alles)
         self.doorgeven = (
             getattr(self.render, "__func__", None) is Column.value
             and getattr(self.column.render, "__func__", None) is Column.render
@@ -319,7 +405,7 @@ def exportwaarden(table, namen):
 
 def _attribuut(naam, waarde):
     # AttributeDict.as_html: format_html('{}="{}"', ...), escaped unless already safe.
-    return f'{conditional_escape(naam)}="{conditional_escape(waarde)}"'
+    return f'{escape(naam)}="{escape(waarde)}"'
 
 
 class _Rijattributen:
@@ -340,6 +426,7 @@ class _Rijattributen:
                 self.per_rij.append((naam, None, waarde))
         # The even/odd class -> the HTML, when nothing depends on the row; else None.
         self.vast = None if any(functie for _, functie, _ in self.per_rij) else {}
+        self.per_waarden = {}
 
     def html(self, row):
         if self.per_rij is None:
@@ -352,7 +439,8 @@ class _Rijattributen:
         return self.vast[css]
 
     def _rij(self, row, css):
-        # computed_values() with call_with_appropriate(), then the even/odd class.
+        # computed_values() with call_with_appropriate(), then the even/odd class; the
+        # HTML is built once per combination of values (most rows share one).
         kwargs = {"table": row.table, "record": row.record}
         waarden = {}
         for naam, functie, waarde in self.per_rij:
@@ -365,6 +453,17 @@ class _Rijattributen:
                 else:
                     waarde = functie(**{a: kwargs[a] for a in argumenten})
             waarden[naam] = waarde
+        # With the types: True and 1 are one key, but print otherwise.
+        sleutel = (css, *((type(w), w) for w in waarden.values()))
+        try:
+            return self.per_waarden[sleutel]
+        except KeyError:
+            tekst = self.per_waarden[sleutel] = self._rij_html(waarden, css)
+        except TypeError:  # a value that cannot be a key
+            tekst = self._rij_html(waarden, css)
+        return tekst
+
+    def _rij_html(self, waarden, css):
         if waarden.get("class"):
             waarden["class"] += " " + css
         else:
@@ -388,3 +487,32 @@ def rijen_html(table):
     # Every cell went through _als_tekst (escaped unless already safe) and every
     # attribute through AttributeDict.as_html (escaped): the join adds only markup.
     return mark_safe("\n".join(delen))  # nosec B308 B703
+
+
+def kop_html(table, request, zonder=("cursor",)):
+    """The `<thead>` of templates/lijsten/tabel.html: a header per column, a sort link
+    where it may be sorted (`{% querystring_replace sort=… without page cursor %}`),
+    `aria-sort` on the sorted one. The template did this with five tags per column."""
+    basis = dict(request.GET)
+    veld = table.prefixed_order_by_field
+    weg = (table.prefixed_page_field, *zonder)
+    cellen = []
+    for column in table.columns:
+        th = column.attrs["th"].as_html()
+        sortering = ""
+        if column.is_ordered:
+            richting = "descending" if column.order_by_alias.is_descending else "ascending"
+            sortering = f' aria-sort="{richting}"'
+        kop = conditional_escape(column.header)
+        if column.orderable:
+            params = {**basis, veld: column.order_by_alias.next}
+            for naam in weg:
+                params.pop(naam, None)
+            href = html.escape("?" + urlencode(params, doseq=True))
+            kop = f'<a href="{href}">{kop}</a>'
+        cellen.append(f'<th scope="col" {th}{sortering}>{kop}</th>')
+    rij = "\n  ".join(cellen)
+    # The header texts went through conditional_escape, the URLs and attributes through
+    # escape (AttributeDict.as_html): the rest is markup.
+    kop = f"<thead {table.attrs['thead'].as_html()}>\n  <tr>\n  {rij}\n  </tr>\n</thead>"
+    return mark_safe(kop)  # nosec B308 B703

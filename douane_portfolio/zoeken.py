@@ -64,8 +64,14 @@ def eigenarenbron(naam, model, *, permissie):
     """The people who own at least one `model`: EXISTS on the owner's index, never a
     DISTINCT over every row of a large table."""
 
+    eigenaren = []
+
     def queryset(user):
-        return get_user_model().objects.eigenaren_van(model)
+        # The same for every user: built once, not for every page that shows the filter,
+        # and handed out as a copy, so the kept one is never evaluated.
+        if not eigenaren:
+            eigenaren.append(get_user_model().objects.eigenaren_van(model))
+        return eigenaren[0].all()
 
     return zoekbron(
         naam,

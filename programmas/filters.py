@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from douane_portfolio.lijsten import KleineKeuzeFilter
+from douane_portfolio.lijsten import KleineKeuzeFilter, LijstFilterSet
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
 from .models import (
@@ -27,7 +27,7 @@ EIGENAREN = eigenarenbron(
 )
 
 
-class PortfolioFilter(django_filters.FilterSet):
+class PortfolioFilter(LijstFilterSet):
     # Choices from the periods the view has already read (`portfolio.Perioden`, newest
     # first): a model choice would read them twice more, to validate and to render.
     periode = django_filters.ChoiceFilter(
@@ -55,7 +55,7 @@ class PortfolioFilter(django_filters.FilterSet):
         return queryset.filter(huidige_status=value)
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(LijstFilterSet):
     periode = KleineKeuzeFilter(
         label="Periode",
         queryset=Rapportageperiode.objects.order_by("-einddatum", "-begindatum"),

@@ -1,8 +1,8 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from douane_portfolio.adressen import adres
 from douane_portfolio.kolommen import GetalKolom, StatusKolom, TelKolom
+from douane_portfolio.tabelrijen import html_invullen
 
 from .models import IndicatorStatus, Indicatorwaarde, Initiatief, Status, Trend
 
@@ -18,8 +18,8 @@ class TrendKolom(tables.Column):
     def render(self, record):
         waarde = record.trend
         if waarde is None:
-            return format_html('<span class="trend trend-geen">{}</span>', "—")
-        return format_html(
+            return html_invullen('<span class="trend trend-geen">{}</span>', "—")
+        return html_invullen(
             '<span class="trend trend-{}"><span aria-hidden="true">{}</span> {}</span>',
             waarde,
             TREND_PIJL[waarde],
@@ -44,7 +44,7 @@ class BewerkKolom(tables.Column):
             "programmas.change_indicatorwaarde", record
         ):
             return ""
-        return format_html(
+        return html_invullen(
             '<a class="knop knop-klein" href="{}">Bijwerken<span class="sr-only"> {} {}</span></a>',
             adres("programmas:indicatorwaarde_bewerken", record.pk),
             record.indicator,

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from douane_portfolio.lijsten import LijstFilterSet
 from douane_portfolio.models import ActieStatus
 from douane_portfolio.zoeken import ZoekFilter, eigenarenbron
 
@@ -58,7 +59,7 @@ def _filter_toprisico(filterset, queryset, name, value):
     return queryset.toprisicos(value == "ja")
 
 
-class RisicoFilter(django_filters.FilterSet):
+class RisicoFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(label="Zoeken", method="filter_zoek")
     categorie = _categorie()
     toprisico = _ja_nee("Toprisico", "filter_toprisico")
@@ -131,7 +132,7 @@ class RisicoFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
 
-class HeatmapFilter(django_filters.FilterSet):
+class HeatmapFilter(LijstFilterSet):
     """The register's filters that make sense on the heat map (active risks only)."""
 
     categorie = _categorie()
@@ -145,7 +146,7 @@ class HeatmapFilter(django_filters.FilterSet):
     filter_toprisico = _filter_toprisico
 
 
-class MaatregelFilter(django_filters.FilterSet):
+class MaatregelFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(
         label="Zoeken", field_name="omschrijving", lookup_expr="icontains"
     )
@@ -185,7 +186,7 @@ class MaatregelFilter(django_filters.FilterSet):
         return queryset.te_laat() if value == "ja" else queryset.op_tijd()
 
 
-class DialoogFilter(django_filters.FilterSet):
+class DialoogFilter(LijstFilterSet):
     zoek = django_filters.CharFilter(label="Zoeken", field_name="titel", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(
         label="Status", choices=DialoogStatus.choices, empty_label="Alle"

@@ -3,10 +3,11 @@ from collections import defaultdict
 import django_tables2 as tables
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from douane_portfolio.exporteren import in_stukken
 from douane_portfolio.opmaak import datum_kort
+from douane_portfolio.tabelrijen import html_invullen
 
 from .models import NIET_GESCOORD, Beheersmaatregel, Categorie, Risico, Risicodialoog
 from .templatetags.risicos import score_html
@@ -35,7 +36,7 @@ class KeuzeKolom(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, record):
-        return format_html(
+        return html_invullen(
             '<input type="checkbox" name="risico" value="{}" form="{}" aria-label="Kies {}">',
             record.pk,
             self.form_id,
@@ -116,9 +117,9 @@ class RisicoTabel(tables.Table):
 
     def render_risicobereidheid(self, record):
         if record.risicobereidheid is None:
-            return format_html('<span class="leeg">{}</span>', "niet vastgesteld")
+            return html_invullen('<span class="leeg">{}</span>', "niet vastgesteld")
         if record.boven_risicobereidheid:
-            return format_html(
+            return html_invullen(
                 '{} <span class="label label-rood">overschreden</span>', record.risicobereidheid
             )
         return record.risicobereidheid
@@ -142,7 +143,7 @@ class RisicoTabel(tables.Table):
         if record.herbeoordeling is None:
             return "—"
         if record.herbeoordeling_te_laat(self.vandaag):
-            return format_html(
+            return html_invullen(
                 '{} <span class="label label-rood">te laat</span>', _datum(record.herbeoordeling)
             )
         return _datum(record.herbeoordeling)
@@ -197,18 +198,18 @@ class MaatregelTabel(tables.Table):
     def render_risicos(self, record):
         risicos = list(record.risicos.all())
         if not risicos:
-            return format_html('<span class="label label-grijs">{}</span>', "overkoepelend")
+            return html_invullen('<span class="label label-grijs">{}</span>', "overkoepelend")
         items = format_html_join(
             "", '<li><a href="{}">{}</a></li>', ((r.get_absolute_url(), r.titel) for r in risicos)
         )
-        return format_html('<ul class="kaal">{}</ul>', items)
+        return html_invullen('<ul class="kaal">{}</ul>', items)
 
     def value_risicos(self, record):
         return "; ".join(r.titel for r in record.risicos.all()) or "overkoepelend"
 
     def render_deadline(self, record):
         if record.dagen_te_laat(self.vandaag):
-            return format_html(
+            return html_invullen(
                 '{} <span class="label label-rood">te laat</span>', _datum(record.deadline)
             )
         return _datum(record.deadline)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from douane_portfolio import opmaak
 from douane_portfolio.adressen import adres as _adres
-from douane_portfolio.tabelrijen import rijen_html
+from douane_portfolio.tabelrijen import kop_html, rijen_html
 
 register = template.Library()
 
@@ -46,6 +46,12 @@ def get(mapping, sleutel):
 def datum(waarde):
     """An ISO date or datetime (as in report data), or a year, in Dutch."""
     return "" if waarde in (None, "") else opmaak.datum(waarde)
+
+
+@register.simple_tag(takes_context=True)
+def tabelkop(context, table):
+    """The `<thead>` of a django-tables2 table, rendered in Python (tabelrijen.py)."""
+    return kop_html(table, context["request"])
 
 
 @register.simple_tag

@@ -1,5 +1,6 @@
-"""The list filters' select boxes built in Python (lijsten.SnelleSelect) are the HTML of
-Django's own template, and the small choice filters read their table once."""
+"""The list filters' select boxes and inputs built in Python (lijsten.SnelleSelect,
+SnelleInvoer) are the HTML of Django's own templates, and the small choice filters read
+their table once."""
 
 import pytest
 from django import forms
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import mark_safe
 
 from douane_portfolio.adressen import adres
-from douane_portfolio.lijsten import KleineKeuzeVeld, SnelleSelect, snelle_selects
+from douane_portfolio.lijsten import KleineKeuzeVeld, SnelleInvoer, SnelleSelect, snelle_selects
 from programmas.models import Thema
 
 
@@ -23,17 +24,28 @@ class Formulier(forms.Form):
         widget=forms.Select(attrs={"class": "a<b", "required": True, "disabled": False}),
     )
     groep = forms.ChoiceField(choices=[("Groep", [("1", "Een"), ("2", "Twee")]), ("3", "Drie")])
+    zoek = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": 'a "b"'}))
+    aantal = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"disabled": True}))
+    tot = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    verborgen = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"status": "a&b", "jaar": "2025", "soort": "y", "groep": "2"}, {"status": "onbekend"}],
+    [
+        {},
+        {"status": "a&b", "jaar": "2025", "soort": "y", "groep": "2"},
+        {"status": "onbekend"},
+        {"zoek": '<b> & "c"', "aantal": "7", "tot": "2026-12-03", "verborgen": "x&y"},
+        {"aantal": "geen getal", "tot": "morgen"},
+    ],
 )
 def test_the_fast_select_gives_the_html_of_djangos_template(data):
     verwacht = Formulier(data=data or None)
     snel = snelle_selects(Formulier(data=data or None))
 
     assert type(snel.fields["status"].widget) is SnelleSelect
+    assert isinstance(snel.fields["zoek"].widget, SnelleInvoer)
     for naam in Formulier.base_fields:
         assert str(snel[naam]) == str(verwacht[naam]), naam
 
@@ -104,3 +116,36 @@ def test_an_address_by_id_is_what_reverse_gives():
     assert adres("home") == reverse("home")
     # Not an id: reverse() itself.
     assert adres("zoeken", "bevinding-eigenaren") == reverse("zoeken", args=["bevinding-eigenaren"])
+
+
+@pytest.mark.django_db
+def test_a_list_filterset_copies_its_filters_without_sharing_them():
+    import django_filters
+
+    from douane_portfolio.lijsten import LijstFilterSet
+
+    class ThemaFilter(LijstFilterSet):
+        naam = django_filters.CharFilter(method="filter_naam")
+        keuze = django_filters.ChoiceFilter(choices=[("a", "A")], method="filter_naam")
+
+        class Meta:
+            model = Thema
+            fields = []
+
+        def filter_naam(self, qs, name, value):
+            return qs.filter(naam=value)
+
+    Thema.objects.create(naam="A", volgorde=1)
+    Thema.objects.create(naam="B", volgorde=2)
+    een = ThemaFilter({"naam": "A"}, queryset=Thema.objects.all())
+    twee = ThemaFilter({"naam": "B"}, queryset=Thema.objects.all())
+    een.filters["keuze"].extra["choices"] = [("b", "B")]
+
+    assert [t.naam for t in een.qs] == ["A"]
+    assert [t.naam for t in twee.qs] == ["B"]
+    # Each method filter calls its own FilterSet; choices set on one stay there.
+    assert een.filters["naam"].filter.f is een.filters["naam"]
+    assert twee.filters["naam"].parent is twee
+    assert ThemaFilter.base_filters["keuze"].extra["choices"] == [("a", "A")]
+    assert twee.filters["keuze"].extra["choices"] == [("a", "A")]
+    assert een.form.fields["naam"] is not twee.form.fields["naam"]

@@ -8,13 +8,14 @@ import re
 import django_tables2 as tables
 import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.urls import resolve
 
 from douane_portfolio import rollen
 from douane_portfolio.models import User
-from douane_portfolio.tabelrijen import rijen_html
+from douane_portfolio.tabelrijen import kop_html, rijen_html
 from risicos.models import Beheersmaatregel
 from tests.factories import UserFactory
 from tests.risicos.factories import (
@@ -36,6 +37,23 @@ def django_tables2_rijen(table, request):
     html = get_template("django_tables2/table.html").render({"table": table}, request)
     tbody = re.search(r"<tbody[^>]*>(.*)</tbody>", html, re.S).group(1)
     return _normaal(tbody)
+
+
+# The header as templates/lijsten/tabel.html rendered it with template tags.
+KOP = Template(
+    """{% load django_tables2 %}<thead {{ table.attrs.thead.as_html }}><tr>
+    {% for column in table.columns %}
+    <th scope="col" {{ column.attrs.th.as_html }}{% if column.is_ordered %} aria-sort="{% if
+    column.order_by_alias.is_descending %}descending{% else %}ascending{% endif %}"{% endif
+    %}>{% if column.orderable %}<a href="{% querystring_replace
+    table.prefixed_order_by_field=column.order_by_alias.next without table.prefixed_page_field
+    'cursor' %}">{{ column.header }}</a>{% else %}{{ column.header }}{% endif %}</th>
+    {% endfor %}</tr></thead>""".replace("\n", " ")
+)
+
+
+def django_tables2_kop(table, request):
+    return _normaal(KOP.render(Context({"table": table, "request": request})))
 
 
 def verzoek(user):
@@ -142,3 +160,6 @@ def test_every_list_renders_its_rows_as_django_tables2_does(demo, url, gebruiker
 
     assert "<tr" in verwacht, url
     assert _normaal(rijen_html(tabel_van_de_lijst(url, user)[0])) == verwacht
+    # The header too, with its sort links (the URL's page and cursor left out).
+    tabel, request = tabel_van_de_lijst(f"{url}{'&' if '?' in url else '?'}page=2&x=<1>", user)
+    assert _normaal(kop_html(tabel, request)) == django_tables2_kop(tabel, request)
