@@ -84,7 +84,7 @@ def actietellingen_opnieuw(op):
             model._base_manager.filter(status__in=OPEN_STATUSSEN)
             .order_by()
             .values("eigenaar")
-            .annotate(n=Count("*"), l=Count("*", filter=Q(deadline__lt=op)))
+            .annotate(n=Count("pk"), l=Count("pk", filter=Q(deadline__lt=op)))
         ):
             uitkomst[(soort_van(model), r["eigenaar"])] = (r["n"], r["l"])
     return uitkomst

@@ -38,28 +38,66 @@ BTELLER = "rapportage_bevindingteller"
 # No peildatum row (after a flush) counts as this: nothing is overdue against it.
 GEEN_DATUM = "0001-01-01"
 
+# Deltas per owner: existing counters are updated, missing ones inserted. Not one
+# INSERT ... ON CONFLICT DO UPDATE: PostgreSQL checks the proposed row's CHECK constraints
+# before it looks for the conflict, so a negative delta would fail there.
 ACTIE_UPSERT = f"""
+        WITH delta AS (
+            SELECT eigenaar_id, sum(n) AS n, sum(l) AS l FROM ({{rijen}}) x
+            GROUP BY eigenaar_id HAVING sum(n) <> 0 OR sum(l) <> 0
+        ), bijgewerkt AS (
+            UPDATE {TELLER} t SET open = t.open + delta.n, te_laat = t.te_laat + delta.l
+            FROM delta WHERE t.soort = TG_ARGV[0] AND t.eigenaar_id = delta.eigenaar_id
+            RETURNING t.eigenaar_id
+        )
         INSERT INTO {TELLER} AS t (soort, eigenaar_id, open, te_laat)
-        SELECT TG_ARGV[0], eigenaar_id, sum(n), sum(l) FROM ({{rijen}}) x
-        GROUP BY eigenaar_id HAVING sum(n) <> 0 OR sum(l) <> 0 ORDER BY eigenaar_id
+        SELECT TG_ARGV[0], eigenaar_id, n, l FROM delta
+        WHERE eigenaar_id NOT IN (SELECT eigenaar_id FROM bijgewerkt) ORDER BY eigenaar_id
         ON CONFLICT (eigenaar_id, soort)
         DO UPDATE SET open = t.open + EXCLUDED.open, te_laat = t.te_laat + EXCLUDED.te_laat;
 """
 ACTIE_NIEUW = (
     f"SELECT eigenaar_id, 1 AS n, (deadline < d)::int AS l FROM nieuw WHERE status IN {OPEN}"
 )
-ACTIE_OUD = f"SELECT eigenaar_id, -1, -(deadline < d)::int FROM oud WHERE status IN {OPEN}"
+ACTIE_OUD = (
+    f"SELECT eigenaar_id, -1 AS n, -(deadline < d)::int AS l FROM oud WHERE status IN {OPEN}"
+)
 
+# `delta`: (instantie, soort, status, n) rows, one per counter.
 BEVINDING_UPSERT = f"""
+        WITH delta AS ({{delta}}), bijgewerkt AS (
+            UPDATE {BTELLER} t SET aantal = t.aantal + delta.n FROM delta
+            WHERE (t.instantie, t.soort, t.status) = (delta.instantie, delta.soort, delta.status)
+            RETURNING t.instantie, t.soort, t.status
+        )
         INSERT INTO {BTELLER} AS t (instantie, soort, status, aantal)
-        SELECT r.instantie, x.soort, x.status, sum(x.n) FROM ({{rijen}}) x
-        JOIN {RAPPORT} r ON r.id = x.rapport_id
-        GROUP BY 1, 2, 3 HAVING sum(x.n) <> 0 ORDER BY 1, 2, 3
+        SELECT instantie, soort, status, n FROM delta
+        WHERE (instantie, soort, status) NOT IN (SELECT * FROM bijgewerkt) ORDER BY 1, 2, 3
         ON CONFLICT (instantie, soort, status) DO UPDATE SET aantal = t.aantal + EXCLUDED.aantal;
 """
+BEVINDING_DELTA = f"""
+            SELECT r.instantie, x.soort, x.status, sum(x.n) AS n FROM ({{rijen}}) x
+            JOIN {RAPPORT} r ON r.id = x.rapport_id
+            GROUP BY 1, 2, 3 HAVING sum(x.n) <> 0"""
 BEVINDING_NIEUW = "SELECT rapport_id, soort, status, 1 AS n FROM nieuw"
-BEVINDING_OUD = "SELECT rapport_id, soort, status, -1 FROM oud"
+BEVINDING_OUD = "SELECT rapport_id, soort, status, -1 AS n FROM oud"
+# A report that moved to another body takes its findings along.
+RAPPORT_DELTA = f"""
+            SELECT instantie, soort, status, sum(n) AS n FROM (
+                SELECT nw.instantie, b.soort, b.status, 1 AS n
+                FROM nieuw nw JOIN oud o ON o.id = nw.id JOIN {BEVINDING} b ON b.rapport_id = nw.id
+                WHERE nw.instantie <> o.instantie
+                UNION ALL
+                SELECT o.instantie, b.soort, b.status, -1
+                FROM nieuw nw JOIN oud o ON o.id = nw.id JOIN {BEVINDING} b ON b.rapport_id = nw.id
+                WHERE nw.instantie <> o.instantie
+            ) x GROUP BY 1, 2, 3 HAVING sum(n) <> 0"""
 RAPPORTEN_VAN = "SELECT rapport_id FROM {} UNION SELECT rapport_id FROM {}"
+
+
+def _bevinding(rijen):
+    return BEVINDING_UPSERT.format(delta=BEVINDING_DELTA.format(rijen=rijen))
+
 
 POSTGRESQL = [
     f"""
@@ -94,33 +132,21 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_TABLE_NAME = '{RAPPORT}' THEN
-        -- A report that moved to another body takes its findings along.
-        INSERT INTO {BTELLER} AS t (instantie, soort, status, aantal)
-        SELECT instantie, soort, status, sum(n) FROM (
-            SELECT nw.instantie, b.soort, b.status, 1 AS n
-            FROM nieuw nw JOIN oud o ON o.id = nw.id JOIN {BEVINDING} b ON b.rapport_id = nw.id
-            WHERE nw.instantie <> o.instantie
-            UNION ALL
-            SELECT o.instantie, b.soort, b.status, -1
-            FROM nieuw nw JOIN oud o ON o.id = nw.id JOIN {BEVINDING} b ON b.rapport_id = nw.id
-            WHERE nw.instantie <> o.instantie
-        ) x
-        GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3
-        ON CONFLICT (instantie, soort, status) DO UPDATE SET aantal = t.aantal + EXCLUDED.aantal;
+        {BEVINDING_UPSERT.format(delta=RAPPORT_DELTA)}
         RETURN NULL;
     END IF;
     -- The findings' reports FOR SHARE: a report's change of body waits for this
     -- transaction (and this one for it), so its body is read as it will stay.
     IF TG_OP = 'INSERT' THEN
         PERFORM 1 FROM {RAPPORT} WHERE id IN (SELECT rapport_id FROM nieuw) ORDER BY id FOR SHARE;
-        {BEVINDING_UPSERT.format(rijen=BEVINDING_NIEUW)}
+        {_bevinding(BEVINDING_NIEUW)}
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM 1 FROM {RAPPORT} WHERE id IN (SELECT rapport_id FROM oud) ORDER BY id FOR SHARE;
-        {BEVINDING_UPSERT.format(rijen=BEVINDING_OUD)}
+        {_bevinding(BEVINDING_OUD)}
     ELSE
         PERFORM 1 FROM {RAPPORT} WHERE id IN ({RAPPORTEN_VAN.format("nieuw", "oud")})
         ORDER BY id FOR SHARE;
-        {BEVINDING_UPSERT.format(rijen=BEVINDING_NIEUW + " UNION ALL " + BEVINDING_OUD)}
+        {_bevinding(BEVINDING_NIEUW + " UNION ALL " + BEVINDING_OUD)}
     END IF;
     RETURN NULL;
 END
