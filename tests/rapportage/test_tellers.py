@@ -299,3 +299,11 @@ def test_the_migration_counts_what_was_there(pm):
     MIGRATIE.tellen(None, Uitvoerder())
     klopt()
     assert Beheersmaatregel.objects.count() == 1
+
+
+def test_the_reminder_beat_moves_the_peildatum_first(settings):
+    from herinneringen.tasks import herinneringen_versturen
+
+    Tellerdatum.objects.update(datum=dagen(-1))
+    herinneringen_versturen.apply()
+    assert tellers.peildatum() == vandaag()
