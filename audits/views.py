@@ -1,6 +1,6 @@
 import logging
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from douane_portfolio.objectviews import (
     eis_recht,
 )
 from douane_portfolio.parameters import id_uit
+from rapportage import tellers
 
 from . import bewijs, services
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -47,7 +48,7 @@ from .models import (
     Jaaroordeel,
     Soort,
     Vervolgactie,
-    verwachting_verstreken_q,
+    mag_audits_lezen,
 )
 from .tables import AuditrapportTabel, BevindingTabel, VervolgactieTabel
 from .tijdlijn import afrondmomenten, met_afrondmoment, tijdlijn
@@ -144,18 +145,13 @@ def opvolging(request):
     bevindingen = _zichtbare_bevindingen(request.user)
     acties = _zichtbare_acties(request.user).select_related("bevinding__rapport", "eigenaar")
 
-    # One pass over the open findings gives the matrix and the blocks' totals.
-    per_cel = list(
-        bevindingen.nog_niet_opgelost()
-        .values("rapport__instantie", "soort")
-        .annotate(
-            n=Count("pk"),
-            ter_beoordeling=Count("pk", filter=Q(status=BevindingStatus.TER_BEOORDELING)),
-            verstreken=Count("pk", filter=verwachting_verstreken_q(vandaag)),
-        )
-        .order_by()
+    # The matrix and "wacht op uw oordeel" from the counters the database keeps per body,
+    # kind and status (rapportage.tellers): at most 80 rows, whatever the number of findings.
+    # The overdue actions as well (exact, from the counters per owner).
+    per_cel, aantal_te_laat = (
+        tellers.opvolging(vandaag, Vervolgactie) if mag_audits_lezen(request.user) else ({}, 0)
     )
-    tellingen = {(r["rapport__instantie"], r["soort"]): r["n"] for r in per_cel}
+    tellingen = {cel: n for cel, (n, _) in per_cel.items()}
     soorten = [s for s in Soort if any(k[1] == s for k in tellingen)]
     matrix = []
     for instantie in Instantie:
@@ -171,19 +167,35 @@ def opvolging(request):
                 }
             )
 
-    lopend = Beoordeling.objects.lopend().filter(bevinding=OuterRef("pk"))
-    ter_beoordeling = list(
-        bevindingen.filter(status=BevindingStatus.TER_BEOORDELING)
-        .select_related("rapport", "eigenaar")
-        .annotate(
-            aangeboden_op=Subquery(lopend.values("aangeboden_op")[:1]),
+    # The longest waiting first, from the pending reviews in the order of their partial
+    # index (`beoordeling_lopend`, migration rapportage 0007): 25 rows, not a sort of all.
+    ter_beoordeling = []
+    lopend = Beoordeling.objects.lopend().filter(bevinding__status=BevindingStatus.TER_BEOORDELING)
+    for beoordeling in (
+        lopend.select_related("bevinding__rapport", "bevinding__eigenaar").order_by(
+            "aangeboden_op", "pk"
+        )[:OVERZICHT_LIMIET]
+        if mag_audits_lezen(request.user)
+        else []
+    ):
+        beoordeling.bevinding.aangeboden_op = beoordeling.aangeboden_op
+        ter_beoordeling.append(beoordeling.bevinding)
+    aantal_ter_beoordeling = sum(m for _, m in per_cel.values())
+    if len(ter_beoordeling) < min(aantal_ter_beoordeling, OVERZICHT_LIMIET):
+        # Under review without a pending review (data from before the reviews, or set
+        # outside the services): after those that have one, as a missing date sorts.
+        ter_beoordeling += list(
+            bevindingen.filter(status=BevindingStatus.TER_BEOORDELING)
+            .exclude(Exists(Beoordeling.objects.lopend().filter(bevinding=OuterRef("pk"))))
+            .select_related("rapport", "eigenaar")
+            .order_by("titel", "pk")[: OVERZICHT_LIMIET - len(ter_beoordeling)]
         )
-        .order_by("aangeboden_op")[:OVERZICHT_LIMIET]
-    )
     te_laat = list(acties.te_laat(vandaag).order_by("deadline", "pk")[:OVERZICHT_LIMIET])
-    # Counted on the partial index of open actions, but no further than TEL_TOT: a
-    # ministry has tens of thousands overdue, and "more than 1,000" says enough here.
-    aantal_te_laat = acties.te_laat(vandaag).order_by()[: TEL_TOT + 1].count()
+    # Counted on the partial index of open findings, but no further than TEL_TOT: the
+    # expected year of thousands has passed, and "more than 1,000" says enough here.
+    aantal_verstreken = (
+        bevindingen.verwachting_verstreken(vandaag).order_by()[: TEL_TOT + 1].count()
+    )
     verstreken = list(
         bevindingen.verwachting_verstreken(vandaag)
         .select_related("rapport", "eigenaar")
@@ -191,8 +203,6 @@ def opvolging(request):
         .order_by(F("verwacht_opgelost_jaar").asc(nulls_last=True), "titel")[:OVERZICHT_LIMIET]
     )
     meest_uitgesteld = list(acties.meest_uitgesteld()[:10])
-    aantal_ter_beoordeling = sum(r["ter_beoordeling"] for r in per_cel)
-    aantal_verstreken = sum(r["verstreken"] for r in per_cel)
     return render(
         request,
         "audits/opvolging.html",
@@ -206,11 +216,11 @@ def opvolging(request):
             "aantal_ter_beoordeling": aantal_ter_beoordeling,
             "meer_ter_beoordeling": aantal_ter_beoordeling > len(ter_beoordeling),
             "te_laat": te_laat,
-            "aantal_te_laat": min(aantal_te_laat, TEL_TOT),
-            "te_laat_meer_dan": aantal_te_laat > TEL_TOT,
+            "aantal_te_laat": aantal_te_laat,
             "meer_te_laat": aantal_te_laat > len(te_laat),
             "verstreken": verstreken,
-            "aantal_verstreken": aantal_verstreken,
+            "aantal_verstreken": min(aantal_verstreken, TEL_TOT),
+            "verstreken_meer_dan": aantal_verstreken > TEL_TOT,
             "meer_verstreken": aantal_verstreken > len(verstreken),
             "meest_uitgesteld": meest_uitgesteld,
             "instantie_kort": INSTANTIE_KORT,

@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from . import services
 
@@ -27,6 +28,11 @@ OPNIEUW = {
 def herinneringen_versturen(self):
     """Record what is due, then queue a batch task per HERINNERINGEN_PER_TAAK recipients;
     run eagerly (no worker), the batches run here instead."""
+    # First the dashboard's counters to today (rapportage.tellers): the first run after
+    # midnight moves their peildatum, so no visitor waits for that; later runs find it done.
+    from rapportage import tellers
+
+    tellers.peildatum_zetten(timezone.localdate())
     inplannen = None if self.request.is_eager else deel_inplannen
     uitslag = services.herinneringen_versturen(inplannen=inplannen)
     if uitslag.mislukt:

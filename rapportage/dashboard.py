@@ -12,10 +12,9 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
+    Sum,
     Value,
     When,
 )
@@ -23,7 +22,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import Bevinding, BevindingStatus, Instantie
+from audits.models import BevindingStatus, Instantie, mag_audits_lezen
 from douane_portfolio.acties import actie_modellen
 from herinneringen.models import Verzending
 from programmas.models import (
@@ -37,6 +36,9 @@ from programmas.models import (
 )
 from risicos import heatmap
 from risicos.models import Risico
+
+from . import tellers
+from .models import Actieteller, Bevindingteller, Tellerdatum
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
 STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
@@ -167,54 +169,44 @@ def _balk(tellingen, totaal):
     return segmenten
 
 
-def _te_laat_per_eigenaar(op):
-    """Per kind of action, the owners with overdue ones and how many: (soort, owner id,
-    first name, last name, username, n), a part of a UNION ALL each.
-
-    Driven from the owners, each count a range on the partial index of open actions per
-    owner (`<kind>_eig_open`, migration rapportage 0006): the index alone answers it, and
-    the aggregate groups no wide rows of a join (issue 13)."""
-    User = get_user_model()
-    delen = []
-    for i, model in enumerate(actie_modellen()):
-        van_eigenaar = model.objects.te_laat(op).filter(eigenaar=OuterRef("pk")).order_by()
-        aantal = van_eigenaar.values("eigenaar").annotate(c=Count("*")).values("c")
-        delen.append(
-            User.objects.filter(Exists(van_eigenaar))
-            .order_by()
-            .annotate(
-                **dict(
-                    zip(
-                        KOLOMMEN,
-                        [
-                            Value(TE_LAAT),
-                            Value(str(i)),
-                            Cast("pk", CharField()),
-                            *(Cast(veld, CharField()) for veld in NAAM_VELDEN_USER),
-                        ],
-                        strict=True,
-                    )
-                ),
-                n=Subquery(aantal, output_field=IntegerField()),
-            )
-            .values_list(*KOLOMMEN, "n")
-        )
-    return delen
+def _te_laat_delen():
+    """The overdue actions from the counters (rapportage.tellers), as parts of the UNION
+    in `tellingen`: per kind, the number of owners, and per kind the counts of the
+    EIGENAREN_MAX owners with the most (first, last and user name as tie-breakers).
+    A few thousand counter rows at most (owners x kinds), whatever the number of actions."""
+    laat = Actieteller.objects.filter(te_laat__gt=0).order_by()
+    top = (
+        laat.values("eigenaar")
+        .annotate(t=Sum("te_laat"))
+        .order_by("-t", *NAAM_VELDEN, "eigenaar")
+        .values("eigenaar")[:EIGENAREN_MAX]
+    )
+    namen = [Cast(veld, CharField()) for veld in NAAM_VELDEN]
+    return [
+        _rijen(laat.values("soort").annotate(n=Sum("te_laat")), TE_LAAT_SOORT, F("soort")),
+        _deel(laat, EIGENAREN, aantal=Count("eigenaar", distinct=True)),
+        _rijen(
+            laat.filter(eigenaar__in=top).annotate(n=F("te_laat")),
+            TE_LAAT,
+            F("soort"),
+            Cast("eigenaar", CharField()),
+            *namen,
+        ),
+    ]
 
 
-def te_late_acties(op=None, rijen=None):
-    """Overdue actions per kind and per owner (the EIGENAREN_MAX owners with the most):
-    one UNION ALL of a part per kind (or `rijen` of that shape, read by `tellingen`)."""
+def te_late_acties(op=None, geteld=None):
+    """Overdue actions per kind and per owner (the EIGENAREN_MAX owners with the most),
+    from the counters (or `geteld`, read by `tellingen`)."""
     op = op or timezone.localdate()
+    if geteld is None:
+        geteld = _lezen(op, _te_laat_delen())
     modellen = list(actie_modellen())
-    if rijen is None:
-        delen = _te_laat_per_eigenaar(op)
-        rijen = [_te_laat_rij(r) for r in delen[0].union(*delen[1:], all=True)]
+    index = {tellers.soort_van(m): i for i, m in enumerate(modellen)}
     User = get_user_model()
-    aantal, per_eigenaar, gebruikers = defaultdict(int), defaultdict(dict), {}
-    for r in rijen:
-        model = modellen[r["soort"]]
-        aantal[r["soort"]] += r["n"]
+    per_eigenaar, gebruikers = defaultdict(dict), {}
+    for r in geteld["te_laat_rijen"]:
+        model = modellen[index[r["soort"]]]
         per_eigenaar[r["eigenaar"]][model._meta.verbose_name_plural] = r["n"]
         # Enough of the user to print a name; no second query.
         gebruikers[r["eigenaar"]] = User(
@@ -224,9 +216,9 @@ def te_late_acties(op=None, rijen=None):
         {
             "soort": str(model._meta.verbose_name_plural),
             "app": model._meta.app_config.verbose_name,
-            "aantal": aantal[i],
+            "aantal": geteld["te_laat_per_soort"].get(tellers.soort_van(model), 0),
         }
-        for i, model in enumerate(modellen)
+        for model in modellen
     ]
     eigenaren = sorted(
         (
@@ -245,14 +237,14 @@ def te_late_acties(op=None, rijen=None):
     return {
         "per_soort": per_soort,
         "per_eigenaar": eigenaren[:EIGENAREN_MAX],
-        "eigenaren": len(eigenaren),
+        "eigenaren": geteld["eigenaren"],
     }
 
 
 def _te_laat_rij(rij):
     _bron, soort, eigenaar, *namen, n = rij
     return {
-        "soort": int(soort),
+        "soort": soort,
         "eigenaar": int(eigenaar),
         "n": n,
         **dict(zip(NAAM_VELDEN, namen, strict=True)),
@@ -294,17 +286,12 @@ def toprisicos_boven_bereidheid(user):
 
 
 def bevindingen_per_instantie(user, geteld=None):
-    """Findings by body (rows) and status (columns), from one aggregate query
-    (or `geteld` {(body, status): n} read by `tellingen`)."""
+    """Findings by body (rows) and status (columns), from the counters (rapportage.tellers;
+    or `geteld` {(body, status): n} read by `tellingen`)."""
     tellingen = defaultdict(int, geteld or {})
-    if geteld is None:
-        for r in (
-            Bevinding.objects.zichtbaar_voor(user)
-            .order_by()
-            .values("rapport__instantie", "status")
-            .annotate(n=Count("pk"))
-        ):
-            tellingen[(r["rapport__instantie"], r["status"])] = r["n"]
+    if geteld is None and mag_audits_lezen(user):
+        for r in Bevindingteller.objects.values("instantie", "status").annotate(n=Sum("aantal")):
+            tellingen[(r["instantie"], r["status"])] = r["n"]
     statussen = list(BevindingStatus.choices)
     rijen = []
     for instantie, label in Instantie.choices:
@@ -322,11 +309,36 @@ def bevindingen_per_instantie(user, geteld=None):
 
 
 KOLOMMEN = ("tel_bron", "tel_a", "tel_b", "tel_c", "tel_d", "tel_e")
-EIGEN, TE_LAAT, HEATMAP, BEVINDINGEN, AANDACHT, PERIODEN = range(6)
+(
+    EIGEN,
+    TE_LAAT,
+    HEATMAP,
+    BEVINDINGEN,
+    AANDACHT,
+    PERIODEN,
+    PEILDATUM,
+    TE_LAAT_SOORT,
+    EIGENAREN,
+) = range(9)
 
 
-def _deel(qs, bron, *waarden):
-    """One aggregate of the UNION in `tellingen`: (bron, five texts, n)."""
+def _rijen(qs, bron, *waarden):
+    """Rows of `qs` (annotated with `n`) as a part of the UNION in `tellingen`:
+    (bron, five texts, n)."""
+    tekst = [
+        Cast(w, CharField()) if not isinstance(w, (Value, Cast)) else w
+        for w in (*waarden, *[Value("")] * (5 - len(waarden)))
+    ]
+    return (
+        qs.order_by()
+        .annotate(**dict(zip(KOLOMMEN, [Value(bron), *tekst], strict=True)))
+        .values_list(*KOLOMMEN, "n")
+    )
+
+
+def _deel(qs, bron, *waarden, aantal=None):
+    """One aggregate of the UNION in `tellingen`: (bron, five texts, n); `aantal` the
+    aggregate (default COUNT(*))."""
     tekst = [
         Cast(w, CharField()) if not isinstance(w, Value) else w
         for w in (*waarden, *[Value("")] * (5 - len(waarden)))
@@ -336,35 +348,66 @@ def _deel(qs, bron, *waarden):
         .annotate(**dict(zip(KOLOMMEN, [Value(bron), *tekst], strict=True)))
         .values(*KOLOMMEN)
         # COUNT(*), not COUNT(id): a partial index without the id answers it alone.
-        .annotate(n=Count("*"))
+        .annotate(n=aantal or Count("*"))
         .values_list(*KOLOMMEN, "n")
     )
 
 
+def _peildatum_deel():
+    return _rijen(Tellerdatum.objects.filter(pk=1).annotate(n=Value(0)), PEILDATUM, F("datum"))
+
+
 def tellingen(user, op, *, beheer, mag_lezen):
-    """Every count of the dashboard in one UNION ALL of small aggregates (issue 13): the
-    user's open and overdue actions per kind; with `mag_lezen` the overdue actions per
-    kind and owner, the net heat map and the findings per body and status; with
-    `beheer` the reminders that need attention."""
-    modellen = list(actie_modellen())
-    delen = []
-    for i, model in enumerate(modellen):
-        te_laat = Case(When(deadline__lt=op, then=Value("1")), default=Value("0"))
-        delen.append(_deel(model.objects.open().van(user), EIGEN, Value(str(i)), te_laat))
+    """Every count of the dashboard in one UNION ALL of small reads (issue 13): the
+    user's open and overdue actions per kind and, with `mag_lezen`, the overdue actions
+    per kind and owner, from the counters the database keeps (rapportage.tellers); with
+    `mag_lezen` also the net heat map, the findings per body and status (counters too)
+    and the periods; with `beheer` the reminders that need attention."""
+    delen = [
+        _rijen(
+            Actieteller.objects.filter(eigenaar=user).annotate(n=F("open")),
+            EIGEN,
+            F("soort"),
+            Cast("te_laat", CharField()),
+        )
+    ]
     if mag_lezen:
-        delen.extend(_te_laat_per_eigenaar(op))
+        delen.extend(_te_laat_delen())
         delen.append(_perioden_deel())
         risicos = Risico.objects.zichtbaar_voor(user).actief()
         delen.append(_deel(risicos, HEATMAP, F("netto_kans"), F("netto_impact")))
-        bevindingen = Bevinding.objects.zichtbaar_voor(user)
-        delen.append(_deel(bevindingen, BEVINDINGEN, F("rapport__instantie"), F("status")))
+        if mag_audits_lezen(user):
+            delen.append(
+                _rijen(
+                    Bevindingteller.objects.values("instantie", "status").annotate(n=Sum("aantal")),
+                    BEVINDINGEN,
+                    F("instantie"),
+                    F("status"),
+                )
+            )
     if beheer:
         delen.append(_deel(Verzending.objects.aandacht_nodig(), AANDACHT))
+    return _lezen(op, delen)
 
+
+def _lezen(op, delen):
+    """Run the UNION of `delen` with the counters' peildatum; if that is not `op` (the
+    first request of a day), move it (rapportage.tellers) and read again."""
+    uitkomst = _uitkomst([_peildatum_deel(), *delen])
+    if uitkomst["peildatum"] != op:
+        tellers.peildatum_zetten(op)
+        uitkomst = _uitkomst([_peildatum_deel(), *delen])
+    return uitkomst
+
+
+def _uitkomst(delen):
     uitkomst = {
+        "peildatum": None,
         "open": 0,
         "te_laat": 0,
         "te_laat_rijen": [],
+        "te_laat_per_soort": {},
+        "eigenaren": 0,
         "heatmap": ({}, 0),
         "bevindingen": {},
         "aandacht": 0,
@@ -373,11 +416,17 @@ def tellingen(user, op, *, beheer, mag_lezen):
     aantallen, niet_gescoord = {}, 0
     for rij in delen[0].union(*delen[1:], all=True):
         bron, a, b, c, d, e, n = rij
-        if bron == EIGEN:
+        if bron == PEILDATUM:
+            uitkomst["peildatum"] = date.fromisoformat(a)
+        elif bron == EIGEN:
             uitkomst["open"] += n
-            uitkomst["te_laat"] += n if b == "1" else 0
+            uitkomst["te_laat"] += int(b)
         elif bron == TE_LAAT:
             uitkomst["te_laat_rijen"].append(_te_laat_rij(rij))
+        elif bron == TE_LAAT_SOORT:
+            uitkomst["te_laat_per_soort"][a] = n
+        elif bron == EIGENAREN:
+            uitkomst["eigenaren"] = n
         elif bron == PERIODEN:
             uitkomst["perioden"].append(_periode(a, b, c, d, e, n))
         elif bron == HEATMAP:

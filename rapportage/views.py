@@ -335,7 +335,7 @@ class DashboardView(TemplateView):
         if mag_lezen:
             context["status"], context["ronde"] = dashboard.status_en_ronde(geteld["perioden"])
             context.update(
-                te_laat=dashboard.te_late_acties(vandaag, rijen=geteld["te_laat_rijen"]),
+                te_laat=dashboard.te_late_acties(vandaag, geteld=geteld),
                 heatmap=dashboard.netto_heatmap(user, geteld=geteld["heatmap"]),
                 boven_bereidheid=dashboard.toprisicos_boven_bereidheid(user),
                 bevindingen=dashboard.bevindingen_per_instantie(user, geteld=geteld["bevindingen"]),

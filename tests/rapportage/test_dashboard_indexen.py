@@ -1,18 +1,22 @@
-"""The dashboard's counts read indexes (PostgreSQL only; see
-tests/douane_portfolio/test_indexen.py for the method): one's own open actions and the
-overdue ones per owner come from the partial indexes of open actions per owner
-(migration rapportage 0006), index-only, for every kind of action; the heat map, the
-findings per body and the top risks from theirs."""
+"""The dashboard's reads (PostgreSQL only; see tests/douane_portfolio/test_indexen.py for
+the method): its action counts read the counters the database keeps (migration rapportage
+0007) and no action table at all; moving the counters' peildatum reads a day's range of
+the partial index of open actions per kind; the heat map, the top risks and the pending
+reviews of the follow-up page read their indexes."""
 
+import copy
 import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from audits.models import Beoordeling
 from douane_portfolio import rollen
-from rapportage import dashboard
-from tests.audits.factories import VervolgactieFactory
+from douane_portfolio.acties import actie_modellen
+from rapportage import dashboard, tellers
+from tests.audits.factories import BevindingFactory, VervolgactieFactory
 from tests.factories import UserFactory
 from tests.programmas.factories import MijlpaalFactory
 from tests.queryplan import uitleg
@@ -24,7 +28,7 @@ pytestmark = [
 ]
 
 OP = datetime.date(2026, 12, 3)
-INDEXEN = ("mijlpaal_eig_open", "maatregel_eig_open", "vervolgactie_eig_open")
+ACTIETABELLEN = ("programmas_mijlpaal", "risicos_beheersmaatregel", "audits_vervolgactie")
 
 
 @pytest.fixture
@@ -39,31 +43,76 @@ def eigenaar(db):
 
 
 def _tellingen_sql(user):
+    dashboard.tellingen(user, OP, beheer=True, mag_lezen=True)  # moves the peildatum to OP
     with CaptureQueriesContext(connection) as queries:
         geteld = dashboard.tellingen(user, OP, beheer=True, mag_lezen=True)
     (query,) = [q["sql"] for q in queries if '"tel_bron"' in q["sql"]]
     return query, geteld
 
 
-def test_every_action_count_reads_an_open_actions_index_only(eigenaar):
+def test_the_action_counts_read_the_counters_and_no_action_table(eigenaar):
     sql, geteld = _tellingen_sql(eigenaar)
     assert (geteld["open"], geteld["te_laat"]) == (6, 3)
-    assert {(r["soort"], r["n"]) for r in geteld["te_laat_rijen"]} == {(0, 1), (1, 1), (2, 1)}
-    # Plain index scans off too: what is left reads an index alone or not at all (the
-    # test rows are too few and too fresh for the planner to pick index-only by itself).
-    # Materialize, merge and hash joins off as well: with statistics left by earlier tests
-    # the planner would rather join two disabled plain scans once than probe an index.
-    plan = uitleg(sql, "seqscan", "bitmapscan", "indexscan", "material", "mergejoin", "hashjoin")
-    for index in INDEXEN:
-        # One's own, "has overdue ones" and the count per owner: the index alone.
-        assert f"Index Only Scan using {index}" in plan, plan
-    for tabel in ("programmas_mijlpaal", "risicos_beheersmaatregel", "audits_vervolgactie"):
-        assert f"Seq Scan on {tabel}" not in plan, plan
-    # The heat map and the findings per body and status: from their indexes alone too.
+    assert geteld["te_laat_per_soort"] == dict.fromkeys(ACTIETABELLEN, 1)
+    assert geteld["eigenaren"] == 1
+    assert {(r["soort"], r["n"]) for r in geteld["te_laat_rijen"]} == {
+        (t, 1) for t in ACTIETABELLEN
+    }
+    for tabel in ACTIETABELLEN:
+        assert f'"{tabel}"' not in sql, tabel
+    assert '"rapportage_actieteller"' in sql and '"audits_bevinding"' not in sql
+    # The heat map: from its index alone (plain index scans off: the test rows are too
+    # few and too fresh for the planner to pick index-only by itself).
+    plan = uitleg(sql, "seqscan", "bitmapscan", "indexscan")
     assert "Index Only Scan using risico_status_netto" in plan, plan
-    # The findings per body (index bevinding_rapport_st) are left out here: on test-sized
-    # tables with other tests' statistics the planner's choice between disabled scans
-    # flipped from run to run, so the assertion said nothing about the index.
+
+
+@pytest.mark.parametrize(
+    "tabel, kort",
+    [
+        ("programmas_mijlpaal", "mijlpaal"),
+        ("risicos_beheersmaatregel", "maatregel"),
+        ("audits_vervolgactie", "vervolgactie"),
+    ],
+)
+def test_moving_the_peildatum_reads_a_range_of_an_open_actions_index(eigenaar, tabel, kort):
+    """A day's deadlines: a range of an index that starts with the deadline among open
+    actions (`<kort>_open_dl`) or with the status and then the deadline (`<kort>_open_idx`,
+    the reminder sweep's; PostgreSQL chose it at scale 1.0), never the whole table or
+    the whole per-owner index `<kort>_eig_open` (which holds the deadline too). A few
+    hundred deadlines, analysed, so the planner sees that a day is a small range."""
+    model = next(m for m in actie_modellen() if m._meta.db_table == tabel)
+    voorbeeld = model.objects.filter(eigenaar=eigenaar).first()
+    kopieen = []
+    for n in range(400):
+        voorbeeld.pk = None
+        voorbeeld.deadline = OP + datetime.timedelta(days=n - 200)
+        kopieen.append(copy.copy(voorbeeld))
+    model.objects.bulk_create(kopieen)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tabel}")
+    tellers.peildatum_zetten(OP)
+    with CaptureQueriesContext(connection) as queries:
+        assert tellers.peildatum_zetten(OP + datetime.timedelta(days=1))
+    (sql,) = [q["sql"] for q in queries if f"FROM {tabel}" in q["sql"]]
+    plan = uitleg(sql, "seqscan")
+    assert f"Seq Scan on {tabel}" not in plan, plan
+    assert f"{kort}_open_dl" in plan or f"{kort}_open_idx" in plan, plan
+    assert f"{kort}_eig_open" not in plan, plan
+
+
+def test_the_pending_reviews_are_read_in_the_order_of_their_index(client_voor, auditor):
+    bevinding = BevindingFactory()
+    Beoordeling.objects.create(
+        bevinding=bevinding, aangeboden_door=bevinding.eigenaar, aanbieding="Klaar"
+    )
+    type(bevinding).objects.filter(pk=bevinding.pk).update(status="ter_beoordeling")
+    with CaptureQueriesContext(connection) as queries:
+        assert client_voor(auditor).get(reverse("audits:opvolging")).status_code == 200
+    (sql,) = [q["sql"] for q in queries if 'FROM "audits_beoordeling"' in q["sql"]]
+    # Sorts off: the 25 longest waiting come off the index in its order, not all sorted.
+    plan = uitleg(sql, "seqscan", "sort", "bitmapscan")
+    assert "beoordeling_lopend" in plan and "Sort" not in plan, plan
 
 
 def test_the_top_risks_above_appetite_read_their_partial_index(eigenaar):

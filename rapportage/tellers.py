@@ -1,0 +1,208 @@
+"""The counters the database keeps for the dashboard and the follow-up page (issue 13).
+
+`Actieteller` holds per kind of action and owner the open actions and those with a
+deadline before the peildatum (`Tellerdatum`); `Bevindingteller` the findings per body,
+kind and status. Triggers keep both (migration rapportage 0007). Overdue depends on
+today, so before the counts are read the peildatum is moved to today: `peildatum_zetten`
+adds (or, going back, takes) the open actions due in between, a day's worth of deadlines.
+"""
+
+import datetime
+
+from django.db import connection, transaction
+from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models.functions import Cast
+
+from douane_portfolio.acties import actie_modellen
+from douane_portfolio.models import OPEN_STATUSSEN
+
+from .models import Actieteller, Bevindingteller, Tellerdatum
+
+# What a missing peildatum row (after a flush) counts as, in the triggers too.
+GEEN_DATUM = datetime.date(1, 1, 1)
+
+
+def soort_van(model):
+    """The kind of action as its triggers name it."""
+    return model._meta.db_table
+
+
+def peildatum_zetten(op):
+    """Make the counters count "overdue" against `op`; False when they already do.
+
+    The date moves first, by a compare-and-set that takes the row's lock (writers of
+    actions hold it FOR SHARE until they commit); then each counter gets the open actions
+    whose deadline lies between the old date and `op`, read after that lock, so no write
+    is counted against the wrong date. Concurrent callers: one moves, the other finds
+    the date moved."""
+    with transaction.atomic():
+        if not _verzet(op):
+            if Tellerdatum.objects.filter(pk=1).exists():
+                return False
+            Tellerdatum.objects.bulk_create(
+                [Tellerdatum(pk=1, datum=GEEN_DATUM)], ignore_conflicts=True
+            )
+            if not _verzet(op):
+                return False
+        vorige = Tellerdatum.objects.values_list("vorige", flat=True).get(pk=1)
+        van, tot, teken = (vorige, op, 1) if vorige < op else (op, vorige, -1)
+        teller = Actieteller._meta.db_table
+        with connection.cursor() as cursor:
+            for model in actie_modellen():
+                tabel = model._meta.db_table
+                # Table names from the models' metadata; the values go as parameters.
+                cursor.execute(
+                    f"UPDATE {teller} SET te_laat = te_laat + %s * s.n FROM ("  # nosec B608
+                    f"SELECT eigenaar_id, count(*) AS n FROM {tabel} "
+                    f"WHERE status IN ({', '.join(['%s'] * len(OPEN_STATUSSEN))}) "
+                    "AND deadline >= %s AND deadline < %s "
+                    f"GROUP BY eigenaar_id) s WHERE {teller}.soort = %s "
+                    f"AND {teller}.eigenaar_id = s.eigenaar_id",
+                    [teken, *OPEN_STATUSSEN, van, tot, tabel],
+                )
+    return True
+
+
+def _verzet(op):
+    return Tellerdatum.objects.filter(pk=1).exclude(datum=op).update(vorige=F("datum"), datum=op)
+
+
+def peildatum():
+    rij = Tellerdatum.objects.filter(pk=1).values_list("datum", flat=True).first()
+    return rij or GEEN_DATUM
+
+
+# --- Checking and repairing ---------------------------------------------------------
+
+
+def actietellingen_opnieuw(op):
+    """{(kind, owner): (open, overdue against `op`)} counted from the actions themselves:
+    what the counters must say once the peildatum is `op`."""
+    uitkomst = {}
+    for model in actie_modellen():
+        for r in (
+            model._base_manager.filter(status__in=OPEN_STATUSSEN)
+            .order_by()
+            .values("eigenaar")
+            .annotate(n=Count("pk"), l=Count("pk", filter=Q(deadline__lt=op)))
+        ):
+            uitkomst[(soort_van(model), r["eigenaar"])] = (r["n"], r["l"])
+    return uitkomst
+
+
+def actietellingen():
+    """The counters as stored, without the rows at zero."""
+    return {
+        (r.soort, r.eigenaar_id): (r.open, r.te_laat)
+        for r in Actieteller.objects.exclude(open=0, te_laat=0)
+    }
+
+
+def bevindingtellingen_opnieuw():
+    from audits.models import Bevinding
+
+    return {
+        (r["rapport__instantie"], r["soort"], r["status"]): r["n"]
+        for r in Bevinding.objects.order_by()
+        .values("rapport__instantie", "soort", "status")
+        .annotate(n=Count("*"))
+    }
+
+
+def bevindingtellingen():
+    return {
+        (r.instantie, r.soort, r.status): r.aantal
+        for r in Bevindingteller.objects.exclude(aantal=0)
+    }
+
+
+def verschillen(op):
+    """What the counters say differently from a recount, after moving the peildatum to
+    `op`: empty when they are right (`manage.py tellers --controle`)."""
+    peildatum_zetten(op)
+    verschil = []
+    for opgeslagen, opnieuw in (
+        (actietellingen(), actietellingen_opnieuw(op)),
+        (bevindingtellingen(), bevindingtellingen_opnieuw()),
+    ):
+        for sleutel in sorted(set(opgeslagen) | set(opnieuw), key=str):
+            if opgeslagen.get(sleutel) != opnieuw.get(sleutel):
+                verschil.append((sleutel, opgeslagen.get(sleutel), opnieuw.get(sleutel)))
+    return verschil
+
+
+def herstellen(op):
+    """Recount everything (after triggers were off, e.g. `session_replication_role =
+    replica`), under locks that keep writers out meanwhile."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            tabellen = [m._meta.db_table for m in actie_modellen()]
+            tabellen += ["audits_bevinding", "audits_auditrapport"]
+            with connection.cursor() as cursor:
+                # Table names from the models' metadata.
+                cursor.execute(f"LOCK TABLE {', '.join(tabellen)} IN SHARE MODE")  # nosec B608
+        Actieteller.objects.all().delete()
+        Bevindingteller.objects.all().delete()
+        Tellerdatum.objects.all().delete()
+        Tellerdatum.objects.create(pk=1, datum=op)
+        Actieteller.objects.bulk_create(
+            Actieteller(soort=soort, eigenaar_id=eigenaar, open=n, te_laat=laat)
+            for (soort, eigenaar), (n, laat) in actietellingen_opnieuw(op).items()
+        )
+        Bevindingteller.objects.bulk_create(
+            Bevindingteller(instantie=i, soort=s, status=st, aantal=n)
+            for (i, s, st), n in bevindingtellingen_opnieuw().items()
+        )
+
+
+# --- The follow-up page ---------------------------------------------------------------
+
+
+def opvolging(op, actiemodel):
+    """({(body, kind): (open findings, of which ter beoordeling)}, overdue actions of
+    `actiemodel`) from the counters, in one query (two on the first read of a day, which
+    moves the peildatum to `op` first)."""
+    from audits.models import NOG_NIET_OPGELOST, BevindingStatus
+
+    kolommen = ("t_bron", "t_a", "t_b", "t_n", "t_m")
+    cellen = (
+        Bevindingteller.objects.filter(status__in=NOG_NIET_OPGELOST, aantal__gt=0)
+        .annotate(t_bron=Value(0), t_a=F("instantie"), t_b=F("soort"))
+        .values("t_bron", "t_a", "t_b")
+        .annotate(
+            t_n=Sum("aantal"),
+            t_m=Sum("aantal", filter=Q(status=BevindingStatus.TER_BEOORDELING), default=0),
+        )
+        .values_list(*kolommen)
+    )
+    te_laat = (
+        Actieteller.objects.filter(soort=soort_van(actiemodel))
+        .annotate(t_bron=Value(1), t_a=Value(""), t_b=Value(""), t_m=Value(0))
+        .values("t_bron", "t_a", "t_b", "t_m")
+        .annotate(t_n=Sum("te_laat", default=0))
+        .values_list(*kolommen)
+    )
+    datum = (
+        Tellerdatum.objects.filter(pk=1)
+        .annotate(
+            t_bron=Value(2),
+            t_a=Cast("datum", CharField()),
+            t_b=Value(""),
+            t_n=Value(0),
+            t_m=Value(0),
+        )
+        .values_list(*kolommen)
+    )
+    for poging in range(2):
+        per_cel, aantal_te_laat, stand = {}, 0, None
+        for bron, a, b, n, m in cellen.order_by().union(te_laat.order_by(), datum, all=True):
+            if bron == 0:
+                per_cel[(a, b)] = (n, m)
+            elif bron == 1:
+                aantal_te_laat = n
+            else:
+                stand = datetime.date.fromisoformat(a)
+        if stand == op or poging:
+            break
+        peildatum_zetten(op)
+    return per_cel, aantal_te_laat
