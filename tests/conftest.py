@@ -10,6 +10,24 @@ from filelock import FileLock
 from douane_portfolio import rollen
 from tests.factories import UserFactory
 
+# What makes a test touch the test database (pytest-django's own test, plus the module-wide
+# data sets that unblock it themselves).
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (plain, then transactional database tests, then the
+    rest): the tests without a database first. They are the slow subprocess tests
+    (backup, production settings, configuration); at the end of the run one xdist worker
+    would finish them alone while the other waits. Neither database phase is touched."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("django_db") is not None
+            or not _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        )
+    )
+
 
 @pytest.fixture
 def beheerder(db):

@@ -26,6 +26,9 @@ from douane_portfolio import backup
 from tests.conftest import kopieer_naar
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# One xdist worker runs the whole module (`--dist loadgroup`, Makefile): the installation and
+# its move to PostgreSQL are built once, not on each worker that gets one of its tests.
+pytestmark = pytest.mark.xdist_group("backup")
 
 BEWIJS = """
 from django.core.files.base import ContentFile
