@@ -10,6 +10,10 @@ from filelock import FileLock
 from douane_portfolio import rollen
 from tests.factories import UserFactory
 
+# One definition for tests/inloggen/ and tests/browser/test_sso.py: a fixture bound in two
+# places is two session fixtures, and each started its own provider process.
+from tests.inloggen.provider import claims, idp, sso  # noqa: F401
+
 # What makes a test touch the test database (pytest-django's own test, plus the module-wide
 # data sets that unblock it themselves).
 _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
