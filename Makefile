@@ -27,8 +27,10 @@ run: venv
 	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python scripts/start_alles.py
 
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so),
-## on two processes; `make test PYTEST_ARGS=` runs it in one.
-PYTEST_ARGS ?= -n 2
+## on two processes; `make test PYTEST_ARGS=` runs it in one. loadgroup: one test at a time
+## to whichever process is free, a module marked xdist_group as one unit (its module-wide
+## fixtures built once), in the order of tests/conftest.py (no reordering by size).
+PYTEST_ARGS ?= -n 2 --dist loadgroup --no-loadscope-reorder
 test: venv
 	@SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import kopieer_naar
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 ONTWIKKEL_VARIABELEN = {
     "DATABASE_URL",
@@ -72,9 +74,15 @@ def productie_met_database(tmp_path, **extra):
     }
 
 
-def test_laad_demo_refuses_with_debug_off(tmp_path):
-    omgeving = productie_met_database(tmp_path)
-    assert manage(tmp_path, "migrate", "--noinput", "-v", "0", **omgeving).returncode == 0
+def gemigreerd(tmp_path, gemigreerde_sqlite):
+    """A production database on which `manage.py migrate` ran (with this file's production
+    environment: tests/conftest.py, made once per run)."""
+    kopieer_naar(gemigreerde_sqlite, tmp_path / "prod.sqlite3")
+    return productie_met_database(tmp_path)
+
+
+def test_laad_demo_refuses_with_debug_off(tmp_path, gemigreerde_sqlite):
+    omgeving = gemigreerd(tmp_path, gemigreerde_sqlite)
     proces = manage(tmp_path, "laad_demo", **omgeving)
     assert proces.returncode != 0
     assert "laad_demo weigert" in proces.stderr
@@ -89,9 +97,8 @@ def test_laad_demo_refuses_with_debug_off(tmp_path):
     assert gebruikers.stdout.strip() == "0", gebruikers.stderr
 
 
-def test_laad_demo_runs_in_a_declared_demo_environment(tmp_path):
-    omgeving = productie_met_database(tmp_path)
-    assert manage(tmp_path, "migrate", "--noinput", "-v", "0", **omgeving).returncode == 0
+def test_laad_demo_runs_in_a_declared_demo_environment(tmp_path, gemigreerde_sqlite):
+    omgeving = gemigreerd(tmp_path, gemigreerde_sqlite)
     proces = manage(tmp_path, "laad_demo", "--ik-weet-het-demo", **omgeving)
     assert proces.returncode == 0, proces.stderr
     assert "Demogegevens geladen" in proces.stdout

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from douane_portfolio import rollen
 from tests.inloggen import provider
 
-# The provider process and the SSO settings, shared with tests/inloggen/.
-idp, sso, claims = provider.idp, provider.sso, provider.claims
+# The provider process and the SSO settings (fixtures idp, sso, claims) come from
+# tests/conftest.py, shared with tests/inloggen/.
 CLIENT_ID = provider.CLIENT_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,8 +23,12 @@ import pytest
 from django.contrib.auth.models import Group
 
 from douane_portfolio import backup
+from tests.conftest import kopieer_naar
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# One xdist worker runs the whole module (`--dist loadgroup`, Makefile): the installation and
+# its move to PostgreSQL are built once, not on each worker that gets one of its tests.
+pytestmark = pytest.mark.xdist_group("backup")
 
 BEWIJS = """
 from django.core.files.base import ContentFile
@@ -87,11 +91,12 @@ def sqlite_inhoud(pad):
 
 
 @pytest.fixture(scope="module")
-def installatie(tmp_path_factory):
+def installatie(tmp_path_factory, gemigreerde_sqlite):
     """An embedded installation with demo data, its history and two evidence files."""
     var_dir = tmp_path_factory.mktemp("ingebouwd")
     env = omgeving(var_dir)
-    manage(env, "migrate", "--noinput", "-v", "0")
+    # What `manage.py migrate` makes (tests/conftest.py runs it once per run).
+    kopieer_naar(gemigreerde_sqlite, var_dir / "db.sqlite3")
     manage(env, "laad_demo")
     manage(env, "shell", "-c", BEWIJS)
     assert len(bestanden(var_dir / "media")) == 2

@@ -1,1 +1,0 @@
-from tests.inloggen.provider import claims, idp, sso  # noqa: F401
