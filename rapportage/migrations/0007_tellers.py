@@ -178,6 +178,25 @@ POSTGRESQL.append(
     "FOR EACH STATEMENT EXECUTE FUNCTION rapportage_bevindingteller()"
 )
 
+# The peildatum row deleted (a flush: Django's SQLite flush deletes table by table in no
+# fixed order, so actions may go after it): nothing counts as overdue any more, as for
+# GEEN_DATUM; else a later delete takes an action off "open" but not off "overdue".
+POSTGRESQL += [
+    f"""
+CREATE OR REPLACE FUNCTION rapportage_tellerdatum_weg() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE {TELLER} SET te_laat = 0 WHERE te_laat <> 0;
+    RETURN NULL;
+END
+$$
+""",
+    f"CREATE TRIGGER rapportage_teller_uit AFTER DELETE ON {DATUM} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION rapportage_tellerdatum_weg()",
+    f"CREATE TRIGGER rapportage_teller_leeg AFTER TRUNCATE ON {DATUM} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION rapportage_tellerdatum_weg()",
+]
+
 POSTGRESQL_WEG = [
     f"DROP TRIGGER IF EXISTS {naam} ON {tabel}"
     for tabel in (*ACTIETABELLEN, BEVINDING)
@@ -189,6 +208,9 @@ POSTGRESQL_WEG = [
     )
 ] + [
     f"DROP TRIGGER IF EXISTS rapportage_teller_bij ON {RAPPORT}",
+    f"DROP TRIGGER IF EXISTS rapportage_teller_uit ON {DATUM}",
+    f"DROP TRIGGER IF EXISTS rapportage_teller_leeg ON {DATUM}",
+    "DROP FUNCTION IF EXISTS rapportage_tellerdatum_weg()",
     "DROP FUNCTION IF EXISTS rapportage_actieteller()",
     "DROP FUNCTION IF EXISTS rapportage_bevindingteller()",
 ]
@@ -257,11 +279,16 @@ ON CONFLICT (instantie, soort, status) DO UPDATE SET aantal = aantal + excluded.
 END""",
 ]
 
+SQLITE.append(
+    f"CREATE TRIGGER {DATUM}_teller_uit AFTER DELETE ON {DATUM} "
+    f"BEGIN UPDATE {TELLER} SET te_laat = 0 WHERE te_laat <> 0; END"
+)
+
 SQLITE_WEG = [
     f"DROP TRIGGER IF EXISTS {tabel}_teller_{naam}"
     for tabel in (*ACTIETABELLEN, BEVINDING)
     for naam in ("in", "uit", "bij")
-] + [f"DROP TRIGGER IF EXISTS {RAPPORT}_teller_bij"]
+] + [f"DROP TRIGGER IF EXISTS {RAPPORT}_teller_bij", f"DROP TRIGGER IF EXISTS {DATUM}_teller_uit"]
 
 
 def _per_database(postgresql, sqlite):
