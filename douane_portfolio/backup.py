@@ -493,9 +493,9 @@ def verhuis_rijen(*, bron, doel):
             # the tables does not matter.
             for sql in verbinding.ops.sql_flush(no_style(), namen, allow_cascade=True):
                 cursor.execute(sql)
-            # Counters the database keeps by triggers (rapportage.tellers) last: the
-            # triggers counted the copied rows into them already; the source's own
-            # rows replace that.
+            # Tables whose counters the database keeps by triggers (rapportage.tellers,
+            # the risks' measure counts) last: the triggers counted the copied rows into
+            # them already (or would count them twice); the source's own rows replace that.
             for model in sorted(alle, key=lambda m: getattr(m, "door_triggers_gevuld", False)):
                 tabel = model._meta.db_table
                 if getattr(model, "door_triggers_gevuld", False):

@@ -318,6 +318,10 @@ class Risico(VersieModel):
         "maatregelen afgerond", default=0, editable=False
     )
 
+    # Moving the database copies risks after the links and measures (douane_portfolio.
+    # backup): copied before, each copied link would count again on top of the source's.
+    door_triggers_gevuld = True
+
     objects = RisicoQuerySet.as_manager()
     # The counters are derived from the measures, whose own history records each change.
     history = HistoricalRecords(excluded_fields=MAATREGELTELLERS)
