@@ -18,9 +18,8 @@ from douane_portfolio.objectviews import (
     eis_recht,
 )
 from douane_portfolio.parameters import id_uit
-from rapportage import tellers
 
-from . import bewijs, services
+from . import bewijs, services, tellers
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
 from .forms import (
     AanbiedenForm,
@@ -146,7 +145,7 @@ def opvolging(request):
     acties = _zichtbare_acties(request.user).select_related("bevinding__rapport", "eigenaar")
 
     # The matrix and "wacht op uw oordeel" from the counters the database keeps per body,
-    # kind and status (rapportage.tellers): at most 80 rows, whatever the number of findings.
+    # kind and status (audits.tellers): at most 80 rows, whatever the number of findings.
     # The overdue actions as well (exact, from the counters per owner).
     per_cel, aantal_te_laat = (
         tellers.opvolging(vandaag, Vervolgactie) if mag_audits_lezen(request.user) else ({}, 0)
@@ -168,7 +167,7 @@ def opvolging(request):
             )
 
     # The longest waiting first, from the pending reviews in the order of their partial
-    # index (`beoordeling_lopend`, migration rapportage 0007): 25 rows, not a sort of all.
+    # index (`beoordeling_lopend`, migration douane_portfolio 0009): 25 rows, not a sort of all.
     ter_beoordeling = []
     lopend = Beoordeling.objects.lopend().filter(bevinding__status=BevindingStatus.TER_BEOORDELING)
     for beoordeling in (

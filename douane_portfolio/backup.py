@@ -493,7 +493,7 @@ def verhuis_rijen(*, bron, doel):
             # the tables does not matter.
             for sql in verbinding.ops.sql_flush(no_style(), namen, allow_cascade=True):
                 cursor.execute(sql)
-            # Tables whose counters the database keeps by triggers (rapportage.tellers,
+            # Tables whose counters the database keeps by triggers (douane_portfolio.tellers,
             # the risks' measure counts) last: the triggers counted the copied rows into
             # them already (or would count them twice); the source's own rows replace that.
             for model in sorted(alle, key=lambda m: getattr(m, "door_triggers_gevuld", False)):

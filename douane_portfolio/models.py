@@ -307,3 +307,92 @@ class Aanmaaktoken(models.Model):
             return None
         model = self.content_type.model_class()
         return model._base_manager.filter(pk=self.object_id).first()
+
+
+# --- Counters the database keeps (issue 13) -------------------------------------------
+# Here in the hub, not in an app: the dashboard (rapportage), the follow-up page (audits)
+# and the reminder beat (herinneringen) all read or move them.
+
+
+class Tellerdatum(models.Model):
+    """The one row with the date "overdue" is counted against in `Actieteller`.
+
+    Overdue depends on today, so a counter cannot hold it by itself: it holds "open with
+    a deadline before `datum`", and `tellers.peildatum_zetten` moves `datum` to today by
+    adding the open actions due in between (a day's worth of deadlines). `vorige` is the
+    date before the last move, read in the same transaction that moved it."""
+
+    datum = models.DateField("peildatum")
+    vorige = models.DateField("vorige peildatum", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "peildatum van de tellers"
+        verbose_name_plural = "peildatum van de tellers"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="tellerdatum_een")]
+
+    def __str__(self):
+        return str(self.datum)
+
+
+class Actieteller(models.Model):
+    """Open and overdue actions per kind and owner, kept by database triggers on every
+    action table (migration 0009): screens, API, import, admin, bulk and raw SQL alike.
+    The dashboard reads these few thousand rows instead of counting a million actions."""
+
+    # The triggers fill it: moving the database copies it last (douane_portfolio.backup).
+    door_triggers_gevuld = True
+
+    # The action table's name (`Model._meta.db_table`), as its triggers pass it.
+    soort = models.CharField("soort actie", max_length=60)
+    # No foreign key constraint: a row left at zero must not keep a user from being
+    # deleted (an owner of actions cannot be deleted anyway: PROTECT).
+    eigenaar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="eigenaar",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    open = models.IntegerField("open")
+    te_laat = models.IntegerField("te laat (deadline vóór de peildatum)")
+
+    class Meta:
+        verbose_name = "actieteller"
+        verbose_name_plural = "actietellers"
+        constraints = [
+            models.UniqueConstraint(fields=["eigenaar", "soort"], name="actieteller_uniek"),
+            # A count that drifted fails the write instead of showing a wrong number.
+            models.CheckConstraint(
+                condition=models.Q(te_laat__gte=0, te_laat__lte=models.F("open")),
+                name="actieteller_binnen_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.soort} {self.eigenaar_id}: {self.open} open, {self.te_laat} te laat"
+
+
+class Bevindingteller(models.Model):
+    """Findings per body (of their report), kind and status, kept by database triggers on
+    the findings and the reports (migration 0009): at most 80 rows for the follow-up
+    matrix, "wacht op uw oordeel" and the dashboard's findings per body."""
+
+    door_triggers_gevuld = True
+
+    instantie = models.CharField("instantie", max_length=10)
+    soort = models.CharField("soort", max_length=30)
+    status = models.CharField("status", max_length=20)
+    aantal = models.IntegerField("aantal")
+
+    class Meta:
+        verbose_name = "bevindingteller"
+        verbose_name_plural = "bevindingtellers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instantie", "soort", "status"], name="bevindingteller_uniek"
+            ),
+            models.CheckConstraint(condition=models.Q(aantal__gte=0), name="bevindingteller_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.instantie} {self.soort} {self.status}: {self.aantal}"

@@ -28,9 +28,9 @@ OPNIEUW = {
 def herinneringen_versturen(self):
     """Record what is due, then queue a batch task per HERINNERINGEN_PER_TAAK recipients;
     run eagerly (no worker), the batches run here instead."""
-    # First the dashboard's counters to today (rapportage.tellers): the first run after
+    # First the dashboard's counters to today (douane_portfolio.tellers): the first run after
     # midnight moves their peildatum, so no visitor waits for that; later runs find it done.
-    from rapportage import tellers
+    from douane_portfolio import tellers
 
     tellers.peildatum_zetten(timezone.localdate())
     inplannen = None if self.request.is_eager else deel_inplannen

@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import BevindingStatus, Instantie, mag_audits_lezen
+from douane_portfolio import tellers
 from douane_portfolio.acties import actie_modellen
+from douane_portfolio.models import Actieteller, Bevindingteller, Tellerdatum
 from herinneringen.models import Verzending
 from programmas.models import (
     NIET_GERAPPORTEERD,
@@ -36,9 +38,6 @@ from programmas.models import (
 )
 from risicos import heatmap
 from risicos.models import Risico
-
-from . import tellers
-from .models import Actieteller, Bevindingteller, Tellerdatum
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
 STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
@@ -170,7 +169,7 @@ def _balk(tellingen, totaal):
 
 
 def _te_laat_delen():
-    """The overdue actions from the counters (rapportage.tellers), as parts of the UNION
+    """The overdue actions from the counters (douane_portfolio.tellers), as parts of the UNION
     in `tellingen`: per kind, the number of owners, and per kind the counts of the
     EIGENAREN_MAX owners with the most (first, last and user name as tie-breakers).
     A few thousand counter rows at most (owners x kinds), whatever the number of actions."""
@@ -286,7 +285,7 @@ def toprisicos_boven_bereidheid(user):
 
 
 def bevindingen_per_instantie(user, geteld=None):
-    """Findings by body (rows) and status (columns), from the counters (rapportage.tellers;
+    """Findings by body (rows) and status (columns), from the counters (douane_portfolio.tellers;
     or `geteld` {(body, status): n} read by `tellingen`)."""
     tellingen = defaultdict(int, geteld or {})
     if geteld is None and mag_audits_lezen(user):
@@ -360,7 +359,7 @@ def _peildatum_deel():
 def tellingen(user, op, *, beheer, mag_lezen):
     """Every count of the dashboard in one UNION ALL of small reads (issue 13): the
     user's open and overdue actions per kind and, with `mag_lezen`, the overdue actions
-    per kind and owner, from the counters the database keeps (rapportage.tellers); with
+    per kind and owner, from the counters the database keeps (douane_portfolio.tellers); with
     `mag_lezen` also the net heat map, the findings per body and status (counters too)
     and the periods; with `beheer` the reminders that need attention."""
     delen = [
@@ -392,7 +391,7 @@ def tellingen(user, op, *, beheer, mag_lezen):
 
 def _lezen(op, delen):
     """Run the UNION of `delen` with the counters' peildatum; if that is not `op` (the
-    first request of a day), move it (rapportage.tellers) and read again."""
+    first request of a day), move it (douane_portfolio.tellers) and read again."""
     uitkomst = _uitkomst([_peildatum_deel(), *delen])
     if uitkomst["peildatum"] != op:
         tellers.peildatum_zetten(op)

@@ -353,6 +353,6 @@ def test_a_move_that_postgresql_refuses_stops_with_the_table_and_copies_nothing(
         "auth_permission",
         "auth_group",
         "auth_group_permissions",
-        # The counters' peildatum (rapportage 0007).
-        "rapportage_tellerdatum",
+        # The counters' peildatum (douane_portfolio 0009).
+        "douane_portfolio_tellerdatum",
     }

@@ -177,6 +177,9 @@ def test_mijn_acties_and_home_query_count_does_not_grow(client_voor, pm, url):
         return len(ctx.captured_queries)
 
     maak(3)
+    # The day's first dashboard moves the counters' peildatum (a missing date row after
+    # a transactional test's flush, too): a one-off, not growth.
+    tel()
     weinig = tel()
     maak(297)
     assert tel() == weinig

@@ -1,6 +1,6 @@
 """The dashboard's reads (PostgreSQL only; see tests/douane_portfolio/test_indexen.py for
-the method): its action counts read the counters the database keeps (migration rapportage
-0007) and no action table at all; moving the counters' peildatum reads a day's range of
+the method): its action counts read the counters the database keeps (migration douane_portfolio
+0009) and no action table at all; moving the counters' peildatum reads a day's range of
 the partial index of open actions per kind; the heat map, the top risks and the pending
 reviews of the follow-up page read their indexes."""
 
@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Beoordeling
-from douane_portfolio import rollen
+from douane_portfolio import rollen, tellers
 from douane_portfolio.acties import actie_modellen
-from rapportage import dashboard, tellers
+from rapportage import dashboard
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
 from tests.factories import UserFactory
 from tests.programmas.factories import MijlpaalFactory
@@ -60,7 +60,7 @@ def test_the_action_counts_read_the_counters_and_no_action_table(eigenaar):
     }
     for tabel in ACTIETABELLEN:
         assert f'"{tabel}"' not in sql, tabel
-    assert '"rapportage_actieteller"' in sql and '"audits_bevinding"' not in sql
+    assert '"douane_portfolio_actieteller"' in sql and '"audits_bevinding"' not in sql
     # The heat map: from its index alone (plain index scans off: the test rows are too
     # few and too fresh for the planner to pick index-only by itself).
     plan = uitleg(sql, "seqscan", "bitmapscan", "indexscan")

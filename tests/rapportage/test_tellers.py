@@ -1,5 +1,5 @@
 """The counters the database keeps for the dashboard and the follow-up page (migration
-rapportage 0007): after every path that writes actions or findings (services, screens,
+douane_portfolio 0009): after every path that writes actions or findings (services, screens,
 API, admin, bulk, raw SQL) they equal a recount, and "overdue" follows the date."""
 
 import datetime
@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from audits import services as audits_services
 from audits.models import Auditrapport, Bevinding, Instantie, Vervolgactie
+from douane_portfolio import tellers
 from douane_portfolio.acties import actie_modellen
-from douane_portfolio.models import ActieStatus
+from douane_portfolio.models import ActieStatus, Actieteller, Tellerdatum
 from programmas.models import Mijlpaal
-from rapportage import dashboard, tellers
-from rapportage.models import Actieteller, Tellerdatum
+from rapportage import dashboard
 from risicos import services as risicos_services
 from risicos.models import Beheersmaatregel
 from tests.api.conftest import api, if_match  # noqa: F401 (fixture)
@@ -28,7 +28,7 @@ from tests.risicos.factories import BeheersmaatregelFactory
 
 pytestmark = pytest.mark.django_db
 
-MIGRATIE = importlib.import_module("rapportage.migrations.0007_tellers")
+MIGRATIE = importlib.import_module("douane_portfolio.migrations.0009_tellers")
 
 
 def vandaag():
@@ -59,9 +59,9 @@ def test_every_kind_of_action_and_the_findings_have_their_triggers():
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c "
-                "ON c.oid = t.tgrelid WHERE t.tgname LIKE 'rapportage_teller_%%'"
+                "ON c.oid = t.tgrelid WHERE t.tgname LIKE 'portfolio_teller_%%'"
             )
-            verwacht = {"rapportage_teller_in", "rapportage_teller_bij", "rapportage_teller_uit"}
+            verwacht = {"portfolio_teller_in", "portfolio_teller_bij", "portfolio_teller_uit"}
         else:
             cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
             verwacht = {"in", "bij", "uit"}

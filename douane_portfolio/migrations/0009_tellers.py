@@ -7,7 +7,7 @@ every path: services, forms, API, import, admin, `bulk_create`, `.update()`, raw
 transactions writing at once both count (the counter row's lock orders them).
 
 "Overdue" depends on today. A counter holds "open, deadline before the peildatum" (the one
-row of `Tellerdatum`); `rapportage.tellers.peildatum_zetten` moves that date to today by
+row of `Tellerdatum`); `douane_portfolio.tellers.peildatum_zetten` moves that date to today by
 adding the open actions due in between. Every action trigger reads the date FOR SHARE, so
 a move waits for running writers and they wait for it: none is counted against the wrong
 date. Finding triggers lock their reports FOR SHARE for the same reason: a report that
@@ -30,11 +30,11 @@ from django.utils import timezone
 
 ACTIETABELLEN = ("programmas_mijlpaal", "risicos_beheersmaatregel", "audits_vervolgactie")
 OPEN = "('open', 'in_uitvoering')"
-TELLER = "rapportage_actieteller"
-DATUM = "rapportage_tellerdatum"
+TELLER = "douane_portfolio_actieteller"
+DATUM = "douane_portfolio_tellerdatum"
 BEVINDING = "audits_bevinding"
 RAPPORT = "audits_auditrapport"
-BTELLER = "rapportage_bevindingteller"
+BTELLER = "douane_portfolio_bevindingteller"
 # No peildatum row (after a flush) counts as this: nothing is overdue against it.
 GEEN_DATUM = "0001-01-01"
 
@@ -101,7 +101,7 @@ def _bevinding(rijen):
 
 POSTGRESQL = [
     f"""
-CREATE OR REPLACE FUNCTION rapportage_actieteller() RETURNS trigger
+CREATE OR REPLACE FUNCTION douane_portfolio_actieteller() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     d date;
@@ -124,7 +124,7 @@ END
 $$
 """,
     f"""
-CREATE OR REPLACE FUNCTION rapportage_bevindingteller() RETURNS trigger
+CREATE OR REPLACE FUNCTION douane_portfolio_bevindingteller() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
@@ -157,25 +157,25 @@ $$
 
 def _pg_triggers(tabel, functie, argument=""):
     return [
-        f"CREATE TRIGGER rapportage_teller_in AFTER INSERT ON {tabel} "
+        f"CREATE TRIGGER portfolio_teller_in AFTER INSERT ON {tabel} "
         f"REFERENCING NEW TABLE AS nieuw FOR EACH STATEMENT EXECUTE FUNCTION {functie}({argument})",
-        f"CREATE TRIGGER rapportage_teller_bij AFTER UPDATE ON {tabel} "
+        f"CREATE TRIGGER portfolio_teller_bij AFTER UPDATE ON {tabel} "
         "REFERENCING OLD TABLE AS oud NEW TABLE AS nieuw "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {functie}({argument})",
-        f"CREATE TRIGGER rapportage_teller_uit AFTER DELETE ON {tabel} "
+        f"CREATE TRIGGER portfolio_teller_uit AFTER DELETE ON {tabel} "
         f"REFERENCING OLD TABLE AS oud FOR EACH STATEMENT EXECUTE FUNCTION {functie}({argument})",
-        f"CREATE TRIGGER rapportage_teller_leeg AFTER TRUNCATE ON {tabel} "
+        f"CREATE TRIGGER portfolio_teller_leeg AFTER TRUNCATE ON {tabel} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {functie}({argument})",
     ]
 
 
 for _tabel in ACTIETABELLEN:
-    POSTGRESQL += _pg_triggers(_tabel, "rapportage_actieteller", f"'{_tabel}'")
-POSTGRESQL += _pg_triggers(BEVINDING, "rapportage_bevindingteller")
+    POSTGRESQL += _pg_triggers(_tabel, "douane_portfolio_actieteller", f"'{_tabel}'")
+POSTGRESQL += _pg_triggers(BEVINDING, "douane_portfolio_bevindingteller")
 POSTGRESQL.append(
-    f"CREATE TRIGGER rapportage_teller_bij AFTER UPDATE ON {RAPPORT} "
+    f"CREATE TRIGGER portfolio_teller_bij AFTER UPDATE ON {RAPPORT} "
     "REFERENCING OLD TABLE AS oud NEW TABLE AS nieuw "
-    "FOR EACH STATEMENT EXECUTE FUNCTION rapportage_bevindingteller()"
+    "FOR EACH STATEMENT EXECUTE FUNCTION douane_portfolio_bevindingteller()"
 )
 
 # The peildatum row deleted (a flush: Django's SQLite flush deletes table by table in no
@@ -183,7 +183,7 @@ POSTGRESQL.append(
 # GEEN_DATUM; else a later delete takes an action off "open" but not off "overdue".
 POSTGRESQL += [
     f"""
-CREATE OR REPLACE FUNCTION rapportage_tellerdatum_weg() RETURNS trigger
+CREATE OR REPLACE FUNCTION douane_portfolio_tellerdatum_weg() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE {TELLER} SET te_laat = 0 WHERE te_laat <> 0;
@@ -191,28 +191,28 @@ BEGIN
 END
 $$
 """,
-    f"CREATE TRIGGER rapportage_teller_uit AFTER DELETE ON {DATUM} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION rapportage_tellerdatum_weg()",
-    f"CREATE TRIGGER rapportage_teller_leeg AFTER TRUNCATE ON {DATUM} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION rapportage_tellerdatum_weg()",
+    f"CREATE TRIGGER portfolio_teller_uit AFTER DELETE ON {DATUM} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION douane_portfolio_tellerdatum_weg()",
+    f"CREATE TRIGGER portfolio_teller_leeg AFTER TRUNCATE ON {DATUM} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION douane_portfolio_tellerdatum_weg()",
 ]
 
 POSTGRESQL_WEG = [
     f"DROP TRIGGER IF EXISTS {naam} ON {tabel}"
     for tabel in (*ACTIETABELLEN, BEVINDING)
     for naam in (
-        "rapportage_teller_in",
-        "rapportage_teller_bij",
-        "rapportage_teller_uit",
-        "rapportage_teller_leeg",
+        "portfolio_teller_in",
+        "portfolio_teller_bij",
+        "portfolio_teller_uit",
+        "portfolio_teller_leeg",
     )
 ] + [
-    f"DROP TRIGGER IF EXISTS rapportage_teller_bij ON {RAPPORT}",
-    f"DROP TRIGGER IF EXISTS rapportage_teller_uit ON {DATUM}",
-    f"DROP TRIGGER IF EXISTS rapportage_teller_leeg ON {DATUM}",
-    "DROP FUNCTION IF EXISTS rapportage_tellerdatum_weg()",
-    "DROP FUNCTION IF EXISTS rapportage_actieteller()",
-    "DROP FUNCTION IF EXISTS rapportage_bevindingteller()",
+    f"DROP TRIGGER IF EXISTS portfolio_teller_bij ON {RAPPORT}",
+    f"DROP TRIGGER IF EXISTS portfolio_teller_uit ON {DATUM}",
+    f"DROP TRIGGER IF EXISTS portfolio_teller_leeg ON {DATUM}",
+    "DROP FUNCTION IF EXISTS douane_portfolio_tellerdatum_weg()",
+    "DROP FUNCTION IF EXISTS douane_portfolio_actieteller()",
+    "DROP FUNCTION IF EXISTS douane_portfolio_bevindingteller()",
 ]
 
 SQLITE_DATUM = f"COALESCE((SELECT datum FROM {DATUM} WHERE id = 1), '{GEEN_DATUM}')"
@@ -328,11 +328,10 @@ def tellen(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rapportage", "0006_dashboard_indexen"),
-        ("audits", "0007_zoekindexen"),
+        ("douane_portfolio", "0008_index_gebruiker_op_naam"),
+        ("audits", "0009_domeinindex"),
         ("programmas", "0004_indexen_voor_lijsten"),
         ("risicos", "0007_zoekindexen"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

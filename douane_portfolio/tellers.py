@@ -2,7 +2,7 @@
 
 `Actieteller` holds per kind of action and owner the open actions and those with a
 deadline before the peildatum (`Tellerdatum`); `Bevindingteller` the findings per body,
-kind and status. Triggers keep both (migration rapportage 0007). Overdue depends on
+kind and status. Triggers keep both (migration douane_portfolio 0009). Overdue depends on
 today, so before the counts are read the peildatum is moved to today: `peildatum_zetten`
 adds (or, going back, takes) the open actions due in between, a day's worth of deadlines.
 """
@@ -10,13 +10,10 @@ adds (or, going back, takes) the open actions due in between, a day's worth of d
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, Q, Sum, Value
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q
 
-from douane_portfolio.acties import actie_modellen
-from douane_portfolio.models import OPEN_STATUSSEN
-
-from .models import Actieteller, Bevindingteller, Tellerdatum
+from .acties import actie_modellen
+from .models import OPEN_STATUSSEN, Actieteller, Bevindingteller, Tellerdatum
 
 # What a missing peildatum row (after a flush) counts as, in the triggers too.
 GEEN_DATUM = datetime.date(1, 1, 1)
@@ -99,14 +96,14 @@ def actietellingen():
 
 
 def bevindingtellingen_opnieuw():
-    from audits.models import Bevinding
-
-    return {
-        (r["rapport__instantie"], r["soort"], r["status"]): r["n"]
-        for r in Bevinding.objects.order_by()
-        .values("rapport__instantie", "soort", "status")
-        .annotate(n=Count("*"))
-    }
+    # By table name, as the triggers read the findings: the hub imports no app.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.instantie, b.soort, b.status, count(*) FROM audits_bevinding b "
+            "JOIN audits_auditrapport r ON r.id = b.rapport_id "
+            "GROUP BY r.instantie, b.soort, b.status"
+        )
+        return {(i, s, st): n for i, s, st, n in cursor.fetchall()}
 
 
 def bevindingtellingen():
@@ -118,7 +115,7 @@ def bevindingtellingen():
 
 def verschillen(op):
     """What the counters say differently from a recount, after moving the peildatum to
-    `op`: empty when they are right (`manage.py tellers --controle`)."""
+    `op`: empty when they are right."""
     peildatum_zetten(op)
     verschil = []
     for opgeslagen, opnieuw in (
@@ -153,56 +150,3 @@ def herstellen(op):
             Bevindingteller(instantie=i, soort=s, status=st, aantal=n)
             for (i, s, st), n in bevindingtellingen_opnieuw().items()
         )
-
-
-# --- The follow-up page ---------------------------------------------------------------
-
-
-def opvolging(op, actiemodel):
-    """({(body, kind): (open findings, of which ter beoordeling)}, overdue actions of
-    `actiemodel`) from the counters, in one query (two on the first read of a day, which
-    moves the peildatum to `op` first)."""
-    from audits.models import NOG_NIET_OPGELOST, BevindingStatus
-
-    kolommen = ("t_bron", "t_a", "t_b", "t_n", "t_m")
-    cellen = (
-        Bevindingteller.objects.filter(status__in=NOG_NIET_OPGELOST, aantal__gt=0)
-        .annotate(t_bron=Value(0), t_a=F("instantie"), t_b=F("soort"))
-        .values("t_bron", "t_a", "t_b")
-        .annotate(
-            t_n=Sum("aantal"),
-            t_m=Sum("aantal", filter=Q(status=BevindingStatus.TER_BEOORDELING), default=0),
-        )
-        .values_list(*kolommen)
-    )
-    te_laat = (
-        Actieteller.objects.filter(soort=soort_van(actiemodel))
-        .annotate(t_bron=Value(1), t_a=Value(""), t_b=Value(""), t_m=Value(0))
-        .values("t_bron", "t_a", "t_b", "t_m")
-        .annotate(t_n=Sum("te_laat", default=0))
-        .values_list(*kolommen)
-    )
-    datum = (
-        Tellerdatum.objects.filter(pk=1)
-        .annotate(
-            t_bron=Value(2),
-            t_a=Cast("datum", CharField()),
-            t_b=Value(""),
-            t_n=Value(0),
-            t_m=Value(0),
-        )
-        .values_list(*kolommen)
-    )
-    for poging in range(2):
-        per_cel, aantal_te_laat, stand = {}, 0, None
-        for bron, a, b, n, m in cellen.order_by().union(te_laat.order_by(), datum, all=True):
-            if bron == 0:
-                per_cel[(a, b)] = (n, m)
-            elif bron == 1:
-                aantal_te_laat = n
-            else:
-                stand = datetime.date.fromisoformat(a)
-        if stand == op or poging:
-            break
-        peildatum_zetten(op)
-    return per_cel, aantal_te_laat
