@@ -133,3 +133,23 @@ def test_activity_table_pages_a_large_portfolio_and_filters_by_theme(
     html, _ = _activiteiten(client, periode=periode.pk, thema=tweede.pk)
     assert f'id="thema-{tweede.pk}"' in html and f'id="thema-{eerste.pk}"' not in html
     assert "Tweede (8)" in html and "8 initiatieven in Tweede" in html
+
+
+def test_ids_above_a_thousand_are_not_grouped_in_the_page(client_voor, lezer, pm):
+    """`{{ thema.pk }}` rendered 12345 as "12.345" (USE_THOUSAND_SEPARATOR): the theme
+    filter then sent an id the view refused. Found when the test database's ids passed 999."""
+    periode = PeriodeFactory(
+        pk=23456, jaar=2023, soort=Periodesoort.JAAR, status=PeriodeStatus.GESLOTEN
+    )
+    thema = ThemaFactory(pk=12345, naam="Groot")
+    # Two themes: the choice shows from two on.
+    for i in [
+        *InitiatiefFactory.create_batch(2, thema=thema, eigenaar=pm),
+        InitiatiefFactory(thema=ThemaFactory(naam="Ander"), eigenaar=pm),
+    ]:
+        StatusrapportageFactory(initiatief=i, periode=periode, status=Status.ORANJE)
+    html, _ = _activiteiten(client_voor(lezer), periode="23456", thema="12345")
+    assert 'id="thema-12345"' in html
+    assert '<option value="12345" selected>' in html
+    assert '<option value="23456" selected>' in html
+    assert "12.345" not in html and "23.456" not in html
