@@ -272,7 +272,7 @@ def _vul_archief(archief, alias, engine, media_root, met_bestanden):
     if engine == "postgresql":
         toestand = _pg_dump(alias, dump)
     else:
-        _sqlite_kopie(connections[alias].settings_dict["NAME"], dump)
+        sqlite_kopie(connections[alias].settings_dict["NAME"], dump)
         with tijdelijke_database(sqlite_instellingen(dump), "backup_kopie") as kopie:
             toestand = _database_toestand(kopie)
     # Files come after the database snapshot: a file uploaded meanwhile is extra, never
@@ -293,7 +293,7 @@ def _vul_archief(archief, alias, engine, media_root, met_bestanden):
     return manifest
 
 
-def _sqlite_kopie(bron, doel):
+def sqlite_kopie(bron, doel):
     """SQLite's online backup API: a consistent copy, WAL included, while others write."""
     # Without WAL a writer blocks readers for a moment; wait as long as the app does.
     van = sqlite3.connect(bron, timeout=20)
@@ -444,7 +444,7 @@ def herstel_backup(
         )
     else:
         connections[alias].close()
-        _sqlite_kopie(dump, connections[alias].settings_dict["NAME"])
+        sqlite_kopie(dump, connections[alias].settings_dict["NAME"])
 
     if met_bestanden:
         media_root.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,4 @@
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +7,7 @@ import pytest
 from filelock import FileLock
 
 from douane_portfolio import rollen
+from douane_portfolio.backup import sqlite_kopie
 from tests.factories import UserFactory
 
 # One definition for tests/inloggen/ and tests/browser/test_sso.py: a fixture bound in two
@@ -112,8 +112,9 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def gemigreerde_sqlite(tmp_path_factory):
     """A fresh SQLite database migrated by `manage.py migrate` in a production environment,
-    made once per run: the tests that need an installation of their own copy it
-    (`kopieer_naar`) instead of each spending a full migrate (20-70 s) on the same result.
+    made once per run: the tests that need an installation of their own copy it (with
+    `backup.sqlite_kopie`) instead of each spending a full migrate (20-70 s) on the same
+    result.
     pytest-xdist workers share it through the run's common temp folder and a lock."""
     gedeeld = tmp_path_factory.getbasetemp().parent
     sjabloon = gedeeld / "gemigreerd.sqlite3"
@@ -144,15 +145,6 @@ def gemigreerde_sqlite(tmp_path_factory):
                 timeout=600,
             )
             assert proces.returncode == 0, proces.stdout + proces.stderr
-            kopieer_naar(werk / "db.sqlite3", sjabloon.with_suffix(".tmp"))
+            sqlite_kopie(werk / "db.sqlite3", sjabloon.with_suffix(".tmp"))
             sjabloon.with_suffix(".tmp").rename(sjabloon)
     return sjabloon
-
-
-def kopieer_naar(bron, doel):
-    """Copy a SQLite database through its backup API (WAL content included)."""
-    with sqlite3.connect(bron) as van, sqlite3.connect(doel) as naar:
-        van.backup(naar)
-    van.close()
-    naar.close()
-    return doel

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import kopieer_naar
+from douane_portfolio.backup import sqlite_kopie
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ONTWIKKEL_VARIABELEN = {
@@ -77,7 +77,7 @@ def productie_met_database(tmp_path, **extra):
 def gemigreerd(tmp_path, gemigreerde_sqlite):
     """A production database on which `manage.py migrate` ran (with this file's production
     environment: tests/conftest.py, made once per run)."""
-    kopieer_naar(gemigreerde_sqlite, tmp_path / "prod.sqlite3")
+    sqlite_kopie(gemigreerde_sqlite, tmp_path / "prod.sqlite3")
     return productie_met_database(tmp_path)
 
 

@@ -24,7 +24,6 @@ from django.contrib.auth.models import Group
 
 from douane_portfolio import backup
 from risicos.models import Risico
-from tests.conftest import kopieer_naar
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # One xdist worker runs the whole module (`--dist loadgroup`, Makefile): the installation and
@@ -97,7 +96,7 @@ def installatie(tmp_path_factory, gemigreerde_sqlite):
     var_dir = tmp_path_factory.mktemp("ingebouwd")
     env = omgeving(var_dir)
     # What `manage.py migrate` makes (tests/conftest.py runs it once per run).
-    kopieer_naar(gemigreerde_sqlite, var_dir / "db.sqlite3")
+    backup.sqlite_kopie(gemigreerde_sqlite, var_dir / "db.sqlite3")
     manage(env, "laad_demo")
     manage(env, "shell", "-c", BEWIJS)
     assert len(bestanden(var_dir / "media")) == 2
