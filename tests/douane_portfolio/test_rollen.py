@@ -60,3 +60,31 @@ def test_laad_demo_uses_demo_password_from_the_environment(settings):
     settings.DEMO_PASSWORD = "iets-anders"
     call_command("laad_demo", stdout=io.StringIO())
     assert User.objects.get(username="lezer").check_password("iets-anders")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("superuser", [False, True])
+def test_rechten_laden_gives_what_django_modelbackend_gives(superuser):
+    """The one raw query gives the same group, own and all permissions as Django's own
+    backend (three ORM queries), and the role names, for roles, own rights and superusers."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user("r", is_superuser=superuser)
+    user.groups.add(Group.objects.get(name=rollen.AUDITOR), Group.objects.get(name=rollen.LEZER))
+    user.groups.add(Group.objects.create(name="Zonder rechten"))
+    user.user_permissions.add(Permission.objects.get(codename="delete_group"))
+
+    django_user = User.objects.get(pk=user.pk)
+    backend = ModelBackend()
+    verwacht = (
+        backend.get_user_permissions(django_user),
+        backend.get_group_permissions(django_user),
+        backend.get_all_permissions(django_user),
+    )
+    onze = User.objects.get(pk=user.pk)
+    namen = rollen.rechten_laden(onze)
+    assert namen == {rollen.AUDITOR, rollen.LEZER, "Zonder rechten"}
+    assert (onze._user_perm_cache, onze._group_perm_cache, onze._perm_cache) == verwacht
+    assert "auth.delete_group" in onze._perm_cache
+    assert len(onze._perm_cache) == (Permission.objects.count() if superuser else len(verwacht[2]))
