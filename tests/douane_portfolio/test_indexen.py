@@ -12,7 +12,7 @@ from django.urls import reverse
 from douane_portfolio import rollen
 from tests.audits.factories import VervolgactieFactory
 from tests.factories import UserFactory
-from tests.queryplan import keyset_plan, uitleg
+from tests.queryplan import keyset_plan, uitleg, vraag_en_vang
 from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
 
 pytestmark = [
@@ -68,3 +68,13 @@ def test_the_milestone_counts_use_their_index(client_voor, data):
         "sort",
     )
     assert "mijlpaal_init_st" in plan or "mijlpaal_initiatief" in plan, (sql, plan)
+
+
+def test_the_postponements_per_finding_come_from_their_index(client_voor, data):
+    """The list of findings sums each finding's postponed actions from the partial
+    index alone, not by reading every action of the finding (and the ledger)."""
+    client = client_voor(UserFactory(rol=rollen.BEHEERDER))
+    sql, response = vraag_en_vang(client, reverse("audits:bevindingen"), {}, '"verschuivingen"')
+    plan = uitleg(sql, "seqscan", "bitmapscan")
+    assert "vervolgactie_bev_uitstel" in plan, plan
+    assert "audits_deadlineverschuiving" not in plan, plan
