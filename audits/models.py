@@ -127,7 +127,7 @@ STATUS_VOLGORDE = {
 }
 
 
-def _tel(qs, veld):
+def telling(qs, veld):
     """Coalesce(Subquery(COUNT(*) of `qs` grouped by `veld`), 0): a count per outer row."""
     return Coalesce(
         # COUNT(*), not COUNT(id): an index on (parent, status, deadline) answers it alone.
@@ -163,8 +163,8 @@ class BevindingQuerySet(ZichtbaarQuerySet):
             bevinding=OuterRef("pk"), aantal_verschuivingen__gt=0
         ).order_by()
         return self.annotate(
-            open_acties=_tel(open_acties, "bevinding"),
-            te_late_acties=_tel(open_acties.te_laat(op), "bevinding"),
+            open_acties=telling(open_acties, "bevinding"),
+            te_late_acties=telling(open_acties.te_laat(op), "bevinding"),
             verschuivingen=Coalesce(
                 Subquery(
                     uitgesteld.values("bevinding")

@@ -1,6 +1,6 @@
 import logging
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -48,6 +48,7 @@ from .models import (
     Soort,
     Vervolgactie,
     mag_audits_lezen,
+    telling,
 )
 from .tables import AuditrapportTabel, BevindingTabel, VervolgactieTabel
 from .tijdlijn import afrondmomenten, met_afrondmoment, tijdlijn
@@ -123,12 +124,15 @@ class AuditrapportLijst(LijstView):
     titel = "Auditrapporten"
 
     def get_queryset(self):
+        bevindingen = Bevinding.objects.filter(rapport=OuterRef("pk"))
         return (
             super()
             .get_queryset()
+            # Counts as subqueries, not a join with GROUP BY: the page's keyset query
+            # would keep the join and group all 20,000 findings to pick 50 reports.
             .annotate(
-                aantal_bevindingen=Count("bevindingen"),
-                nog_open=Count("bevindingen", filter=Q(bevindingen__status__in=NOG_NIET_OPGELOST)),
+                aantal_bevindingen=telling(bevindingen, "rapport"),
+                nog_open=telling(bevindingen.filter(status__in=NOG_NIET_OPGELOST), "rapport"),
             )
             .order_by(F("jaar").desc(nulls_last=True), "instantie", "titel")
         )
