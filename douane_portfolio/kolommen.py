@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 
-from .opmaak import getal, platte_waarde
+from .opmaak import datum_kort, getal, platte_waarde
 from .tabelrijen import html_invullen
 from .templatetags.portfolio import status_stip
 
@@ -51,3 +51,14 @@ class TelKolom(GetalKolom):
         if self.alarm and value:
             return html_invullen('<span class="te-laat"><strong>{}</strong></span>', value)
         return getal(value)
+
+
+class DatumKolom(tables.Column):
+    """A date as '3 dec 2026', like DateColumn(format="j b Y"), without a template
+    rendered per cell: DateColumn is a TemplateColumn (a quarter of the dialogues page)."""
+
+    def render(self, value):
+        return datum_kort(value)
+
+    def value(self, value):
+        return datum_kort(value)

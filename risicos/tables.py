@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from douane_portfolio.exporteren import in_stukken
+from douane_portfolio.kolommen import DatumKolom
 from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.tabelrijen import html_invullen
 
@@ -261,7 +262,7 @@ class MaatregelTabel(tables.Table):
 
 class DialoogTabel(tables.Table):
     titel = tables.Column("Risicodialoog", linkify=True)
-    datum = tables.DateColumn(format="j b Y", verbose_name="Datum")
+    datum = DatumKolom("Datum")
     niveau = tables.Column("Niveau")
     voorzitter = tables.Column(
         "Voorzitter", order_by=("voorzitter__first_name", "voorzitter__last_name")
