@@ -532,6 +532,11 @@ def geplande_delen(*, op):
                 continue
             gepland = Gepland(onderwerp, soort, periode, naar, op)
             (kandidaten if ontbrekend is not None else onbekend).append(gepland)
+        if len(onbekend) >= settings.HERINNERINGEN_BATCH:
+            # Asked batch by batch too: an app may add a subject per initiative.
+            bekend = _in_grootboek(onbekend)
+            kandidaten += [g for g in onbekend if g.sleutel not in bekend]
+            onbekend = []
         if len(kandidaten) >= settings.HERINNERINGEN_BATCH:
             yield kandidaten
             kandidaten = []
@@ -624,13 +629,35 @@ def _opstellen(ontvangers):
             # Those people's mails were composed by the rival: start again without them.
             transaction.set_rollback(True)
             return None
+        deel, omvang = [], 0
         for verzending in verzendingen:
+            # Popped: each mail's reminders are let go once it is written.
             verzending.onderwerp, verzending.tekst, verzending.html = mail_opstellen(
-                personen[verzending.ontvanger_id], *inhoud[verzending.pk]
+                personen[verzending.ontvanger_id], *inhoud.pop(verzending.pk)
             )
-        Verzending.objects.bulk_update(verzendingen, ["onderwerp", "tekst", "html"])
+            deel.append(verzending)
+            omvang += len(verzending.tekst) + len(verzending.html)
+            if omvang >= OPSLAAN_PER_UPDATE:
+                _opslaan(deel)
+                deel, omvang = [], 0
+        _opslaan(deel)
         Verzending.history.bulk_history_create(verzendingen)
     return len(verzendingen)
+
+
+# Mail text per UPDATE, in characters. The statement holds several copies of what it
+# writes (the quoted values, the query, the driver's buffer): one UPDATE for a batch of
+# 100 large digests was the peak of the whole sweep. Small mails still go in one.
+OPSLAAN_PER_UPDATE = 1_000_000
+
+
+def _opslaan(verzendingen):
+    """Store these composed mails in one UPDATE, then let go of their bodies here."""
+    if not verzendingen:
+        return
+    Verzending.objects.bulk_update(verzendingen, ["onderwerp", "tekst", "html"])
+    for verzending in verzendingen:
+        verzending.tekst = verzending.html = ""
 
 
 def herinneringen_bezorgen(*, ontvangers):
@@ -944,7 +971,7 @@ def inhoud_van(verzendingen, per_deel=None):
     per_mail_en_soort = [F("verzending_id"), F("herinnering__soort")]
     rijen = (
         Bezorging.objects.filter(verzending__in=verzendingen)
-        .select_related("herinnering__eigenaar")
+        .select_related("herinnering")
         .annotate(
             rang=Window(
                 RowNumber(),
@@ -957,11 +984,26 @@ def inhoud_van(verzendingen, per_deel=None):
         .order_by("rang")
     )
     inhoud = defaultdict(lambda: ([], {}))
-    for bezorging in rijen:
+    # Row by row, so that only the reminders stay, not every delivery besides them.
+    for bezorging in rijen.iterator(chunk_size=2000):
         herinneringen, aantallen = inhoud[bezorging.verzending_id]
         herinneringen.append(bezorging.herinnering)
         aantallen[bezorging.herinnering.soort] = bezorging.aantal
+    _eigenaren_zetten([h for herinneringen, _ in inhoud.values() for h in herinneringen])
     return dict(inhoud)
+
+
+def _eigenaren_zetten(herinneringen):
+    """Give each reminder its owner, whom a digest names by name only: one light user
+    per person, shared by all their reminders, in one query. Not a full user per row
+    (select_related): a batch of 100 mails lists thousands of reminders of a few owners."""
+    ids = {h.eigenaar_id for h in herinneringen if h.eigenaar_id is not None}
+    if not ids:
+        return
+    eigenaren = get_user_model().objects.only("username", "first_name", "last_name").in_bulk(ids)
+    for h in herinneringen:
+        if h.eigenaar_id in eigenaren:
+            h.eigenaar = eigenaren[h.eigenaar_id]
 
 
 def indelen(herinneringen):

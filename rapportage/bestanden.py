@@ -37,6 +37,8 @@ SCHERM = "html"
 STAPPEN = 3  # the outline, the layout, writing the file
 # A worker that took a file and then vanished (killed, redeployed): another may retake it.
 VERLATEN_NA = timezone.timedelta(minutes=30)
+# Queued and not taken for this long: its message may be lost; it is sent again.
+NIET_GENOMEN_NA = timezone.timedelta(minutes=10)
 
 
 def _historische_modellen():
@@ -117,7 +119,8 @@ def is_klein(periode):
 
 def aanvragen(periode, formaat, stand, opnieuw_als=(BestandStatus.MISLUKT, BestandStatus.KLAAR)):
     """The file record for this state; a new one, or one in a status of `opnieuw_als`
-    (failed, or made but its file gone), is queued for a worker."""
+    (failed, or made but its file gone), is queued for a worker, and one whose build was
+    lost is sent again (`vergeten_opnieuw_sturen`)."""
     from .tasks import rapportbestand_maken
 
     try:
@@ -130,8 +133,11 @@ def aanvragen(periode, formaat, stand, opnieuw_als=(BestandStatus.MISLUKT, Besta
     if nieuw:
         pk = rapportbestand.pk
         transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
-    elif opnieuw_als:
-        opnieuw_aanvragen(rapportbestand, opnieuw_als)
+    elif rapportbestand.status in (*opnieuw_als, BestandStatus.VERVANGEN):
+        # Superseded, and now current again (history pruned): as good as never made.
+        opnieuw_aanvragen(rapportbestand, (*opnieuw_als, BestandStatus.VERVANGEN))
+    else:
+        vergeten_opnieuw_sturen(rapportbestand)
     return rapportbestand
 
 
@@ -140,14 +146,16 @@ def opnieuw_aanvragen(rapportbestand, als):
     one does."""
     from .tasks import rapportbestand_maken
 
+    nu = timezone.now()
     if Rapportbestand.objects.filter(pk=rapportbestand.pk, status__in=als).update(
-        status=BestandStatus.WACHTRIJ, stap=0, fout=""
+        status=BestandStatus.WACHTRIJ, stap=0, fout="", bijgewerkt_op=nu
     ):
         rapportbestand.status, rapportbestand.stap, rapportbestand.fout = (
             BestandStatus.WACHTRIJ,
             0,
             "",
         )
+        rapportbestand.bijgewerkt_op = nu
         pk = rapportbestand.pk
         transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
     else:  # another request or a worker moved it on meanwhile
@@ -155,10 +163,36 @@ def opnieuw_aanvragen(rapportbestand, als):
     return rapportbestand
 
 
-def claim(pk):
-    """Take a queued file for this worker; None if another has it or it is done."""
-    nu = timezone.now()
-    bijgewerkt = (
+def vergeten_opnieuw_sturen(rapportbestand, nu=None):
+    """Send a build again that would otherwise stay "bezig" forever: its worker died
+    (no progress for VERLATEN_NA), or it was never taken (queued for NIET_GENOMEN_NA:
+    its message may be lost with a broker that restarted). True if this call did; of
+    several requests and beats at once only the first to see it does. A second message
+    is harmless: one worker claims the record."""
+    from .tasks import rapportbestand_maken
+
+    nu = nu or timezone.now()
+    b = rapportbestand
+    if b.status == BestandStatus.BEZIG and b.bijgewerkt_op < nu - VERLATEN_NA:
+        velden = {"status": BestandStatus.WACHTRIJ, "stap": 0}
+    elif b.status == BestandStatus.WACHTRIJ and b.bijgewerkt_op < nu - NIET_GENOMEN_NA:
+        velden = {}
+    else:
+        return False
+    if not Rapportbestand.objects.filter(
+        pk=b.pk, status=b.status, bijgewerkt_op=b.bijgewerkt_op
+    ).update(bijgewerkt_op=nu, **velden):
+        return False
+    for naam, waarde in {**velden, "bijgewerkt_op": nu}.items():
+        setattr(b, naam, waarde)
+    pk = b.pk
+    transaction.on_commit(lambda: rapportbestand_maken.delay(pk))
+    return True
+
+
+def _nemen(pk, nu):
+    """Move a queued (or abandoned) record to "bezig": of two workers, one does."""
+    return (
         Rapportbestand.objects.filter(pk=pk)
         .filter(
             Q(status=BestandStatus.WACHTRIJ)
@@ -166,7 +200,45 @@ def claim(pk):
         )
         .update(status=BestandStatus.BEZIG, stap=0, stappen=STAPPEN, bijgewerkt_op=nu)
     )
-    return Rapportbestand.objects.select_related("periode").get(pk=pk) if bijgewerkt else None
+
+
+def claim(pk):
+    """Take a queued build for this worker; None if another has it or it is done.
+
+    A build whose state of the data was superseded while it waited is not made: it
+    would show newer data under the old key, and nobody asks for the old state any
+    more. It is marked "vervangen" and this worker makes the current state instead
+    (its readers are sent there), unless that one is made, failed or taken already.
+    Never a build skipped for good: whatever the worker takes is the newest state."""
+    nu = timezone.now()
+    if not _nemen(pk, nu):
+        return None
+    rapportbestand = Rapportbestand.objects.select_related("periode").get(pk=pk)
+    stand = sleutel(rapportbestand.periode)
+    if stand == rapportbestand.sleutel:
+        return rapportbestand
+    return _in_plaats_van(rapportbestand, stand, nu)
+
+
+def _in_plaats_van(oud, stand, nu):
+    """The build of `stand` for this worker, once `oud` is marked superseded."""
+    periode = oud.periode
+    with transaction.atomic():
+        Rapportbestand.objects.filter(pk=oud.pk).update(
+            status=BestandStatus.VERVANGEN, stap=0, bijgewerkt_op=nu
+        )
+        # get_or_create: a request may create it at the same moment (and queue it).
+        nieuw, gemaakt = Rapportbestand.objects.get_or_create(
+            periode=periode,
+            formaat=oud.formaat,
+            sleutel=stand,
+            defaults={"status": BestandStatus.BEZIG, "stappen": STAPPEN},
+        )
+    if not gemaakt and not _nemen(nieuw.pk, nu):
+        return None  # made, being made, or failed (retried when a reader asks)
+    nieuw.refresh_from_db()
+    nieuw.periode = periode
+    return nieuw
 
 
 def stap(rapportbestand, n):

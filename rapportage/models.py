@@ -79,6 +79,8 @@ class BestandStatus(models.TextChoices):
     BEZIG = "bezig", "Bezig"
     KLAAR = "klaar", "Klaar"
     MISLUKT = "mislukt", "Mislukt"
+    # The data changed while it waited: the build of the newest state replaced it.
+    VERVANGEN = "vervangen", "Vervangen door een nieuwere stand"
 
 
 class Rapportbestand(models.Model):
@@ -97,7 +99,7 @@ class Rapportbestand(models.Model):
     formaat = models.CharField("formaat", max_length=4)
     sleutel = models.CharField("sleutel", max_length=64)
     status = models.CharField(
-        "status", max_length=8, choices=BestandStatus.choices, default=BestandStatus.WACHTRIJ
+        "status", max_length=10, choices=BestandStatus.choices, default=BestandStatus.WACHTRIJ
     )
     stap = models.PositiveSmallIntegerField("stap", default=0)
     stappen = models.PositiveSmallIntegerField("stappen", default=0)

@@ -358,9 +358,8 @@ def voorbouwen():
     until it saw the data unchanged for RAPPORT_VOORBOUW_RUST (the next run), so a burst
     of edits or an import gives one build, but not longer than
     RAPPORT_VOORBOUW_UITERLIJK after the previous build; and queues
-    nothing for a report whose previous build still runs. Returns the queued records."""
-    from .tasks import rapportbestand_maken
-
+    nothing for a report whose previous build still runs (one that was lost is sent
+    again). Returns the queued records."""
     if not settings.RAPPORT_VOORBOUW:
         return []
     perioden = list(
@@ -380,29 +379,14 @@ def voorbouwen():
         [_sleutel(s, "inhoud") for s in sleutels.values()] + [_laatste_sleutel(p) for p in perioden]
     )
     bezig = set()
-    for periode_id, pk, status, bijgewerkt_op in Rapportbestand.objects.filter(
+    for rapportbestand in Rapportbestand.objects.filter(
         periode__in=perioden,
         formaat=bestanden.SCHERM,
         status__in=(BestandStatus.WACHTRIJ, BestandStatus.BEZIG),
-    ).values_list("periode_id", "pk", "status", "bijgewerkt_op"):
-        if status == BestandStatus.BEZIG and bijgewerkt_op < nu - bestanden.VERLATEN_NA:
-            # Its worker died: queued again (only the first beat to see it does).
-            vergeten = Rapportbestand.objects.filter(
-                pk=pk, status=BestandStatus.BEZIG, bijgewerkt_op=bijgewerkt_op
-            ).update(status=BestandStatus.WACHTRIJ, stap=0, bijgewerkt_op=nu)
-        else:
-            # Queued long ago and never taken: its message may be lost with a broker
-            # that restarted. A second message is harmless (one worker claims it).
-            vergeten = (
-                status == BestandStatus.WACHTRIJ
-                and bijgewerkt_op < nu - uiterlijk
-                and Rapportbestand.objects.filter(pk=pk, bijgewerkt_op=bijgewerkt_op).update(
-                    bijgewerkt_op=nu
-                )
-            )
-        if vergeten:
-            rapportbestand_maken.delay(pk)
-        bezig.add(periode_id)
+    ).only("periode_id", "status", "bijgewerkt_op"):
+        # Its worker died, or its message was lost: sent again (the first to see it).
+        bestanden.vergeten_opnieuw_sturen(rapportbestand, nu)
+        bezig.add(rapportbestand.periode_id)
     gevraagd = []
     for periode in perioden:
         sleutel = sleutels[periode.pk]

@@ -176,8 +176,10 @@ class BestandView(PermissionRequiredMixin, TemplateView):
             Rapportbestand.objects.select_related("periode").exclude(formaat=bestanden.SCHERM),
             pk=pk,
         )
-        if self.object.status == BestandStatus.KLAAR:
+        if self.object.status in (BestandStatus.KLAAR, BestandStatus.VERVANGEN):
+            # Superseded: the download leads to the newest state's file or its progress.
             return redirect(download_url(self.object.periode, self.object.formaat))
+        bestanden.vergeten_opnieuw_sturen(self.object)
         return super().get(request)
 
     def get_context_data(self, **kwargs):
@@ -200,6 +202,9 @@ class BestandVoortgangView(PermissionRequiredMixin, View):
         b = get_object_or_404(Rapportbestand, pk=pk)
         # A poll is no activity of the user (see importeren.views.voortgang).
         request.session.save = lambda *args, **kwargs: None
+        # Whoever waits for a build keeps it alive: one whose worker died or whose
+        # message was lost is sent again, so the bar does not stand still forever.
+        bestanden.vergeten_opnieuw_sturen(b)
         return JsonResponse({"status": b.status, "stap": b.stap, "stappen": b.stappen})
 
 

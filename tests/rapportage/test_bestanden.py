@@ -1,16 +1,20 @@
 """The report per chapter, and its PDF/Word made once per state of the data: during the
 request for a small portfolio, by a real Celery worker with progress for a large one."""
 
+import datetime
 import io
 import time
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from programmas.models import Status
+from rapportage import bestanden, tasks
 from rapportage.models import BestandStatus, Rapportbestand
 from tests.importeren.conftest import worker  # noqa: F401
 from tests.programmas.factories import InitiatiefFactory, PeriodeFactory, StatusrapportageFactory
@@ -130,3 +134,119 @@ def test_a_large_portfolio_gets_its_file_from_a_worker_with_progress(
         assert bestand.status_code == 200
         assert bestand.getvalue()[:4] == (b"%PDF" if formaat == "pdf" else b"PK\x03\x04")
     assert Rapportbestand.objects.count() == 2
+
+
+def _wachten(voorwaarde, proces, log_pad, seconden=180):
+    einde = time.monotonic() + seconden
+    while not voorwaarde():
+        assert proces.poll() is None, log_pad.read_text(errors="replace")[-3000:]
+        assert time.monotonic() < einde, log_pad.read_text(errors="replace")[-3000:]
+        time.sleep(0.1)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_file_superseded_while_it_waited_is_made_for_the_newest_state_only(
+    worker,  # noqa: F811
+    client_voor,
+    lezer,
+    open_periode,
+    settings,
+):
+    proces, log_pad = worker
+    settings.RAPPORT_DIRECT_TOT = 0
+    client = client_voor(lezer)
+    for formaat in ("pdf", "docx"):
+        # Queued for the state of the data then; the data changes before a worker takes it.
+        wachtend = Rapportbestand.objects.create(
+            periode=open_periode, formaat=formaat, sleutel=bestanden.sleutel(open_periode)
+        )
+        StatusrapportageFactory(periode=open_periode, status=Status.ROOD, toelichting=formaat)
+        nieuwste = bestanden.sleutel(open_periode)
+        tasks.rapportbestand_maken.delay(wachtend.pk)
+
+        def klaar(formaat=formaat, nieuwste=nieuwste):
+            return Rapportbestand.objects.filter(
+                formaat=formaat, sleutel=nieuwste, status=BestandStatus.KLAAR
+            ).exists()
+
+        _wachten(klaar, proces, log_pad)
+        wachtend.refresh_from_db()
+        assert wachtend.status == BestandStatus.VERVANGEN
+        gemaakt = Rapportbestand.objects.get(formaat=formaat, sleutel=nieuwste)
+        assert bestanden.pad(gemaakt).is_file()
+        assert not list(bestanden.pad(gemaakt).parent.glob(f"*{wachtend.sleutel}.{formaat}"))
+        # Whoever waited for the superseded file is led to the newest one.
+        url = reverse("rapportage:periode_" + formaat, args=[2026, "t3"])
+        voortgang = client.get(reverse("rapportage:bestand", args=[wachtend.pk]))
+        assert voortgang["Location"] == url
+        bestand = client.get(url)
+        assert bestand.getvalue()[:4] == (b"%PDF" if formaat == "pdf" else b"PK\x03\x04")
+    assert Rapportbestand.objects.count() == 4
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_file_whose_build_was_lost_is_made_for_the_reader_who_waits(
+    worker,  # noqa: F811
+    client_voor,
+    lezer,
+    open_periode,
+    settings,
+):
+    proces, log_pad = worker
+    settings.RAPPORT_DIRECT_TOT = 0
+    client = client_voor(lezer)
+    stand = bestanden.sleutel(open_periode)
+    lang_geleden = timezone.now() - datetime.timedelta(hours=1)
+    for formaat in ("pdf", "docx"):
+        url = reverse("rapportage:periode_" + formaat, args=[2026, "t3"])
+        # Its worker died halfway: the next request for the file sends it again.
+        gestorven = Rapportbestand.objects.create(
+            periode=open_periode, formaat=formaat, sleutel=stand, status=BestandStatus.BEZIG
+        )
+        Rapportbestand.objects.filter(pk=gestorven.pk).update(stap=1, bijgewerkt_op=lang_geleden)
+        response = client.get(url)
+        assert response["Location"] == reverse("rapportage:bestand", args=[gestorven.pk])
+        assert volg(client, gestorven.pk, proces, log_pad)[-1]["status"] == "klaar"
+        assert client.get(url).getvalue()[:2] in (b"%P", b"PK")
+
+        # Its message was lost (a broker that restarted): the reader on the progress
+        # page, who polls it, has it sent again.
+        Rapportbestand.objects.filter(pk=gestorven.pk).delete()
+        verloren = Rapportbestand.objects.create(
+            periode=open_periode, formaat=formaat, sleutel=stand
+        )
+        Rapportbestand.objects.filter(pk=verloren.pk).update(bijgewerkt_op=lang_geleden)
+        assert volg(client, verloren.pk, proces, log_pad)[-1]["status"] == "klaar"
+        assert bestanden.pad(Rapportbestand.objects.get(pk=verloren.pk)).is_file()
+
+
+@pytest.mark.django_db
+def test_a_lost_build_is_sent_again_once_not_on_every_poll(
+    client_voor, lezer, open_periode, settings, django_capture_on_commit_callbacks
+):
+    settings.RAPPORT_DIRECT_TOT = 0
+    client = client_voor(lezer)
+    bestand = Rapportbestand.objects.create(
+        periode=open_periode, formaat="pdf", sleutel=bestanden.sleutel(open_periode)
+    )
+    poll = reverse("rapportage:bestand_voortgang", args=[bestand.pk])
+    with django_capture_on_commit_callbacks() as taken:
+        assert client.get(poll).json()["status"] == "wachtrij"
+    assert taken == []  # queued just now: its message is still under way
+
+    nu = timezone.now()
+    Rapportbestand.objects.filter(pk=bestand.pk).update(
+        status=BestandStatus.BEZIG, stap=2, bijgewerkt_op=nu
+    )
+    with time_machine.travel(nu + bestanden.VERLATEN_NA - datetime.timedelta(minutes=1)):
+        with django_capture_on_commit_callbacks() as taken:
+            client.get(reverse("rapportage:bestand", args=[bestand.pk]))
+        assert taken == []  # still within VERLATEN_NA of its last step
+    with time_machine.travel(nu + bestanden.VERLATEN_NA + datetime.timedelta(minutes=1)):
+        with django_capture_on_commit_callbacks() as taken:
+            assert client.get(poll).json() == {"status": "wachtrij", "stap": 0, "stappen": 0}
+            client.get(poll)
+            client.get(reverse("rapportage:bestand", args=[bestand.pk]))
+        assert len(taken) == 1

@@ -211,30 +211,93 @@ def test_beat_leaves_closed_reports_and_a_running_build_alone(groot, settings):
 
 
 @pytest.mark.django_db
-def test_beat_sends_a_build_again_that_no_worker_took_or_finished(groot, settings, monkeypatch):
+def test_beat_sends_a_build_again_that_no_worker_took_or_finished(
+    groot, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.RAPPORT_VOORBOUW_RUST = 0
     settings.RAPPORT_VOORBOUW_UITERLIJK = 600
     verstuurd = []
     monkeypatch.setattr(tasks.rapportbestand_maken, "delay", verstuurd.append)
+
+    def voorbouwen():
+        with django_capture_on_commit_callbacks(execute=True):
+            return paginas.voorbouwen()
+
     (bouw,) = paginas.voorbouwen()
     nu = timezone.now()
     with time_machine.travel(nu + datetime.timedelta(seconds=300), tick=False):
-        assert paginas.voorbouwen() == [] and verstuurd == []
+        assert voorbouwen() == [] and verstuurd == []
     with time_machine.travel(nu + datetime.timedelta(seconds=700), tick=False):
-        assert paginas.voorbouwen() == [] and verstuurd == [bouw.pk]  # its message lost?
-        assert paginas.voorbouwen() == [] and verstuurd == [bouw.pk]  # not every minute
+        assert voorbouwen() == [] and verstuurd == [bouw.pk]  # its message lost?
+        assert voorbouwen() == [] and verstuurd == [bouw.pk]  # not every minute
     # A worker took it and died: after VERLATEN_NA it is queued again.
     with time_machine.travel(nu + datetime.timedelta(seconds=800), tick=False):
         assert bestanden.claim(bouw.pk) is not None
     with time_machine.travel(nu + datetime.timedelta(minutes=20), tick=False):
-        paginas.voorbouwen()
+        voorbouwen()
         assert verstuurd == [bouw.pk]
     with time_machine.travel(nu + datetime.timedelta(minutes=45), tick=False):
-        paginas.voorbouwen()
-        paginas.voorbouwen()
+        voorbouwen()
+        voorbouwen()
         assert verstuurd == [bouw.pk, bouw.pk]
         bouw.refresh_from_db()
         assert bouw.status == BestandStatus.WACHTRIJ
+
+
+@pytest.mark.django_db
+def test_a_build_superseded_while_it_waited_makes_the_newest_state_instead(
+    client_voor, lezer, groot, django_capture_on_commit_callbacks
+):
+    client = client_voor(lezer)
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 9, 41, tzinfo=datetime.UTC)):
+        client.get(URL)
+        _bouwen()
+    StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Eerste wijziging.")
+    assert "zoals het was op" in client.get(URL).content.decode()
+    (wachtend,) = Rapportbestand.objects.filter(status=BestandStatus.WACHTRIJ)
+    # The data changes again before a worker takes the build.
+    StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Tweede wijziging.")
+    nieuwste = bestanden.sleutel(groot)
+
+    tasks.rapportbestand_maken(wachtend.pk)
+    wachtend.refresh_from_db()
+    assert wachtend.status == BestandStatus.VERVANGEN
+    gemaakt = Rapportbestand.objects.get(sleutel=nieuwste)
+    assert gemaakt.status == BestandStatus.KLAAR
+    assert Rapportbestand.objects.count() == 3
+    # Nothing made under the superseded key; the newest state is there for the reader,
+    # who was shown the previous state meanwhile, and is led on by the progress poll.
+    assert cache.get(paginas._sleutel(wachtend.sleutel, "inhoud")) is None
+    voortgang = client.get(reverse("rapportage:bestand_voortgang", args=[wachtend.pk])).json()
+    assert voortgang["status"] == "vervangen"
+    with django_capture_on_commit_callbacks() as taken:
+        pagina = client.get(URL, {"hoofdstuk": 2}).content.decode()
+    assert "Tweede wijziging." in pagina and "<progress" not in pagina and taken == []
+
+
+@pytest.mark.django_db
+def test_a_superseded_build_makes_nothing_when_the_newest_state_is_made_or_taken(
+    client_voor, lezer, groot, django_capture_on_commit_callbacks
+):
+    client = client_voor(lezer)
+    client.get(URL)
+    (oud,) = Rapportbestand.objects.all()
+    StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Nieuw.")
+    client.get(URL)  # the reader's request queues the newest state
+    nieuw = Rapportbestand.objects.exclude(pk=oud.pk).get()
+    assert bestanden.claim(nieuw.pk) is not None  # a worker is making it
+
+    assert bestanden.claim(oud.pk) is None
+    oud.refresh_from_db()
+    nieuw.refresh_from_db()
+    assert (oud.status, nieuw.status) == (BestandStatus.VERVANGEN, BestandStatus.BEZIG)
+    assert cache.get(paginas._laatste_sleutel(groot)) is None  # nothing was made
+
+    # Should that state become current again (history pruned), it is queued again.
+    with django_capture_on_commit_callbacks() as taken:
+        bestanden.aanvragen(groot, bestanden.SCHERM, oud.sleutel, opnieuw_als=())
+    oud.refresh_from_db()
+    assert oud.status == BestandStatus.WACHTRIJ and len(taken) == 1
 
 
 @pytest.fixture
