@@ -14,3 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "douane_portfolio.settings")
 
 application = get_wsgi_application()
+
+from douane_portfolio.geheugen import opgestart_bevriezen  # noqa: E402 - needs settings loaded
+
+opgestart_bevriezen()

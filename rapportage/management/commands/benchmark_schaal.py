@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from douane_portfolio.geheugen import opgestart_bevriezen
 from rapportage import schaalmeting
 
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         meta["aantallen"] = schaalmeting.aantallen()
         meta["keer"] = keer
         meta["keer_zwaar"] = keer_zwaar
+        # What a web process does after starting (douane_portfolio/wsgi.py): without it one
+        # full garbage collection over the whole process now and then lands in a p95.
+        opgestart_bevriezen()
         try:
             meter.alles()
         except LookupError as fout:
