@@ -75,6 +75,7 @@ class BevindingTabel(tables.Table):
     def __init__(self, *args, vandaag=None, **kwargs):
         self.vandaag = vandaag or timezone.localdate()
         self.instanties = {}  # instantie -> its <abbr>, built once per table
+        self.rapportlinks = {}  # rapport id -> its link
         super().__init__(*args, **kwargs)
 
     def render_instantie(self, record):
@@ -92,12 +93,16 @@ class BevindingTabel(tables.Table):
         return INSTANTIE.get(record.rapport.instantie, record.rapport.instantie)
 
     def render_titel(self, record):
+        # A report has about ten findings: its link is built once per table.
+        rapport = self.rapportlinks.get(record.rapport_id)
+        if rapport is None:
+            rapport = self.rapportlinks[record.rapport_id] = html_invullen(
+                '<a class="meta" href="{}">{}</a>',
+                record.rapport.get_absolute_url(),
+                record.rapport.titel,
+            )
         return html_invullen(
-            '<a href="{}">{}</a><br><a class="meta" href="{}">{}</a>',
-            record.get_absolute_url(),
-            record.titel,
-            record.rapport.get_absolute_url(),
-            record.rapport.titel,
+            '<a href="{}">{}</a><br>{}', record.get_absolute_url(), record.titel, rapport
         )
 
     def value_titel(self, record):
