@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.encoding import force_str
 
+from douane_portfolio.exporteren import in_stukken
 from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.tabelrijen import html_invullen
 from douane_portfolio.templatetags.portfolio import status_stip
@@ -183,6 +184,38 @@ class VervolgactieTabel(tables.Table):
 
     def value_status(self, record):
         return ACTIE_STATUS.get(record.status, record.status)
+
+    def exportrijen(self, acties, kolommen):
+        """The export's rows (`exporteren.tabelrijen`): what the `value_` methods and
+        the columns give, read with values_list instead of an action, its finding, report
+        and owner as model instances per row (350 000 actions at scale 1.0)."""
+        rijen = acties.prefetch_related(None).values_list(
+            "omschrijving",
+            "bevinding__titel",
+            "bevinding__rapport__instantie",
+            "eigenaar__first_name",
+            "eigenaar__last_name",
+            "eigenaar__username",
+            "deadline",
+            "oorspronkelijke_deadline",
+            "aantal_verschuivingen",
+            "status",
+        )
+        for stuk in in_stukken(rijen):
+            for omschrijving, bevinding, instantie, voornaam, achternaam, *rest in stuk:
+                gebruiker, deadline, oorspronkelijk, verschuivingen, status = rest
+                waarden = {
+                    "omschrijving": omschrijving,
+                    "bevinding": bevinding,
+                    "instantie": INSTANTIE.get(instantie, instantie),
+                    # User.__str__: the full name, else the username.
+                    "eigenaar": f"{voornaam} {achternaam}".strip() or gebruiker,
+                    "deadline": deadline.isoformat(),
+                    "oorspronkelijke_deadline": oorspronkelijk.isoformat(),
+                    "aantal_verschuivingen": verschuivingen or 0,
+                    "status": ACTIE_STATUS.get(status, status),
+                }
+                yield [waarden[k] for k in kolommen]
 
 
 class AuditrapportTabel(tables.Table):
