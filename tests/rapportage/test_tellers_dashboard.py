@@ -315,7 +315,7 @@ def test_the_migrations_count_what_was_there(rondes, pm):
     RISICOS.tellen(None, Uitvoerder())
     PROGRAMMAS.tellen(None, Uitvoerder())
     klopt()
-    assert Heatmapteller.objects.count() == 2
+    assert Heatmapteller.objects.filter(aantal__gt=0).count() == 2
 
 
 def test_the_dashboard_query_count_does_not_grow_with_risks_and_reports(
