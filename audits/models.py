@@ -6,7 +6,7 @@ Status changes of a finding go through `audits.services`; forms never set `statu
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
@@ -156,21 +156,11 @@ class BevindingQuerySet(ZichtbaarQuerySet):
         """Open and overdue actions and postponements per finding, as subqueries."""
         op = op or timezone.localdate()
         open_acties = Vervolgactie.objects.open().filter(bevinding=OuterRef("pk"))
-        # The postponements from the actions' own count of their ledger rows
-        # (`aantal_verschuivingen`), off the partial index of postponed actions per
-        # finding: counting the ledger read every action of the finding and its ledger
-        # rows (on the follow-up page at scale 1.0 four fifths of the first page's reads).
-        verschuivingen = (
-            Vervolgactie.objects.filter(bevinding=OuterRef("pk"), aantal_verschuivingen__gt=0)
-            .order_by()
-            .values("bevinding")
-            .annotate(s=Sum("aantal_verschuivingen"))
-            .values("s")
-        )
+        verschuivingen = Deadlineverschuiving.objects.filter(actie__bevinding=OuterRef("pk"))
         return self.annotate(
             open_acties=_tel(open_acties, "bevinding"),
             te_late_acties=_tel(open_acties.te_laat(op), "bevinding"),
-            verschuivingen=Coalesce(Subquery(verschuivingen, IntegerField()), 0),
+            verschuivingen=_tel(verschuivingen, "actie__bevinding"),
             status_volgorde=Case(
                 *[When(status=s, then=Value(v)) for s, v in STATUS_VOLGORDE.items()],
                 output_field=IntegerField(),
@@ -417,12 +407,6 @@ class Vervolgactie(Actie):
                 "deadline",
                 "id",
                 name="vervolgactie_uitstel",
-                condition=Q(aantal_verschuivingen__gt=0),
-            ),
-            # The postponements per finding (`met_tellingen`): index-only, postponed only.
-            models.Index(
-                fields=["bevinding", "aantal_verschuivingen"],
-                name="vervolgactie_bev_uitstel",
                 condition=Q(aantal_verschuivingen__gt=0),
             ),
         ]

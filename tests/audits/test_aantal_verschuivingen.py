@@ -9,7 +9,6 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Count, F
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -155,40 +154,3 @@ def test_the_migration_fills_the_counter_from_the_ledger(actie, pm, pm2):
     migratie = importlib.import_module("audits.migrations.0006_aantal_verschuivingen")
     migratie.tellen(django_apps, None)
     assert afwijkend() == []
-
-
-def test_the_postponements_per_finding_add_up_the_counters_of_its_actions(actie, pm, pm2):
-    """`met_tellingen` (the follow-up page, the list of findings) sums the actions'
-    counters instead of counting the ledger: the same number, off a small index."""
-    from audits.models import Bevinding
-    from tests.audits.factories import VervolgactieFactory
-
-    tweede = VervolgactieFactory(bevinding=actie.bevinding, eigenaar=pm2)
-    VervolgactieFactory(bevinding=actie.bevinding, eigenaar=pm2)  # never postponed
-    _uitstel(actie, 30, door=pm2, goedgekeurd_door=pm)
-    _uitstel(actie, 7, door=pm2, goedgekeurd_door=pm)
-    _uitstel(tweede, 3, door=pm2, goedgekeurd_door=pm)
-    ander = VervolgactieFactory(eigenaar=pm2)
-    rijen = {b.pk: b.verschuivingen for b in Bevinding.objects.met_tellingen()}
-    assert rijen[actie.bevinding_id] == 3
-    assert rijen[ander.bevinding_id] == 0
-    assert rijen == dict(
-        Bevinding.objects.annotate(n=Count("vervolgacties__deadlineverschuivingen")).values_list(
-            "pk", "n"
-        )
-    )
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL")
-def test_the_postponements_per_finding_read_the_partial_index_alone(actie):
-    from audits.models import Bevinding
-
-    sql, params = Bevinding.objects.met_tellingen().query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The test rows are too few for the planner to pick an index by itself.
-        for soort in ("seqscan", "bitmapscan", "indexscan"):
-            cursor.execute(f"SET LOCAL enable_{soort} = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(rij[0] for rij in cursor.fetchall())
-    assert "Index Only Scan using vervolgactie_bev_uitstel" in plan, plan
-    assert "audits_deadlineverschuiving" not in plan, plan
