@@ -9,6 +9,7 @@ adds (or, going back, takes) the open actions due in between, a day's worth of d
 
 import datetime
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
@@ -113,6 +114,26 @@ def bevindingtellingen():
     }
 
 
+def app_tellers():
+    """The apps' own counters kept by triggers (the heat map in risicos, the status per
+    theme in programmas): models with `sleutelvelden`, an `aantal`, the `bron_tabellen`
+    their triggers read and a classmethod `opnieuw_geteld()` giving {key: n}. Found in
+    the app registry: the hub imports no app."""
+    return [
+        m
+        for m in apps.get_models()
+        if getattr(m, "door_triggers_gevuld", False) and getattr(m, "sleutelvelden", None)
+    ]
+
+
+def app_tellingen(model):
+    """The counter `model` as stored, without the rows at zero."""
+    return {
+        tuple(rij[:-1]): rij[-1]
+        for rij in model._base_manager.exclude(aantal=0).values_list(*model.sleutelvelden, "aantal")
+    }
+
+
 def verschillen(op):
     """What the counters say differently from a recount, after moving the peildatum to
     `op`: empty when they are right."""
@@ -121,6 +142,7 @@ def verschillen(op):
     for opgeslagen, opnieuw in (
         (actietellingen(), actietellingen_opnieuw(op)),
         (bevindingtellingen(), bevindingtellingen_opnieuw()),
+        *((app_tellingen(m), m.opnieuw_geteld()) for m in app_tellers()),
     ):
         for sleutel in sorted(set(opgeslagen) | set(opnieuw), key=str):
             if opgeslagen.get(sleutel) != opnieuw.get(sleutel):
@@ -135,6 +157,9 @@ def herstellen(op):
         if connection.vendor == "postgresql":
             tabellen = [m._meta.db_table for m in actie_modellen()]
             tabellen += ["audits_bevinding", "audits_auditrapport"]
+            # What the apps' counters count (the risks, the initiatives and their reports).
+            for model in app_tellers():
+                tabellen += [t for t in model.bron_tabellen if t not in tabellen]
             with connection.cursor() as cursor:
                 # Table names from the models' metadata.
                 cursor.execute(f"LOCK TABLE {', '.join(tabellen)} IN SHARE MODE")  # nosec B608
@@ -150,3 +175,9 @@ def herstellen(op):
             Bevindingteller(instantie=i, soort=s, status=st, aantal=n)
             for (i, s, st), n in bevindingtellingen_opnieuw().items()
         )
+        for model in app_tellers():
+            model._base_manager.all().delete()
+            model._base_manager.bulk_create(
+                model(**dict(zip(model.sleutelvelden, sleutel, strict=True)), aantal=n)
+                for sleutel, n in model.opnieuw_geteld().items()
+            )

@@ -622,3 +622,96 @@ class Indicatorwaarde(VersieModel):
         if self.doelstelling in (None, 0) or self.realisatie is None:
             return None
         return self.realisatie / self.doelstelling * 100
+
+
+class Initiatiefteller(models.Model):
+    """Active initiatives per theme, kept by database triggers on the initiatives
+    (migration 0005): the "totaal" of the dashboard's status per theme."""
+
+    door_triggers_gevuld = True
+    # Recounted and compared by douane_portfolio.tellers (herstellen, verschillen).
+    sleutelvelden = ("thema_id",)
+    bron_tabellen = ("programmas_initiatief",)
+
+    # No foreign key constraint: a row left at zero must not keep a theme from being
+    # deleted (a theme with initiatives cannot be deleted anyway: PROTECT).
+    thema = models.OneToOneField(
+        Thema,
+        verbose_name="thema",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="initiatiefteller",
+    )
+    aantal = models.IntegerField("aantal actieve initiatieven")
+
+    class Meta:
+        verbose_name = "initiatiefteller"
+        verbose_name_plural = "initiatieftellers"
+        constraints = [
+            models.CheckConstraint(condition=Q(aantal__gte=0), name="initiatiefteller_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.thema_id}: {self.aantal}"
+
+    @classmethod
+    def opnieuw_geteld(cls):
+        return {
+            (r["thema"],): r["n"]
+            for r in Initiatief._base_manager.filter(actief=True)
+            .order_by()
+            .values("thema")
+            .annotate(n=Count("pk"))
+        }
+
+
+class Statusteller(models.Model):
+    """Status reports of active initiatives per period, theme and status, kept by
+    database triggers on the reports and the initiatives (migration 0005): the dashboard's
+    status per theme reads these few rows per period instead of every report. An active
+    initiative without a report in a period is "niet gerapporteerd" there: the theme's
+    `Initiatiefteller` minus these counts, never a colour."""
+
+    door_triggers_gevuld = True
+    sleutelvelden = ("periode_id", "thema_id", "status")
+    bron_tabellen = ("programmas_initiatief", "programmas_statusrapportage")
+
+    periode = models.ForeignKey(
+        Rapportageperiode,
+        verbose_name="periode",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    thema = models.ForeignKey(
+        Thema,
+        verbose_name="thema",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="statustellers",
+    )
+    status = models.CharField("status", max_length=10)
+    aantal = models.IntegerField("aantal")
+
+    class Meta:
+        verbose_name = "statusteller"
+        verbose_name_plural = "statustellers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periode", "thema", "status"], name="statusteller_uniek"
+            ),
+            models.CheckConstraint(condition=Q(aantal__gte=0), name="statusteller_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.periode_id} {self.thema_id} {self.status}: {self.aantal}"
+
+    @classmethod
+    def opnieuw_geteld(cls):
+        return {
+            (r["periode"], r["initiatief__thema"], r["status"]): r["n"]
+            for r in Statusrapportage._base_manager.filter(initiatief__actief=True)
+            .order_by()
+            .values("periode", "initiatief__thema", "status")
+            .annotate(n=Count("pk"))
+        }

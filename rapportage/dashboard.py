@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    Max,
     OuterRef,
     Q,
     Sum,
@@ -29,15 +30,15 @@ from douane_portfolio.models import Actieteller, Bevindingteller, Tellerdatum
 from herinneringen.models import Verzending
 from programmas.models import (
     NIET_GERAPPORTEERD,
-    Initiatief,
     Periodesoort,
     PeriodeStatus,
     Rapportageperiode,
     Status,
     Statusrapportage,
+    Thema,
 )
 from risicos import heatmap
-from risicos.models import Risico
+from risicos.models import Heatmapteller, Risico
 
 STATUSSEN = [*Status.values, "niet_gerapporteerd"]
 STATUS_LABELS = {**dict(Status.choices), "niet_gerapporteerd": NIET_GERAPPORTEERD}
@@ -90,22 +91,28 @@ def te_tonen(alle):
 def overzicht(periode, vorige=None, open_periode=None):
     """Status per theme for `periode` and `vorige`, and the open round's progress.
 
-    One aggregate query: active initiatives per theme, with a conditional count per
-    period and status over only the reports of those (at most three) periods.
+    One query over the counters the database keeps (programmas.Initiatiefteller and
+    Statusteller): per theme with active initiatives their number, and the reports of
+    those per status in these (at most three) periods; a few rows per theme, however
+    many initiatives and reports. An active initiative without a report in a period is
+    "niet gerapporteerd": the number minus the reports, never a colour.
     """
     ids = [p.pk for p in (periode, vorige, open_periode) if p is not None]
     velden = {}
     for sleutel, p in (("nu", periode), ("toen", vorige)):
         for s in Status.values if p is not None else ():
-            velden[f"{sleutel}_{s}"] = Count("r", filter=Q(r__periode=p, r__status=s))
+            velden[f"{sleutel}_{s}"] = Sum(
+                "r__aantal", filter=Q(r__periode=p, r__status=s), default=0
+            )
     if open_periode is not None:
-        velden["ingediend"] = Count("r", filter=Q(r__periode=open_periode))
+        velden["ingediend"] = Sum("r__aantal", filter=Q(r__periode=open_periode), default=0)
     rijen = list(
-        Initiatief.objects.actief()
-        .alias(r=FilteredRelation("rapportages", condition=Q(rapportages__periode__in=ids)))
-        .values("thema__naam", "thema__volgorde")
-        .annotate(totaal=Count("pk", distinct=True), **velden)
-        .order_by("thema__volgorde")
+        Thema.objects.filter(initiatiefteller__aantal__gt=0)
+        .alias(r=FilteredRelation("statustellers", condition=Q(statustellers__periode__in=ids)))
+        .values("naam", "volgorde")
+        # One counter per theme; Max only because the reports' rows repeat it.
+        .annotate(totaal=Max("initiatiefteller__aantal"), **velden)
+        .order_by("volgorde")
     )
 
     def per_status(rij, sleutel):
@@ -119,7 +126,7 @@ def overzicht(periode, vorige=None, open_periode=None):
         toen = per_status(rij, "toen") if vorige else None
         themas.append(
             {
-                "naam": rij["thema__naam"],
+                "naam": rij["naam"],
                 "totaal": rij["totaal"],
                 "tellingen": [(s, STATUS_LABELS[s], nu[s]) for s in STATUSSEN],
                 "verschil": {s: nu[s] - toen[s] for s in STATUSSEN} if toen else None,
@@ -261,9 +268,7 @@ def netto_heatmap(user, geteld=None):
     """The live net heat map of active risks; each cell links to the filtered register.
     `geteld`: (counts, not scored) read already by `tellingen`."""
     register = reverse("risicos:register")
-    aantallen, niet_gescoord = geteld or heatmap.tellingen(
-        Risico.objects.zichtbaar_voor(user).actief(), "netto"
-    )
+    aantallen, niet_gescoord = geteld or heatmap.netto_tellingen(user)
     return heatmap.kaart(
         aantallen,
         "netto",
@@ -360,8 +365,8 @@ def tellingen(user, op, *, beheer, mag_lezen):
     """Every count of the dashboard in one UNION ALL of small reads (issue 13): the
     user's open and overdue actions per kind and, with `mag_lezen`, the overdue actions
     per kind and owner, from the counters the database keeps (douane_portfolio.tellers); with
-    `mag_lezen` also the net heat map, the findings per body and status (counters too)
-    and the periods; with `beheer` the reminders that need attention."""
+    `mag_lezen` also the net heat map (risicos.Heatmapteller), the findings per body and
+    status (counters too) and the periods; with `beheer` the reminders that need attention."""
     delen = [
         _rijen(
             Actieteller.objects.filter(eigenaar=user).annotate(n=F("open")),
@@ -373,8 +378,17 @@ def tellingen(user, op, *, beheer, mag_lezen):
     if mag_lezen:
         delen.extend(_te_laat_delen())
         delen.append(_perioden_deel())
-        risicos = Risico.objects.zichtbaar_voor(user).actief()
-        delen.append(_deel(risicos, HEATMAP, F("netto_kans"), F("netto_impact")))
+        # The heat map's counters (risicos.Heatmapteller): at most 36 rows.
+        delen.append(
+            _rijen(
+                Heatmapteller.objects.zichtbaar_voor(user)
+                .filter(aantal__gt=0)
+                .annotate(n=F("aantal")),
+                HEATMAP,
+                F("kans"),
+                F("impact"),
+            )
+        )
         if mag_audits_lezen(user):
             delen.append(
                 _rijen(
@@ -412,7 +426,7 @@ def _uitkomst(delen):
         "aandacht": 0,
         "perioden": [],
     }
-    aantallen, niet_gescoord = {}, 0
+    heatmaprijen = []
     for rij in delen[0].union(*delen[1:], all=True):
         bron, a, b, c, d, e, n = rij
         if bron == PEILDATUM:
@@ -429,15 +443,12 @@ def _uitkomst(delen):
         elif bron == PERIODEN:
             uitkomst["perioden"].append(_periode(a, b, c, d, e, n))
         elif bron == HEATMAP:
-            if a is None or b is None or a == "" or b == "":
-                niet_gescoord += n
-            else:
-                aantallen[(int(a), int(b))] = n
+            heatmaprijen.append((a, b, n))
         elif bron == BEVINDINGEN:
             uitkomst["bevindingen"][(a, b)] = n
         elif bron == AANDACHT:
             uitkomst["aandacht"] += n
-    uitkomst["heatmap"] = (aantallen, niet_gescoord)
+    uitkomst["heatmap"] = heatmap.uit_tellers(heatmaprijen)
     # As `perioden()` orders them.
     uitkomst["perioden"].sort(key=lambda p: (p.einddatum, p.begindatum), reverse=True)
     return uitkomst

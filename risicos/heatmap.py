@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from .models import SCHAAL, Impact, Kans, score_niveau
+from .models import SCHAAL, Heatmapteller, Impact, Kans, score_niveau
 
 
 def tellingen(risicos, soort):
@@ -15,6 +15,29 @@ def tellingen(risicos, soort):
         else:
             aantallen[(rij[kans], rij[impact])] = rij["n"]
     return aantallen, niet_gescoord
+
+
+def uit_tellers(rijen):
+    """({(kans, impact): n}, not scored) from (kans, impact, n) rows of `Heatmapteller`,
+    where 0 stands for an empty score: as `tellingen` gives them for the active risks."""
+    aantallen, niet_gescoord = {}, 0
+    for kans, impact, n in rijen:
+        kans, impact = int(kans), int(impact)
+        if not kans or not impact:
+            niet_gescoord += n
+        elif n:
+            aantallen[(kans, impact)] = n
+    return aantallen, niet_gescoord
+
+
+def netto_tellingen(user):
+    """`tellingen(Risico.objects.zichtbaar_voor(user).actief(), "netto")`, read from the
+    counters the database keeps (at most 36 rows, however many risks)."""
+    return uit_tellers(
+        Heatmapteller.objects.zichtbaar_voor(user)
+        .filter(aantal__gt=0)
+        .values_list("kans", "impact", "aantal")
+    )
 
 
 def kaart(aantallen, soort, niet_gescoord, url=None):

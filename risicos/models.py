@@ -192,10 +192,16 @@ class RisicoStatus(models.TextChoices):
     GESLOTEN = "gesloten", "Gesloten"
 
 
+def leest_het_register(user):
+    """Every role reads the whole register; writing is decided in risicos.rules. The
+    heat map counters (`Heatmapteller`) count the whole register, so they serve exactly
+    the users this lets read it: scope the register per user and they no longer do."""
+    return heeft_een_rol(user)
+
+
 class RisicoQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        # Every role reads the whole register; writing is decided in risicos.rules.
-        return self if heeft_een_rol(user) else self.none()
+        return self if leest_het_register(user) else self.none()
 
     def actief(self):
         return self.filter(status=RisicoStatus.ACTIEF)
@@ -713,3 +719,49 @@ class Dialoogrisico(models.Model):
     @property
     def heeft_afgesproken_score(self):
         return self.netto_kans is not None and self.netto_impact is not None
+
+
+class HeatmaptellerQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        return self if leest_het_register(user) else self.none()
+
+
+class Heatmapteller(models.Model):
+    """Active risks per cell of the net heat map, kept by database triggers on the risks
+    (migration 0008), on every path: screens, API, import, admin, bulk and raw SQL, COPY.
+    Not scored (netto kans or impact empty) counts as 0 in that coordinate. At most 36
+    rows, however many risks: the dashboard reads these instead of grouping the register."""
+
+    door_triggers_gevuld = True
+    # Recounted and compared by douane_portfolio.tellers (herstellen, verschillen).
+    sleutelvelden = ("kans", "impact")
+    bron_tabellen = ("risicos_risico",)
+
+    kans = models.PositiveSmallIntegerField("netto kans (0: niet gescoord)")
+    impact = models.PositiveSmallIntegerField("netto impact (0: niet gescoord)")
+    aantal = models.IntegerField("aantal")
+
+    objects = HeatmaptellerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "heatmapteller"
+        verbose_name_plural = "heatmaptellers"
+        constraints = [
+            models.UniqueConstraint(fields=["kans", "impact"], name="heatmapteller_uniek"),
+            # A count that drifted fails the write instead of showing a wrong number.
+            models.CheckConstraint(condition=Q(aantal__gte=0), name="heatmapteller_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.kans}×{self.impact}: {self.aantal}"
+
+    @classmethod
+    def opnieuw_geteld(cls):
+        """{(kans, impact): n} counted from the risks themselves."""
+        return {
+            (r["netto_kans"] or 0, r["netto_impact"] or 0): r["n"]
+            for r in Risico._base_manager.filter(status=RisicoStatus.ACTIEF)
+            .order_by()
+            .values("netto_kans", "netto_impact")
+            .annotate(n=Count("pk"))
+        }

@@ -1,8 +1,8 @@
 """The dashboard's reads (PostgreSQL only; see tests/douane_portfolio/test_indexen.py for
 the method): its action counts read the counters the database keeps (migration douane_portfolio
 0009) and no action table at all; moving the counters' peildatum reads a day's range of
-the partial index of open actions per kind; the heat map, the top risks and the pending
-reviews of the follow-up page read their indexes."""
+the partial index of open actions per kind; the heat map reads its counters (risicos
+0008); the top risks and the pending reviews of the follow-up page read their indexes."""
 
 import copy
 import datetime
@@ -61,10 +61,8 @@ def test_the_action_counts_read_the_counters_and_no_action_table(eigenaar):
     for tabel in ACTIETABELLEN:
         assert f'"{tabel}"' not in sql, tabel
     assert '"douane_portfolio_actieteller"' in sql and '"audits_bevinding"' not in sql
-    # The heat map: from its index alone (plain index scans off: the test rows are too
-    # few and too fresh for the planner to pick index-only by itself).
-    plan = uitleg(sql, "seqscan", "bitmapscan", "indexscan")
-    assert "Index Only Scan using risico_status_netto" in plan, plan
+    # The heat map: from its counters (risicos 0008), not the register.
+    assert '"risicos_heatmapteller"' in sql and '"risicos_risico"' not in sql
 
 
 @pytest.mark.parametrize(
