@@ -91,8 +91,10 @@ def _rechten_sql():
         group = Group._meta.db_table
         user_kolom = groepen.get_field("user").column
         eigen_kolom = eigen.get_field("user").column
+        # Only table and column names of our own models go into the text; the user's id
+        # is a parameter.
         _RECHTEN_SQL = (
-            f"SELECT g.name, ct.app_label, p.codename FROM {group} g "
+            f"SELECT g.name, ct.app_label, p.codename FROM {group} g "  # nosec B608
             f"JOIN {groepen.db_table} ug ON ug.group_id = g.id "
             f"LEFT JOIN {gp.db_table} gp ON gp.group_id = g.id "
             f"LEFT JOIN {perm} p ON p.id = gp.permission_id "
