@@ -6,14 +6,21 @@ Status changes of a finding go through `audits.services`; forms never set `statu
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio import rollen
 from douane_portfolio.adressen import adres
-from douane_portfolio.models import Actie, ActieQuerySet, User, VersieModel, actie_indexen
+from douane_portfolio.models import (
+    Actie,
+    ActieQuerySet,
+    User,
+    VersieModel,
+    actie_indexen,
+    telling,
+)
 from douane_portfolio.validators import redelijke_datum
 
 from . import bewijs
@@ -125,15 +132,6 @@ STATUS_VOLGORDE = {
     BevindingStatus.OPEN: 2,
     BevindingStatus.OPGELOST: 3,
 }
-
-
-def telling(qs, veld):
-    """Coalesce(Subquery(COUNT(*) of `qs` grouped by `veld`), 0): a count per outer row."""
-    return Coalesce(
-        # COUNT(*), not COUNT(id): an index on (parent, status, deadline) answers it alone.
-        Subquery(qs.order_by().values(veld).annotate(c=Count("*")).values("c"), IntegerField()),
-        0,
-    )
 
 
 def verwachting_verstreken_q(op=None):

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from douane_portfolio.geschiedenis import gebeurtenissen, geschiedenis_van
 from douane_portfolio.lijsten import LijstView
+from douane_portfolio.models import telling
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
     ObjectDetailView,
@@ -48,7 +49,6 @@ from .models import (
     Soort,
     Vervolgactie,
     mag_audits_lezen,
-    telling,
 )
 from .tables import AuditrapportTabel, BevindingTabel, VervolgactieTabel
 from .tijdlijn import afrondmomenten, met_afrondmoment, tijdlijn

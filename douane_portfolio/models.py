@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -109,6 +110,16 @@ class ActieStatus(models.TextChoices):
 
 
 OPEN_STATUSSEN = (ActieStatus.OPEN, ActieStatus.IN_UITVOERING)
+
+
+def telling(qs, veld):
+    """Coalesce(Subquery(COUNT(*) of `qs` grouped by `veld`), 0): a count per outer row
+    (open milestones per initiative, actions per finding, findings per report)."""
+    return Coalesce(
+        # COUNT(*), not COUNT(id): an index on (parent, status, deadline) answers it alone.
+        Subquery(qs.order_by().values(veld).annotate(c=Count("*")).values("c"), IntegerField()),
+        0,
+    )
 
 
 def actie_indexen(kort):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio.adressen import adres
-from douane_portfolio.models import Actie, VersieModel, actie_indexen
+from douane_portfolio.models import Actie, VersieModel, actie_indexen, telling
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -280,19 +280,10 @@ class InitiatiefQuerySet(models.QuerySet):
 
     def met_mijlpaaltellingen(self, op=None):
         op = op or timezone.localdate()
-        open_mijlpalen = Mijlpaal.objects.open().filter(initiatief=OuterRef("pk")).order_by()
-        # COUNT(*): the (initiatief, status, deadline) index answers it without the table.
-        tel = {"c": Count("*")}
+        open_mijlpalen = Mijlpaal.objects.open().filter(initiatief=OuterRef("pk"))
         return self.annotate(
-            open_mijlpalen=Coalesce(
-                Subquery(open_mijlpalen.values("initiatief").annotate(**tel).values("c")), 0
-            ),
-            te_late_mijlpalen=Coalesce(
-                Subquery(
-                    open_mijlpalen.te_laat(op).values("initiatief").annotate(**tel).values("c")
-                ),
-                0,
-            ),
+            open_mijlpalen=telling(open_mijlpalen, "initiatief"),
+            te_late_mijlpalen=telling(open_mijlpalen.te_laat(op), "initiatief"),
         )
 
 
