@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 
 from douane_portfolio.exporteren import in_stukken
+from douane_portfolio.kolommen import DatumKolom
 from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.tabelrijen import html_invullen
 from douane_portfolio.templatetags.portfolio import status_stip
@@ -134,10 +135,8 @@ class VervolgactieTabel(tables.Table):
     )
     instantie = tables.Column("Instantie", accessor="bevinding__rapport__instantie")
     eigenaar = tables.Column("Eigenaar")
-    deadline = tables.DateColumn(format="j b Y", verbose_name="Deadline")
-    oorspronkelijke_deadline = tables.DateColumn(
-        format="j b Y", verbose_name="Oorspronkelijke deadline"
-    )
+    deadline = DatumKolom("Deadline")
+    oorspronkelijke_deadline = DatumKolom("Oorspronkelijke deadline")
     aantal_verschuivingen = TellingColumn("Uitstel")
     status = tables.Column("Status")
 
@@ -149,9 +148,14 @@ class VervolgactieTabel(tables.Table):
             "class": lambda record: "rij-te-laat" if record.is_te_laat else "",
         }
 
+    def __init__(self, *args, vandaag=None, **kwargs):
+        # One "today" for the whole page, as the findings and measures tables do.
+        self.vandaag = vandaag or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
     def render_deadline(self, record, value):
         tekst = datum_kort(value)
-        dagen = record.dagen_te_laat()
+        dagen = record.dagen_te_laat(self.vandaag)
         if dagen:
             return html_invullen(
                 '{} <span class="label label-rood">{} dag{} te laat</span>',
