@@ -145,7 +145,9 @@ class VervolgactieTabel(tables.Table):
         fields = ()
         empty_text = "Geen vervolgacties voor deze selectie."
         row_attrs = {
-            "class": lambda record: "rij-te-laat" if record.is_te_laat else "",
+            "class": lambda record, table: (
+                "rij-te-laat" if record.dagen_te_laat(table.vandaag) else ""
+            ),
         }
 
     def __init__(self, *args, vandaag=None, **kwargs):

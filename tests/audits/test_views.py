@@ -480,3 +480,13 @@ def test_an_action_shows_in_mijn_acties_of_its_owner(actie, client_voor, pm2):
     response = client_voor(pm2).get("/acties/")
     assert actie.omschrijving in response.content.decode()
     assert "Onvolkomenheid inkoopbeheer" in response.content.decode()
+
+
+def test_the_actions_list_marks_the_overdue_rows_by_the_pages_today(client_voor, lezer, register):
+    # Day 20: "Procesbeschrijvingen" (deadline day 9) is overdue, the two others (day 30) not.
+    with _vandaag(VANDAAG + datetime.timedelta(days=20)):
+        html = client_voor(lezer).get("/audits/acties/").content.decode()
+    rijen = [r for r in html.split("<tr")[1:] if "</td>" in r]
+    laat = [r for r in rijen if r.startswith(' class="rij-te-laat')]
+    assert len(rijen) == 3
+    assert len(laat) == 1 and "Procesbeschrijvingen 14 ketens" in laat[0]
