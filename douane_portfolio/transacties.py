@@ -15,7 +15,7 @@ nothing, so running it again is safe:
   Celery tasks, notifications) and its history rows, so these happen once;
 - the model instances given as arguments are put back as they were before the attempt
   (a new row's pk, its `_state.adding`, a version raised), so the next attempt starts
-  from the same input;
+  from the same input (and a form shown again after the last one shows them as given);
 - at most `POGINGEN` attempts, a short random wait between them; then the error stands.
 """
 
@@ -76,7 +76,10 @@ def opnieuw_bij_conflict(functie):
             try:
                 return functie(*args, **kwargs)
             except OperationalError as fout:
-                if not is_conflict(fout) or poging == POGINGEN:
+                if not is_conflict(fout):
+                    raise
+                _terugzetten(toestand)
+                if poging == POGINGEN:
                     raise
                 logger.warning(
                     "%s: transactie afgebroken (%s), poging %d van %d",
@@ -85,7 +88,6 @@ def opnieuw_bij_conflict(functie):
                     poging + 1,
                     POGINGEN,
                 )
-                _terugzetten(toestand)
                 # Apart, so the two do not meet again at the same moment.
                 time.sleep(random.uniform(0.01, 0.05) * poging)  # nosec B311
 
