@@ -22,20 +22,28 @@ vorige = importlib.import_module("risicos.migrations.0005_maatregeltellers")
 RISICO, MAATREGEL, KOPPELING = vorige.RISICO, vorige.MAATREGEL, vorige.KOPPELING
 
 
+def _uitvoeren(sql):
+    """Planned at each call (EXECUTE), not once per session: a plan cached for the
+    transition tables of a bulk statement (thousands of rows: scan all links) would
+    serve every later single-row change too, and the other way round."""
+    return f"EXECUTE $sql${sql}$sql$;"
+
+
 def _bijwerken(rijen):
     """Lock and update the risks of `rijen` (risico_id, totaal, gereed deltas) in id order."""
-    return f"""
-        PERFORM 1 FROM {RISICO} WHERE id IN (SELECT risico_id FROM ({rijen}) x)
-        ORDER BY id FOR NO KEY UPDATE;
-        UPDATE {RISICO} r SET
+    return _uitvoeren(
+        f"SELECT 1 FROM {RISICO} WHERE id IN (SELECT risico_id FROM ({rijen}) x) "
+        "ORDER BY id FOR NO KEY UPDATE"
+    ) + _uitvoeren(
+        f"""UPDATE {RISICO} r SET
             maatregelen_totaal = r.maatregelen_totaal + d.totaal,
             maatregelen_gereed = r.maatregelen_gereed + d.gereed
         FROM (
             SELECT risico_id, sum(totaal) AS totaal, sum(gereed) AS gereed FROM ({rijen}) x
             GROUP BY risico_id HAVING sum(totaal) <> 0 OR sum(gereed) <> 0
         ) d
-        WHERE r.id = d.risico_id;
-"""
+        WHERE r.id = d.risico_id"""
+    )
 
 
 def _koppelingen(tabel, teken):
@@ -48,7 +56,7 @@ def _koppelingen(tabel, teken):
 
 def _maatregelen_vast(*tabellen):
     bron = " UNION ".join(f"SELECT beheersmaatregel_id FROM {t}" for t in tabellen)
-    return f"PERFORM 1 FROM {MAATREGEL} WHERE id IN ({bron}) ORDER BY id FOR SHARE;"
+    return _uitvoeren(f"SELECT 1 FROM {MAATREGEL} WHERE id IN ({bron}) ORDER BY id FOR SHARE")
 
 
 STATUS_GEWIJZIGD = f"""
