@@ -20,6 +20,7 @@ from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
 from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.locking import vergrendel
 from douane_portfolio.models import ActieStatus
+from douane_portfolio.transacties import opnieuw_bij_conflict
 from douane_portfolio.weigeringen import GeenToestemming, Weigering
 from herinneringen.meldingen import melden
 
@@ -76,6 +77,7 @@ def _verplicht(tekst, veld, melding):
     return tekst
 
 
+@opnieuw_bij_conflict
 def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None, afronden=()):
     """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling.
 
@@ -146,6 +148,7 @@ def _actie_afronden(actie, bevinding, *, door, notitie=""):
     return a
 
 
+@opnieuw_bij_conflict
 def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_versie=None):
     """An auditor's verdict: akkoord -> opgelost, niet akkoord -> back to in uitvoering."""
     toelichting = (toelichting or "").strip()
@@ -205,6 +208,7 @@ def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_ver
     return b
 
 
+@opnieuw_bij_conflict
 def vervolgactie_toevoegen(*, bevinding, omschrijving, eigenaar, deadline, door, bron=""):
     """Add a follow-up action; the first one puts an open finding in uitvoering."""
     with transaction.atomic():
@@ -237,6 +241,7 @@ def vervolgactie_toevoegen(*, bevinding, omschrijving, eigenaar, deadline, door,
     return actie
 
 
+@opnieuw_bij_conflict
 def deadline_verschuiven(
     *, actie, nieuwe_deadline, reden, goedgekeurd_door, door, verwachte_versie=None
 ):
@@ -297,6 +302,7 @@ def deadline_verschuiven(
     return verschuiving
 
 
+@opnieuw_bij_conflict
 def bewijsstuk_toevoegen(*, actie, door, toelichting, bestand=None):
     """Evidence for an action: an explanation and optionally a checked file."""
     toelichting = _verplicht(
@@ -373,6 +379,7 @@ def weesbestanden_verwijderen(namen):
     return weg
 
 
+@opnieuw_bij_conflict
 def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):
     """Record the body's judgement of a finding for one year (once per year)."""
     if not door.has_perm("audits.add_jaaroordeel", bevinding):
@@ -394,6 +401,7 @@ def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):
         raise ValidationError({"jaar": f"Voor {jaar} is al een oordeel vastgelegd."})
 
 
+@opnieuw_bij_conflict
 def bevinding_heropenen(*, bevinding, door, reden, verwachte_versie=None):
     """An auditor reopens a resolved finding, with a reason: opgelost -> in uitvoering.
 
@@ -416,6 +424,7 @@ def bevinding_heropenen(*, bevinding, door, reden, verwachte_versie=None):
     return b
 
 
+@opnieuw_bij_conflict
 def bevinding_bijwerken(*, bevinding, door, verwachte_versie, bewaar_koppelingen=None):
     """Save the changes an edit form made to `bevinding`, unless it was resolved meanwhile."""
     with transaction.atomic():
@@ -431,6 +440,7 @@ def bevinding_bijwerken(*, bevinding, door, verwachte_versie, bewaar_koppelingen
     return bevinding
 
 
+@opnieuw_bij_conflict
 def vervolgactie_bijwerken(*, actie, door, verwachte_versie, reden=None):
     """Save the changes an edit form made to `actie`, unless its finding is resolved."""
     with transaction.atomic():

@@ -6,6 +6,7 @@ honours the version and records history."""
 from django.db import transaction
 
 from .geschiedenis import bewaar_met_historie
+from .transacties import opnieuw_bij_conflict
 from .weigeringen import GeenToestemming
 
 
@@ -14,6 +15,7 @@ def _eis(door, permissie, obj, bericht):
         raise GeenToestemming(bericht)
 
 
+@opnieuw_bij_conflict
 def nieuw_vastleggen(
     obj, *, door, permissie, op=None, reden=None, bewaar_koppelingen=None, bericht=""
 ):
@@ -27,6 +29,7 @@ def nieuw_vastleggen(
     return obj
 
 
+@opnieuw_bij_conflict
 def wijzigingen_bewaren(
     obj, *, door, permissie, verwachte_versie, reden=None, bewaar_koppelingen=None, bericht=""
 ):

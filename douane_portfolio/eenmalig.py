@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from .models import Aanmaaktoken
+from .transacties import opnieuw_bij_conflict
 
 AL_VERSTUURD = "Dit formulier was al verstuurd; u ziet wat daarmee is vastgelegd."
 ONBRUIKBAAR = "Dit formulier is al gebruikt. Open een nieuw formulier om opnieuw te beginnen."
@@ -47,6 +48,7 @@ def eerder_aangemaakt(request):
         return None
 
 
+@opnieuw_bij_conflict
 def eenmalig_aanmaken(token, *, door, maak):
     """Run `maak()` (which creates and returns one row) once per `token`.
 

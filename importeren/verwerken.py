@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from douane_portfolio.locking import VerouderdeVersie
+from douane_portfolio.transacties import is_conflict, opnieuw_bij_conflict
 
 from . import lezen
 from .kolommen import GENEGEERD
@@ -98,6 +99,7 @@ def _meldingen(fout, soort, kop_van):
     return uit
 
 
+@opnieuw_bij_conflict
 def verwerk(importbestand, *, opslaan, voortgang=None):
     """Preview or import `importbestand`; returns and stores the result."""
     soort = SOORTEN[importbestand.soort]
@@ -172,6 +174,9 @@ def verwerk(importbestand, *, opslaan, voortgang=None):
                         VerouderdeVersie,
                         DatabaseError,
                     ) as fout:
+                        if isinstance(fout, DatabaseError) and is_conflict(fout):
+                            # Not this row's fault: the whole import runs again.
+                            raise
                         uitkomst["fouten"] = _meldingen(fout, soort, kop_van)
                 if uitkomst.get("fouten"):
                     resultaat["fouten"] += 1

@@ -39,6 +39,10 @@ STAPPEN = 3  # the outline, the layout, writing the file
 VERLATEN_NA = timezone.timedelta(minutes=30)
 # Queued and not taken for this long: its message may be lost; it is sent again.
 NIET_GENOMEN_NA = timezone.timedelta(minutes=10)
+# A worker's build overtaken while it runs makes the newest state instead (`stap`), at
+# most this many times in a row: then it finishes what it has, so that edits that never
+# stop for as long as a build takes still give readers a newer report now and then.
+HOOGSTENS_INGEHAALD = 3
 
 
 def _historische_modellen():
@@ -241,19 +245,42 @@ def _in_plaats_van(oud, stand, nu):
     return nieuw
 
 
-def stap(rapportbestand, n):
+class Ingehaald(Exception):  # noqa: N818 - not an error: the build stops on purpose
+    """The state of the data a running build makes is no longer the current one."""
+
+    def __init__(self, stand):
+        super().__init__(stand)
+        self.stand = stand
+
+
+def stap(rapportbestand, n, *, bewaakt=False):
+    """Record the progress. `bewaakt` (a worker's build): then Ingehaald when the data
+    changed since the build began. Nothing is stored yet at a step, so a build stopped
+    there leaves no result that is old as soon as it is there."""
     Rapportbestand.objects.filter(pk=rapportbestand.pk).update(
         stap=n, stappen=STAPPEN, bijgewerkt_op=timezone.now()
     )
+    if bewaakt:
+        stand = sleutel(rapportbestand.periode)
+        if stand != rapportbestand.sleutel:
+            raise Ingehaald(stand)
 
 
-def maken(rapportbestand):
-    """Build the outline, lay it out and write the file; the record says how far it is."""
+def ingehaald(rapportbestand, stand):
+    """A running build overtaken by `stand`: as one overtaken while it waited (`claim`),
+    marked "vervangen" (its readers are sent on to the newest state), and the build of
+    `stand` for this worker, or None when that one is made, taken or failed already."""
+    return _in_plaats_van(rapportbestand, stand, timezone.now())
+
+
+def maken(rapportbestand, *, bewaakt=False):
+    """Build the outline, lay it out and write the file; the record says how far it is.
+    `bewaakt`: see `stap`."""
     try:
         rapport = opzet(rapportbestand.periode)[0]
-        stap(rapportbestand, 1)
+        stap(rapportbestand, 1, bewaakt=bewaakt)
         inhoud = MAKERS[rapportbestand.formaat](rapport)
-        stap(rapportbestand, 2)
+        stap(rapportbestand, 2, bewaakt=bewaakt)
         b = rapportbestand
         relatief = f"rapporten/{b.periode_id}-{b.sleutel}.{b.formaat}"
         doel = Path(settings.MEDIA_ROOT) / relatief
@@ -261,6 +288,8 @@ def maken(rapportbestand):
         tijdelijk = doel.with_suffix(f".{os.getpid()}.tmp")
         tijdelijk.write_bytes(inhoud)
         os.replace(tijdelijk, doel)
+    except Ingehaald:
+        raise
     except Exception as fout:
         mislukt(rapportbestand, fout)
         raise

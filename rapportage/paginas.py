@@ -239,13 +239,13 @@ def _laatste_sleutel(periode):
     return f"rapport-scherm-laatste-{periode.pk}"
 
 
-def _maken(periode, stand, rapportbestand=None):
+def _maken(periode, stand, rapportbestand=None, bewaakt=False):
     """Every cache entry of the report in this state of the data; with a record (a
-    worker's build), its progress."""
+    worker's build), its progress (`bewaakt`: see bestanden.stap)."""
     gelezen_op = timezone.now()
     rapport = bestanden.opzet(periode)[0]
     if rapportbestand is not None:
-        bestanden.stap(rapportbestand, 1)
+        bestanden.stap(rapportbestand, 1, bewaakt=bewaakt)
     indeling = indelen(rapport, settings.RAPPORT_PAGINA_OMVANG)
     alles = gewicht(rapport) <= settings.RAPPORT_ALLES_TOT
     inhoud = _inhoud(rapport, indeling, alles)
@@ -257,7 +257,7 @@ def _maken(periode, stand, rapportbestand=None):
     if alles:
         waarden[_sleutel(stand, "alles")] = str(html.inhoud(rapport))
     if rapportbestand is not None:
-        bestanden.stap(rapportbestand, 2)
+        bestanden.stap(rapportbestand, 2, bewaakt=bewaakt)
     cache.set_many(waarden, timeout=BEWAARTIJD)
     # After the pages, so that the pointer never leads to pages not yet there; never
     # back to an older state when two builds finish out of order.
@@ -267,10 +267,12 @@ def _maken(periode, stand, rapportbestand=None):
     return waarden
 
 
-def maken(rapportbestand):
+def maken(rapportbestand, *, bewaakt=False):
     """A worker's build of the pages of the state its record names (tasks.py)."""
     try:
-        _maken(rapportbestand.periode, rapportbestand.sleutel, rapportbestand)
+        _maken(rapportbestand.periode, rapportbestand.sleutel, rapportbestand, bewaakt)
+    except bestanden.Ingehaald:
+        raise
     except Exception as fout:
         bestanden.mislukt(rapportbestand, fout)
         raise

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
 from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.locking import eis_versie, vergrendel
+from douane_portfolio.transacties import opnieuw_bij_conflict
 from douane_portfolio.weigeringen import Weigering
 
 from .models import (
@@ -33,6 +34,7 @@ EERSTE_BEOORDELING = "Eerste beoordeling bij registratie"
 DialoogFout = Weigering
 
 
+@opnieuw_bij_conflict
 def risico_registreren(*, risico, initiatieven=(), door):
     """Save a new risk; when it comes with scores, they are its first score change."""
     risico.full_clean()
@@ -58,6 +60,7 @@ def _velden(scores, prefix=""):
     }
 
 
+@opnieuw_bij_conflict
 def risico_scoren(
     *,
     risico,
@@ -117,6 +120,7 @@ def _agenda_volgorde(risicos):
     )
 
 
+@opnieuw_bij_conflict
 def dialoog_plannen(*, dialoog, risicos, deelnemers=(), door):
     """Create a planned dialogue with the chosen risks on its agenda."""
     if not risicos:
@@ -139,6 +143,7 @@ def _vergrendel(dialoog, verwachte_versie=None):
     return eis_versie(actueel, verwachte_versie)
 
 
+@opnieuw_bij_conflict
 def dialoog_bijwerken(*, dialoog, risicos, deelnemers, door, verwachte_versie):
     """Save the dialogue's details (already set on `dialoog`) and its agenda."""
     if not risicos:
@@ -165,6 +170,7 @@ def dialoog_bijwerken(*, dialoog, risicos, deelnemers, door, verwachte_versie):
     return dialoog
 
 
+@opnieuw_bij_conflict
 def sessie_vastleggen(*, dialoog, besluiten, punten, door, verwachte_versie):
     """Record what the session agreed.
 
@@ -212,6 +218,7 @@ def sessie_vastleggen(*, dialoog, besluiten, punten, door, verwachte_versie):
     return dialoog
 
 
+@opnieuw_bij_conflict
 def dialoog_gehouden(*, dialoog, door):
     """gepland → gehouden."""
     with transaction.atomic():
@@ -244,6 +251,7 @@ def wijzigingen_bij_vaststellen(dialoog):
     return resultaat
 
 
+@opnieuw_bij_conflict
 def dialoog_vaststellen(*, dialoog, door):
     """gehouden → vastgesteld: apply the agreed net scores to the register, once.
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -183,6 +183,68 @@ def test_a_file_superseded_while_it_waited_is_made_for_the_newest_state_only(
         bestand = client.get(url)
         assert bestand.getvalue()[:4] == (b"%PDF" if formaat == "pdf" else b"PK\x03\x04")
     assert Rapportbestand.objects.count() == 4
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="holds the worker with a table lock")
+def test_a_file_overtaken_while_it_is_made_stops_and_the_newest_state_is_made(
+    worker,  # noqa: F811
+    client_voor,
+    lezer,
+    open_periode,
+    settings,
+):
+    """The worker takes the build while its state is current and then waits to read the
+    status reports (a table lock this test holds); meanwhile a new report comes in. At
+    its next step the build stops, says "vervangen", and the worker makes the newest
+    state; the reader on the progress page of the old build is led to the new file."""
+    proces, log_pad = worker
+    settings.RAPPORT_DIRECT_TOT = 0
+    client = client_voor(lezer)
+    lopend = Rapportbestand.objects.create(
+        periode=open_periode, formaat="pdf", sleutel=bestanden.sleutel(open_periode)
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE programmas_statusrapportage IN ACCESS EXCLUSIVE MODE")
+        tasks.rapportbestand_maken.delay(lopend.pk)
+
+        def wacht_op_het_slot():
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = 'programmas_statusrapportage'::regclass"
+            )
+            return cursor.fetchone()[0] > 0
+
+        _wachten(wacht_op_het_slot, proces, log_pad, seconden=60)
+        lopend.refresh_from_db()
+        assert lopend.status == BestandStatus.BEZIG  # taken: its state was current then
+        StatusrapportageFactory(periode=open_periode, status=Status.ROOD)
+    nieuwste = bestanden.sleutel(open_periode)
+    assert nieuwste != lopend.sleutel
+
+    def afgelopen():
+        lopend.refresh_from_db()
+        return lopend.status not in (BestandStatus.WACHTRIJ, BestandStatus.BEZIG)
+
+    _wachten(afgelopen, proces, log_pad, seconden=60)
+    assert lopend.status == BestandStatus.VERVANGEN
+    assert not bestanden.pad(lopend).is_file()
+    _wachten(
+        lambda: Rapportbestand.objects.filter(
+            sleutel=nieuwste, status__in=(BestandStatus.KLAAR, BestandStatus.MISLUKT)
+        ).exists(),
+        proces,
+        log_pad,
+        seconden=60,
+    )
+    gemaakt = Rapportbestand.objects.get(sleutel=nieuwste)
+    assert gemaakt.status == BestandStatus.KLAAR and bestanden.pad(gemaakt).is_file()
+    assert Rapportbestand.objects.count() == 2
+    # The reader who waited for the overtaken build is led to the newest file.
+    voortgang = client.get(reverse("rapportage:bestand", args=[lopend.pk]))
+    assert voortgang["Location"] == PDF
+    assert client.get(PDF).getvalue()[:4] == b"%PDF"
 
 
 @pytest.mark.celery_worker

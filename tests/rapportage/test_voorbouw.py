@@ -5,12 +5,13 @@ state's pages saying so; beat has each changed state made once, after the data i
 import datetime
 import re
 import runpy
+import threading
 import time
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -273,6 +274,54 @@ def test_a_build_superseded_while_it_waited_makes_the_newest_state_instead(
     with django_capture_on_commit_callbacks() as taken:
         pagina = client.get(URL, {"hoofdstuk": 2}).content.decode()
     assert "Tweede wijziging." in pagina and "<progress" not in pagina and taken == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="holds the build with a table lock")
+def test_pages_overtaken_while_they_are_made_are_made_for_the_newest_state(
+    client_voor, lezer, groot
+):
+    """The build (the task, in a thread) takes its state while it is current and waits
+    to read the status reports (a table lock held here); meanwhile a report comes in.
+    It stores no pages for the old state and makes the newest instead."""
+    lopend = Rapportbestand.objects.create(
+        periode=groot, formaat=bestanden.SCHERM, sleutel=bestanden.sleutel(groot)
+    )
+    fouten = []
+
+    def bouwen():
+        try:
+            tasks.rapportbestand_maken(lopend.pk)
+        except Exception as fout:  # noqa: BLE001 - reported below
+            fouten.append(fout)
+        finally:
+            connections.close_all()
+
+    draad = threading.Thread(target=bouwen)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE programmas_statusrapportage IN ACCESS EXCLUSIVE MODE")
+        draad.start()
+        for _ in range(600):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = 'programmas_statusrapportage'::regclass"
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("De bouw wacht niet op het slot.")
+        StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Tijdens de bouw.")
+    draad.join(timeout=60)
+
+    assert not fouten, fouten
+    lopend.refresh_from_db()
+    assert lopend.status == BestandStatus.VERVANGEN
+    assert cache.get(paginas._sleutel(lopend.sleutel, "inhoud")) is None
+    gemaakt = Rapportbestand.objects.get(sleutel=bestanden.sleutel(groot))
+    assert gemaakt.status == BestandStatus.KLAAR
+    pagina = client_voor(lezer).get(URL, {"hoofdstuk": 2}).content.decode()
+    assert "Tijdens de bouw." in pagina and "<progress" not in pagina
 
 
 @pytest.mark.django_db

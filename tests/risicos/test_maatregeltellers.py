@@ -276,3 +276,11 @@ def test_the_triggers_spell_the_statuses_as_the_model_does():
     for waarde in (ActieStatus.VERVALLEN, ActieStatus.AFGEROND):
         assert f"'{waarde}'" in migratie.TELLEN
         assert all(f"'{waarde}'" in sql for sql in migratie.SQLITE[:2])
+    # And the PostgreSQL functions that lock in key order (0009).
+    volgorde = importlib.import_module(
+        "risicos.migrations.0009_maatregeltellers_in_sleutelvolgorde"
+    )
+    functies = [sql for sql in volgorde.POSTGRESQL if "CREATE OR REPLACE FUNCTION" in sql]
+    assert len(functies) == 2
+    for waarde in (ActieStatus.VERVALLEN, ActieStatus.AFGEROND):
+        assert all(f"'{waarde}'" in sql for sql in functies)
