@@ -14,8 +14,8 @@ from django.db.models import (
     DecimalField,
     Expression,
     ExpressionWrapper,
-    IntegerField,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -217,9 +217,7 @@ class InitiatiefQuerySet(models.QuerySet):
 
     def met_status(self, periode, vorige=None):
         """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
-        return self.met_status_in(periode, "huidige_status").met_status_in(
-            vorige, "vorige_status"
-        )
+        return self.met_status_in(periode, "huidige_status").met_status_in(vorige, "vorige_status")
 
     def activiteitentabel(self, periode, vorige=...):
         """Active initiatives in the report's order with status, trend and the text of

@@ -1,8 +1,8 @@
 """The portfolio while a round is open: the colours of the last closed period stay in
 view next to the progress of the open round, instead of a page of "niet gerapporteerd"."""
 
-from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, IntegerField, OuterRef
+from django.db.models.expressions import RawSQL
 
 from douane_portfolio.kolommen import StatusKolom
 from douane_portfolio.parameters import id_uit
@@ -23,12 +23,13 @@ class Perioden:
     list: the portfolio asked the table five times (issue 13). Each rule is the one of the
     queryset method or view function it names."""
 
-    def __init__(self):
-        self.alle = list(
-            Rapportageperiode.objects.annotate(
-                met_rapportages=Exists(Statusrapportage.objects.filter(periode=OuterRef("pk")))
-            ).order_by("-einddatum", "-begindatum")
+    def __init__(self, voortgang=False):
+        perioden = Rapportageperiode.objects.annotate(
+            met_rapportages=Exists(Statusrapportage.objects.filter(periode=OuterRef("pk")))
         )
+        if voortgang:
+            perioden = perioden.annotate(**_voortgang())
+        self.alle = list(perioden.order_by("-einddatum", "-begindatum"))
 
     def open(self):
         return next((p for p in self.alle if p.status == PeriodeStatus.OPEN), None)
@@ -123,23 +124,27 @@ class NaastOpenRonde:
         context["tweede_periode"] = tweede
         open_ronde = self._open_ronde
         if open_ronde is not None:
-            context["ronde_totaal"], context["ronde_ingediend"] = ronde_voortgang(open_ronde)
+            context["ronde_totaal"] = open_ronde.initiatieven_actief
+            context["ronde_ingediend"] = open_ronde.ingediend
         return context
 
 
-def _voortgang_sql():
-    return (
-        f"SELECT (SELECT COALESCE(SUM(aantal), 0) FROM {Initiatiefteller._meta.db_table}), "  # nosec B608
-        f"(SELECT COALESCE(SUM(aantal), 0) FROM {Statusteller._meta.db_table} "
-        "WHERE periode_id = %s)"
-    )
-
-
-def ronde_voortgang(ronde):
-    """(active initiatives, those with a report in `ronde`) from the counters the database
-    keeps (`Initiatiefteller`, `Statusteller`, as the dashboard reads them): a few rows,
-    not an EXISTS per active initiative (issue 13)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_voortgang_sql(), [ronde.pk])
-        totaal, ingediend = cursor.fetchone()
-    return int(totaal), int(ingediend)
+def _voortgang():
+    """`initiatieven_actief` (active initiatives) and `ingediend` (those with a report in
+    the period) on every period, from the counters the database keeps (`Initiatiefteller`,
+    `Statusteller`, as the dashboard reads them): a few rows in the periods' own query,
+    not an EXISTS per active initiative in a query of its own (issue 13)."""
+    periode, teller = Rapportageperiode._meta, Statusteller._meta
+    return {
+        "initiatieven_actief": RawSQL(
+            f"SELECT COALESCE(SUM(aantal), 0) FROM {Initiatiefteller._meta.db_table}",  # nosec B608
+            (),
+            output_field=IntegerField(),
+        ),
+        "ingediend": RawSQL(
+            f"SELECT COALESCE(SUM(aantal), 0) FROM {teller.db_table} "  # nosec B608
+            f"WHERE {teller.get_field('periode').column} = {periode.db_table}.{periode.pk.column}",
+            (),
+            output_field=IntegerField(),
+        ),
+    }
