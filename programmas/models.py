@@ -7,12 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     DecimalField,
+    Expression,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -25,7 +28,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio.adressen import adres
-from douane_portfolio.models import Actie, VersieModel, actie_indexen, telling
+from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -205,29 +208,16 @@ class InitiatiefQuerySet(models.QuerySet):
 
     def zonder_rapportage_in(self, periode):
         """Initiatives without a status report in `periode`: "niet gerapporteerd"."""
-        return self.exclude(rapportages__periode=periode)
+        if periode is None:
+            return self.exclude(rapportages__periode=None)
+        return self.filter(PerInitiatief("zonder_rapportage", _pk(periode)))
 
     def met_rapportage_in(self, periode):
         return self.filter(rapportages__periode=periode)
 
     def met_status(self, periode, vorige=None):
         """Annotate `huidige_status` (of `periode`) and `vorige_status` (of `vorige`)."""
-        # One report per initiative and period: no ordering, so no joins to sort by the
-        # model's default ordering in each row's subquery.
-        rapportages = Statusrapportage.objects.filter(initiatief=OuterRef("pk")).order_by()
-        leeg = Value(None, output_field=CharField())
-        return self.annotate(
-            huidige_status=(
-                Subquery(rapportages.filter(periode=periode).values("status")[:1])
-                if periode
-                else leeg
-            ),
-            vorige_status=(
-                Subquery(rapportages.filter(periode=vorige).values("status")[:1])
-                if vorige
-                else leeg
-            ),
-        )
+        return self.met_status_in(periode, "huidige_status").met_status_in(vorige, "vorige_status")
 
     def activiteitentabel(self, periode, vorige=...):
         """Active initiatives in the report's order with status, trend and the text of
@@ -273,18 +263,80 @@ class InitiatiefQuerySet(models.QuerySet):
         """Annotate `naam` with the colour reported in `periode` (None: not reported)."""
         if periode is None:
             return self.annotate(**{naam: Value(None, output_field=CharField())})
-        rapportage = Statusrapportage.objects.filter(
-            initiatief=OuterRef("pk"), periode=periode
-        ).order_by()
-        return self.annotate(**{naam: Subquery(rapportage.values("status")[:1])})
+        return self.annotate(**{naam: PerInitiatief("status", _pk(periode))})
 
     def met_mijlpaaltellingen(self, op=None):
+        """Annotate `open_mijlpalen` and `te_late_mijlpalen` (open, deadline before `op`)."""
         op = op or timezone.localdate()
-        open_mijlpalen = Mijlpaal.objects.open().filter(initiatief=OuterRef("pk"))
         return self.annotate(
-            open_mijlpalen=telling(open_mijlpalen, "initiatief"),
-            te_late_mijlpalen=telling(open_mijlpalen.te_laat(op), "initiatief"),
+            open_mijlpalen=PerInitiatief("open_mijlpalen", *_OPEN),
+            te_late_mijlpalen=PerInitiatief("te_late_mijlpalen", *_OPEN, op),
         )
+
+
+_OPEN = tuple(str(s) for s in OPEN_STATUSSEN)
+
+
+def _pk(obj):
+    return getattr(obj, "pk", obj)
+
+
+def _per_initiatief_sql():
+    """The correlated subqueries of `PerInitiatief`, written once from the models'
+    metadata. `{t}` is the outer initiative's table or alias."""
+    r = Statusrapportage._meta
+    m = Mijlpaal._meta
+    ri, rp, rs = (r.get_field(n).column for n in ("initiatief", "periode", "status"))
+    mi, ms, md = (m.get_field(n).column for n in ("initiatief", "status", "deadline"))
+    pk = Initiatief._meta.pk.column
+    mijlpalen = (
+        f"SELECT COUNT(*) FROM {m.db_table} pi_m WHERE pi_m.{mi} = {{t}}.{pk} "
+        f"AND pi_m.{ms} IN ({', '.join(['%s'] * len(OPEN_STATUSSEN))})"
+    )
+    rapportage = (
+        f"SELECT {{kolom}} FROM {r.db_table} pi_r WHERE pi_r.{ri} = {{t}}.{pk} AND pi_r.{rp} = %s"
+    )
+    return {
+        # One report per initiative and period (a unique constraint).
+        "status": (rapportage.replace("{kolom}", f"pi_r.{rs}") + " LIMIT 1", CharField()),
+        "zonder_rapportage": (
+            rapportage.replace("{kolom}", "1").join(["NOT EXISTS (", ")"]),
+            BooleanField(),
+        ),
+        "open_mijlpalen": (mijlpalen, IntegerField()),
+        "te_late_mijlpalen": (f"{mijlpalen} AND pi_m.{md} < %s", IntegerField()),
+    }
+
+
+_PER_INITIATIEF_SQL = None
+
+
+class PerInitiatief(Expression):
+    """A value per initiative row from a correlated subquery written as SQL once: the
+    portfolio's statuses and milestone counts. Composed with Subquery() these cost more
+    CPU on every page (five inner queries to build, resolve and compile) than the
+    database takes to run them (issue 13). The outer table is whatever alias the query
+    gives the initiatives, so the expression also holds inside a subquery."""
+
+    def __init__(self, soort, *params):
+        global _PER_INITIATIEF_SQL
+        if _PER_INITIATIEF_SQL is None:
+            _PER_INITIATIEF_SQL = _per_initiatief_sql()
+        self.sql, uitvoer = _PER_INITIATIEF_SQL[soort]
+        super().__init__(output_field=uitvoer)
+        self.soort = soort
+        self.params = params
+
+    def as_sql(self, compiler, connection):
+        tabel = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        params = [
+            connection.ops.adapt_datefield_value(p) if isinstance(p, datetime.date) else p
+            for p in self.params
+        ]
+        return f"({self.sql.format(t=tabel)})", params
+
+    def get_group_by_cols(self):
+        return [self]
 
 
 class Initiatief(VersieModel):

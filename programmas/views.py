@@ -89,7 +89,8 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
 
     @cached_property
     def perioden(self):
-        return portfolio.Perioden()
+        # With the open round's progress: `NaastOpenRonde` shows it.
+        return portfolio.Perioden(voortgang=True)
 
     def periode(self):
         if not hasattr(self, "_periode"):

@@ -1,0 +1,188 @@
+"""The portfolio's per-initiative columns as SQL written once (`PerInitiatief`), and the
+open round's progress from the counters (issue 13): the same values as before, also
+inside a subquery, sorted and paged by status, in a bounded number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from douane_portfolio.models import ActieStatus
+from programmas.models import (
+    Initiatief,
+    Periodesoort,
+    PeriodeStatus,
+    Status,
+    Statusrapportage,
+    Thema,
+)
+from tests.programmas.factories import (
+    InitiatiefFactory,
+    MijlpaalFactory,
+    PeriodeFactory,
+    StatusrapportageFactory,
+    ThemaFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("programmas:portfolio")
+OP = datetime.date(2026, 10, 1)
+
+
+@pytest.fixture
+def vorige():
+    return PeriodeFactory(jaar=2026, soort=Periodesoort.T1, status=PeriodeStatus.GESLOTEN)
+
+
+@pytest.fixture
+def gesloten():
+    return PeriodeFactory(jaar=2026, soort=Periodesoort.T2, status=PeriodeStatus.GESLOTEN)
+
+
+@pytest.fixture
+def ronde():
+    return PeriodeFactory(jaar=2026, soort=Periodesoort.T3, status=PeriodeStatus.OPEN)
+
+
+def test_statuses_and_milestone_counts_per_initiative(vorige, gesloten, ronde):
+    rood = InitiatiefFactory(naam="Rood")
+    leeg = InitiatiefFactory(naam="Leeg")
+    StatusrapportageFactory(initiatief=rood, periode=gesloten, status=Status.ROOD, toelichting="x")
+    StatusrapportageFactory(initiatief=rood, periode=vorige, status=Status.GROEN)
+    StatusrapportageFactory(initiatief=leeg, periode=ronde, status=Status.GROEN)
+    dag = datetime.timedelta(days=1)
+    for status, deadline in [
+        (ActieStatus.OPEN, OP - dag),  # late
+        (ActieStatus.IN_UITVOERING, OP - dag),  # late
+        (ActieStatus.OPEN, OP),  # due today: not late
+        (ActieStatus.AFGEROND, OP - dag),  # done: neither
+        (ActieStatus.VERVALLEN, OP + dag),
+    ]:
+        MijlpaalFactory(initiatief=rood, status=status, deadline=deadline)
+    rijen = {
+        i.naam: (
+            i.huidige_status,
+            i.vorige_status,
+            i.tweede_status,
+            i.open_mijlpalen,
+            i.te_late_mijlpalen,
+        )
+        for i in Initiatief.objects.met_status(gesloten, vorige)
+        .met_status_in(ronde, "tweede_status")
+        .met_mijlpaaltellingen(OP)
+    }
+    assert rijen == {
+        "Rood": (Status.ROOD, Status.GROEN, None, 3, 2),
+        # No report is no colour: None, shown as "niet gerapporteerd".
+        "Leeg": (None, None, Status.GROEN, 0, 0),
+    }
+    assert list(Initiatief.objects.met_status(gesloten).filter(huidige_status__isnull=True)) == [
+        leeg
+    ]
+    assert list(Initiatief.objects.met_status(None, None).values_list("huidige_status")) == [
+        (None,),
+        (None,),
+    ]
+
+
+def test_the_columns_hold_inside_a_subquery(gesloten, ronde):
+    """The outer table is the alias the query gives it, not the table's name: inside a
+    subquery Django renames it."""
+    rood = InitiatiefFactory(thema=ThemaFactory(naam="Met rood"))
+    InitiatiefFactory(thema=ThemaFactory(naam="Zonder"))
+    StatusrapportageFactory(initiatief=rood, periode=gesloten, status=Status.ROOD, toelichting="x")
+    MijlpaalFactory(initiatief=rood, deadline=OP - datetime.timedelta(days=1))
+    rode = Initiatief.objects.met_status(gesloten).filter(huidige_status=Status.ROOD)
+    assert [t.naam for t in Thema.objects.filter(initiatieven__in=rode)] == ["Met rood"]
+    laat = Initiatief.objects.met_mijlpaaltellingen(OP).filter(te_late_mijlpalen__gt=0)
+    assert [t.naam for t in Thema.objects.filter(initiatieven__in=laat)] == ["Met rood"]
+    zonder = Initiatief.objects.zonder_rapportage_in(gesloten)
+    assert [t.naam for t in Thema.objects.filter(initiatieven__in=zonder)] == ["Zonder"]
+    assert list(Initiatief.objects.zonder_rapportage_in(ronde.pk).order_by("pk")) == list(
+        Initiatief.objects.order_by("pk")
+    )
+
+
+def test_sorting_by_status_pages_through_every_initiative_once(client_voor, lezer, gesloten):
+    thema = ThemaFactory()
+    eigenaar = InitiatiefFactory(thema=thema).eigenaar
+    kleuren = [Status.GROEN, Status.ROOD, None, Status.ORANJE]
+    Initiatief.objects.bulk_create(
+        Initiatief(thema=thema, naam=f"I{n:03}", eigenaar=eigenaar) for n in range(110)
+    )
+    Statusrapportage.objects.bulk_create(
+        Statusrapportage(initiatief=i, periode=gesloten, status=kleuren[n % 4], toelichting="x")
+        for n, i in enumerate(Initiatief.objects.order_by("pk"))
+        if kleuren[n % 4]
+    )
+    client = client_voor(lezer)
+    rijen, params = [], {"sort": "-huidige_status"}
+    for _ in range(5):
+        table = client.get(URL, params).context["table"]
+        rijen += [(r.record.huidige_status, r.record.naam) for r in table.page.object_list]
+        if not table.page.volgende:
+            break
+        params = {"sort": "-huidige_status", "cursor": table.page.volgende}
+    assert len(rijen) == 111
+    # Descending in both keys: NULL ("niet gerapporteerd") first, as PostgreSQL sorts it.
+    rang = {"groen": 0, "oranje": 1, "rood": 2, None: 3}
+    assert rijen == sorted(rijen, key=lambda r: (rang[r[0]], r[1]), reverse=True)
+    assert len({naam for _, naam in rijen}) == 111
+    assert {status for status, _ in rijen} == {None, *Status.values}
+
+
+def test_the_rounds_progress_counts_active_initiatives_and_their_reports(
+    client_voor, lezer, pm, gesloten, ronde
+):
+    ingediend = InitiatiefFactory(eigenaar=pm)
+    InitiatiefFactory(eigenaar=pm)
+    gestopt = InitiatiefFactory(eigenaar=pm, actief=False)
+    StatusrapportageFactory(initiatief=ingediend, periode=ronde)
+    StatusrapportageFactory(initiatief=gestopt, periode=ronde)
+    client = client_voor(lezer)
+    assert "1 van 2 ingediend" in client.get(URL).content.decode()
+    # The counters follow every write: a stopped initiative and its report leave both.
+    ingediend.actief = False
+    ingediend.save()
+    assert "0 van 1 ingediend" in client.get(URL).content.decode()
+    Initiatief.objects.filter(pk=gestopt.pk).update(actief=True)
+    assert "1 van 2 ingediend" in client.get(URL).content.decode()
+
+
+def test_the_page_of_a_manager_with_a_round_open_stays_within_ten_queries(
+    client_voor, pm, gesloten, ronde
+):
+    client = client_voor(pm)
+    zwaar = {"eigenaar": pm.pk, "sort": "-te_late_mijlpalen", "status": "geen"}
+
+    def maak(aantal):
+        for _ in range(aantal):
+            initiatief = InitiatiefFactory(eigenaar=pm)
+            MijlpaalFactory(initiatief=initiatief, deadline=OP)
+            StatusrapportageFactory(initiatief=initiatief, periode=ronde)
+
+    def tel(params):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, params)
+        assert response.status_code == 200
+        return len(queries), response
+
+    maak(3)
+    weinig = [tel(p)[0] for p in ({}, zwaar, {"periode": ronde.pk})]
+    maak(57)
+    veel = [tel(p)[0] for p in ({}, zwaar, {"periode": ronde.pk})]
+    assert veel == weinig
+    assert max(veel) <= 10
+    n, response = tel({"periode": ronde.pk, "sort": "huidige_status"})
+    assert n <= 10
+    n, _ = tel(
+        {
+            "periode": ronde.pk,
+            "sort": "huidige_status",
+            "cursor": response.context["table"].page.volgende,
+        }
+    )
+    assert n <= 10
