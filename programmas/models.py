@@ -626,6 +626,11 @@ class Indicatorwaarde(VersieModel):
                 fields=["indicator_groep", "indicator_volgorde", "id"],
                 name="indicatorwaarde_indicator",
             ),
+            # Newest period first by its dates (the primary key still ascending).
+            models.Index(
+                fields=["-periode_einddatum", "-periode_begindatum", "id"],
+                name="indicatorwaarde_periode",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -214,6 +214,13 @@ class Migration(migrations.Migration):
                 name="indicatorwaarde_indicator",
             ),
         ),
+        migrations.AddIndex(
+            model_name="indicatorwaarde",
+            index=models.Index(
+                fields=["-periode_einddatum", "-periode_begindatum", "id"],
+                name="indicatorwaarde_periode",
+            ),
+        ),
         # After the fields: SQLite rebuilds the table for them, which drops its triggers.
         migrations.RunPython(
             _per_database(POSTGRESQL, SQLITE),

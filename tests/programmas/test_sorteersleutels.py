@@ -172,7 +172,11 @@ def test_the_list_sorts_as_on_the_period_and_indicator_themselves(settings, lijs
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL")
 @pytest.mark.parametrize(
     ("params", "index"),
-    [({}, "indicatorwaarde_lijst"), ({"sort": "indicator"}, "indicatorwaarde_indicator")],
+    [
+        ({}, "indicatorwaarde_lijst"),
+        ({"sort": "indicator"}, "indicatorwaarde_indicator"),
+        ({"sort": "-periode"}, "indicatorwaarde_periode"),
+    ],
 )
 def test_the_list_reads_its_order_from_the_index(settings, lijst, params, index):
     """The first page and the one after it: an index scan in the list's order, with no
