@@ -1,4 +1,5 @@
-"""The counters the database keeps for the dashboard and the follow-up page (issue 13).
+"""The counters the database keeps for the dashboard and the follow-up page (issue 13),
+and the columns it copies from other rows (the indicator values' sort keys).
 
 `Actieteller` holds per kind of action and owner the open actions and those with a
 deadline before the peildatum (`Tellerdatum`); `Bevindingteller` the findings per body,
@@ -11,7 +12,7 @@ import datetime
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from .acties import actie_modellen
 from .models import OPEN_STATUSSEN, Actieteller, Bevindingteller, Tellerdatum
@@ -134,9 +135,49 @@ def app_tellingen(model):
     }
 
 
+def gekopieerde_modellen():
+    """Models with columns the database copies from rows they refer to, by triggers
+    (`door_triggers_gekopieerd`: {copy: source path}, such as the indicator values'
+    sort keys); found in the app registry like `app_tellers`."""
+    return [m for m in apps.get_models() if getattr(m, "door_triggers_gekopieerd", None)]
+
+
+def kopie_verschillen(model):
+    """[((table, pk, copy), stored, source)] for each copy that differs from its source."""
+    velden = model.door_triggers_gekopieerd
+    gelijk = Q()
+    for kopie, bron in velden.items():
+        gelijk &= Q(**{kopie: F(bron)})
+    verschil = []
+    rijen = model._base_manager.exclude(gelijk).order_by("pk")
+    for rij in rijen.values("pk", *velden, *velden.values()):
+        for kopie, bron in velden.items():
+            if rij[kopie] != rij[bron]:
+                verschil.append(((model._meta.db_table, rij["pk"], kopie), rij[kopie], rij[bron]))
+    return verschil
+
+
+def _kopieen_herstellen(model):
+    waarden = {}
+    for kopie, bron in model.door_triggers_gekopieerd.items():
+        relatie, veld = bron.split("__", 1)
+        fk = model._meta.get_field(relatie)
+        waarden[kopie] = Subquery(
+            fk.related_model._base_manager.filter(pk=OuterRef(fk.attname)).values(veld)[:1]
+        )
+    model._base_manager.update(**waarden)
+
+
+def _bron_tabellen(model):
+    return [
+        model._meta.get_field(bron.split("__", 1)[0]).related_model._meta.db_table
+        for bron in model.door_triggers_gekopieerd.values()
+    ]
+
+
 def verschillen(op):
-    """What the counters say differently from a recount, after moving the peildatum to
-    `op`: empty when they are right."""
+    """What the counters (and the copied columns) say differently from a recount, after
+    moving the peildatum to `op`: empty when they are right."""
     peildatum_zetten(op)
     verschil = []
     for opgeslagen, opnieuw in (
@@ -147,6 +188,8 @@ def verschillen(op):
         for sleutel in sorted(set(opgeslagen) | set(opnieuw), key=str):
             if opgeslagen.get(sleutel) != opnieuw.get(sleutel):
                 verschil.append((sleutel, opgeslagen.get(sleutel), opnieuw.get(sleutel)))
+    for model in gekopieerde_modellen():
+        verschil += kopie_verschillen(model)
     return verschil
 
 
@@ -160,6 +203,9 @@ def herstellen(op):
             # What the apps' counters count (the risks, the initiatives and their reports).
             for model in app_tellers():
                 tabellen += [t for t in model.bron_tabellen if t not in tabellen]
+            for model in gekopieerde_modellen():
+                bronnen = [model._meta.db_table, *_bron_tabellen(model)]
+                tabellen += [t for t in bronnen if t not in tabellen]
             with connection.cursor() as cursor:
                 # Table names from the models' metadata.
                 cursor.execute(f"LOCK TABLE {', '.join(tabellen)} IN SHARE MODE")  # nosec B608
@@ -181,3 +227,5 @@ def herstellen(op):
                 model(**dict(zip(model.sleutelvelden, sleutel, strict=True)), aantal=n)
                 for sleutel, n in model.opnieuw_geteld().items()
             )
+        for model in gekopieerde_modellen():
+            _kopieen_herstellen(model)

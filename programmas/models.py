@@ -600,6 +600,16 @@ class IndicatorwaardeQuerySet(models.QuerySet):
         )
 
 
+# The list's sort keys that each value carries a copy of: {copy: its source}.
+SORTEERSLEUTELS = {
+    "periode_einddatum": "periode__einddatum",
+    "periode_begindatum": "periode__begindatum",
+    "indicator_groep": "indicator__groep",
+    "indicator_volgorde": "indicator__volgorde",
+}
+GEEN_SORTEERDATUM = datetime.date(1, 1, 1)
+
+
 class Indicatorwaarde(VersieModel):
     """Target, realisation and tolerance band of one indicator in one period."""
 
@@ -630,14 +640,50 @@ class Indicatorwaarde(VersieModel):
         help_text="Toegestane afwijking van de doelstelling, in procenten.",
     )
     toelichting = models.TextField("toelichting", blank=True)
+    # The list's sort keys, copied from the period and the indicator by database
+    # triggers (migration 0006) on every write of either side, so one index on this
+    # table serves the list's order: no join and sort of every value per page. The
+    # defaults only stand until the trigger has run (SQLite: right after the insert).
+    periode_einddatum = models.DateField(
+        "einddatum periode", editable=False, default=GEEN_SORTEERDATUM
+    )
+    periode_begindatum = models.DateField(
+        "begindatum periode", editable=False, default=GEEN_SORTEERDATUM
+    )
+    indicator_groep = models.CharField(
+        "groep indicator", max_length=200, editable=False, default=""
+    )
+    indicator_volgorde = models.PositiveSmallIntegerField(
+        "volgorde indicator", editable=False, default=0
+    )
 
     objects = IndicatorwaardeQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The copies are not the value's own data: no history of them.
+    history = HistoricalRecords(excluded_fields=list(SORTEERSLEUTELS))
+
+    # Checked and repaired by douane_portfolio.tellers (verschillen, herstellen).
+    door_triggers_gekopieerd = SORTEERSLEUTELS
 
     class Meta:
         verbose_name = "indicatorwaarde"
         verbose_name_plural = "indicatorwaarden"
         ordering = ["periode__einddatum", "indicator__groep", "indicator__volgorde"]
+        indexes = [
+            # The list's default order (newest period first) and its indicator sort.
+            models.Index(
+                fields=["-periode_einddatum", "indicator_groep", "indicator_volgorde", "id"],
+                name="indicatorwaarde_lijst",
+            ),
+            models.Index(
+                fields=["indicator_groep", "indicator_volgorde", "id"],
+                name="indicatorwaarde_indicator",
+            ),
+            # Newest period first by its dates (the primary key still ascending).
+            models.Index(
+                fields=["-periode_einddatum", "-periode_begindatum", "id"],
+                name="indicatorwaarde_periode",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "periode"], name="programmas_een_waarde_per_periode"

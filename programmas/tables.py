@@ -80,12 +80,14 @@ class InitiatiefTabel(tables.Table):
 
 
 class IndicatorwaardeTabel(tables.Table):
-    indicator = tables.Column("Indicator", order_by=("indicator__groep", "indicator__volgorde"))
-    groep = tables.Column("Groep", accessor="indicator__groep")
+    # Sorted by the copies of the sort keys on the value row (Indicatorwaarde), which
+    # its indexes serve without a join.
+    indicator = tables.Column("Indicator", order_by=("indicator_groep", "indicator_volgorde"))
+    groep = tables.Column("Groep", accessor="indicator__groep", order_by=("indicator_groep",))
     initiatief = tables.Column(
         "Initiatief", accessor="indicator__initiatief", linkify=True, default="—"
     )
-    periode = tables.Column("Periode", order_by=("periode__einddatum", "periode__begindatum"))
+    periode = tables.Column("Periode", order_by=("periode_einddatum", "periode_begindatum"))
     eenheid = tables.Column("Eenheid", accessor="indicator__eenheid", default="")
     doelstelling = GetalKolom("Doelstelling", default="—")
     realisatie = GetalKolom("Realisatie", default="—")

@@ -569,7 +569,9 @@ class IndicatorwaardeLijst(LijstView):
             .get_queryset()
             .select_related("indicator__initiatief", "periode")
             .met_status()
-            .order_by("-periode__einddatum", "indicator__groep", "indicator__volgorde")
+            # The copies on the row (the same order as the period's and indicator's own
+            # fields): its index serves every page (indicatorwaarde_lijst).
+            .order_by("-periode_einddatum", "indicator_groep", "indicator_volgorde")
         )
 
 
