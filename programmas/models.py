@@ -289,12 +289,14 @@ def _per_initiatief_sql():
     ri, rp, rs = (r.get_field(n).column for n in ("initiatief", "periode", "status"))
     mi, ms, md = (m.get_field(n).column for n in ("initiatief", "status", "deadline"))
     pk = Initiatief._meta.pk.column
+    # Names from the models' metadata; every value is a parameter.
     mijlpalen = (
-        f"SELECT COUNT(*) FROM {m.db_table} pi_m WHERE pi_m.{mi} = {{t}}.{pk} "
+        f"SELECT COUNT(*) FROM {m.db_table} pi_m WHERE pi_m.{mi} = {{t}}.{pk} "  # nosec B608
         f"AND pi_m.{ms} IN ({', '.join(['%s'] * len(OPEN_STATUSSEN))})"
     )
     rapportage = (
-        f"SELECT {{kolom}} FROM {r.db_table} pi_r WHERE pi_r.{ri} = {{t}}.{pk} AND pi_r.{rp} = %s"
+        f"SELECT {{kolom}} FROM {r.db_table} pi_r "  # nosec B608
+        f"WHERE pi_r.{ri} = {{t}}.{pk} AND pi_r.{rp} = %s"
     )
     return {
         # One report per initiative and period (a unique constraint).
