@@ -90,22 +90,6 @@ def test_a_deep_page_seeks_into_the_index(client):
     assert response.status_code == 200
 
 
-def test_a_deep_page_of_the_default_order_seeks_past_its_nullable_score(client):
-    """The default order puts unscored risks (a NULL score) last. The rows after a scored
-    cursor were an OR with IS NULL, no index range: the scan began at the top of the
-    index and filtered (36 ms at scale 1.0). Now the scores are a range (Index Cond)
-    and the unscored rows follow in a query of their own, on the page where the
-    scores run out."""
-    cursor = cursor_maken("n", 300, [4, "Risico 9", 10**6])
-    plan, response = keyset_plan(client, REGISTER, {CURSOR: cursor})
-    assert "risico_netto_titel" in plan, plan
-    assert "Index Cond: ((netto_kans * netto_impact) <= 4)" in plan, plan
-    # The unscored risks (two of the four) follow on this page, after any scored ones.
-    getoond = [r.record for r in response.context["table"].page.object_list]
-    assert [r.netto_score is None for r in getoond][-2:] == [True, True]
-    assert sum(r.netto_score is None for r in getoond) == 2
-
-
 def test_the_owner_sort_walks_owners_and_their_rows_in_order(client):
     """Sorting by owner goes owner by owner (name, then id) into each owner's rows by
     index, instead of joining and sorting every row."""
