@@ -18,8 +18,9 @@ from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django_tables2.rows import BoundRows
 
 CURSOR = "cursor"
@@ -97,6 +98,21 @@ def _kan_leeg(model, naam):
     return False
 
 
+def nooit_leeg(expressie):
+    """Whether `expressie` can never be NULL: a COALESCE that ends in a value. A nullable
+    sort key written that way (NULL as a value beyond every real one) makes the seek
+    past it one index range; with NULLS LAST it is an OR with IS NULL, which PostgreSQL
+    cannot use as a range and filters from the top of the index instead."""
+    if not isinstance(expressie, Coalesce):
+        return False
+    laatste = expressie.get_source_expressions()[-1]
+    return isinstance(laatste, Value) and laatste.value is not None
+
+
+def _annotatie_kan_leeg(query, naam):
+    return not nooit_leeg(query.annotations[naam])
+
+
 def _sleutels(queryset):
     """The queryset's ordering as keys, with the primary key as the last tie-breaker."""
     query = queryset.query
@@ -115,7 +131,10 @@ def _sleutels(queryset):
             if naam in ("pk", model._meta.pk.name):
                 heeft_pk = True
                 naam = "pk"
-            leeg = naam in query.annotations or _kan_leeg(model, naam)
+            if naam in query.annotations:
+                leeg = _annotatie_kan_leeg(query, naam)
+            else:
+                leeg = _kan_leeg(model, naam)
             sleutels.append(Sleutel(F(naam), aflopend, not aflopend, leeg))
             continue
         if not isinstance(item, OrderBy):
@@ -130,9 +149,13 @@ def _sleutels(queryset):
             nulls_laatst = False
         else:
             nulls_laatst = not item.descending
-        leeg = True
-        if isinstance(expressie, F) and naam not in query.annotations:
-            leeg = _kan_leeg(model, naam)
+        if isinstance(expressie, F):
+            if naam in query.annotations:
+                leeg = _annotatie_kan_leeg(query, naam)
+            else:
+                leeg = _kan_leeg(model, naam)
+        else:
+            leeg = not nooit_leeg(expressie)
         sleutels.append(Sleutel(expressie, item.descending, nulls_laatst, leeg))
     if not heeft_pk:
         sleutels.append(Sleutel(F("pk"), False, True, False))

@@ -37,6 +37,7 @@ from douane_portfolio.models import OPEN_STATUSSEN
 from herinneringen.services import herinneringen_versturen
 from programmas.models import Indicatorwaarde, Initiatief, Periodesoort, Rapportageperiode
 from risicos.models import Beheersmaatregel, Risico, Risicodialoog, RisicoStatus
+from risicos.tables import score_volgorde
 
 from . import schaaldata, veegmeting
 
@@ -369,7 +370,7 @@ class Meter:
                     Risico.objects.filter(status=RisicoStatus.ACTIEF)
                     .select_related("eigenaar")
                     .annotate(score_netto=F("netto_kans") * F("netto_impact"))
-                    .order_by(F("score_netto").desc(nulls_last=True), "titel")
+                    .order_by(score_volgorde("score_netto", aflopend=True), "titel")
                 ),
                 admin="/beheer/risicos/risico/",
                 filters={

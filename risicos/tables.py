@@ -1,7 +1,8 @@
 from collections import defaultdict
 
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -18,10 +19,21 @@ def _datum(waarde):
     return datum_kort(waarde) if waarde else ""
 
 
+# A score runs from 1 to 25; a risk not yet scored sorts as a value beyond them, so it
+# goes last whichever way round, and the keyset seek past a scored row is one index range
+# (the indexes of migrations 0003/0006/0010 are on exactly these expressions).
+ONGESCOORD_AFLOPEND = 0
+ONGESCOORD_OPLOPEND = 26
+
+
+def score_volgorde(veld, aflopend):
+    if aflopend:
+        return Coalesce(F(veld), Value(ONGESCOORD_AFLOPEND)).desc()
+    return Coalesce(F(veld), Value(ONGESCOORD_OPLOPEND)).asc()
+
+
 def _sorteer_op_score(queryset, veld, is_descending):
-    # Not yet scored risks go last, whichever way round.
-    volgorde = F(veld).desc(nulls_last=True) if is_descending else F(veld).asc(nulls_last=True)
-    return queryset.order_by(volgorde, "titel"), True
+    return queryset.order_by(score_volgorde(veld, is_descending), "titel"), True
 
 
 class KeuzeKolom(tables.Column):

@@ -67,7 +67,9 @@ def _alles(client, url, params):
     [
         (REGISTER, {}),
         (REGISTER, {"sort": "-netto"}),
+        (REGISTER, {"sort": "netto"}),
         (REGISTER, {"sort": "bruto"}),
+        (REGISTER, {"sort": "-bruto"}),
         (REGISTER, {"sort": "eigenaar"}),
         (REGISTER, {"sort": "-titel", "categorie": "extern"}),
         (REGISTER, {"sort": "maatregelen"}),
