@@ -126,6 +126,10 @@ NOG_NIET_OPGELOST = (
 )
 # What needs someone's attention first: a verdict, then work in progress. The index
 # `bevinding_volgorde` (migration 0005) repeats this CASE; change both together.
+# The expected year when it is unknown, as a sort key: after every year a finding can have
+# (2000–2100), so unknown sorts last and the keyset seek past it is one index range.
+JAAR_ONBEKEND = 9999
+
 STATUS_VOLGORDE = {
     BevindingStatus.TER_BEOORDELING: 0,
     BevindingStatus.IN_UITVOERING: 1,
@@ -172,8 +176,11 @@ class BevindingQuerySet(ZichtbaarQuerySet):
                 ),
                 0,
             ),
+            # A value for every row (no ELSE NULL), so the keyset seek on it is an index
+            # range (douane_portfolio.bladeren.nooit_leeg).
             status_volgorde=Case(
                 *[When(status=s, then=Value(v)) for s, v in STATUS_VOLGORDE.items()],
+                default=Value(len(STATUS_VOLGORDE)),
                 output_field=IntegerField(),
             ),
         )

@@ -1,6 +1,7 @@
 import logging
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .models import (
     INSTANTIE_KORT,
+    JAAR_ONBEKEND,
     NOG_NIET_OPGELOST,
     Auditrapport,
     Beoordeling,
@@ -91,7 +93,7 @@ class BevindingLijst(LijstView):
             .met_tellingen()
             .order_by(
                 "status_volgorde",
-                F("verwacht_opgelost_jaar").asc(nulls_last=True),
+                Coalesce(F("verwacht_opgelost_jaar"), Value(JAAR_ONBEKEND)),
                 "titel",
             )
         )

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django_tables2.rows import BoundRows
@@ -100,13 +100,19 @@ def _kan_leeg(model, naam):
 
 def nooit_leeg(expressie):
     """Whether `expressie` can never be NULL: a COALESCE that ends in a value. A nullable
-    sort key written that way (NULL as a value beyond every real one) makes the seek
+    sort key written that way (NULL as a value beyond every real one), or a CASE whose
+    branches and ELSE are all values, makes the seek
     past it one index range; with NULLS LAST it is an OR with IS NULL, which PostgreSQL
     cannot use as a range and filters from the top of the index instead."""
-    if not isinstance(expressie, Coalesce):
-        return False
-    laatste = expressie.get_source_expressions()[-1]
-    return isinstance(laatste, Value) and laatste.value is not None
+    if isinstance(expressie, Case):
+        return all(_waarde(w.result) for w in expressie.cases) and _waarde(expressie.default)
+    if isinstance(expressie, Coalesce):
+        return _waarde(expressie.get_source_expressions()[-1])
+    return False
+
+
+def _waarde(expressie):
+    return isinstance(expressie, Value) and expressie.value is not None
 
 
 def _annotatie_kan_leeg(query, naam):
