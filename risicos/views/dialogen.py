@@ -162,7 +162,7 @@ class DialoogDetail(LeesView):
     template_name = "risicos/dialoog_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("voorzitter")
+        return super().get_queryset().select_related("voorzitter", "vastgesteld_door")
 
     def get_context_data(self, **kwargs):
         dialoog = self.object
@@ -188,7 +188,7 @@ class DialoogDetail(LeesView):
 def dialoog_sessie(request, pk):
     """Record per risk the agreed net score, the conclusion and new actions."""
     dialoog = object_of_404(
-        request, _zichtbaar(request, "voorzitter"), pk, "risicos.change_risicodialoog"
+        request, _zichtbaar(request, "voorzitter", "vastgesteld_door"), pk, "risicos.change_risicodialoog"
     )
     punten = _punten(dialoog)
     gebruikers = list(User.objects.mogelijke_eigenaren())
@@ -243,7 +243,7 @@ def dialoog_gehouden(request, pk):
 
 def dialoog_vaststellen(request, pk):
     """GET: what adoption will change; POST: adopt."""
-    dialoog = object_of_404(request, _zichtbaar(request, "voorzitter"), pk)
+    dialoog = object_of_404(request, _zichtbaar(request, "voorzitter", "vastgesteld_door"), pk)
     if request.method == "POST":
         # Without an object this asks the role: may this user run dialogues at all?
         eis_recht(request.user, "risicos.change_risicodialoog")

@@ -6,11 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import Auditrapport, Bevinding
 from douane_portfolio import rollen
-from risicos.models import Beheersmaatregel, Risico
+from risicos.models import Beheersmaatregel, DialoogStatus, Risico
 from tests.factories import UserFactory
+from tests.risicos.factories import RisicodialoogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,24 @@ def test_the_count_of_open_findings_does_not_grow_with_the_number_of_risks(clien
         "open_bevindingen", flat=True
     )
     assert set(tellingen) == {1}
+
+
+@pytest.mark.parametrize("naam", ["risicos:dialoog", "risicos:dialoog_verslag"])
+def test_an_adopted_dialogue_costs_no_query_more_than_a_planned_one(client_voor, naam):
+    """Who adopted a dialogue is shown in its header: read with the dialogue, not by a
+    query of its own (the detail page ran 11 at scale 1.0)."""
+    voorzitter = UserFactory(rol=rollen.RISICOFUNCTIONARIS)
+    gepland = RisicodialoogFactory(voorzitter=voorzitter)
+    vastgesteld = RisicodialoogFactory(
+        voorzitter=voorzitter,
+        status=DialoogStatus.VASTGESTELD,
+        vastgesteld_op=timezone.now(),
+        vastgesteld_door=UserFactory(rol=rollen.RISICOFUNCTIONARIS, first_name="Vera"),
+    )
+    client = client_voor(voorzitter)
+    client.get(reverse(naam, args=[gepland.pk]))
+    verwacht = _queries(client, reverse(naam, args=[gepland.pk]), {})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(naam, args=[vastgesteld.pk]))
+    assert "door Vera" in response.content.decode()
+    assert len(queries) == verwacht
