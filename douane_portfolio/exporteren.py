@@ -23,13 +23,9 @@ from django.utils.encoding import force_str
 from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.writer.excel import ExcelWriter
 
 from .tabelrijen import exportwaarden
 from .tekst import spreadsheetcel
@@ -152,15 +148,54 @@ class _Opvang(io.RawIOBase):
         return data
 
 
-class _BladAlGeschreven(ExcelWriter):
-    """openpyxl's writer for the other parts: the sheet went into the zip as it grew."""
+# The one sheet's part in the package, as openpyxl names it.
+BLAD = "xl/worksheets/sheet1.xml"
+# A value of each kind of date and time, for the number format openpyxl gives it.
+_VOORBEELD = {
+    "datum": datetime.date(2000, 1, 1),
+    "tijdstip": datetime.datetime(2000, 1, 1),
+    "tijd": datetime.time(),
+}
+_STIJLEN = ("kop", "terugloop", *_VOORBEELD)
 
-    def write_worksheet(self, ws):
-        ws._drawing = SpreadsheetDrawing()
-        ws._drawing.charts = ws._charts
-        ws._drawing.images = ws._images
-        ws._rels = ws._writer._rels
-        self.manifest.append(ws)
+
+class _Sjabloon:
+    """The workbook but its rows, from openpyxl's public API: a workbook with the sheet's
+    title, frozen header and column widths and one cell in each style, saved to memory.
+    Its sheet's XML before and after <sheetData> surrounds the rows written here
+    (`_Werkblad`); the other parts (workbook, styles, manifest) are sent as openpyxl
+    saved them. Nothing of openpyxl's internals: the tests read every export back."""
+
+    def __init__(self, titel, breedtes):
+        boek = Workbook()
+        blad = boek.active
+        blad.title = _bladnaam(titel)
+        blad.freeze_panes = "A2"
+        for i, breedte in enumerate(breedtes, 1):
+            blad.column_dimensions[get_column_letter(i)].width = breedte
+        for rij, soort in enumerate(_STIJLEN, 1):
+            cel = blad.cell(rij, 1)
+            if soort == "kop":
+                cel.font = Font(bold=True)
+            elif soort == "terugloop":
+                cel.alignment = Alignment(wrap_text=True)
+            else:  # openpyxl's number format for this kind of date or time
+                cel.value = _VOORBEELD[soort]
+        bestand = io.BytesIO()
+        boek.save(bestand)
+        with ZipFile(bestand) as archief:
+            self.delen = {naam: archief.read(naam) for naam in archief.namelist()}
+        voor, rest = self.delen.pop(BLAD).split(b"<sheetData>", 1)
+        cellen, na = rest.split(b"</sheetData>", 1)
+        # The cells above stand for styles only; the range they span is not the export's.
+        self.voor = re.sub(rb"<dimension [^>]*/>", b"", voor) + b"<sheetData>"
+        self.na = b"</sheetData>" + na
+        stijl_van = {
+            int(rij): int(stijl)
+            for rij, stijl in re.findall(rb'<c r="A(\d+)"[^>]*? s="(\d+)"', cellen)
+        }
+        self.stijlen = {soort: stijl_van[rij] for rij, soort in enumerate(_STIJLEN, 1)}
+        self.epoch = boek.epoch
 
 
 # Excel's limit for the text of a cell; openpyxl cut longer text here too.
@@ -186,14 +221,6 @@ def _xml_tekst(tekst):
     return _OOXML.sub(_ooxml_escape, tekst).translate(_XML)
 
 
-# A value of each kind of date and time, for the number format openpyxl gives it.
-_VOORBEELD = {
-    "datum": datetime.date(2000, 1, 1),
-    "tijdstip": datetime.datetime(2000, 1, 1),
-    "tijd": datetime.time(),
-}
-
-
 class _Werkblad:
     """The rows of a sheet as SpreadsheetML, written here instead of by openpyxl.
 
@@ -206,24 +233,12 @@ class _Werkblad:
     spreadsheetcel prevents).
     """
 
-    def __init__(self, blad):
-        self.blad = blad
+    def __init__(self, sjabloon):
         self.letters = []
-        self.stijlen = {}  # kind -> the style's index, registered in the workbook
-        self.epoch = blad.parent.epoch
+        self.stijlen = sjabloon.stijlen  # kind -> the style's index in styles.xml
+        self.epoch = sjabloon.epoch
 
     def stijl(self, soort):
-        """The index of a cell style in the workbook's stylesheet, which openpyxl writes
-        after the sheet, so a style is only there when a cell used it."""
-        if soort not in self.stijlen:
-            cel = WriteOnlyCell(self.blad)
-            if soort == "kop":
-                cel.font = Font(bold=True)
-            elif soort == "terugloop":
-                cel.alignment = Alignment(wrap_text=True)
-            else:  # openpyxl's number format for this kind of date or time
-                cel.value = _VOORBEELD[soort]
-            self.stijlen[soort] = cel.style_id
         return self.stijlen[soort]
 
     def rij(self, nummer, waarden, kop=False):
@@ -284,22 +299,6 @@ def _getal(waarde):
     return f"{float(waarde):.16g}"
 
 
-def _rondom_de_rijen(blad):
-    """openpyxl's XML of the sheet before and after <sheetData>: the properties, the
-    frozen header, the column widths; the page margins. Its writer stays on the sheet:
-    the workbook's writer takes the sheet's relations from it."""
-    blad._writer = WorksheetWriter(blad, out=io.BytesIO())
-    blad._writer.write_top()
-    xf = blad._writer.xf.send(True)
-    with xf.element("sheetData"):
-        pass
-    blad._writer.xf.send(None)
-    blad._writer.write_tail()
-    voor, rest = blad._writer.read().split(b"<sheetData>", 1)
-    _, na = rest.split(b"</sheetData>", 1)
-    return voor + b"<sheetData>", b"</sheetData>" + na
-
-
 def xlsx_stukken(rijen, titel):
     """An XLSX workbook, sent while it is written.
 
@@ -307,35 +306,27 @@ def xlsx_stukken(rijen, titel):
     first byte of 500 000 rows would wait for the last row. Here the sheet's XML goes
     straight into a zip entry over an unseekable sink (ZipFile then writes data
     descriptors) and each piece is sent as it is compressed. The rows' XML is written
-    here (`_Werkblad`); what surrounds them, the workbook, styles and manifest come from
-    openpyxl's own writer. This uses openpyxl internals (`WorksheetWriter(out=)`,
-    `ExcelWriter.write_worksheet`), pinned in requirements.txt and checked by reading the
-    result back with openpyxl in the tests.
+    here (`_Werkblad`); what surrounds them comes from a workbook openpyxl saves
+    (`_Sjabloon`).
 
     The layout follows the former tablib export: a bold, frozen header row, wrapped text
     where a cell holds a line break, column widths from the longest value (here: of the
     first chunk, as the widths come before the first row).
     """
-    boek = Workbook(write_only=True)
-    blad = boek.create_sheet(_bladnaam(titel))
-    blad.freeze_panes = "A2"
-    blad._id = 1  # ExcelWriter numbers the sheets only at save; the path needs it now
     opvang = _Opvang()
     archief = ZipFile(opvang, "w", ZIP_DEFLATED, allowZip64=True)
     # No zip64 in the entry: Excel reads plain data descriptors best; a sheet stays far
     # below 2 GiB (500 000 measures are about 150 MB of XML).
-    with archief.open(blad.path[1:], "w") as ingang:
+    with archief.open(BLAD, "w") as ingang:
         # The entry's local header at once, before the database sends its first rows:
         # the download starts within a second whatever the size of the selection.
         yield opvang.neem()
         rijen = iter(rijen)
         kop = next(rijen)
         eerste = [rij for _, rij in zip(range(STUK), rijen, strict=False)]
-        for i, breedte in enumerate(_breedtes([kop, *eerste]), 1):
-            blad.column_dimensions[get_column_letter(i)].width = breedte
-        voor, na = _rondom_de_rijen(blad)
-        werkblad = _Werkblad(blad)
-        ingang.write(voor + werkblad.rij(1, kop, kop=True).encode())
+        sjabloon = _Sjabloon(titel, _breedtes([kop, *eerste]))
+        werkblad = _Werkblad(sjabloon)
+        ingang.write(sjabloon.voor + werkblad.rij(1, kop, kop=True).encode())
         stuk, grootte = [], 0
         for nummer, rij in enumerate(itertools.chain(eerste, rijen), 2):
             xml = werkblad.rij(nummer, rij)
@@ -346,8 +337,10 @@ def xlsx_stukken(rijen, titel):
                 stuk, grootte = [], 0
                 if opvang.grootte >= BLOK:
                     yield opvang.neem()
-        ingang.write("".join(stuk).encode() + na)
-    _BladAlGeschreven(boek, archief).save()
+        ingang.write("".join(stuk).encode() + sjabloon.na)
+    for naam, inhoud in sjabloon.delen.items():
+        archief.writestr(naam, inhoud)
+    archief.close()
     yield opvang.neem()
 
 

@@ -5,18 +5,30 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from douane_portfolio.exporteren import (
     BLOK,
     STUK,
-    _BladAlGeschreven,
     _bladnaam,
     _breedtes,
     _Opvang,
 )
+
+
+class _BladAlGeschreven(ExcelWriter):
+    """openpyxl's writer for the other parts: the sheet went into the zip as it grew."""
+
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
 
 
 def xlsx_stukken(rijen, titel):
