@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from douane_portfolio.transacties import schrijftransactie
+from douane_portfolio.transacties import opnieuw_bij_conflict, schrijftransactie
 
 from . import lezen, tasks, verwerken
 from .forms import KolommenForm, UploadForm
@@ -55,17 +55,9 @@ def index(request):
         else:
             bestand.seek(0)
             verwerken.opruimen()
-            with transaction.atomic():
-                importbestand = Importbestand.objects.create(
-                    bestand=bestand,
-                    naam=bestand.name[:255],
-                    soort=soort.naam,
-                    koppen=koppen,
-                    kolommen=herken(koppen, soort),
-                    totaal=len(rijen),
-                    door=request.user,
-                )
-                _start(importbestand, opslaan=False)
+            importbestand = _uploaden(
+                bestand, soort=soort, koppen=koppen, totaal=len(rijen), door=request.user
+            )
             return redirect(importbestand)
     eerdere = Importbestand.objects.filter(door=request.user)[:10]
     return render(
@@ -73,6 +65,31 @@ def index(request):
         "importeren/index.html",
         {"form": form, "soorten": soorten, "eerdere": eerdere, "titel": "Importeren"},
     )
+
+
+@opnieuw_bij_conflict
+def _uploaden(bestand, *, soort, koppen, totaal, door):
+    """The stored upload and its preview, in one transaction that runs again as a whole on
+    a deadlock (the preview writes too). The file is stored before the row: an attempt
+    that is not committed takes its copy away again."""
+    importbestand = Importbestand(
+        bestand=bestand,
+        naam=bestand.name[:255],
+        soort=soort.naam,
+        koppen=koppen,
+        kolommen=herken(koppen, soort),
+        totaal=totaal,
+        door=door,
+    )
+    try:
+        with transaction.atomic():
+            importbestand.save()
+            _start(importbestand, opslaan=False)
+    except BaseException:
+        if importbestand.bestand and getattr(importbestand.bestand, "_committed", False):
+            importbestand.bestand.storage.delete(importbestand.bestand.name)
+        raise
+    return importbestand
 
 
 def _eigen(request, pk):

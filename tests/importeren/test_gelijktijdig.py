@@ -1,12 +1,14 @@
 """An import that PostgreSQL aborts for a deadlock runs again as a whole and lands once."""
 
 import logging
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from importeren import verwerken
-from importeren.models import ImportStatus
+from importeren.models import Importbestand, ImportStatus
 from risicos.models import Risico, Scorewijziging
 from tests.importeren.conftest import csv_bestand
 from tests.importeren.test_importeren import KOPPEN
@@ -22,18 +24,20 @@ pytestmark = [
 ]
 
 
+RIJEN = [
+    KOPPEN,
+    ["Alfa", "Intern", "risicofunctionaris", 2, 2, 1, 1, 7],
+    ["Nieuw", "Extern", "risicofunctionaris", 4, 4, 3, 3, 9],
+    ["Bravo", "Intern", "risicofunctionaris", 3, 3, 2, 2, 8],
+]
+
+
 @pytest.fixture
 def bestand(uploaden, risicofunctionaris):
     """Two existing risks changed and one new, checked (the preview) and ready to import."""
     alfa = RisicoFactory(titel="Alfa", eigenaar=risicofunctionaris)
     bravo = RisicoFactory(titel="Bravo", eigenaar=risicofunctionaris)
-    rijen = [
-        KOPPEN,
-        ["Alfa", "Intern", "risicofunctionaris", 2, 2, 1, 1, 7],
-        ["Nieuw", "Extern", "risicofunctionaris", 4, 4, 3, 3, 9],
-        ["Bravo", "Intern", "risicofunctionaris", 3, 3, 2, 2, 8],
-    ]
-    _, importbestand = uploaden(risicofunctionaris, "risicos", csv_bestand(rijen))
+    _, importbestand = uploaden(risicofunctionaris, "risicos", csv_bestand(RIJEN))
     assert importbestand.resultaat["fouten"] == 0
     return importbestand, alfa, bravo
 
@@ -89,3 +93,28 @@ def test_a_deadlock_in_an_import_by_a_worker_runs_the_whole_import_again_once(be
         verwerken.uitvoeren(importbestand)
     assert tegen["gekruist"]
     _eenmaal_geimporteerd(importbestand, alfa, bravo, caplog)
+
+
+def test_a_deadlock_in_the_preview_of_an_upload_runs_it_again_and_stores_the_file_once(
+    uploaden, risicofunctionaris, caplog
+):
+    """The preview makes the import's writes and rolls them back; the upload is stored
+    before its row, so an attempt that is aborted takes its copy away again."""
+    alfa = RisicoFactory(titel="Alfa", eigenaar=risicofunctionaris)
+    bravo = RisicoFactory(titel="Bravo", eigenaar=risicofunctionaris)
+    map_ = Path(settings.MEDIA_ROOT) / "importen"
+    voor = set(map_.rglob("*.csv")) if map_.exists() else set()
+    caplog.set_level(logging.WARNING, logger="douane_portfolio.transacties")
+    with _kruisend(alfa, bravo) as tegen:
+        response, importbestand = uploaden(risicofunctionaris, "risicos", csv_bestand(RIJEN))
+    assert tegen["gekruist"]
+    assert response.status_code == 302
+    herhaald = [r for r in caplog.records if r.name == "douane_portfolio.transacties"]
+    assert len(herhaald) == 1 and "40P01" in herhaald[0].getMessage()
+    assert Importbestand.objects.count() == 1
+    assert importbestand.status == ImportStatus.GECONTROLEERD
+    assert (importbestand.resultaat["nieuw"], importbestand.resultaat["gewijzigd"]) == (1, 2)
+    assert set(map_.rglob("*.csv")) - voor == {Path(importbestand.bestand.path)}
+    assert not Risico.objects.filter(titel="Nieuw").exists()
+    alfa.refresh_from_db()
+    assert alfa.risicobereidheid != 7  # a preview writes nothing
