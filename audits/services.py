@@ -20,7 +20,7 @@ from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
 from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.locking import vergrendel
 from douane_portfolio.models import ActieStatus
-from douane_portfolio.transacties import opnieuw_bij_conflict
+from douane_portfolio.transacties import opnieuw_bij_conflict, schrijftransactie
 from douane_portfolio.weigeringen import GeenToestemming, Weigering
 from herinneringen.meldingen import melden
 
@@ -77,7 +77,7 @@ def _verplicht(tekst, veld, melding):
     return tekst
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None, afronden=()):
     """The owner offers a finding as resolved: open/in uitvoering -> ter beoordeling.
 
@@ -89,42 +89,41 @@ def bevinding_aanbieden(*, bevinding, door, toelichting, verwachte_versie=None, 
         "toelichting",
         "Licht toe waarom de bevinding is opgelost en welk bewijs de auditor kan bekijken.",
     )
-    with transaction.atomic():
-        b = _vergrendel_bevinding(bevinding, verwachte_versie)
-        if not door.has_perm("audits.aanbieden_bevinding", b):
-            raise GeenToestemming("Alleen de eigenaar van de bevinding kan haar aanbieden.")
-        if b.status not in AANBIEDBAAR:
-            raise ValidationError(
-                f"De bevinding staat op '{b.get_status_display().lower()}' en kan nu niet "
-                "worden aangeboden."
-            )
-        for actie, notitie in afronden:
-            _actie_afronden(actie, b, door=door, notitie=notitie)
-        open_acties = b.vervolgacties.open().count()
-        if open_acties:
-            raise ValidationError(
-                f"Er {'staat' if open_acties == 1 else 'staan'} nog {open_acties} "
-                f"vervolgactie{'' if open_acties == 1 else 's'} open. Rond "
-                f"{'die' if open_acties == 1 else 'ze'} af of laat "
-                f"{'die' if open_acties == 1 else 'ze'} vervallen voordat u de bevinding "
-                "aanbiedt."
-            )
-        beoordeling = _maak(
-            Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door
+    b = _vergrendel_bevinding(bevinding, verwachte_versie)
+    if not door.has_perm("audits.aanbieden_bevinding", b):
+        raise GeenToestemming("Alleen de eigenaar van de bevinding kan haar aanbieden.")
+    if b.status not in AANBIEDBAAR:
+        raise ValidationError(
+            f"De bevinding staat op '{b.get_status_display().lower()}' en kan nu niet "
+            "worden aangeboden."
         )
-        _status_wijzigen(
-            b, BevindingStatus.TER_BEOORDELING, door=door, reden=f"Aangeboden: {toelichting}"
+    for actie, notitie in afronden:
+        _actie_afronden(actie, b, door=door, notitie=notitie)
+    open_acties = b.vervolgacties.open().count()
+    if open_acties:
+        raise ValidationError(
+            f"Er {'staat' if open_acties == 1 else 'staan'} nog {open_acties} "
+            f"vervolgactie{'' if open_acties == 1 else 's'} open. Rond "
+            f"{'die' if open_acties == 1 else 'ze'} af of laat "
+            f"{'die' if open_acties == 1 else 'ze'} vervallen voordat u de bevinding "
+            "aanbiedt."
         )
-        # In the same transaction: the auditors hear of it if and only if it happened.
-        auditors = get_user_model().objects.filter(groups__name=rollen.AUDITOR)
-        melden(
-            over=b,
-            sleutel=f"aangeboden/{beoordeling.pk}",
-            ontvangers=auditors.exclude(pk__in=[b.eigenaar_id, door.pk]).distinct(),
-            onderwerp=f"Ter beoordeling: {b.titel}",
-            tekst=f"{door} biedt de bevinding aan als opgelost.\nToelichting: {toelichting}",
-            link=b.get_absolute_url(),
-        )
+    beoordeling = _maak(
+        Beoordeling(bevinding=b, aangeboden_door=door, aanbieding=toelichting), door=door
+    )
+    _status_wijzigen(
+        b, BevindingStatus.TER_BEOORDELING, door=door, reden=f"Aangeboden: {toelichting}"
+    )
+    # In the same transaction: the auditors hear of it if and only if it happened.
+    auditors = get_user_model().objects.filter(groups__name=rollen.AUDITOR)
+    melden(
+        over=b,
+        sleutel=f"aangeboden/{beoordeling.pk}",
+        ontvangers=auditors.exclude(pk__in=[b.eigenaar_id, door.pk]).distinct(),
+        onderwerp=f"Ter beoordeling: {b.titel}",
+        tekst=f"{door} biedt de bevinding aan als opgelost.\nToelichting: {toelichting}",
+        link=b.get_absolute_url(),
+    )
     return b
 
 
@@ -148,7 +147,7 @@ def _actie_afronden(actie, bevinding, *, door, notitie=""):
     return a
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_versie=None):
     """An auditor's verdict: akkoord -> opgelost, niet akkoord -> back to in uitvoering."""
     toelichting = (toelichting or "").strip()
@@ -161,144 +160,137 @@ def bevinding_beoordelen(*, bevinding, door, oordeel, toelichting, verwachte_ver
                 "nog moet gebeuren."
             }
         )
-    with transaction.atomic():
-        b = _vergrendel_bevinding(bevinding, verwachte_versie)
-        if not door.has_perm("audits.beoordelen_bevinding", b):
-            raise GeenToestemming(
-                "Alleen een auditor die geen eigenaar is van de bevinding kan haar beoordelen."
-            )
-        if b.status != BevindingStatus.TER_BEOORDELING:
-            raise ValidationError(
-                f"De bevinding staat op '{b.get_status_display().lower()}', niet ter "
-                "beoordeling; er valt niets te beoordelen."
-            )
-        beoordeling = b.beoordelingen.lopend().get()
-        beoordeling.oordeel = oordeel
-        beoordeling.toelichting = toelichting
-        beoordeling.beoordeeld_door = door
-        beoordeling.beoordeeld_op = timezone.now()
-        beoordeling.full_clean()
-        bewaar_met_historie(beoordeling, door=door)
-        if oordeel == Verdict.AKKOORD:
-            naar, reden = BevindingStatus.OPGELOST, "Akkoord"
-        else:
-            naar, reden = BevindingStatus.IN_UITVOERING, "Niet akkoord"
-        _status_wijzigen(
-            b, naar, door=door, reden=f"{reden}: {toelichting}" if toelichting else reden
+    b = _vergrendel_bevinding(bevinding, verwachte_versie)
+    if not door.has_perm("audits.beoordelen_bevinding", b):
+        raise GeenToestemming(
+            "Alleen een auditor die geen eigenaar is van de bevinding kan haar beoordelen."
         )
-        if oordeel == Verdict.AKKOORD:
-            onderwerp = f"Akkoord: {b.titel} is opgelost"
-            tekst = f"{door} gaat akkoord." + (
-                f"\nToelichting: {toelichting}" if toelichting else ""
-            )
-        else:
-            onderwerp = f"Niet akkoord: {b.titel}"
-            tekst = (
-                f"{door} gaat niet akkoord; de bevinding staat weer in uitvoering."
-                f"\nReden: {toelichting}"
-            )
-        melden(
-            over=b,
-            sleutel=f"oordeel/{beoordeling.pk}",
-            ontvangers=[b.eigenaar],
-            onderwerp=onderwerp,
-            tekst=tekst,
-            link=b.get_absolute_url(),
+    if b.status != BevindingStatus.TER_BEOORDELING:
+        raise ValidationError(
+            f"De bevinding staat op '{b.get_status_display().lower()}', niet ter "
+            "beoordeling; er valt niets te beoordelen."
         )
+    beoordeling = b.beoordelingen.lopend().get()
+    beoordeling.oordeel = oordeel
+    beoordeling.toelichting = toelichting
+    beoordeling.beoordeeld_door = door
+    beoordeling.beoordeeld_op = timezone.now()
+    beoordeling.full_clean()
+    bewaar_met_historie(beoordeling, door=door)
+    if oordeel == Verdict.AKKOORD:
+        naar, reden = BevindingStatus.OPGELOST, "Akkoord"
+    else:
+        naar, reden = BevindingStatus.IN_UITVOERING, "Niet akkoord"
+    _status_wijzigen(b, naar, door=door, reden=f"{reden}: {toelichting}" if toelichting else reden)
+    if oordeel == Verdict.AKKOORD:
+        onderwerp = f"Akkoord: {b.titel} is opgelost"
+        tekst = f"{door} gaat akkoord." + (f"\nToelichting: {toelichting}" if toelichting else "")
+    else:
+        onderwerp = f"Niet akkoord: {b.titel}"
+        tekst = (
+            f"{door} gaat niet akkoord; de bevinding staat weer in uitvoering."
+            f"\nReden: {toelichting}"
+        )
+    melden(
+        over=b,
+        sleutel=f"oordeel/{beoordeling.pk}",
+        ontvangers=[b.eigenaar],
+        onderwerp=onderwerp,
+        tekst=tekst,
+        link=b.get_absolute_url(),
+    )
     return b
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def vervolgactie_toevoegen(*, bevinding, omschrijving, eigenaar, deadline, door, bron=""):
     """Add a follow-up action; the first one puts an open finding in uitvoering."""
-    with transaction.atomic():
-        b = _vergrendel_bevinding(bevinding)
-        _eis_open(b)
-        if not door.has_perm("audits.add_vervolgactie", b):
-            raise GeenToestemming("U mag bij deze bevinding geen vervolgacties toevoegen.")
-        if b.status not in WERKBAAR:
-            raise ValidationError(
-                f"De bevinding staat op '{b.get_status_display().lower()}'; er kunnen nu geen "
-                "vervolgacties bij."
-            )
-        if deadline and deadline < timezone.localdate():
-            raise ValidationError({"deadline": "De deadline ligt in het verleden."})
-        actie = _maak(
-            Vervolgactie(
-                bevinding=b,
-                omschrijving=(omschrijving or "").strip(),
-                eigenaar=eigenaar,
-                deadline=deadline,
-                oorspronkelijke_deadline=deadline,
-                bron=bron,
-            ),
-            door=door,
+    b = _vergrendel_bevinding(bevinding)
+    _eis_open(b)
+    if not door.has_perm("audits.add_vervolgactie", b):
+        raise GeenToestemming("U mag bij deze bevinding geen vervolgacties toevoegen.")
+    if b.status not in WERKBAAR:
+        raise ValidationError(
+            f"De bevinding staat op '{b.get_status_display().lower()}'; er kunnen nu geen "
+            "vervolgacties bij."
         )
-        if b.status == BevindingStatus.OPEN:
-            _status_wijzigen(
-                b, BevindingStatus.IN_UITVOERING, door=door, reden="Eerste vervolgactie toegevoegd"
-            )
+    if deadline and deadline < timezone.localdate():
+        raise ValidationError({"deadline": "De deadline ligt in het verleden."})
+    actie = _maak(
+        Vervolgactie(
+            bevinding=b,
+            omschrijving=(omschrijving or "").strip(),
+            eigenaar=eigenaar,
+            deadline=deadline,
+            oorspronkelijke_deadline=deadline,
+            bron=bron,
+        ),
+        door=door,
+    )
+    if b.status == BevindingStatus.OPEN:
+        _status_wijzigen(
+            b, BevindingStatus.IN_UITVOERING, door=door, reden="Eerste vervolgactie toegevoegd"
+        )
     return actie
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def deadline_verschuiven(
     *, actie, nieuwe_deadline, reden, goedgekeurd_door, door, verwachte_versie=None
 ):
     """Postpone an action: a row per postponement; the first deadline stays on the action."""
-    with transaction.atomic():
-        a = vergrendel(
-            Vervolgactie.objects.select_related("bevinding", "eigenaar"), actie.pk, verwachte_versie
+    a = vergrendel(
+        Vervolgactie.objects.select_related("bevinding", "eigenaar"), actie.pk, verwachte_versie
+    )
+    _eis_open(a.bevinding)
+    if not door.has_perm("audits.verschuiven_deadline", a):
+        raise GeenToestemming("U mag de deadline van deze actie niet verschuiven.")
+    if not a.is_open:
+        raise ValidationError(
+            f"De actie is {a.get_status_display().lower()}; alleen de deadline van een open "
+            "actie kan verschuiven."
         )
-        _eis_open(a.bevinding)
-        if not door.has_perm("audits.verschuiven_deadline", a):
-            raise GeenToestemming("U mag de deadline van deze actie niet verschuiven.")
-        if not a.is_open:
-            raise ValidationError(
-                f"De actie is {a.get_status_display().lower()}; alleen de deadline van een open "
-                "actie kan verschuiven."
-            )
-        fouten = {}
-        vandaag = timezone.localdate()
-        if nieuwe_deadline is None:
-            fouten["nieuwe_deadline"] = "Vul de nieuwe deadline in."
-        elif nieuwe_deadline <= a.deadline:
-            fouten["nieuwe_deadline"] = (
-                f"De nieuwe deadline moet na de huidige deadline ({_datum(a.deadline)}) liggen."
-            )
-        elif nieuwe_deadline < vandaag:
-            fouten["nieuwe_deadline"] = "De nieuwe deadline ligt in het verleden."
-        reden = (reden or "").strip()
-        if not reden:
-            fouten["reden"] = "Geef de reden van het uitstel."
-        if goedgekeurd_door is None:
-            fouten["goedgekeurd_door"] = "Kies wie het uitstel heeft goedgekeurd."
-        elif not a.goedkeurders().filter(pk=goedgekeurd_door.pk).exists():
-            fouten["goedgekeurd_door"] = (
-                f"{goedgekeurd_door} mag dit uitstel niet goedkeuren. Dat kan de eigenaar van de "
-                "bevinding, een auditor of de leidinggevende van de actiehouder; niet de "
-                "actiehouder zelf."
-            )
-        if fouten:
-            raise ValidationError(fouten)
-        verschuiving = _maak(
-            Deadlineverschuiving(
-                actie=a,
-                oude_deadline=a.deadline,
-                nieuwe_deadline=nieuwe_deadline,
-                reden=reden,
-                goedgekeurd_door=goedgekeurd_door,
-                vastgelegd_door=door,
-            ),
-            door=door,
+    fouten = {}
+    vandaag = timezone.localdate()
+    if nieuwe_deadline is None:
+        fouten["nieuwe_deadline"] = "Vul de nieuwe deadline in."
+    elif nieuwe_deadline <= a.deadline:
+        fouten["nieuwe_deadline"] = (
+            f"De nieuwe deadline moet na de huidige deadline ({_datum(a.deadline)}) liggen."
         )
-        a.deadline = nieuwe_deadline
-        # Under the row lock taken above, so two postponements at once count as two.
-        a.aantal_verschuivingen += 1
-        a.versie += 1
-        bewaar_met_historie(
-            a, door=door, reden=f"Uitstel, goedgekeurd door {goedgekeurd_door}: {reden}"
+    elif nieuwe_deadline < vandaag:
+        fouten["nieuwe_deadline"] = "De nieuwe deadline ligt in het verleden."
+    reden = (reden or "").strip()
+    if not reden:
+        fouten["reden"] = "Geef de reden van het uitstel."
+    if goedgekeurd_door is None:
+        fouten["goedgekeurd_door"] = "Kies wie het uitstel heeft goedgekeurd."
+    elif not a.goedkeurders().filter(pk=goedgekeurd_door.pk).exists():
+        fouten["goedgekeurd_door"] = (
+            f"{goedgekeurd_door} mag dit uitstel niet goedkeuren. Dat kan de eigenaar van de "
+            "bevinding, een auditor of de leidinggevende van de actiehouder; niet de "
+            "actiehouder zelf."
         )
+    if fouten:
+        raise ValidationError(fouten)
+    verschuiving = _maak(
+        Deadlineverschuiving(
+            actie=a,
+            oude_deadline=a.deadline,
+            nieuwe_deadline=nieuwe_deadline,
+            reden=reden,
+            goedgekeurd_door=goedgekeurd_door,
+            vastgelegd_door=door,
+        ),
+        door=door,
+    )
+    a.deadline = nieuwe_deadline
+    # Under the row lock taken above, so two postponements at once count as two.
+    a.aantal_verschuivingen += 1
+    a.versie += 1
+    bewaar_met_historie(
+        a, door=door, reden=f"Uitstel, goedgekeurd door {goedgekeurd_door}: {reden}"
+    )
     return verschuiving
 
 
@@ -401,7 +393,7 @@ def jaaroordeel_vastleggen(*, bevinding, jaar, oordeel, toelichting, door):
         raise ValidationError({"jaar": f"Voor {jaar} is al een oordeel vastgelegd."})
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def bevinding_heropenen(*, bevinding, door, reden, verwachte_versie=None):
     """An auditor reopens a resolved finding, with a reason: opgelost -> in uitvoering.
 
@@ -409,47 +401,44 @@ def bevinding_heropenen(*, bevinding, door, reden, verwachte_versie=None):
     the reason goes into its history next to the verdict it undoes.
     """
     reden = _verplicht(reden, "reden", "Geef de reden waarom de bevinding weer open gaat.")
-    with transaction.atomic():
-        b = _vergrendel_bevinding(bevinding, verwachte_versie)
-        if not b.is_opgelost:
-            raise ValidationError(
-                f"De bevinding staat op '{b.get_status_display().lower()}', niet op opgelost; "
-                "er valt niets te heropenen."
-            )
-        if not door.has_perm("audits.heropenen_bevinding", b):
-            raise GeenToestemming(
-                "Alleen een auditor die geen eigenaar is van de bevinding kan haar heropenen."
-            )
-        _status_wijzigen(b, BevindingStatus.IN_UITVOERING, door=door, reden=f"Heropend: {reden}")
+    b = _vergrendel_bevinding(bevinding, verwachte_versie)
+    if not b.is_opgelost:
+        raise ValidationError(
+            f"De bevinding staat op '{b.get_status_display().lower()}', niet op opgelost; "
+            "er valt niets te heropenen."
+        )
+    if not door.has_perm("audits.heropenen_bevinding", b):
+        raise GeenToestemming(
+            "Alleen een auditor die geen eigenaar is van de bevinding kan haar heropenen."
+        )
+    _status_wijzigen(b, BevindingStatus.IN_UITVOERING, door=door, reden=f"Heropend: {reden}")
     return b
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def bevinding_bijwerken(*, bevinding, door, verwachte_versie, bewaar_koppelingen=None):
     """Save the changes an edit form made to `bevinding`, unless it was resolved meanwhile."""
-    with transaction.atomic():
-        actueel = _vergrendel_bevinding(bevinding)
-        _eis_open(actueel)
-        if not door.has_perm("audits.change_bevinding", actueel):
-            raise GeenToestemming("U mag deze bevinding niet wijzigen.")
-        # The status is the services' to change; an edit form never moves it.
-        bevinding.status = actueel.status
-        bewaar_met_historie(bevinding, door=door, verwachte_versie=verwachte_versie)
-        if bewaar_koppelingen:
-            bewaar_koppelingen()
+    actueel = _vergrendel_bevinding(bevinding)
+    _eis_open(actueel)
+    if not door.has_perm("audits.change_bevinding", actueel):
+        raise GeenToestemming("U mag deze bevinding niet wijzigen.")
+    # The status is the services' to change; an edit form never moves it.
+    bevinding.status = actueel.status
+    bewaar_met_historie(bevinding, door=door, verwachte_versie=verwachte_versie)
+    if bewaar_koppelingen:
+        bewaar_koppelingen()
     return bevinding
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def vervolgactie_bijwerken(*, actie, door, verwachte_versie, reden=None):
     """Save the changes an edit form made to `actie`, unless its finding is resolved."""
-    with transaction.atomic():
-        b = _vergrendel_bevinding(actie.bevinding)
-        _eis_open(b)
-        actie.bevinding = b
-        if not door.has_perm("audits.change_vervolgactie", actie):
-            raise GeenToestemming("U mag deze actie niet wijzigen.")
-        bewaar_met_historie(actie, door=door, reden=reden, verwachte_versie=verwachte_versie)
+    b = _vergrendel_bevinding(actie.bevinding)
+    _eis_open(b)
+    actie.bevinding = b
+    if not door.has_perm("audits.change_vervolgactie", actie):
+        raise GeenToestemming("U mag deze actie niet wijzigen.")
+    bewaar_met_historie(actie, door=door, reden=reden, verwachte_versie=verwachte_versie)
     return actie
 
 

@@ -3,10 +3,8 @@ edit form. App services call these (with their own permission and wording) so th
 every write, however simple, validates, checks the right again inside the transaction,
 honours the version and records history."""
 
-from django.db import transaction
-
 from .geschiedenis import bewaar_met_historie
-from .transacties import opnieuw_bij_conflict
+from .transacties import schrijftransactie
 from .weigeringen import GeenToestemming
 
 
@@ -15,21 +13,20 @@ def _eis(door, permissie, obj, bericht):
         raise GeenToestemming(bericht)
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def nieuw_vastleggen(
     obj, *, door, permissie, op=None, reden=None, bewaar_koppelingen=None, bericht=""
 ):
     """Save the new `obj` (its links after it) if `door` has `permissie` (on `op`)."""
     _eis(door, permissie, op, bericht or "U mag dit niet toevoegen.")
     obj.full_clean()
-    with transaction.atomic():
-        bewaar_met_historie(obj, door=door, reden=reden)
-        if bewaar_koppelingen:
-            bewaar_koppelingen()
+    bewaar_met_historie(obj, door=door, reden=reden)
+    if bewaar_koppelingen:
+        bewaar_koppelingen()
     return obj
 
 
-@opnieuw_bij_conflict
+@schrijftransactie
 def wijzigingen_bewaren(
     obj, *, door, permissie, verwachte_versie, reden=None, bewaar_koppelingen=None, bericht=""
 ):
@@ -37,8 +34,7 @@ def wijzigingen_bewaren(
     if `door` has `permissie` on it as stored (the form's changes do not count)."""
     opgeslagen = type(obj)._base_manager.get(pk=obj.pk)
     _eis(door, permissie, opgeslagen, bericht or "U mag dit niet wijzigen.")
-    with transaction.atomic():
-        bewaar_met_historie(obj, door=door, reden=reden, verwachte_versie=verwachte_versie)
-        if bewaar_koppelingen:
-            bewaar_koppelingen()
+    bewaar_met_historie(obj, door=door, reden=reden, verwachte_versie=verwachte_versie)
+    if bewaar_koppelingen:
+        bewaar_koppelingen()
     return obj

@@ -314,33 +314,34 @@ def xlsx_stukken(rijen, titel):
     first chunk, as the widths come before the first row).
     """
     opvang = _Opvang()
-    archief = ZipFile(opvang, "w", ZIP_DEFLATED, allowZip64=True)
-    # No zip64 in the entry: Excel reads plain data descriptors best; a sheet stays far
-    # below 2 GiB (500 000 measures are about 150 MB of XML).
-    with archief.open(BLAD, "w") as ingang:
-        # The entry's local header at once, before the database sends its first rows:
-        # the download starts within a second whatever the size of the selection.
-        yield opvang.neem()
-        rijen = iter(rijen)
-        kop = next(rijen)
-        eerste = [rij for _, rij in zip(range(STUK), rijen, strict=False)]
-        sjabloon = _Sjabloon(titel, _breedtes([kop, *eerste]))
-        werkblad = _Werkblad(sjabloon)
-        ingang.write(sjabloon.voor + werkblad.rij(1, kop, kop=True).encode())
-        stuk, grootte = [], 0
-        for nummer, rij in enumerate(itertools.chain(eerste, rijen), 2):
-            xml = werkblad.rij(nummer, rij)
-            stuk.append(xml)
-            grootte += len(xml)
-            if grootte >= BLOK:
-                ingang.write("".join(stuk).encode())
-                stuk, grootte = [], 0
-                if opvang.grootte >= BLOK:
-                    yield opvang.neem()
-        ingang.write("".join(stuk).encode() + sjabloon.na)
-    for naam, inhoud in sjabloon.delen.items():
-        archief.writestr(naam, inhoud)
-    archief.close()
+    # Closed however the download ends: a zip left open by an error halfway is
+    # otherwise closed by the collector, after its sink, and complains.
+    with ZipFile(opvang, "w", ZIP_DEFLATED, allowZip64=True) as archief:
+        # No zip64 in the entry: Excel reads plain data descriptors best; a sheet stays far
+        # below 2 GiB (500 000 measures are about 150 MB of XML).
+        with archief.open(BLAD, "w") as ingang:
+            # The entry's local header at once, before the database sends its first rows:
+            # the download starts within a second whatever the size of the selection.
+            yield opvang.neem()
+            rijen = iter(rijen)
+            kop = next(rijen)
+            eerste = [rij for _, rij in zip(range(STUK), rijen, strict=False)]
+            sjabloon = _Sjabloon(titel, _breedtes([kop, *eerste]))
+            werkblad = _Werkblad(sjabloon)
+            ingang.write(sjabloon.voor + werkblad.rij(1, kop, kop=True).encode())
+            stuk, grootte = [], 0
+            for nummer, rij in enumerate(itertools.chain(eerste, rijen), 2):
+                xml = werkblad.rij(nummer, rij)
+                stuk.append(xml)
+                grootte += len(xml)
+                if grootte >= BLOK:
+                    ingang.write("".join(stuk).encode())
+                    stuk, grootte = [], 0
+                    if opvang.grootte >= BLOK:
+                        yield opvang.neem()
+            ingang.write("".join(stuk).encode() + sjabloon.na)
+        for naam, inhoud in sjabloon.delen.items():
+            archief.writestr(naam, inhoud)
     yield opvang.neem()
 
 

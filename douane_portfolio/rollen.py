@@ -11,8 +11,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.module_loading import module_has_submodule
+
+from .transacties import schrijftransactie
 
 PROGRAMMAMANAGER = "Programmamanager"
 RISICOFUNCTIONARIS = "Risicofunctionaris"
@@ -34,7 +36,7 @@ def gedeclareerde_permissies():
     return result
 
 
-@transaction.atomic
+@schrijftransactie
 def rollen_bijwerken():
     """Create the role groups and give each exactly its declared permissions."""
     gewenst = gedeclareerde_permissies()

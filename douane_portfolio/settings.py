@@ -51,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "douane_portfolio.beheer.BeheerConfig",  # django.contrib.admin, writes run again
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -11,11 +11,12 @@ adds (or, going back, takes) the open actions due in between, a day's worth of d
 import datetime
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from .acties import actie_modellen
 from .models import OPEN_STATUSSEN, Actieteller, Bevindingteller, Tellerdatum
+from .transacties import schrijftransactie
 
 # What a missing peildatum row (after a flush) counts as, in the triggers too.
 GEEN_DATUM = datetime.date(1, 1, 1)
@@ -26,6 +27,7 @@ def soort_van(model):
     return model._meta.db_table
 
 
+@schrijftransactie
 def peildatum_zetten(op):
     """Make the counters count "overdue" against `op`; False when they already do.
 
@@ -34,31 +36,30 @@ def peildatum_zetten(op):
     whose deadline lies between the old date and `op`, read after that lock, so no write
     is counted against the wrong date. Concurrent callers: one moves, the other finds
     the date moved."""
-    with transaction.atomic():
+    if not _verzet(op):
+        if Tellerdatum.objects.filter(pk=1).exists():
+            return False
+        Tellerdatum.objects.bulk_create(
+            [Tellerdatum(pk=1, datum=GEEN_DATUM)], ignore_conflicts=True
+        )
         if not _verzet(op):
-            if Tellerdatum.objects.filter(pk=1).exists():
-                return False
-            Tellerdatum.objects.bulk_create(
-                [Tellerdatum(pk=1, datum=GEEN_DATUM)], ignore_conflicts=True
+            return False
+    vorige = Tellerdatum.objects.values_list("vorige", flat=True).get(pk=1)
+    van, tot, teken = (vorige, op, 1) if vorige < op else (op, vorige, -1)
+    teller = Actieteller._meta.db_table
+    with connection.cursor() as cursor:
+        for model in actie_modellen():
+            tabel = model._meta.db_table
+            # Table names from the models' metadata; the values go as parameters.
+            cursor.execute(
+                f"UPDATE {teller} SET te_laat = te_laat + %s * s.n FROM ("  # nosec B608
+                f"SELECT eigenaar_id, count(*) AS n FROM {tabel} "
+                f"WHERE status IN ({', '.join(['%s'] * len(OPEN_STATUSSEN))}) "
+                "AND deadline >= %s AND deadline < %s "
+                f"GROUP BY eigenaar_id) s WHERE {teller}.soort = %s "
+                f"AND {teller}.eigenaar_id = s.eigenaar_id",
+                [teken, *OPEN_STATUSSEN, van, tot, tabel],
             )
-            if not _verzet(op):
-                return False
-        vorige = Tellerdatum.objects.values_list("vorige", flat=True).get(pk=1)
-        van, tot, teken = (vorige, op, 1) if vorige < op else (op, vorige, -1)
-        teller = Actieteller._meta.db_table
-        with connection.cursor() as cursor:
-            for model in actie_modellen():
-                tabel = model._meta.db_table
-                # Table names from the models' metadata; the values go as parameters.
-                cursor.execute(
-                    f"UPDATE {teller} SET te_laat = te_laat + %s * s.n FROM ("  # nosec B608
-                    f"SELECT eigenaar_id, count(*) AS n FROM {tabel} "
-                    f"WHERE status IN ({', '.join(['%s'] * len(OPEN_STATUSSEN))}) "
-                    "AND deadline >= %s AND deadline < %s "
-                    f"GROUP BY eigenaar_id) s WHERE {teller}.soort = %s "
-                    f"AND {teller}.eigenaar_id = s.eigenaar_id",
-                    [teken, *OPEN_STATUSSEN, van, tot, tabel],
-                )
     return True
 
 
@@ -193,39 +194,39 @@ def verschillen(op):
     return verschil
 
 
+@schrijftransactie
 def herstellen(op):
     """Recount everything (after triggers were off, e.g. `session_replication_role =
     replica`), under locks that keep writers out meanwhile."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            tabellen = [m._meta.db_table for m in actie_modellen()]
-            tabellen += ["audits_bevinding", "audits_auditrapport"]
-            # What the apps' counters count (the risks, the initiatives and their reports).
-            for model in app_tellers():
-                tabellen += [t for t in model.bron_tabellen if t not in tabellen]
-            for model in gekopieerde_modellen():
-                bronnen = [model._meta.db_table, *_bron_tabellen(model)]
-                tabellen += [t for t in bronnen if t not in tabellen]
-            with connection.cursor() as cursor:
-                # Table names from the models' metadata.
-                cursor.execute(f"LOCK TABLE {', '.join(tabellen)} IN SHARE MODE")  # nosec B608
-        Actieteller.objects.all().delete()
-        Bevindingteller.objects.all().delete()
-        Tellerdatum.objects.all().delete()
-        Tellerdatum.objects.create(pk=1, datum=op)
-        Actieteller.objects.bulk_create(
-            Actieteller(soort=soort, eigenaar_id=eigenaar, open=n, te_laat=laat)
-            for (soort, eigenaar), (n, laat) in actietellingen_opnieuw(op).items()
-        )
-        Bevindingteller.objects.bulk_create(
-            Bevindingteller(instantie=i, soort=s, status=st, aantal=n)
-            for (i, s, st), n in bevindingtellingen_opnieuw().items()
-        )
+    if connection.vendor == "postgresql":
+        tabellen = [m._meta.db_table for m in actie_modellen()]
+        tabellen += ["audits_bevinding", "audits_auditrapport"]
+        # What the apps' counters count (the risks, the initiatives and their reports).
         for model in app_tellers():
-            model._base_manager.all().delete()
-            model._base_manager.bulk_create(
-                model(**dict(zip(model.sleutelvelden, sleutel, strict=True)), aantal=n)
-                for sleutel, n in model.opnieuw_geteld().items()
-            )
+            tabellen += [t for t in model.bron_tabellen if t not in tabellen]
         for model in gekopieerde_modellen():
-            _kopieen_herstellen(model)
+            bronnen = [model._meta.db_table, *_bron_tabellen(model)]
+            tabellen += [t for t in bronnen if t not in tabellen]
+        with connection.cursor() as cursor:
+            # Table names from the models' metadata.
+            cursor.execute(f"LOCK TABLE {', '.join(tabellen)} IN SHARE MODE")  # nosec B608
+    Actieteller.objects.all().delete()
+    Bevindingteller.objects.all().delete()
+    Tellerdatum.objects.all().delete()
+    Tellerdatum.objects.create(pk=1, datum=op)
+    Actieteller.objects.bulk_create(
+        Actieteller(soort=soort, eigenaar_id=eigenaar, open=n, te_laat=laat)
+        for (soort, eigenaar), (n, laat) in actietellingen_opnieuw(op).items()
+    )
+    Bevindingteller.objects.bulk_create(
+        Bevindingteller(instantie=i, soort=s, status=st, aantal=n)
+        for (i, s, st), n in bevindingtellingen_opnieuw().items()
+    )
+    for model in app_tellers():
+        model._base_manager.all().delete()
+        model._base_manager.bulk_create(
+            model(**dict(zip(model.sleutelvelden, sleutel, strict=True)), aantal=n)
+            for sleutel, n in model.opnieuw_geteld().items()
+        )
+    for model in gekopieerde_modellen():
+        _kopieen_herstellen(model)

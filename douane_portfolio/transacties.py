@@ -17,6 +17,11 @@ nothing, so running it again is safe:
   (a new row's pk, its `_state.adding`, a version raised), so the next attempt starts
   from the same input (and a form shown again after the last one shows them as given);
 - at most `POGINGEN` attempts, a short random wait between them; then the error stands.
+
+`schrijftransactie` is the usual form: a function that is one write transaction of its
+own (`transaction.atomic`), run again as a whole. `opnieuw_bij_conflict` alone is for a
+function that handles what happens around its transaction itself (an IntegrityError
+turned into a message, a file removed when the row is not committed).
 """
 
 import copy
@@ -25,7 +30,7 @@ import logging
 import random
 import time
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Model
 
 logger = logging.getLogger(__name__)
@@ -92,3 +97,9 @@ def opnieuw_bij_conflict(functie):
                 time.sleep(random.uniform(0.01, 0.05) * poging)  # nosec B311
 
     return uitvoeren
+
+
+def schrijftransactie(functie):
+    """`functie` as one transaction (`transaction.atomic`) that runs again on a conflict.
+    Inside a caller's transaction it is a savepoint and runs once: the caller decides."""
+    return opnieuw_bij_conflict(transaction.atomic(functie))

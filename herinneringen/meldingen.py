@@ -17,12 +17,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from douane_portfolio.transacties import schrijftransactie
+
 from .models import Bezorging, Herinnering, HerinneringSoort
 from .tasks import herinneringen_versturen
 
 logger = logging.getLogger(__name__)
 
 
+@schrijftransactie
 def melden(*, over, sleutel, ontvangers, onderwerp, tekst="", link):
     """Record the notification `sleutel` about `over` for `ontvangers` (active, with an
     e-mail address); returns the ledger row, or None when it was recorded before."""
@@ -31,33 +34,32 @@ def melden(*, over, sleutel, ontvangers, onderwerp, tekst="", link):
         return None
     vandaag = timezone.localdate()
     run = uuid.uuid4()
-    with transaction.atomic():
-        Herinnering.objects.bulk_create(
-            [
-                Herinnering(
-                    content_type=ContentType.objects.get_for_model(over),
-                    object_id=over.pk,
-                    soort=HerinneringSoort.MELDING,
-                    periode=sleutel[:80],
-                    # A notification has no deadline; the day it was made stands in.
-                    datum=vandaag,
-                    deadline=vandaag,
-                    soortnaam=str(over._meta.verbose_name),
-                    omschrijving=onderwerp,
-                    context=str(over)[:300],
-                    url=settings.SITE_URL + link,
-                    tekst=tekst,
-                    run=run,
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        melding = Herinnering.objects.filter(run=run).first()
-        if melding is None:
-            return None
-        Bezorging.objects.bulk_create(
-            [Bezorging(herinnering=melding, ontvanger=u) for u in ontvangers.values()]
-        )
+    Herinnering.objects.bulk_create(
+        [
+            Herinnering(
+                content_type=ContentType.objects.get_for_model(over),
+                object_id=over.pk,
+                soort=HerinneringSoort.MELDING,
+                periode=sleutel[:80],
+                # A notification has no deadline; the day it was made stands in.
+                datum=vandaag,
+                deadline=vandaag,
+                soortnaam=str(over._meta.verbose_name),
+                omschrijving=onderwerp,
+                context=str(over)[:300],
+                url=settings.SITE_URL + link,
+                tekst=tekst,
+                run=run,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    melding = Herinnering.objects.filter(run=run).first()
+    if melding is None:
+        return None
+    Bezorging.objects.bulk_create(
+        [Bezorging(herinnering=melding, ontvanger=u) for u in ontvangers.values()]
+    )
     transaction.on_commit(versturen_aanvragen)
     return melding
 
@@ -71,7 +73,7 @@ def versturen_aanvragen():
         logger.warning("Kon geen herinneringsrun inplannen; de volgende geplande run doet het.")
 
 
-@transaction.atomic
+@schrijftransactie
 def melding_gelezen(*, bezorging):
     """Mark a notification read (once; reading it again keeps the first moment)."""
     Bezorging.objects.filter(pk=bezorging.pk, gelezen_op__isnull=True).update(

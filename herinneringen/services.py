@@ -91,6 +91,7 @@ from django.utils.module_loading import import_string
 from douane_portfolio.acties import Onderwerp, actie_modellen
 from douane_portfolio.models import Herinneringsfrequentie
 from douane_portfolio.rules import is_beheerder
+from douane_portfolio.transacties import opnieuw_bij_conflict, schrijftransactie
 
 from .models import Bezorging, Herinnering, HerinneringSoort, Verzending, VerzendingStatus
 
@@ -567,7 +568,7 @@ def _in_grootboek(geplande):
 # --- Recording, claiming, sending ----------------------------------------------------
 
 
-@transaction.atomic
+@schrijftransactie
 def herinneringen_vastleggen(geplande, *, op):
     """Insert the ledger rows of one batch and, for the rows this run inserted, their
     deliveries; returns the rows inserted."""
@@ -601,6 +602,7 @@ def herinneringen_opstellen(*, ontvangers):
             return opgesteld
 
 
+@opnieuw_bij_conflict
 def _opstellen(ontvangers):
     """One try of `herinneringen_opstellen`; None when a rival run took some of the
     deliveries first, so that nothing was written and the caller tries again."""
@@ -723,70 +725,94 @@ class Claim:
         over = settings.HERINNERINGEN_CLAIM_MINUTEN * 60 - (time.monotonic() - self.genomen_op)
         return over < langste
 
-    def _van_ons(self, verzendingen):
-        """The pks of `verzendingen` that still carry our token, locked until commit."""
-        return set(
-            Verzending.objects.select_for_update()
-            .filter(pk__in=[v.pk for v in verzendingen], claim=self.token)
-            .values_list("pk", flat=True)
-        )
-
-    @transaction.atomic
     def verlengen(self):
         """Record what was tried so far, then renew the claim on the rest."""
         self.vastleggen()
-        nu = timezone.now()
-        van_ons = self._van_ons(self.te_versturen)
-        Verzending.objects.filter(pk__in=van_ons).update(geclaimd_op=nu)
+        van_ons = _claim_verlengen(self.te_versturen, token=self.token)
         self.te_versturen = [v for v in self.te_versturen if v.pk in van_ons]
         self.genomen_op = time.monotonic()
 
-    @transaction.atomic
     def vastleggen(self):
         """Record the outcome of the mails tried since the last time, in one UPDATE."""
-        geprobeerd, self.geprobeerd = self.geprobeerd, []
+        geprobeerd = self.geprobeerd
         if not geprobeerd:
             return
+        alarmen = _uitkomsten_vastleggen(geprobeerd, token=self.token)
+        # Only now, after the commit: a write run again must find the same list.
+        self.geprobeerd = []
         self.alle_geprobeerd += geprobeerd
-        van_ons = self._van_ons(geprobeerd)
-        for verzending in geprobeerd:
-            verzending.claim = None
-        Verzending.objects.bulk_update(
-            [v for v in geprobeerd if v.pk in van_ons],
-            ["status", "verzonden_op", "fout", "volgende_poging", "claim"],
-        )
-        for verzending in geprobeerd:
-            if verzending.pk not in van_ons:
-                if verzending.status == VerzendingStatus.VERZONDEN:
-                    # Only when a send outlasted the claim (see the check below).
-                    logger.error(
-                        "Herinneringsmail %s is verstuurd, maar een andere run had haar "
-                        "intussen overgenomen: mogelijk dubbel verstuurd.",
-                        verzending.pk,
-                    )
-            elif (
-                verzending.status == VerzendingStatus.MISLUKT
-                and verzending.pogingen == settings.HERINNERINGEN_WAARSCHUWEN_NA
-            ):
-                _alarm_versturen(verzending)
+        for verzending in alarmen:
+            _alarm_versturen(verzending)
 
-    @transaction.atomic
     def afsluiten(self):
         """Record the outcomes; hand back the mails left untried, as they were."""
         self.vastleggen()
         if self.te_versturen:
-            Verzending.objects.filter(
-                pk__in=[v.pk for v in self.te_versturen], claim=self.token
-            ).update(
-                status=Case(
-                    When(fout="", then=Value(VerzendingStatus.WACHT)),
-                    default=Value(VerzendingStatus.MISLUKT),
-                ),
-                claim=None,
-                geclaimd_op=None,
-                pogingen=F("pogingen") - 1,
-            )
+            _teruggeven(self.te_versturen, token=self.token)
             self.te_versturen = []
+
+
+# The claim's writes take only their list and the token, and change the Claim only after
+# they returned: a write that PostgreSQL aborts (a deadlock) runs again from the same input.
+
+
+def _van_ons(verzendingen, token):
+    """The pks of `verzendingen` that still carry `token`, locked until commit."""
+    return set(
+        Verzending.objects.select_for_update()
+        .filter(pk__in=[v.pk for v in verzendingen], claim=token)
+        .values_list("pk", flat=True)
+    )
+
+
+@schrijftransactie
+def _claim_verlengen(verzendingen, *, token):
+    van_ons = _van_ons(verzendingen, token)
+    Verzending.objects.filter(pk__in=van_ons).update(geclaimd_op=timezone.now())
+    return van_ons
+
+
+@schrijftransactie
+def _uitkomsten_vastleggen(geprobeerd, *, token):
+    """Store the outcome of the mails of `geprobeerd` that still carry `token`; returns
+    those whose failure the Beheerder is to hear of (sent by the caller, after commit)."""
+    van_ons = _van_ons(geprobeerd, token)
+    for verzending in geprobeerd:
+        verzending.claim = None
+    Verzending.objects.bulk_update(
+        [v for v in geprobeerd if v.pk in van_ons],
+        ["status", "verzonden_op", "fout", "volgende_poging", "claim"],
+    )
+    alarmen = []
+    for verzending in geprobeerd:
+        if verzending.pk not in van_ons:
+            if verzending.status == VerzendingStatus.VERZONDEN:
+                # Only when a send outlasted the claim (see the check below).
+                logger.error(
+                    "Herinneringsmail %s is verstuurd, maar een andere run had haar "
+                    "intussen overgenomen: mogelijk dubbel verstuurd.",
+                    verzending.pk,
+                )
+        elif (
+            verzending.status == VerzendingStatus.MISLUKT
+            and verzending.pogingen == settings.HERINNERINGEN_WAARSCHUWEN_NA
+        ):
+            alarmen.append(verzending)
+    return alarmen
+
+
+@schrijftransactie
+def _teruggeven(verzendingen, *, token):
+    """Release the mails of `verzendingen` still held with `token`, untried."""
+    Verzending.objects.filter(pk__in=[v.pk for v in verzendingen], claim=token).update(
+        status=Case(
+            When(fout="", then=Value(VerzendingStatus.WACHT)),
+            default=Value(VerzendingStatus.MISLUKT),
+        ),
+        claim=None,
+        geclaimd_op=None,
+        pogingen=F("pogingen") - 1,
+    )
 
 
 def _claimen(kandidaten):
@@ -891,7 +917,7 @@ def _beslissen(verzending, *, door, reden, van, **velden):
     return verzending
 
 
-@transaction.atomic
+@schrijftransactie
 def verzending_opnieuw_versturen(*, verzending, door, reden=""):
     """Make a failed or cancelled mail due now; the next run (or the task queued after
     commit) sends it."""
@@ -905,7 +931,7 @@ def verzending_opnieuw_versturen(*, verzending, door, reden=""):
     )
 
 
-@transaction.atomic
+@schrijftransactie
 def verzending_annuleren(*, verzending, door, reden):
     """Stop retrying a mail; the reason goes into its history."""
     if not reden.strip():

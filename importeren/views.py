@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from douane_portfolio.transacties import opnieuw_bij_conflict, schrijftransactie
+
 from . import lezen, tasks, verwerken
 from .forms import KolommenForm, UploadForm
 from .kolommen import herken
@@ -53,17 +55,9 @@ def index(request):
         else:
             bestand.seek(0)
             verwerken.opruimen()
-            with transaction.atomic():
-                importbestand = Importbestand.objects.create(
-                    bestand=bestand,
-                    naam=bestand.name[:255],
-                    soort=soort.naam,
-                    koppen=koppen,
-                    kolommen=herken(koppen, soort),
-                    totaal=len(rijen),
-                    door=request.user,
-                )
-                _start(importbestand, opslaan=False)
+            importbestand = _uploaden(
+                bestand, soort=soort, koppen=koppen, totaal=len(rijen), door=request.user
+            )
             return redirect(importbestand)
     eerdere = Importbestand.objects.filter(door=request.user)[:10]
     return render(
@@ -71,6 +65,31 @@ def index(request):
         "importeren/index.html",
         {"form": form, "soorten": soorten, "eerdere": eerdere, "titel": "Importeren"},
     )
+
+
+@opnieuw_bij_conflict
+def _uploaden(bestand, *, soort, koppen, totaal, door):
+    """The stored upload and its preview, in one transaction that runs again as a whole on
+    a deadlock (the preview writes too). The file is stored before the row: an attempt
+    that is not committed takes its copy away again."""
+    importbestand = Importbestand(
+        bestand=bestand,
+        naam=bestand.name[:255],
+        soort=soort.naam,
+        koppen=koppen,
+        kolommen=herken(koppen, soort),
+        totaal=totaal,
+        door=door,
+    )
+    try:
+        with transaction.atomic():
+            importbestand.save()
+            _start(importbestand, opslaan=False)
+    except BaseException:
+        if importbestand.bestand and getattr(importbestand.bestand, "_committed", False):
+            importbestand.bestand.storage.delete(importbestand.bestand.name)
+        raise
+    return importbestand
 
 
 def _eigen(request, pk):
@@ -119,29 +138,44 @@ def kolommen(request, pk):
     form = KolommenForm(request.POST, importbestand=importbestand, soort=soort)
     if not form.is_valid():
         return _toon(request, importbestand, soort, form)
-    with transaction.atomic():
-        importbestand.kolommen = form.kolommen()
-        _start(importbestand, opslaan=False)
+    _opnieuw_controleren(importbestand, kolommen=form.kolommen())
     return redirect(importbestand)
+
+
+@schrijftransactie
+def _opnieuw_controleren(importbestand, *, kolommen):
+    # One transaction, run again as a whole on a deadlock (the preview writes too).
+    importbestand.kolommen = kolommen
+    _start(importbestand, opslaan=False)
 
 
 @login_required
 @require_POST
 def importeren(request, pk):
-    with transaction.atomic():
-        importbestand, soort = _eigen(request, pk)
-        importbestand = Importbestand.objects.select_for_update().get(pk=importbestand.pk)
-        if not importbestand.kan_importeren:
-            messages.error(
-                request, "Alleen een gecontroleerd bestand zonder fouten kan worden geïmporteerd."
-            )
-            return redirect(importbestand)
-        _start(importbestand, opslaan=True)
+    importbestand, gestart = _importeren(request, pk)
+    if not gestart:
+        messages.error(
+            request, "Alleen een gecontroleerd bestand zonder fouten kan worden geïmporteerd."
+        )
+        return redirect(importbestand)
     if importbestand.status == ImportStatus.GEIMPORTEERD:
         messages.success(request, "Het bestand is geïmporteerd.")
     elif importbestand.status == ImportStatus.GECONTROLEERD:
         messages.error(request, "Er is niets geïmporteerd: het bestand bevat nu fouten.")
     return redirect(importbestand)
+
+
+@schrijftransactie
+def _importeren(request, pk):
+    """(the file, whether it was imported or queued now). One transaction with the lock
+    on the file; a small file is imported inside it, so a deadlock there runs the whole
+    import again (`verwerken.verwerk` leaves that to its caller's transaction)."""
+    importbestand, _ = _eigen(request, pk)
+    importbestand = Importbestand.objects.select_for_update().get(pk=importbestand.pk)
+    if not importbestand.kan_importeren:
+        return importbestand, False
+    _start(importbestand, opslaan=True)
+    return importbestand, True
 
 
 @login_required

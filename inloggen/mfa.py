@@ -5,12 +5,12 @@ import time
 import segno
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
-from django.db import transaction
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from douane_portfolio import rollen
+from douane_portfolio.transacties import schrijftransactie
 
 from . import oidc
 from .models import Tweestapsgebeurtenis, Tweestapssoort
@@ -59,7 +59,7 @@ def qr_svg(device):
     return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 
-@transaction.atomic
+@schrijftransactie
 def herstelcodes_maken(user, *, door):
     """Replace the user's recovery codes; returns the new ones (shown once)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Herstelcodes")
@@ -72,7 +72,7 @@ def herstelcodes_maken(user, *, door):
     return codes
 
 
-@transaction.atomic
+@schrijftransactie
 def totp_bevestigen(device, code):
     """Confirm an enrolment with a first code; returns the recovery codes, or None."""
     if not device.verify_token(code):
@@ -100,7 +100,7 @@ def code_controleren(user, code):
     return None
 
 
-@transaction.atomic
+@schrijftransactie
 def tweede_factor_resetten(user, *, door):
     """Remove every second factor of `user`; at the next log-in they enrol anew."""
     for device in devices_for_user(user, confirmed=None):

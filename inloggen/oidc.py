@@ -17,13 +17,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from douane_portfolio import rollen
 from douane_portfolio.models import Rolwijziging
+from douane_portfolio.transacties import schrijftransactie
 
 from .models import OidcIdentiteit
 
@@ -184,7 +184,7 @@ class OidcBackend(rollen.RechtenInEenQuery, OIDCAuthenticationBackend):
             oidc_identiteiten__issuer=issuer
         )
 
-    @transaction.atomic
+    @schrijftransactie
     def create_user(self, claims):
         user = self.UserModel(username=self._vrije_gebruikersnaam(claims))
         user.set_unusable_password()
@@ -193,7 +193,7 @@ class OidcBackend(rollen.RechtenInEenQuery, OIDCAuthenticationBackend):
         self._bijwerken(user, claims)
         return user
 
-    @transaction.atomic
+    @schrijftransactie
     def update_user(self, user, claims):
         self._gegevens_overnemen(user, claims)
         user.save()

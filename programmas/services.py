@@ -7,7 +7,7 @@ from django.utils import timezone
 from douane_portfolio.diensten import nieuw_vastleggen, wijzigingen_bewaren
 from douane_portfolio.geschiedenis import bewaar_met_historie
 from douane_portfolio.rules import is_beheerder
-from douane_portfolio.transacties import opnieuw_bij_conflict
+from douane_portfolio.transacties import schrijftransactie
 from douane_portfolio.weigeringen import GeenToestemming, VerouderdeVersie
 
 from .models import (
@@ -20,8 +20,7 @@ from .models import (
 from .signals import periode_gesloten
 
 
-@opnieuw_bij_conflict
-@transaction.atomic
+@schrijftransactie
 def statusrapportage_indienen(
     *, initiatief, periode, status, toelichting="", pad_naar_groen="", door, verwachte_versie=None
 ):
@@ -106,8 +105,7 @@ def _eis_beheerder(door):
         raise GeenToestemming("Alleen het portfoliobureau (beheerder) beheert rapportagerondes.")
 
 
-@opnieuw_bij_conflict
-@transaction.atomic
+@schrijftransactie
 def periode_aanmaken(*, jaar, soort, indiendeadline, door):
     _eis_beheerder(door)
     periode = Rapportageperiode(jaar=jaar, soort=soort, indiendeadline=indiendeadline)
@@ -116,8 +114,7 @@ def periode_aanmaken(*, jaar, soort, indiendeadline, door):
     return bewaar_met_historie(periode, door=door, reden="aangemaakt")
 
 
-@opnieuw_bij_conflict
-@transaction.atomic
+@schrijftransactie
 def periode_openen(*, periode, door):
     _eis_beheerder(door)
     periode = Rapportageperiode.objects.select_for_update().get(pk=periode.pk)
@@ -136,8 +133,7 @@ def periode_openen(*, periode, door):
     return periode
 
 
-@opnieuw_bij_conflict
-@transaction.atomic
+@schrijftransactie
 def periode_sluiten(*, periode, door):
     _eis_beheerder(door)
     periode = Rapportageperiode.objects.select_for_update().get(pk=periode.pk)
@@ -150,8 +146,7 @@ def periode_sluiten(*, periode, door):
     return periode
 
 
-@opnieuw_bij_conflict
-@transaction.atomic
+@schrijftransactie
 def indicatorwaarde_opslaan(
     *,
     indicator,

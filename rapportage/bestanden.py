@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Value
 from django.utils import timezone
 
+from douane_portfolio.transacties import schrijftransactie
 from programmas.models import Initiatief
 
 from . import docx, pdf, services
@@ -227,22 +228,27 @@ def claim(pk):
 def _in_plaats_van(oud, stand, nu):
     """The build of `stand` for this worker, once `oud` is marked superseded."""
     periode = oud.periode
-    with transaction.atomic():
-        Rapportbestand.objects.filter(pk=oud.pk).update(
-            status=BestandStatus.VERVANGEN, stap=0, bijgewerkt_op=nu
-        )
-        # get_or_create: a request may create it at the same moment (and queue it).
-        nieuw, gemaakt = Rapportbestand.objects.get_or_create(
-            periode=periode,
-            formaat=oud.formaat,
-            sleutel=stand,
-            defaults={"status": BestandStatus.BEZIG, "stappen": STAPPEN},
-        )
+    nieuw, gemaakt = _vervangen(oud, stand, nu)
     if not gemaakt and not _nemen(nieuw.pk, nu):
         return None  # made, being made, or failed (retried when a reader asks)
     nieuw.refresh_from_db()
     nieuw.periode = periode
     return nieuw
+
+
+@schrijftransactie
+def _vervangen(oud, stand, nu):
+    """Mark `oud` superseded; (the record of `stand`, whether this call made it)."""
+    Rapportbestand.objects.filter(pk=oud.pk).update(
+        status=BestandStatus.VERVANGEN, stap=0, bijgewerkt_op=nu
+    )
+    # get_or_create: a request may create it at the same moment (and queue it).
+    return Rapportbestand.objects.get_or_create(
+        periode=oud.periode,
+        formaat=oud.formaat,
+        sleutel=stand,
+        defaults={"status": BestandStatus.BEZIG, "stappen": STAPPEN},
+    )
 
 
 class Ingehaald(Exception):  # noqa: N818 - not an error: the build stops on purpose

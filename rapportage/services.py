@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from douane_portfolio.geschiedenis import bewaar_met_historie
+from douane_portfolio.transacties import opnieuw_bij_conflict, schrijftransactie
 from douane_portfolio.weigeringen import VerouderdeVersie
 
 from .gegevens import rapport_gegevens
@@ -9,7 +10,7 @@ from .models import Rapportsnapshot, Rapporttekst
 from .opzet import SCHEMA_VERSIE, Rapport, bouw_rapport
 
 
-@transaction.atomic
+@schrijftransactie
 def rapport_vastleggen(*, periode, door=None, reden="vastgelegd"):
     """Freeze the report of `periode` as it stands now (a retake keeps the old one in history)."""
     snapshot = Rapportsnapshot.objects.select_for_update().filter(
@@ -53,6 +54,7 @@ def opzet_voor(periode):
     return bouw_rapport(gegevens), None
 
 
+@opnieuw_bij_conflict
 def rapporttekst_opslaan(*, periode, door, verwachte_versie, inleiding, verhaal_titel, verhaal):
     """Chapters 1 and 2 of `periode`: the first save creates them, later ones need the
     version the writer started from (two people editing lose nothing)."""

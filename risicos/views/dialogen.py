@@ -188,7 +188,10 @@ class DialoogDetail(LeesView):
 def dialoog_sessie(request, pk):
     """Record per risk the agreed net score, the conclusion and new actions."""
     dialoog = object_of_404(
-        request, _zichtbaar(request, "voorzitter", "vastgesteld_door"), pk, "risicos.change_risicodialoog"
+        request,
+        _zichtbaar(request, "voorzitter", "vastgesteld_door"),
+        pk,
+        "risicos.change_risicodialoog",
     )
     punten = _punten(dialoog)
     gebruikers = list(User.objects.mogelijke_eigenaren())

@@ -37,35 +37,35 @@ def xlsx_stukken(rijen, titel):
     blad.freeze_panes = "A2"
     blad._id = 1
     opvang = _Opvang()
-    archief = ZipFile(opvang, "w", ZIP_DEFLATED, allowZip64=True)
-    with archief.open(blad.path[1:], "w") as ingang:
-        yield opvang.neem()
-        rijen = iter(rijen)
-        kop = next(rijen)
-        eerste = [rij for _, rij in zip(range(STUK), rijen, strict=False)]
-        for i, breedte in enumerate(_breedtes([kop, *eerste]), 1):
-            blad.column_dimensions[get_column_letter(i)].width = breedte
-        vet, terugloop = Font(bold=True), Alignment(wrap_text=True)
+    with ZipFile(opvang, "w", ZIP_DEFLATED, allowZip64=True) as archief:
+        with archief.open(blad.path[1:], "w") as ingang:
+            yield opvang.neem()
+            rijen = iter(rijen)
+            kop = next(rijen)
+            eerste = [rij for _, rij in zip(range(STUK), rijen, strict=False)]
+            for i, breedte in enumerate(_breedtes([kop, *eerste]), 1):
+                blad.column_dimensions[get_column_letter(i)].width = breedte
+            vet, terugloop = Font(bold=True), Alignment(wrap_text=True)
 
-        def cel(waarde, **stijl):
-            c = WriteOnlyCell(blad, value=waarde)
-            for naam, w in stijl.items():
-                setattr(c, naam, w)
-            return c
+            def cel(waarde, **stijl):
+                c = WriteOnlyCell(blad, value=waarde)
+                for naam, w in stijl.items():
+                    setattr(c, naam, w)
+                return c
 
-        blad._writer = WorksheetWriter(blad, out=ingang)
-        blad._writer.write_top()
-        blad.append([cel(w, font=vet) for w in kop])
-        for rijen_deel in (eerste, rijen):
-            for rij in rijen_deel:
-                blad.append(
-                    [
-                        cel(w, alignment=terugloop) if isinstance(w, str) and "\n" in w else w
-                        for w in rij
-                    ]
-                )
-                if opvang.grootte >= BLOK:
-                    yield opvang.neem()
-        blad.close()
-    _BladAlGeschreven(boek, archief).save()
+            blad._writer = WorksheetWriter(blad, out=ingang)
+            blad._writer.write_top()
+            blad.append([cel(w, font=vet) for w in kop])
+            for rijen_deel in (eerste, rijen):
+                for rij in rijen_deel:
+                    blad.append(
+                        [
+                            cel(w, alignment=terugloop) if isinstance(w, str) and "\n" in w else w
+                            for w in rij
+                        ]
+                    )
+                    if opvang.grootte >= BLOK:
+                        yield opvang.neem()
+            blad.close()
+        _BladAlGeschreven(boek, archief).save()
     yield opvang.neem()

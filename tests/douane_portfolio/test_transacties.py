@@ -7,7 +7,7 @@ from django.db import OperationalError, connection, connections, transaction
 
 from douane_portfolio import tellers
 from douane_portfolio.models import ActieStatus
-from douane_portfolio.transacties import POGINGEN, opnieuw_bij_conflict
+from douane_portfolio.transacties import POGINGEN, opnieuw_bij_conflict, schrijftransactie
 from risicos import services
 from risicos.models import Beheersmaatregel
 from tests.risicos.factories import BeheersmaatregelFactory
@@ -108,6 +108,29 @@ def test_at_most_the_set_number_of_attempts_and_the_instances_as_given():
     assert pks.count("x") == 1
 
     # Inside a caller's transaction the caller decides: one attempt.
+    pks.clear()
+    with pytest.raises(OperationalError), transaction.atomic():
+        altijd(maatregel)
+    assert len(pks) == 1
+
+
+def test_a_write_transaction_runs_again_as_a_whole_and_once_inside_a_caller():
+    maatregel = BeheersmaatregelFactory.build(eigenaar=BeheersmaatregelFactory().eigenaar)
+    pks = []
+
+    @schrijftransactie
+    def altijd(m):
+        assert connection.in_atomic_block
+        m.save()
+        pks.append(m.pk)
+        _conflict()
+
+    with pytest.raises(OperationalError):
+        altijd(maatregel)
+    assert len(pks) == POGINGEN
+    assert maatregel.pk is None and maatregel._state.adding
+    assert not Beheersmaatregel.objects.filter(pk__in=pks).exists()
+
     pks.clear()
     with pytest.raises(OperationalError), transaction.atomic():
         altijd(maatregel)

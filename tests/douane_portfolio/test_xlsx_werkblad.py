@@ -81,8 +81,6 @@ def test_the_writer_keeps_leading_and_trailing_space_and_cuts_at_excels_limit():
     )
 
 
-# The old writer's abandoned zip complains when it is collected.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize(
     "tekst",
     ["a\x01b", "\x00", "a\x1fb", "a\ufffeb\uffff", "a\ud800b", "einde\x0c"],
