@@ -28,6 +28,17 @@ URL = reverse("rapportage:periode", args=[2026, "t3"])
 
 
 @pytest.fixture
+def overdag():
+    """These tests move the clock up to 45 minutes on. Started just before midnight, the
+    day changed on the way, and with it "today" and the data state (what is overdue): a
+    new build instead of the one the test follows. So they start in the morning (the
+    clock runs), before their data is made."""
+    ochtend = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    with time_machine.travel(ochtend, tick=True):
+        yield
+
+
+@pytest.fixture
 def groot(settings, pm):
     """Three initiatives, which count as a large portfolio here."""
     settings.RAPPORT_VOORBOUW = True
@@ -162,7 +173,7 @@ def test_a_failed_build_says_so_and_is_retried_only_when_asked(
 
 
 @pytest.mark.django_db
-def test_beat_has_each_changed_state_made_once_after_the_data_is_quiet(groot, settings):
+def test_beat_has_each_changed_state_made_once_after_the_data_is_quiet(overdag, groot, settings):
     settings.RAPPORT_VOORBOUW_RUST = 20
     settings.RAPPORT_VOORBOUW_UITERLIJK = 600
     nu = timezone.now()
@@ -185,7 +196,7 @@ def test_beat_has_each_changed_state_made_once_after_the_data_is_quiet(groot, se
 
 
 @pytest.mark.django_db
-def test_beat_does_not_wait_for_quiet_forever(groot, settings):
+def test_beat_does_not_wait_for_quiet_forever(overdag, groot, settings):
     settings.RAPPORT_VOORBOUW_RUST = 20
     settings.RAPPORT_VOORBOUW_UITERLIJK = 600
     nu = timezone.now()
@@ -213,7 +224,7 @@ def test_beat_leaves_closed_reports_and_a_running_build_alone(groot, settings):
 
 @pytest.mark.django_db
 def test_beat_sends_a_build_again_that_no_worker_took_or_finished(
-    groot, settings, monkeypatch, django_capture_on_commit_callbacks
+    overdag, groot, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.RAPPORT_VOORBOUW_RUST = 0
     settings.RAPPORT_VOORBOUW_UITERLIJK = 600
