@@ -266,6 +266,21 @@ class InitiatiefQuerySet(models.QuerySet):
             return self.annotate(**{naam: Value(None, output_field=CharField())})
         return self.annotate(**{naam: PerInitiatief("status", _pk(periode))})
 
+    def met_geannoteerde_status(self, naam, status):
+        """The rows whose colour annotated as `naam` (by `met_status_in`) is `status`
+        (None: not reported), as an EXISTS or NOT EXISTS on the reports' indexes: the
+        planner estimates that and walks the page's order, where a comparison of the
+        subquery's value made it compute the colour of every initiative (issue 13)."""
+        expressie = self.query.annotations.get(naam)
+        if isinstance(expressie, PerInitiatief) and expressie.soort == "status":
+            periode = expressie.params[0]
+            if status is None:
+                return self.filter(PerInitiatief("zonder_rapportage", periode))
+            return self.filter(PerInitiatief("met_status", periode, status))
+        if status is None:
+            return self.filter(**{f"{naam}__isnull": True})
+        return self.filter(**{naam: status})
+
     def met_mijlpaaltellingen(self, op=None):
         """Annotate `open_mijlpalen` and `te_late_mijlpalen` (open, deadline before `op`)."""
         op = op or timezone.localdate()
@@ -304,6 +319,10 @@ def _per_initiatief_sql():
         "status": (rapportage.replace("{kolom}", f"pi_r.{rs}") + " LIMIT 1", CharField()),
         "zonder_rapportage": (
             rapportage.replace("{kolom}", "1").join(["NOT EXISTS (", ")"]),
+            BooleanField(),
+        ),
+        "met_status": (
+            rapportage.replace("{kolom}", "1").join(["EXISTS (", f" AND pi_r.{rs} = %s)"]),
             BooleanField(),
         ),
         "open_mijlpalen": (mijlpalen, IntegerField()),
@@ -429,6 +448,13 @@ class Statusrapportage(VersieModel):
         verbose_name = "statusrapportage"
         verbose_name_plural = "statusrapportages"
         ordering = ["periode__einddatum", "initiatief__thema__volgorde", "initiatief__volgorde"]
+        indexes = [
+            # The portfolio's filter on a colour in a period (an EXISTS), and its
+            # "niet gerapporteerd" (a NOT EXISTS): the period's reports from the index alone.
+            models.Index(
+                fields=["periode", "status", "initiatief"], name="rapportage_periode_status"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["initiatief", "periode"], name="programmas_een_rapportage_per_periode"
