@@ -25,7 +25,7 @@ from tests.programmas.factories import (
     StatusrapportageFactory,
     ThemaFactory,
 )
-from tests.queryplan import keyset_plan
+from tests.queryplan import uitleg, vraag_en_vang
 
 pytestmark = pytest.mark.django_db
 
@@ -250,12 +250,14 @@ def test_the_status_filter_is_an_exists_on_the_reports_index(
     guess of 0.5% of the rows) but a (NOT) EXISTS: a join on the reports' index."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE programmas_statusrapportage, programmas_initiatief")
-    plan, _ = keyset_plan(client_voor(lezer), URL, {"periode": gesloten.pk, "status": status})
+    params = {"periode": gesloten.pk, "status": status}
+    sql, _ = vraag_en_vang(client_voor(lezer), URL, params, "_blader0")
+    # On a few rows the reports' index on the period alone, with the colour as a filter,
+    # costs the same as the index for it: plain index scans only, as at scale.
+    plan = uitleg(sql, "seqscan", "sort", "bitmapscan")
     assert "SubPlan" not in plan, plan
-    # The period's reports from an index (any of the reports' indexes on the period
-    # answers "none in this period"; a colour needs the new one).
-    assert "Index Cond: (periode_id =" in plan or "Index Cond: ((periode_id =" in plan, plan
     if status == "geen":
-        assert "Anti Join" in plan, plan
+        # Either index of the reports on the period answers "none in this period".
+        assert "Anti Join" in plan and "periode_id =" in plan, plan
     else:
-        assert "Join" in plan and "on rapportage_periode_status" in plan, plan
+        assert "Join" in plan and "using rapportage_periode_status" in plan, plan
