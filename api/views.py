@@ -268,11 +268,7 @@ class IndicatorwaardeViewSet(LeesViewSet):
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def scope(self, user):
-        return (
-            Indicatorwaarde.objects.zichtbaar_voor(user)
-            .select_related("indicator", "periode")
-            .met_status()
-        )
+        return Indicatorwaarde.objects.zichtbaar_voor(user).select_related("indicator", "periode")
 
     def create(self, request):
         invoer = s.IndicatorwaardeNieuwSerializer(data=request.data)

@@ -433,6 +433,13 @@ class Vervolgactie(Actie):
                 name="vervolgactie_bev_uitstel",
                 condition=Q(aantal_verschuivingen__gt=0),
             ),
+            # The list's filter "uitgesteld" in its order (deadline, id): postponed actions
+            # lie late in that order, so the default index was read far to find a page.
+            models.Index(
+                fields=["deadline", "id"],
+                name="vervolgactie_uitgesteld_dl",
+                condition=Q(aantal_verschuivingen__gt=0),
+            ),
         ]
 
     @property

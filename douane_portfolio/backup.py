@@ -170,7 +170,8 @@ def vingerafdrukken(alias):
     that it does not depend on the database engine."""
     resultaat = {}
     for model in modellen():
-        velden = [veld.attname for veld in model._meta.concrete_fields]
+        # A generated column is derived from the others: compared through its inputs.
+        velden = [veld.attname for veld in model._meta.concrete_fields if not veld.generated]
         som = hashlib.sha256()
         rijen = model._base_manager.using(alias).order_by("pk").values_list(*velden)
         for rij in rijen.iterator(chunk_size=BATCH):
@@ -514,7 +515,8 @@ def verhuis_rijen(*, bron, doel):
 
 
 def _kopieer_tabel(model, *, bron, doel, cursor):
-    velden = model._meta.concrete_fields
+    # The target database computes generated columns itself (and refuses a value).
+    velden = [veld for veld in model._meta.concrete_fields if not veld.generated]
     verbinding = connections[doel]
     quote = verbinding.ops.quote_name
     # Identifiers from the model's own metadata, quoted; the values go as parameters.

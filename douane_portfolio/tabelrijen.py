@@ -29,6 +29,8 @@ from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict, signature
 
+from .adressen import vaste_omgeving
+
 # Stands for "take the slow, general way" in the fast paths below.
 _ALGEMEEN = object()
 # A cell whose accessor leads nowhere, in a link column with a text of its own.
@@ -172,6 +174,16 @@ class _Kolom:
         self.td_per_cel = _hangt_af_van_de_rij(ruw.get("td", ruw.get("cell", {})))
         self.td = None if self.td_per_cel else bound_column.attrs["td"].as_html()
         self.render_aanroep = self._aanroeper(self.render, self.argumenten, self.alles)
+        # Nothing counts as empty and neither render nor a link takes the value: the
+        # cell does not need it (reading a many-to-many accessor makes a manager).
+        self.zonder_waarde = (
+            column.empty_values == ()
+            and not self.alles
+            and "value" not in self.argumenten
+            and not self.doorgeven
+            and self.link is None
+            and not self.veel_op_veel
+        )
         if self.link_functie is not None:
             self.link_aanroep = self._aanroeper(self.link_functie, *self.link_argumenten)
         # (type, value) -> the cell's <td>, for a column whose cell depends on its value
@@ -249,6 +261,8 @@ class _Kolom:
             return row._get_and_render_with(
                 self.bound_column, self._roep_render_voor(row), self.default
             )
+        if self.zonder_waarde:
+            return self._roep_render(row, None)
         value = self._waarde(record)
         if value is _GEEN_VELD:
             return self._roep_render(row, None)
@@ -388,6 +402,7 @@ class _Exportwaarde(_Kolom):
         self.render = bound_column.value
         self.argumenten, self.alles = signature(self.render)
         self.render_aanroep = self._aanroeper(self.render, self.argumenten, self.alles)
+        self.zonder_waarde = False
         self.doorgeven = (
             getattr(self.render, "__func__", None) is Column.value
             and getattr(self.column.render, "__func__", None) is Column.render
@@ -481,9 +496,10 @@ def rijen_html(table):
     kolommen = [_Kolom(bound_column) for bound_column in table.columns]
     rijattributen = _Rijattributen(table)
     delen = []
-    for row in table.paginated_rows:
-        cellen = "".join(kolom.html(row) for kolom in kolommen)
-        delen.append(f"<tr {rijattributen.html(row)}>{cellen}</tr>")
+    with vaste_omgeving():
+        for row in table.paginated_rows:
+            cellen = "".join(kolom.html(row) for kolom in kolommen)
+            delen.append(f"<tr {rijattributen.html(row)}>{cellen}</tr>")
     # Every cell went through _als_tekst (escaped unless already safe) and every
     # attribute through AttributeDict.as_html (escaped): the join adds only markup.
     return mark_safe("\n".join(delen))  # nosec B308 B703

@@ -50,9 +50,9 @@ class PortfolioFilter(LijstFilterSet):
             self.filters["periode"].extra["choices"] = [(p.pk, str(p)) for p in perioden]
 
     def filter_status(self, queryset, name, value):
-        if value == GEEN_STATUS:
-            return queryset.filter(huidige_status__isnull=True)
-        return queryset.filter(huidige_status=value)
+        return queryset.met_geannoteerde_status(
+            "huidige_status", None if value == GEEN_STATUS else value
+        )
 
 
 class IndicatorFilter(LijstFilterSet):

@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -265,6 +266,21 @@ class InitiatiefQuerySet(models.QuerySet):
             return self.annotate(**{naam: Value(None, output_field=CharField())})
         return self.annotate(**{naam: PerInitiatief("status", _pk(periode))})
 
+    def met_geannoteerde_status(self, naam, status):
+        """The rows whose colour annotated as `naam` (by `met_status_in`) is `status`
+        (None: not reported), as an EXISTS or NOT EXISTS on the reports' indexes: the
+        planner estimates that and walks the page's order, where a comparison of the
+        subquery's value made it compute the colour of every initiative (issue 13)."""
+        expressie = self.query.annotations.get(naam)
+        if isinstance(expressie, PerInitiatief) and expressie.soort == "status":
+            periode = expressie.params[0]
+            if status is None:
+                return self.filter(PerInitiatief("zonder_rapportage", periode))
+            return self.filter(PerInitiatief("met_status", periode, status))
+        if status is None:
+            return self.filter(**{f"{naam}__isnull": True})
+        return self.filter(**{naam: status})
+
     def met_mijlpaaltellingen(self, op=None):
         """Annotate `open_mijlpalen` and `te_late_mijlpalen` (open, deadline before `op`)."""
         op = op or timezone.localdate()
@@ -303,6 +319,10 @@ def _per_initiatief_sql():
         "status": (rapportage.replace("{kolom}", f"pi_r.{rs}") + " LIMIT 1", CharField()),
         "zonder_rapportage": (
             rapportage.replace("{kolom}", "1").join(["NOT EXISTS (", ")"]),
+            BooleanField(),
+        ),
+        "met_status": (
+            rapportage.replace("{kolom}", "1").join(["EXISTS (", f" AND pi_r.{rs} = %s)"]),
             BooleanField(),
         ),
         "open_mijlpalen": (mijlpalen, IntegerField()),
@@ -428,6 +448,13 @@ class Statusrapportage(VersieModel):
         verbose_name = "statusrapportage"
         verbose_name_plural = "statusrapportages"
         ordering = ["periode__einddatum", "initiatief__thema__volgorde", "initiatief__volgorde"]
+        indexes = [
+            # The portfolio's filter on a colour in a period (an EXISTS), and its
+            # "niet gerapporteerd" (a NOT EXISTS): the period's reports from the index alone.
+            models.Index(
+                fields=["periode", "status", "initiatief"], name="rapportage_periode_status"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["initiatief", "periode"], name="programmas_een_rapportage_per_periode"
@@ -566,40 +593,34 @@ def indicator_status(doelstelling, realisatie, bandbreedte, richting):
     return IndicatorStatus.ROOD
 
 
+def _status_expressie():
+    """`indicator_status()` in SQL, on the value's own columns (the direction is the
+    copy `indicator_richting`): the stored column `berekende_status`. Written without
+    division: SQLite divides integers as integers."""
+    getal = DecimalField(max_digits=30, decimal_places=6)
+    band = Coalesce(F("bandbreedte"), Value(Decimal(0)), output_field=getal)
+    real = ExpressionWrapper(F("realisatie") * 100, getal)
+
+    def grens(factor):
+        return ExpressionWrapper(F("doelstelling") * (100 + factor * band), getal)
+
+    hoger = Q(indicator_richting=Richting.HOGER)
+    return Case(
+        When(realisatie__isnull=True, then=Value(IndicatorStatus.NIET_GERAPPORTEERD)),
+        When(doelstelling__isnull=True, then=Value(IndicatorStatus.GEEN_DOEL)),
+        When(hoger & GreaterThanOrEqual(real, grens(-1)), then=Value(IndicatorStatus.GROEN)),
+        When(hoger & GreaterThanOrEqual(real, grens(-2)), then=Value(IndicatorStatus.ORANJE)),
+        When(hoger, then=Value(IndicatorStatus.ROOD)),
+        When(LessThanOrEqual(real, grens(1)), then=Value(IndicatorStatus.GROEN)),
+        When(LessThanOrEqual(real, grens(2)), then=Value(IndicatorStatus.ORANJE)),
+        default=Value(IndicatorStatus.ROOD),
+        output_field=CharField(),
+    )
+
+
 class IndicatorwaardeQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
         return self
-
-    def met_status(self):
-        """`berekende_status` in SQL, the same rule as `indicator_status()`, for filters
-        and sorting. Written without division: SQLite divides integers as integers."""
-        getal = DecimalField(max_digits=30, decimal_places=6)
-        band = Coalesce(F("bandbreedte"), Value(Decimal(0)), output_field=getal)
-        real = ExpressionWrapper(F("realisatie") * 100, getal)
-
-        def grens(factor):
-            return ExpressionWrapper(F("doelstelling") * (100 + factor * band), getal)
-
-        hoger = Q(indicator__richting=Richting.HOGER)
-        return self.alias(
-            _real=real,
-            _g_hoger=grens(-1),
-            _o_hoger=grens(-2),
-            _g_lager=grens(1),
-            _o_lager=grens(2),
-        ).annotate(
-            berekende_status=Case(
-                When(realisatie__isnull=True, then=Value(IndicatorStatus.NIET_GERAPPORTEERD)),
-                When(doelstelling__isnull=True, then=Value(IndicatorStatus.GEEN_DOEL)),
-                When(hoger & Q(_real__gte=F("_g_hoger")), then=Value(IndicatorStatus.GROEN)),
-                When(hoger & Q(_real__gte=F("_o_hoger")), then=Value(IndicatorStatus.ORANJE)),
-                When(hoger, then=Value(IndicatorStatus.ROOD)),
-                When(_real__lte=F("_g_lager"), then=Value(IndicatorStatus.GROEN)),
-                When(_real__lte=F("_o_lager"), then=Value(IndicatorStatus.ORANJE)),
-                default=Value(IndicatorStatus.ROOD),
-                output_field=CharField(),
-            )
-        )
 
 
 # The list's sort keys that each value carries a copy of: {copy: its source}.
@@ -609,6 +630,8 @@ SORTEERSLEUTELS = {
     "indicator_groep": "indicator__groep",
     "indicator_volgorde": "indicator__volgorde",
 }
+# Every copy: the sort keys and the direction the status is computed with.
+KOPIEEN = {**SORTEERSLEUTELS, "indicator_richting": "indicator__richting"}
 GEEN_SORTEERDATUM = datetime.date(1, 1, 1)
 
 
@@ -658,13 +681,30 @@ class Indicatorwaarde(VersieModel):
     indicator_volgorde = models.PositiveSmallIntegerField(
         "volgorde indicator", editable=False, default=0
     )
+    # Copied the same way (migration 0007): the status below needs it on the row.
+    indicator_richting = models.CharField(
+        "richting indicator",
+        max_length=5,
+        choices=Richting.choices,
+        editable=False,
+        default=Richting.HOGER,
+    )
+    # The verdict, computed and stored by the database on every write of the value or
+    # its copied direction, so the list filters and sorts on an index instead of
+    # computing it for every value (issue 13). `status` is the same rule in Python.
+    berekende_status = models.GeneratedField(
+        expression=_status_expressie(),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+        verbose_name="status",
+    )
 
     objects = IndicatorwaardeQuerySet.as_manager()
-    # The copies are not the value's own data: no history of them.
-    history = HistoricalRecords(excluded_fields=list(SORTEERSLEUTELS))
+    # Copies and the computed status are not the value's own data: no history of them.
+    history = HistoricalRecords(excluded_fields=[*KOPIEEN, "berekende_status"])
 
     # Checked and repaired by douane_portfolio.tellers (verschillen, herstellen).
-    door_triggers_gekopieerd = SORTEERSLEUTELS
+    door_triggers_gekopieerd = KOPIEEN
 
     class Meta:
         verbose_name = "indicatorwaarde"
@@ -685,6 +725,18 @@ class Indicatorwaarde(VersieModel):
                 fields=["-periode_einddatum", "-periode_begindatum", "id"],
                 name="indicatorwaarde_periode",
             ),
+            # The status filter in the list's default order, and the status sort.
+            models.Index(
+                fields=[
+                    "berekende_status",
+                    "-periode_einddatum",
+                    "indicator_groep",
+                    "indicator_volgorde",
+                    "id",
+                ],
+                name="indicatorwaarde_status",
+            ),
+            models.Index(fields=["berekende_status", "id"], name="indicatorwaarde_status_id"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -568,7 +568,6 @@ class IndicatorwaardeLijst(LijstView):
             super()
             .get_queryset()
             .select_related("indicator__initiatief", "periode")
-            .met_status()
             # The copies on the row (the same order as the period's and indicator's own
             # fields): its index serves every page (indicatorwaarde_lijst).
             .order_by("-periode_einddatum", "indicator_groep", "indicator_volgorde")

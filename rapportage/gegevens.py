@@ -93,7 +93,6 @@ def indicatoren(periode):
     waarden = (
         Indicatorwaarde.objects.filter(periode=periode)
         .select_related("indicator__initiatief")
-        .met_status()
         .order_by(
             "indicator__initiatief__thema__volgorde", "indicator__groep", "indicator__volgorde"
         )

@@ -134,7 +134,7 @@ class Schrijver:
         velden = [
             f
             for f in meta.concrete_fields
-            if not (f.primary_key and getattr(objs[0], f.attname) is None)
+            if not (f.primary_key and getattr(objs[0], f.attname) is None) and not f.generated
         ]
         rijen = [
             tuple(f.get_db_prep_save(self._waarde(f, o), connection) for f in velden) for o in objs

@@ -4,6 +4,7 @@ the partial index of postponed actions in its order and stops after 10, "verwach
 opgelost" the partial index of unresolved findings in its order."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -66,3 +67,20 @@ def test_the_counter_is_what_the_block_ranks_by(gegevens):
     assert sorted(Vervolgactie.objects.values_list("aantal_verschuivingen", flat=True)) == [
         0, 0, 0, 0, 0, 1, 2, 3,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("sort", [None, "-deadline"])
+def test_the_postponed_filter_walks_its_partial_index_in_the_lists_order(
+    client_voor, gegevens, sort
+):
+    """Postponed actions lie late in the deadline order: the list's filter reads the
+    partial index of postponed actions in that order, not the whole list's index."""
+    client = client_voor(UserFactory(rol=rollen.AUDITOR))
+    params = {"uitgesteld": "ja", **({"sort": sort} if sort else {})}
+    sql, response = vraag_en_vang(client, reverse("audits:acties"), params, "_blader0")
+    rijen = [r.record for r in response.context["table"].page.object_list]
+    assert len(rijen) == 3 and all(a.aantal_verschuivingen > 0 for a in rijen)
+    plan = uitleg(sql, "seqscan", "bitmapscan", "sort")
+    assert "vervolgactie_uitgesteld_dl" in plan, plan
+    # At most an incremental sort by id within one deadline (descending), never all rows.
+    assert not re.search(r"(^|->)\s*Sort\b", plan), plan

@@ -118,6 +118,27 @@ def test_an_address_by_id_is_what_reverse_gives():
     assert adres("zoeken", "bevinding-eigenaren") == reverse("zoeken", args=["bevinding-eigenaren"])
 
 
+def test_a_fixed_block_reads_the_script_prefix_once_and_forgets_it_after():
+    """`vaste_omgeving` (a table's rows): the prefix of the block's start holds inside
+    it, nested blocks keep it, and the next block reads the prefix again."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from douane_portfolio.adressen import vaste_omgeving
+
+    voor = get_script_prefix()
+    try:
+        with vaste_omgeving():
+            assert adres("audits:bevinding", 7) == "/audits/bevindingen/7/"
+            set_script_prefix("/portaal/")
+            with vaste_omgeving():
+                assert adres("audits:bevinding", 7) == "/audits/bevindingen/7/"
+        assert adres("audits:bevinding", 7) == "/portaal/audits/bevindingen/7/"
+        with vaste_omgeving():
+            assert adres("audits:bevinding", 8) == "/portaal/audits/bevindingen/8/"
+    finally:
+        set_script_prefix(voor)
+
+
 @pytest.mark.django_db
 def test_a_list_filterset_copies_its_filters_without_sharing_them():
     import django_filters

@@ -1,6 +1,8 @@
-"""The indicator values' copies of their sort keys (migration programmas 0006): the
-database keeps them on every kind of write, the list sorts on them as it sorted on the
-period's and indicator's own fields, and on PostgreSQL one index serves that order."""
+"""The indicator values' copies of their sort keys and direction (migrations programmas
+0006, 0007): the database keeps them on every kind of write, the list sorts on them as it
+sorted on the period's and indicator's own fields, and on PostgreSQL one index serves
+that order. The status, stored and computed by the database from the value and the
+copied direction, is the Python rule's, and the status filter and sort read an index."""
 
 import pytest
 from django.db import connection
@@ -8,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from douane_portfolio import rollen, tellers
-from programmas.models import Indicatorwaarde, Periodesoort, PeriodeStatus
+from programmas.models import (
+    IndicatorStatus,
+    Indicatorwaarde,
+    Periodesoort,
+    PeriodeStatus,
+    Richting,
+)
 from tests.factories import UserFactory
 from tests.programmas.factories import IndicatorFactory, IndicatorwaardeFactory, PeriodeFactory
 from tests.queryplan import keyset_plan
@@ -45,34 +53,67 @@ def perioden():
 def test_the_copies_follow_every_kind_of_write(perioden):
     t3, t1 = perioden
     a = IndicatorFactory(groep="Controles", volgorde=2)
-    b = IndicatorFactory(groep="Afdrachten", volgorde=1)
+    b = IndicatorFactory(groep="Afdrachten", volgorde=1, richting=Richting.LAGER)
     # Created through the model, and in bulk.
     waarde = IndicatorwaardeFactory(indicator=a, periode=t3, realisatie=5)
     Indicatorwaarde.objects.bulk_create(
         [Indicatorwaarde(indicator=b, periode=t3), Indicatorwaarde(indicator=a, periode=t1)]
     )
-    assert klopt()[waarde.pk] == (t3.einddatum, t3.begindatum, "Controles", 2)
+    assert klopt()[waarde.pk] == (t3.einddatum, t3.begindatum, "Controles", 2, "hoger")
 
     # A value saved with the copies it read earlier, after its indicator changed.
-    a.groep, a.volgorde = "Bewaking", 7
+    a.groep, a.volgorde, a.richting = "Bewaking", 7, Richting.LAGER
     a.save()
-    assert klopt()[waarde.pk][2:] == ("Bewaking", 7)
+    assert klopt()[waarde.pk][2:] == ("Bewaking", 7, "lager")
     waarde.realisatie = 6
     waarde.save()
-    assert klopt()[waarde.pk][2:] == ("Bewaking", 7)
+    assert klopt()[waarde.pk][2:] == ("Bewaking", 7, "lager")
 
     # A value moved to another period and indicator.
     Indicatorwaarde.objects.filter(pk=waarde.pk).update(periode=t1, indicator=b)
     Indicatorwaarde.objects.filter(indicator=a, periode=t1).delete()
-    assert klopt()[waarde.pk] == (t1.einddatum, t1.begindatum, "Afdrachten", 1)
+    assert klopt()[waarde.pk] == (t1.einddatum, t1.begindatum, "Afdrachten", 1, "lager")
 
-    # A period whose dates change (its year or kind), and an indicator's order alone.
+    # A period whose dates change (its year or kind), an indicator's order or direction.
     t1.jaar, t1.soort = 2024, Periodesoort.JAAR
     t1.save()
     b.volgorde = 9
     b.save()
-    assert klopt()[waarde.pk] == (t1.einddatum, t1.begindatum, "Afdrachten", 9)
+    assert klopt()[waarde.pk] == (t1.einddatum, t1.begindatum, "Afdrachten", 9, "lager")
+    b.richting = Richting.HOGER
+    b.save()
+    assert klopt()[waarde.pk] == (t1.einddatum, t1.begindatum, "Afdrachten", 9, "hoger")
     assert t1.begindatum.month == 1 and t1.einddatum.year == 2024
+
+
+def opgeslagen_status(waarde):
+    return Indicatorwaarde.objects.values_list("berekende_status", flat=True).get(pk=waarde.pk)
+
+
+def test_the_stored_status_follows_the_value_and_its_indicators_direction(perioden):
+    """85 against a target of 100 with a band of 5%: rood when higher is better, groen
+    when lower is; the database recomputes it on each write, and it is the Python rule."""
+    indicator = IndicatorFactory()
+    waarde = IndicatorwaardeFactory(
+        indicator=indicator, periode=perioden[0], doelstelling=100, realisatie=85, bandbreedte=5
+    )
+    assert opgeslagen_status(waarde) == IndicatorStatus.ROOD == waarde.status
+
+    indicator.richting = Richting.LAGER
+    indicator.save()
+    waarde.refresh_from_db()
+    assert opgeslagen_status(waarde) == IndicatorStatus.GROEN == waarde.status
+
+    Indicatorwaarde.objects.filter(pk=waarde.pk).update(realisatie=None)
+    assert opgeslagen_status(waarde) == IndicatorStatus.NIET_GERAPPORTEERD
+    waarde.refresh_from_db()
+    waarde.realisatie, waarde.doelstelling = 107, 100
+    waarde.save()
+    assert opgeslagen_status(waarde) == IndicatorStatus.ORANJE == waarde.status
+
+    # Moved to an indicator where higher is better.
+    Indicatorwaarde.objects.filter(pk=waarde.pk).update(indicator=IndicatorFactory())
+    assert opgeslagen_status(waarde) == IndicatorStatus.GROEN
 
 
 def _zonder_triggers(cursor):
@@ -86,12 +127,18 @@ def _zonder_triggers(cursor):
 
 def test_the_consistency_check_finds_and_repairs_a_wrong_copy(perioden):
     """What `tellers.verschillen` and `herstellen` do after the triggers were off."""
-    waarde = IndicatorwaardeFactory(indicator__groep="Controles", periode=perioden[0])
+    waarde = IndicatorwaardeFactory(
+        indicator__groep="Controles",
+        periode=perioden[0],
+        doelstelling=100,
+        realisatie=85,
+        bandbreedte=5,
+    )
     with connection.cursor() as cursor:
         _zonder_triggers(cursor)
         cursor.execute(
             "UPDATE programmas_indicatorwaarde SET indicator_groep = 'Fout', "
-            "indicator_volgorde = 3 WHERE id = %s",
+            "indicator_volgorde = 3, indicator_richting = 'lager' WHERE id = %s",
             [waarde.pk],
         )
     vandaag = timezone.localdate()
@@ -101,9 +148,13 @@ def test_the_consistency_check_finds_and_repairs_a_wrong_copy(perioden):
     assert verschil == [
         ((Indicatorwaarde._meta.db_table, waarde.pk, "indicator_groep"), "Fout", "Controles"),
         ((Indicatorwaarde._meta.db_table, waarde.pk, "indicator_volgorde"), 3, 0),
+        ((Indicatorwaarde._meta.db_table, waarde.pk, "indicator_richting"), "lager", "hoger"),
     ]
+    # The status went with the wrong direction, and comes back with the right one.
+    assert opgeslagen_status(waarde) == IndicatorStatus.GROEN
     tellers.herstellen(vandaag)
     klopt()
+    assert opgeslagen_status(waarde) == IndicatorStatus.ROOD == waarde.status
 
 
 def test_the_tables_keep_their_triggers():
@@ -187,3 +238,89 @@ def test_the_list_reads_its_order_from_the_index(settings, lijst, params, index)
     volgende = {**params, "cursor": response.context["table"].page.volgende}
     plan, _ = keyset_plan(lijst, reverse("programmas:indicatoren"), volgende)
     assert index in plan and "Sort" not in plan, plan
+
+
+@pytest.fixture
+def statuslijst(perioden, client_voor):
+    """Values of every status in both periods, with groups and orders that tie."""
+    t3, t1 = perioden
+    realisaties = (None, 120, 97, 93, 80)  # per 100 with a band of 5: each status once
+    for n in range(15):
+        indicator = IndicatorFactory(
+            groep=f"Groep {n % 3}",
+            volgorde=n % 2,
+            richting=Richting.LAGER if n % 4 == 0 else Richting.HOGER,
+        )
+        for periode in (t3, t1):
+            IndicatorwaardeFactory(
+                indicator=indicator,
+                periode=periode,
+                doelstelling=None if n % 7 == 3 else 100,
+                realisatie=realisaties[(n + periode.pk) % 5],
+                bandbreedte=5,
+            )
+    return client_voor(UserFactory(rol=rollen.BEHEERDER))
+
+
+def _alle_paginas(client, params):
+    gezien = []
+    for _ in range(20):
+        response = client.get(reverse("programmas:indicatoren"), params)
+        pagina = response.context["table"].page
+        gezien += [rij.record.pk for rij in pagina.object_list]
+        if not pagina.volgende:
+            return gezien
+        params = {**params, "cursor": pagina.volgende}
+    raise AssertionError("te veel pagina's")
+
+
+@pytest.mark.parametrize("status", IndicatorStatus.values)
+def test_the_status_filter_gives_the_rows_of_the_python_rule_in_the_list_order(
+    settings, statuslijst, status
+):
+    settings.LIJST_PAGINA_GROOTTE = 4
+    verwacht = [
+        w.pk
+        for w in Indicatorwaarde.objects.select_related("indicator").order_by(
+            "-periode__einddatum", "indicator__groep", "indicator__volgorde", "pk"
+        )
+        if w.status == status
+    ]
+    assert verwacht
+    assert _alle_paginas(statuslijst, {"status": status}) == verwacht
+
+
+@pytest.mark.parametrize("sort", ["berekende_status", "-berekende_status"])
+def test_the_status_sort_orders_by_the_python_rule(settings, statuslijst, sort):
+    settings.LIJST_PAGINA_GROOTTE = 4
+    # Equal statuses by primary key, ascending in both directions (a stable sort).
+    waarden = Indicatorwaarde.objects.select_related("indicator").order_by("pk")
+    verwacht = sorted(waarden, key=lambda w: w.status, reverse=sort.startswith("-"))
+    assert _alle_paginas(statuslijst, {"sort": sort}) == [w.pk for w in verwacht]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL")
+@pytest.mark.parametrize(
+    ("params", "index"),
+    [
+        ({"status": "rood"}, "indicatorwaarde_status"),
+        ({"status": "niet_gerapporteerd"}, "indicatorwaarde_status"),
+        ({"sort": "berekende_status"}, "indicatorwaarde_status_id"),
+        ({"sort": "-berekende_status"}, "indicatorwaarde_status_id"),
+    ],
+)
+def test_the_status_filter_and_sort_read_an_index(settings, statuslijst, params, index):
+    """The first page and the next: an index scan, not the status computed for every
+    value and sorted (before 0007: a join of all values with their indicators)."""
+    settings.LIJST_PAGINA_GROOTTE = 4
+    url = reverse("programmas:indicatoren")
+    eerste, response = keyset_plan(statuslijst, url, params)
+    volgende = {**params, "cursor": response.context["table"].page.volgende}
+    for plan in (eerste, keyset_plan(statuslijst, url, volgende)[0]):
+        assert f"using {index} on" in plan, plan
+        assert "Join" not in plan and "Nested Loop" not in plan, plan
+        if params.get("sort", "").startswith("-"):
+            # Backward, then by primary key within one status (an incremental sort).
+            assert "Incremental Sort" in plan and "Presorted Key: berekende_status" in plan
+        else:
+            assert "Sort" not in plan, plan
