@@ -115,8 +115,11 @@ def gemigreerde_sqlite(tmp_path_factory):
     made once per run: the tests that need an installation of their own copy it (with
     `backup.sqlite_kopie`) instead of each spending a full migrate (20-70 s) on the same
     result.
-    pytest-xdist workers share it through the run's common temp folder and a lock."""
-    gedeeld = tmp_path_factory.getbasetemp().parent
+    pytest-xdist workers share it through the run's common temp folder and a lock. Without
+    xdist that folder is the run's own base, not its parent: the parent is shared by every
+    run on the machine, and a template migrated by another checkout stayed behind there."""
+    basis = tmp_path_factory.getbasetemp()
+    gedeeld = basis.parent if os.environ.get("PYTEST_XDIST_WORKER") else basis
     sjabloon = gedeeld / "gemigreerd.sqlite3"
     with FileLock(str(gedeeld / "gemigreerd.lock")):
         if not sjabloon.exists():
