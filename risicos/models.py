@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
@@ -533,8 +533,11 @@ class Beheersmaatregel(Actie):
 
     objects = BeheersmaatregelQuerySet.as_manager()
     history = HistoricalRecords()
-    # `context` names the measure's risks (a many-to-many: prefetched, not joined).
-    context_prefetch_related = ("risicos",)
+    # `context` names the measure's risks (a many-to-many: prefetched, not joined), by
+    # title only: a risk's full row carries its long descriptions.
+    context_prefetch_related = (
+        Prefetch("risicos", queryset=Risico.objects.only("titel").order_by("titel")),
+    )
     escalatie_rol = rollen.RISICOFUNCTIONARIS
 
     class Meta(Actie.Meta):
