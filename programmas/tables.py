@@ -99,7 +99,11 @@ class IndicatorwaardeTabel(tables.Table):
         default="—",
     )
     bandbreedte = GetalKolom("Band (%)", default="—")
-    berekende_status = StatusKolom("Status", labels=dict(IndicatorStatus.choices))
+    # Ends on the id, so that descending flips both keys and one index (berekende_status,
+    # id) serves both directions without sorting a status group (issue 13).
+    berekende_status = StatusKolom(
+        "Status", labels=dict(IndicatorStatus.choices), order_by=("berekende_status", "pk")
+    )
     bewerken = BewerkKolom()
 
     class Meta:
