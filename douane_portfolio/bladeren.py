@@ -99,11 +99,11 @@ def _kan_leeg(model, naam):
 
 
 def nooit_leeg(expressie):
-    """Whether `expressie` can never be NULL: a COALESCE that ends in a value. A nullable
-    sort key written that way (NULL as a value beyond every real one), or a CASE whose
-    branches and ELSE are all values, makes the seek
-    past it one index range; with NULLS LAST it is an OR with IS NULL, which PostgreSQL
-    cannot use as a range and filters from the top of the index instead."""
+    """Whether `expressie` can never be NULL: a COALESCE that ends in a value, or a CASE
+    whose branches and ELSE are all values. A nullable sort key written that way (NULL
+    as a value beyond every real one) makes the seek past it one index range; with
+    NULLS LAST it is an OR with IS NULL, which PostgreSQL cannot use as a range and
+    filters from the top of the index instead."""
     if isinstance(expressie, Case):
         return all(_waarde(w.result) for w in expressie.cases) and _waarde(expressie.default)
     if isinstance(expressie, Coalesce):
@@ -115,8 +115,11 @@ def _waarde(expressie):
     return isinstance(expressie, Value) and expressie.value is not None
 
 
-def _annotatie_kan_leeg(query, naam):
-    return not nooit_leeg(query.annotations[naam])
+def _naam_kan_leeg(query, naam):
+    """Whether the sort key named `naam` (an annotation or a field path) may be NULL."""
+    if naam in query.annotations:
+        return not nooit_leeg(query.annotations[naam])
+    return _kan_leeg(query.model, naam)
 
 
 def _sleutels(queryset):
@@ -137,10 +140,7 @@ def _sleutels(queryset):
             if naam in ("pk", model._meta.pk.name):
                 heeft_pk = True
                 naam = "pk"
-            if naam in query.annotations:
-                leeg = _annotatie_kan_leeg(query, naam)
-            else:
-                leeg = _kan_leeg(model, naam)
+            leeg = _naam_kan_leeg(query, naam)
             sleutels.append(Sleutel(F(naam), aflopend, not aflopend, leeg))
             continue
         if not isinstance(item, OrderBy):
@@ -156,10 +156,7 @@ def _sleutels(queryset):
         else:
             nulls_laatst = not item.descending
         if isinstance(expressie, F):
-            if naam in query.annotations:
-                leeg = _annotatie_kan_leeg(query, naam)
-            else:
-                leeg = _kan_leeg(model, naam)
+            leeg = _naam_kan_leeg(query, naam)
         else:
             leeg = not nooit_leeg(expressie)
         sleutels.append(Sleutel(expressie, item.descending, nulls_laatst, leeg))

@@ -151,6 +151,10 @@ def _dialoog_context(request, dialoog):
     }
 
 
+# Who the header of a dialogue's pages names (risicos/_dialoog_kop.html), read with it.
+KOP = ("voorzitter", "vastgesteld_door")
+
+
 def _zichtbaar(request, *related):
     return Risicodialoog.objects.zichtbaar_voor(request.user).select_related(*related)
 
@@ -162,7 +166,7 @@ class DialoogDetail(LeesView):
     template_name = "risicos/dialoog_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("voorzitter", "vastgesteld_door")
+        return super().get_queryset().select_related(*KOP)
 
     def get_context_data(self, **kwargs):
         dialoog = self.object
@@ -189,7 +193,7 @@ def dialoog_sessie(request, pk):
     """Record per risk the agreed net score, the conclusion and new actions."""
     dialoog = object_of_404(
         request,
-        _zichtbaar(request, "voorzitter", "vastgesteld_door"),
+        _zichtbaar(request, *KOP),
         pk,
         "risicos.change_risicodialoog",
     )
@@ -246,7 +250,7 @@ def dialoog_gehouden(request, pk):
 
 def dialoog_vaststellen(request, pk):
     """GET: what adoption will change; POST: adopt."""
-    dialoog = object_of_404(request, _zichtbaar(request, "voorzitter", "vastgesteld_door"), pk)
+    dialoog = object_of_404(request, _zichtbaar(request, *KOP), pk)
     if request.method == "POST":
         # Without an object this asks the role: may this user run dialogues at all?
         eis_recht(request.user, "risicos.change_risicodialoog")
@@ -283,7 +287,7 @@ class DialoogVerslag(LeesView):
     template_name = "risicos/dialoog_verslag.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("voorzitter", "vastgesteld_door")
+        return super().get_queryset().select_related(*KOP)
 
     def get_context_data(self, **kwargs):
         dialoog = self.object
