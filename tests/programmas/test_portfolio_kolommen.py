@@ -260,4 +260,8 @@ def test_the_status_filter_is_an_exists_on_the_reports_index(
         # Either index of the reports on the period answers "none in this period".
         assert "Anti Join" in plan and "periode_id =" in plan, plan
     else:
-        assert "Join" in plan and "using rapportage_periode_status" in plan, plan
+        # A join on an index of the reports. Which one the planner takes on forty rows
+        # depends on their statistics (in one CI run the one on the initiative, with
+        # period and colour as a filter); at scale it is rapportage_periode_status.
+        assert "Join" in plan and "Index" in plan, plan
+        assert "on programmas_statusrapportage pi_r" in plan, plan
