@@ -118,7 +118,13 @@ class BevindingFilter(LijstFilterSet):
         return qs.verwachting_verstreken() if value else qs
 
     def filter_te_laat(self, qs, name, value):
-        return qs.filter(te_late_acties__gt=0) if value else qs
+        # EXISTS, not the shown count > 0: a semi join that stops at the first overdue
+        # action, on the open actions' own index, for each finding the page walks past.
+        if not value:
+            return qs
+        return qs.filter(
+            Exists(Vervolgactie.objects.te_laat().filter(bevinding=OuterRef("pk")))
+        )
 
 
 class VervolgactieFilter(LijstFilterSet):

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from douane_portfolio import rollen
 from douane_portfolio.adressen import adres
 from douane_portfolio.models import (
+    OPEN_STATUSSEN,
     Actie,
     ActieQuerySet,
     User,
@@ -418,6 +419,14 @@ class Vervolgactie(Actie):
             *actie_indexen("vervolgactie"),
             # The counts per finding on the list of findings.
             models.Index(fields=["bevinding", "status", "deadline"], name="vervolgactie_bev_st"),
+            # Open and overdue actions per finding: the filter "met te late acties" probes it
+            # for every finding it walks past, and most have no open action at all (in the
+            # index above each probe read the finding's closed actions too).
+            models.Index(
+                fields=["bevinding", "deadline"],
+                name="vervolgactie_bev_open",
+                condition=Q(status__in=OPEN_STATUSSEN),
+            ),
             # "Meest uitgesteld" on the follow-up page and the list sorted by postponements:
             # only postponed actions (about one in ten), in the order they are shown.
             models.Index(
