@@ -11,6 +11,7 @@ tests/douane_portfolio/test_tabelrijen.py checks column type by column type.
 """
 
 import datetime
+import enum
 import html
 from functools import partialmethod
 from inspect import getattr_static
@@ -223,7 +224,8 @@ class _Kolom:
             value = self._waarde(row.record)
             if value is not _GEEN_VELD:
                 soort = type(value)
-                if soort in _PER_WAARDE:
+                if soort in _PER_WAARDE or isinstance(value, enum.Enum):
+                    # A member of choices (Trend.BETER) prints as its own value does.
                     sleutel = (soort, value)
                 elif isinstance(value, models.Model) and value.pk is not None:
                     # The same row of the same query: the same text.

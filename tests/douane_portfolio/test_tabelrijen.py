@@ -16,8 +16,15 @@ from django.urls import resolve
 from douane_portfolio import rollen
 from douane_portfolio.models import User
 from douane_portfolio.tabelrijen import kop_html, rijen_html
+from programmas.models import Initiatief, Periodesoort, PeriodeStatus, Trend
+from programmas.tables import InitiatiefTabel, TrendKolom
 from risicos.models import Beheersmaatregel
 from tests.factories import UserFactory
+from tests.programmas.factories import (
+    InitiatiefFactory,
+    PeriodeFactory,
+    StatusrapportageFactory,
+)
 from tests.risicos.factories import (
     BeheersmaatregelFactory,
     RisicodialoogFactory,
@@ -163,3 +170,36 @@ def test_every_list_renders_its_rows_as_django_tables2_does(demo, url, gebruiker
     # The header too, with its sort links (the URL's page and cursor left out).
     tabel, request = tabel_van_de_lijst(f"{url}{'&' if '?' in url else '?'}page=2&x=<1>", user)
     assert _normaal(kop_html(tabel, request)) == django_tables2_kop(tabel, request)
+
+
+def test_a_column_of_choices_members_renders_each_member_once_per_table():
+    # The portfolio's trend is a member of Trend, not a str: its cells were rendered
+    # (a lazy label each, ~10 µs) for every row instead of once per member.
+    aanroepen = []
+
+    class TellendeTrend(TrendKolom):
+        def render(self, value):
+            aanroepen.append(value)
+            return super().render(value)
+
+    class Tabel(InitiatiefTabel):
+        trend = TellendeTrend("Trend t.o.v. vorige periode")
+
+    vorige = PeriodeFactory(soort=Periodesoort.T1, status=PeriodeStatus.GESLOTEN)
+    periode = PeriodeFactory(soort=Periodesoort.T2, status=PeriodeStatus.GESLOTEN)
+    for nu, toen in [("groen", "rood"), ("rood", "groen"), ("oranje", "oranje")] * 2 + [
+        ("groen", None)
+    ]:
+        initiatief = InitiatiefFactory()
+        StatusrapportageFactory(initiatief=initiatief, periode=periode, status=nu)
+        if toen:
+            StatusrapportageFactory(initiatief=initiatief, periode=vorige, status=toen)
+    request = verzoek(UserFactory(rol=rollen.BEHEERDER))
+    rijen = Initiatief.objects.met_status(periode, vorige).met_mijlpaaltellingen()
+    verwacht = django_tables2_rijen(Tabel(rijen, request=request), request)
+    aanroepen.clear()
+
+    html = rijen_html(Tabel(rijen, request=request))
+
+    assert sorted(aanroepen, key=str) == sorted([*Trend, None], key=str)
+    assert _normaal(html) == verwacht
