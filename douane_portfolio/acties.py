@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .bladeren import CURSOR, LAATSTE, NA, VOOR, Bladzijde, buren, cursor_lezen, cursor_maken
-from .models import Actie
+from .models import Actie, aantal
 
 
 def actie_modellen():
@@ -50,7 +50,7 @@ def open_acties_tellen(user, op=None):
         .van(user)
         .order_by()
         .values("eigenaar")
-        .annotate(n=Count("pk"), te_laat=Count("pk", filter=Q(deadline__lt=op)))
+        .annotate(n=aantal(), te_laat=aantal(Q(deadline__lt=op)))
         .values_list("n", "te_laat")
         for model in actie_modellen()
     ]

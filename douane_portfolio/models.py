@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -110,6 +110,14 @@ class ActieStatus(models.TextChoices):
 
 
 OPEN_STATUSSEN = (ActieStatus.OPEN, ActieStatus.IN_UITVOERING)
+
+
+def aantal(filter=None):
+    """COUNT(*), or COUNT(1) FILTER (...): unlike COUNT(id), the database answers it from
+    an index on the filtered columns alone. Mijn acties counted an owner's open actions
+    with COUNT(id) and read ~800 rows from the tables: 10 ms instead of 0.5."""
+    # Django refuses Count("*") with a filter.
+    return Count("*") if filter is None else Count(Value(1), filter=filter)
 
 
 def telling(qs, veld):

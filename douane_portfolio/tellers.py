@@ -12,10 +12,10 @@ import datetime
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 
 from .acties import actie_modellen
-from .models import OPEN_STATUSSEN, Actieteller, Bevindingteller, Tellerdatum
+from .models import OPEN_STATUSSEN, Actieteller, Bevindingteller, Tellerdatum, aantal
 from .transacties import schrijftransactie
 
 # What a missing peildatum row (after a flush) counts as, in the triggers too.
@@ -84,7 +84,7 @@ def actietellingen_opnieuw(op):
             model._base_manager.filter(status__in=OPEN_STATUSSEN)
             .order_by()
             .values("eigenaar")
-            .annotate(n=Count("pk"), l=Count("pk", filter=Q(deadline__lt=op)))
+            .annotate(n=aantal(), l=aantal(Q(deadline__lt=op)))
         ):
             uitkomst[(soort_van(model), r["eigenaar"])] = (r["n"], r["l"])
     return uitkomst

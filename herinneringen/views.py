@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
     Case,
-    Count,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from douane_portfolio.bladeren import bladzijde
+from douane_portfolio.models import aantal
 from douane_portfolio.rules import is_beheerder
 
 from . import meldingen, services
@@ -59,7 +59,7 @@ def _items():
 def _aantal_items():
     per_mail = Bezorging.objects.filter(verzending=OuterRef("pk")).order_by().values("verzending")
     return Coalesce(
-        Subquery(per_mail.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+        Subquery(per_mail.annotate(n=aantal()).values("n"), output_field=IntegerField()), 0
     )
 
 

@@ -10,7 +10,6 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     DecimalField,
     Expression,
     ExpressionWrapper,
@@ -29,7 +28,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio.adressen import adres
-from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel, actie_indexen
+from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel, aantal, actie_indexen
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -804,7 +803,7 @@ class Initiatiefteller(models.Model):
             for r in Initiatief._base_manager.filter(actief=True)
             .order_by()
             .values("thema")
-            .annotate(n=Count("pk"))
+            .annotate(n=aantal())
         }
 
 
@@ -856,5 +855,5 @@ class Statusteller(models.Model):
             for r in Statusrapportage._base_manager.filter(initiatief__actief=True)
             .order_by()
             .values("periode", "initiatief__thema", "status")
-            .annotate(n=Count("pk"))
+            .annotate(n=aantal())
         }

@@ -15,6 +15,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from douane_portfolio.bladeren import bladzijde
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
+from douane_portfolio.models import aantal
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
     ObjectDetailView,
@@ -667,14 +668,13 @@ class Rapportageronde(PermissionRequiredMixin, TemplateView):
         else:
             actief = Initiatief.objects.actief()
             tellingen = actief.aggregate(
-                totaal=Count("pk"),
-                ontbrekend=Count(
-                    "pk",
-                    filter=~Exists(
+                totaal=aantal(),
+                ontbrekend=aantal(
+                    ~Exists(
                         Statusrapportage.objects.filter(
                             initiatief=OuterRef("pk"), periode=open_periode
                         )
-                    ),
+                    )
                 ),
             )
             context["aantal_initiatieven"] = tellingen["totaal"]

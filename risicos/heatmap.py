@@ -1,6 +1,6 @@
 """The 5×5 heat map grid: one place for the heat map page, the dashboard and the report."""
 
-from django.db.models import Count
+from douane_portfolio.models import aantal
 
 from .models import SCHAAL, Heatmapteller, Impact, Kans, score_niveau
 
@@ -9,7 +9,7 @@ def tellingen(risicos, soort):
     """({(kans, impact): n}, not scored) for `soort` "bruto" or "netto": one GROUP BY."""
     kans, impact = f"{soort}_kans", f"{soort}_impact"
     aantallen, niet_gescoord = {}, 0
-    for rij in risicos.order_by().values(kans, impact).annotate(n=Count("pk")):
+    for rij in risicos.order_by().values(kans, impact).annotate(n=aantal()):
         if rij[kans] is None or rij[impact] is None:
             niet_gescoord += rij["n"]
         else:

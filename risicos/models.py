@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
@@ -22,6 +22,7 @@ from douane_portfolio.models import (
     Actie,
     ActieQuerySet,
     VersieModel,
+    aantal,
     actie_indexen,
 )
 from douane_portfolio.rules import heeft_een_rol
@@ -254,7 +255,7 @@ class RisicoQuerySet(models.QuerySet):
             .filter(risicos=OuterRef("pk"))
             .order_by()
             .values("risicos")
-            .annotate(c=Count("pk"))
+            .annotate(c=aantal())
             .values("c")
         )
         return self.annotate(open_bevindingen=Coalesce(Subquery(open_per_risico), 0))
@@ -580,7 +581,7 @@ class RisicodialoogQuerySet(models.QuerySet):
             Dialoogrisico.objects.filter(dialoog=OuterRef("pk"))
             .order_by()
             .values("dialoog")
-            .annotate(c=Count("pk"))
+            .annotate(c=aantal())
             .values("c")
         )
         return self.annotate(aantal_risicos=Coalesce(Subquery(punten), 0))
@@ -766,5 +767,5 @@ class Heatmapteller(models.Model):
             for r in Risico._base_manager.filter(status=RisicoStatus.ACTIEF)
             .order_by()
             .values("netto_kans", "netto_impact")
-            .annotate(n=Count("pk"))
+            .annotate(n=aantal())
         }
