@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from douane_portfolio import opmaak
 from douane_portfolio.adressen import adres as _adres
-from douane_portfolio.tabelrijen import kop_html, rijen_html
+from douane_portfolio.tabelrijen import actierijen_html, kop_html, rijen_html
 
 register = template.Library()
 
@@ -58,6 +58,12 @@ def tabelkop(context, table):
 def tabelrijen(table):
     """The `<tr>`s of a django-tables2 table, rendered in Python (tabelrijen.py)."""
     return rijen_html(table)
+
+
+@register.simple_tag
+def actierijen(acties, vandaag):
+    """The `<tr>`s of a list of actions of every kind, rendered in Python (tabelrijen.py)."""
+    return actierijen_html(acties, vandaag)
 
 
 @register.simple_tag

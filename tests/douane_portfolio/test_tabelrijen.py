@@ -15,13 +15,15 @@ from django.urls import resolve
 
 from douane_portfolio import rollen
 from douane_portfolio.models import User
-from douane_portfolio.tabelrijen import kop_html, rijen_html
+from douane_portfolio.tabelrijen import actierijen_html, kop_html, rijen_html
 from programmas.models import Initiatief, Periodesoort, PeriodeStatus, Trend
 from programmas.tables import InitiatiefTabel, TrendKolom
 from risicos.models import Beheersmaatregel
+from tests.audits.factories import VervolgactieFactory
 from tests.factories import UserFactory
 from tests.programmas.factories import (
     InitiatiefFactory,
+    MijlpaalFactory,
     PeriodeFactory,
     StatusrapportageFactory,
 )
@@ -203,3 +205,57 @@ def test_a_column_of_choices_members_renders_each_member_once_per_table():
 
     assert sorted(aanroepen, key=str) == sorted([*Trend, None], key=str)
     assert _normaal(html) == verwacht
+
+
+# templates/includes/acties_tabel.html's rows as the template rendered them before
+# actierijen_html: the reference for the rows built in Python.
+ACTIERIJEN_SJABLOON = Template(
+    """{% for actie in acties %}
+    <tr{% if actie.deadline < vandaag %} class="rij-te-laat"{% endif %}>
+      <td>
+        <time datetime="{{ actie.deadline|date:'Y-m-d' }}">{{ actie.deadline|date:"j b Y" }}</time>
+        {% if actie.deadline < vandaag %}<span class="label label-rood">te laat ("""
+    """{{ actie.deadline|timesince:vandaag }})</span>{% endif %}
+      </td>
+      <td>{{ actie.soort|capfirst }}</td>
+      <td><a href="{{ actie.get_absolute_url }}">{{ actie }}</a></td>
+      <td>{{ actie.context }}</td>
+      <td>{{ actie.get_status_display }}</td>
+    </tr>
+  {% endfor %}"""
+)
+
+
+def test_the_action_rows_are_the_html_the_template_rendered():
+    vandaag = datetime.date(2026, 12, 4)
+    eigenaar = UserFactory(rol=rollen.PROGRAMMAMANAGER)
+    lang = "Een <lange> omschrijving & meer " * 5
+    acties = [
+        MijlpaalFactory(
+            eigenaar=eigenaar,
+            omschrijving="Mijlpaal <b>vet</b> & co",
+            deadline=datetime.date(2026, 3, 1),
+            initiatief=InitiatiefFactory(naam="Initiatief \"A\" <'x'>"),
+        ),
+        MijlpaalFactory(eigenaar=eigenaar, omschrijving=lang, deadline=vandaag),
+        BeheersmaatregelFactory(
+            eigenaar=eigenaar,
+            deadline=datetime.date(2025, 11, 30),
+            status="in_uitvoering",
+            risicos=[RisicoFactory(titel="Risico <één>"), RisicoFactory(titel="Twee & drie")],
+        ),
+        BeheersmaatregelFactory(eigenaar=eigenaar, deadline=datetime.date(2026, 3, 1)),
+        VervolgactieFactory(
+            eigenaar=eigenaar,
+            deadline=datetime.date(2027, 1, 15),
+            bevinding__titel="Bevinding > ADR",
+        ),
+        VervolgactieFactory(eigenaar=eigenaar, deadline=vandaag - datetime.timedelta(days=1)),
+    ]
+
+    html = actierijen_html(acties, vandaag)
+
+    verwacht = ACTIERIJEN_SJABLOON.render(Context({"acties": acties, "vandaag": vandaag}))
+    assert _normaal(html) == _normaal(verwacht)
+    assert html.count('class="rij-te-laat"') == 4
+    assert "&lt;b&gt;vet&lt;/b&gt; &amp; co" in html and "Risico &lt;één&gt;" in html
