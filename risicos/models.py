@@ -342,6 +342,12 @@ class Risico(VersieModel):
             models.Index(
                 fields=["maatregelen_gereed", "maatregelen_totaal", "id"], name="risico_mr_telling"
             ),
+            # The gross heat map (page and report) counts active risks per cell from the
+            # index alone, as the net one does with `risico_status_netto` (rapportage 0006):
+            # without it, 6,700 pages of the table for 20,000 risks, 26 ms.
+            models.Index(
+                fields=["status", "bruto_kans", "bruto_impact"], name="risico_status_bruto"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
