@@ -15,7 +15,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from douane_portfolio.bladeren import bladzijde
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
-from douane_portfolio.models import aantal
+from douane_portfolio.models import aantal, telling
 from douane_portfolio.objectviews import (
     ObjectBewerkenView,
     ObjectDetailView,
@@ -657,7 +657,11 @@ class Rapportageronde(PermissionRequiredMixin, TemplateView):
         # A handful per year: the open round and the suggestion come from this list.
         perioden = list(
             Rapportageperiode.objects.annotate(
-                aantal_rapportages=Count("rapportages", distinct=True)
+                # A count per period from the reports' (periode, …) index: the join with
+                # COUNT(DISTINCT) read all 12,000 reports of a ministry (18 ms).
+                aantal_rapportages=telling(
+                    Statusrapportage.objects.filter(periode=OuterRef("pk")), "periode"
+                )
             ).order_by("-einddatum", "-begindatum")
         )
         context["perioden"] = perioden

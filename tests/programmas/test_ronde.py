@@ -1,11 +1,13 @@
 """The round's list of initiatives that have not reported is paged (issue 13)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from programmas.models import Initiatief, Periodesoort, PeriodeStatus, Status, Statusrapportage
 from tests.bladerhulp import alle_paginas, queries_en_pagina
 from tests.programmas.factories import InitiatiefFactory, PeriodeFactory, ThemaFactory
+from tests.queryplan import uitleg, vraag_en_vang
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,24 @@ def test_without_an_open_round_there_is_no_list(client_voor, beheerder):
     response = client_voor(beheerder).get(URL)
     assert "Er is op dit moment geen open ronde." in response.content.decode()
     assert "ontbrekend" not in response.context
+
+
+def test_the_reports_per_period_are_counted(client_voor, beheerder, pm, periode):
+    vorige = PeriodeFactory(jaar=2026, soort=Periodesoort.T2, status=PeriodeStatus.GESLOTEN)
+    _initiatieven(2, pm, vorige, gerapporteerd=3)
+    _initiatieven(1, pm, periode, gerapporteerd=1)
+
+    response = client_voor(beheerder).get(URL)
+
+    aantallen = {p.pk: p.aantal_rapportages for p in response.context["perioden"]}
+    assert aantallen == {vorige.pk: 3, periode.pk: 1}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL")
+def test_the_reports_per_period_come_from_the_reports_index_alone(client_voor, beheerder, periode):
+    # A join with COUNT(DISTINCT id) read every report of every period from the table
+    # (12,000 at scale 1.0, 18 ms); now one index range per period.
+    sql, _ = vraag_en_vang(client_voor(beheerder), URL, {}, '"aantal_rapportages"')
+    plan = uitleg(sql, "seqscan", "bitmapscan")
+    assert "Index Only Scan" in plan and "statusrapportage" in plan, plan
+    assert "Join" not in plan, plan
