@@ -77,8 +77,20 @@ class Lijst:
     kaal: object  # () -> QuerySet of the rows the screen shows by default, in its order
     admin: str | None = None
     filters: dict = field(default_factory=dict)  # label -> query string
-    sorteringen: tuple = ()
+    sorteringen: tuple = ()  # empty: every sort the screen offers (zichtbare_sorteringen)
     zoek: str | None = None
+
+
+def zichtbare_sorteringen(url):
+    """Every sort the list at `url` offers on screen, both ways: each visible orderable
+    column of its table. A hand-picked few missed sorts that read a whole table."""
+    tabel = resolve(url).func.view_class.table_class
+    namen = [
+        naam
+        for naam, kolom in tabel.base_columns.items()
+        if kolom.visible and kolom.orderable is not False
+    ]
+    return tuple(s for naam in namen for s in (naam, f"-{naam}"))
 
 
 def p95(tijden):
@@ -374,7 +386,6 @@ class Meter:
                     "niet gerapporteerd": "status=geen",
                     "eigenaar": f"eigenaar={eigenaar}",
                 },
-                sorteringen=("naam", "-status", "eigenaar"),
             ),
             Lijst(
                 "programmas",
@@ -388,7 +399,6 @@ class Meter:
                     "status rood": "status=rood",
                     "periode": f"periode={periode.pk if periode else ''}",
                 },
-                sorteringen=("indicator", "-periode"),
             ),
             Lijst(
                 "risicos",
@@ -410,7 +420,6 @@ class Meter:
                     "herbeoordeling te laat": "herbeoordeling_te_laat=ja",
                     "ook gesloten": "status=alle",
                 },
-                sorteringen=("titel", "eigenaar", "maatregelen", "-bruto"),
                 zoek="zoek=keten",
             ),
             Lijst(
@@ -428,7 +437,6 @@ class Meter:
                     "eigenaar": f"eigenaar={maatregel.eigenaar_id if maatregel else ''}",
                     "bij één risico": f"risico={risico.pk if risico else ''}",
                 },
-                sorteringen=("-deadline", "eigenaar", "status"),
                 zoek="zoek=keten",
             ),
             Lijst(
@@ -440,7 +448,6 @@ class Meter:
                 ),
                 admin="/beheer/risicos/risicodialoog/",
                 filters={"vastgesteld": "status=vastgesteld"},
-                sorteringen=("titel",),
             ),
             Lijst(
                 "audits",
@@ -458,7 +465,6 @@ class Meter:
                     "eigenaar": f"eigenaar={bevinding.eigenaar_id if bevinding else ''}",
                     "risico": f"risico={_gekoppeld_risico()}",
                 },
-                sorteringen=("titel", "-verwacht", "eigenaar"),
                 zoek="zoek=keten",
             ),
             Lijst(
@@ -476,7 +482,6 @@ class Meter:
                     "instantie ARK": "instantie=ark",
                     "eigenaar": f"eigenaar={actie.eigenaar_id if actie else ''}",
                 },
-                sorteringen=("-deadline", "eigenaar"),
                 zoek="zoek=keten",
             ),
             Lijst(
@@ -488,7 +493,6 @@ class Meter:
                 ),
                 admin="/beheer/audits/auditrapport/",
                 filters={"instantie ADR": "instantie=adr"},
-                sorteringen=("titel",),
             ),
         ]
 
@@ -536,7 +540,7 @@ class Meter:
         for naam, query in lijst.filters.items():
             titel = f"{lijst.naam}: filter {naam}"
             self.pagina(client, rol, lijst.groep, titel, f"{lijst.url}?{query}")
-        for sortering in lijst.sorteringen:
+        for sortering in lijst.sorteringen or zichtbare_sorteringen(lijst.url):
             titel = f"{lijst.naam}: sorteer {sortering}"
             self.pagina(client, rol, lijst.groep, titel, f"{lijst.url}?sort={sortering}")
         if lijst.zoek:

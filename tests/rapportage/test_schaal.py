@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.models import (
@@ -27,7 +28,7 @@ from programmas.models import (
     Statusrapportage,
 )
 from rapportage import schaaldata
-from rapportage.schaalmeting import Meter
+from rapportage.schaalmeting import Meter, zichtbare_sorteringen
 from risicos.models import Beheersmaatregel, Dialoogrisico, Risico, Risicodialoog
 
 SCHAAL = 0.001
@@ -214,3 +215,11 @@ def test_a_page_and_its_admin_are_timed_in_turn_round_by_round():
     assert volgorde == ["pagina"] * 2 + ["admin"] * 2 + ["pagina", "admin"] * 3
     assert [u["keer"] for u in uitkomsten] == [3, 3]
     assert all(u["p50_ms"] is not None and u["queries"] == 0 for u in uitkomsten)
+
+
+def test_the_benchmark_measures_every_sort_a_list_offers_on_screen():
+    sorteringen = zichtbare_sorteringen(reverse("risicos:register"))
+
+    assert {"herbeoordeling", "-herbeoordeling", "categorie", "-titel"} <= set(sorteringen)
+    # Export-only columns and the selection column are not offered on screen.
+    assert not {"bruto_kans", "-netto_impact", "kies", "boven"} & set(sorteringen)
