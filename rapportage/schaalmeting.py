@@ -93,6 +93,21 @@ def zichtbare_sorteringen(url):
     return tuple(s for naam in namen for s in (naam, f"-{naam}"))
 
 
+def filterkeuzes(url):
+    """ "veld=waarde" for every value of every choice filter of the list at `url`: one
+    value of a yes/no filter ("binnen risicobereidheid") read the whole risk table while
+    the other was measured and fast. Filters on an owner, a risk or a period are named
+    per list (`Lijst.filters`): their values are rows, not choices."""
+    filterset = resolve(url).func.view_class.filterset_class
+    keuzes = []
+    for naam, filter_ in filterset.base_filters.items():
+        opties = filter_.extra.get("choices")
+        for waarde, label in (opties() if callable(opties) else opties) or ():
+            groep = label if isinstance(label, (list, tuple)) else [(waarde, label)]
+            keuzes += [f"{naam}={w}" for w, _ in groep]
+    return keuzes
+
+
 def p95(tijden):
     if len(tijden) < 2:
         return tijden[0]
@@ -537,7 +552,11 @@ class Meter:
                 meting = self.pagina(client, rol, lijst.groep, titel, url)
             if meting is not None:
                 self.te_vergelijken.append(((lijst.groep, titel), meting))
-        for naam, query in lijst.filters.items():
+        gemeten = set(lijst.filters.values())
+        for naam, query in [
+            *lijst.filters.items(),
+            *((q, q) for q in filterkeuzes(lijst.url) if q not in gemeten),
+        ]:
             titel = f"{lijst.naam}: filter {naam}"
             self.pagina(client, rol, lijst.groep, titel, f"{lijst.url}?{query}")
         for sortering in lijst.sorteringen or zichtbare_sorteringen(lijst.url):

@@ -28,7 +28,7 @@ from programmas.models import (
     Statusrapportage,
 )
 from rapportage import schaaldata
-from rapportage.schaalmeting import Meter, zichtbare_sorteringen
+from rapportage.schaalmeting import Meter, filterkeuzes, zichtbare_sorteringen
 from risicos.models import Beheersmaatregel, Dialoogrisico, Risico, Risicodialoog
 
 SCHAAL = 0.001
@@ -223,3 +223,14 @@ def test_the_benchmark_measures_every_sort_a_list_offers_on_screen():
     assert {"herbeoordeling", "-herbeoordeling", "categorie", "-titel"} <= set(sorteringen)
     # Export-only columns and the selection column are not offered on screen.
     assert not {"bruto_kans", "-netto_impact", "kies", "boven"} & set(sorteringen)
+
+
+def test_the_benchmark_measures_every_value_of_every_choice_filter():
+    keuzes = filterkeuzes(reverse("risicos:register"))
+
+    assert {
+        "boven_risicobereidheid=ja",
+        "boven_risicobereidheid=nee",
+        "netto=niet_gescoord",
+    } <= set(keuzes)
+    assert {"status=gesloten", "status=alle", "bruto_kans=5"} <= set(keuzes)
