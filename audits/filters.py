@@ -11,6 +11,7 @@ from risicos.models import Risico
 
 from .models import (
     NOG_NIET_OPGELOST,
+    STATUS_VOLGORDE,
     Auditrapport,
     Bevinding,
     BevindingStatus,
@@ -110,9 +111,14 @@ class BevindingFilter(LijstFilterSet):
         )
 
     def filter_status(self, qs, name, value):
-        if value == NOG_OPEN:
-            return qs.filter(status__in=NOG_NIET_OPGELOST)
-        return qs.filter(status=value)
+        statussen = NOG_NIET_OPGELOST if value == NOG_OPEN else [value]
+        qs = qs.filter(status__in=statussen)
+        if "status_volgorde" in qs.query.annotations:
+            # Also on the default order's first key (implied by the status): the chosen
+            # statuses are then one range of its index `bevinding_volgorde`, not a filter
+            # on a walk past every finding before them (12 ms for "opgelost" at scale 1.0).
+            qs = qs.filter(status_volgorde__in=[STATUS_VOLGORDE[s] for s in statussen])
+        return qs
 
     def filter_verstreken(self, qs, name, value):
         return qs.verwachting_verstreken() if value else qs
@@ -122,9 +128,7 @@ class BevindingFilter(LijstFilterSet):
         # action, on the open actions' own index, for each finding the page walks past.
         if not value:
             return qs
-        return qs.filter(
-            Exists(Vervolgactie.objects.te_laat().filter(bevinding=OuterRef("pk")))
-        )
+        return qs.filter(Exists(Vervolgactie.objects.te_laat().filter(bevinding=OuterRef("pk"))))
 
 
 class VervolgactieFilter(LijstFilterSet):
