@@ -54,7 +54,12 @@ class SchoneInvoerMixin:
                     veld.widget.attrs.setdefault("maxlength", str(TEKST_MAX_LENGTE))
             elif isinstance(veld, forms.DateField):
                 veld.validators.append(redelijke_datum)
-            elif isinstance(veld, forms.ModelChoiceField) and veld.to_field_name is None:
+            elif (
+                isinstance(veld, forms.ModelChoiceField)
+                and veld.to_field_name is None
+                # A search field takes a typed name too, and guards its ids itself.
+                and getattr(veld, "bron", None) is None
+            ):
                 veld.clean = _alleen_ids(veld.clean)
             elif isinstance(veld, forms.IntegerField) and not isinstance(
                 veld, forms.DecimalField | forms.FloatField

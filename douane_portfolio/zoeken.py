@@ -13,9 +13,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
+
+from .parameters import id_uit
 
 MAX_RESULTATEN = 20
 MIN_TEKENS = 1
@@ -139,6 +143,10 @@ class ZoekVeld(forms.ModelChoiceField):
             return None
         tekst = str(value).strip()
         if tekst.isdigit():
+            if id_uit(tekst) is None:  # beyond any database id: no query at all
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
             obj = super().to_python(tekst)
             # Rendering the bound form asks for this value's name again: no second query.
             self._gekozen = (tekst, obj)
@@ -189,3 +197,108 @@ class ZoekFilter(django_filters.ModelChoiceFilter):
             field_kwargs.pop("empty_label", None)
             self._field = self.field_class(bron=self.bron, label=self.label, **field_kwargs)
         return self._field
+
+
+class ZoekMeerWidget(forms.Widget):
+    """Several choices out of thousands: the chosen ones as ticked check boxes (untick
+    one to drop it) and a search field to add one. A form of every row as a check box
+    was 3.6 MB for 20,000 risks. The boxes and the field share the field's name, so
+    the form receives ids and, without JavaScript, a typed name or id."""
+
+    def __init__(self, bron, attrs=None):
+        super().__init__(attrs)
+        self.bron = bron
+        self.gekozen = lambda ids: []  # ids -> [(id, label)], set by ZoekMeerVeld
+
+    def value_from_datadict(self, data, files, name):
+        return [waarde for waarde in data.getlist(name) if waarde.strip()]
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # unticking every box sends nothing, and means: none
+
+    def render(self, name, value, attrs=None, renderer=None):
+        ids, getypt = [], ""
+        for waarde in value or []:
+            waarde = getattr(waarde, "pk", waarde)
+            tekst = str(waarde).strip()
+            if id_uit(tekst) is not None:
+                ids.append(id_uit(tekst))
+            else:
+                getypt = tekst  # what did not resolve: shown again to correct
+        attrs = self.build_attrs(self.attrs, attrs)
+        vakjes = format_html_join(
+            "",
+            '<li><label><input type="checkbox" name="{}" value="{}" checked> {}</label></li>',
+            ((name, pk, label) for pk, label in self.gekozen(ids)),
+        )
+        veld_attrs = {
+            **attrs,
+            "type": "text",
+            "name": name,
+            "value": getypt,
+            "autocomplete": "off",
+            "placeholder": "Typ een naam of nummer om toe te voegen",
+            "data-zoekveld": reverse("zoeken", args=[self.bron.naam]),
+            "data-meer": "",
+        }
+        return format_html(
+            '<div class="zoek-meer"><ul class="zoek-meer-gekozen">{}</ul><input{}></div>',
+            vakjes,
+            flatatt(veld_attrs),
+        )
+
+
+class ZoekMeerVeld(forms.ModelMultipleChoiceField):
+    """Ids (ticked boxes, a choice from the search list) or names typed without
+    JavaScript, each resolved by the source's search; the queryset says what may be
+    chosen."""
+
+    def __init__(self, *, bron, **kwargs):
+        self.bron = bron
+        kwargs.setdefault("widget", ZoekMeerWidget(bron))
+        messages = kwargs.setdefault("error_messages", {})
+        messages.setdefault("invalid_choice", "%(value)s kan hier niet gekozen worden.")
+        messages.setdefault("invalid_pk_value", "%(pk)s is geen geldig nummer.")
+        super().__init__(**kwargs)
+        self.widget.gekozen = self._gekozen
+
+    def __deepcopy__(self, memo):
+        kopie = super().__deepcopy__(memo)
+        kopie.widget.gekozen = kopie._gekozen
+        return kopie
+
+    def _gekozen(self, ids):
+        if not ids:
+            return []
+        return [(obj.pk, self.label_from_instance(obj)) for obj in self.queryset.filter(pk__in=ids)]
+
+    def clean(self, value):
+        ids = []
+        for waarde in value or []:
+            tekst = str(getattr(waarde, "pk", waarde)).strip()
+            if not tekst:
+                continue
+            if tekst.isdigit():
+                if id_uit(tekst) is None:  # beyond any database id: no query at all
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": tekst},
+                    )
+                ids.append(tekst)
+                continue
+            gevonden = list(self.bron.filter_tekst(self.queryset, tekst)[:2])
+            if not gevonden:
+                raise forms.ValidationError(
+                    "Niets gevonden dat zo heet: %(tekst)s. Kies uit de zoeklijst.",
+                    code="invalid_choice",
+                    params={"tekst": tekst},
+                )
+            if len(gevonden) > 1:
+                raise forms.ValidationError(
+                    "Meer dan één keuze past bij %(tekst)s; kies uit de zoeklijst of typ meer.",
+                    code="invalid_choice",
+                    params={"tekst": tekst},
+                )
+            ids.append(str(gevonden[0].pk))
+        return super().clean(list(dict.fromkeys(ids)))

@@ -4,6 +4,7 @@ from django.utils import formats, timezone
 
 from douane_portfolio.forms import AanmaakFormMixin, DatumInput, SchoneInvoerMixin, VersieFormMixin
 from douane_portfolio.models import User
+from douane_portfolio.zoeken import ZoekMeerVeld, ZoekVeld, zoekbron
 from programmas.models import Initiatief
 
 from .models import (
@@ -27,6 +28,31 @@ def medewerkers():
     return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
 
 
+# What the forms' search fields offer (douane_portfolio.zoeken.ZoekMeerVeld): a ministry
+# has 20,000 risks, 2,000 initiatives and 2,000 colleagues, too many for check boxes.
+RISICO_KEUZE = zoekbron(
+    "risico-keuze",
+    queryset=lambda user: Risico.objects.actief(),
+    permissie="risicos.view_risico",
+    velden=("titel",),
+    volgorde=("-toprisico", "titel", "pk"),
+)
+MEDEWERKERS = zoekbron(
+    "medewerkers",
+    queryset=lambda user: medewerkers(),
+    permissie="risicos.view_risicodialoog",
+    velden=("first_name", "last_name", "username"),
+    volgorde=("first_name", "last_name", "pk"),
+)
+INITIATIEF_KEUZE = zoekbron(
+    "initiatief-keuze",
+    queryset=lambda user: Initiatief.objects.actief(),
+    permissie="programmas.view_initiatief",
+    velden=("naam",),
+    volgorde=("naam", "pk"),
+)
+
+
 def score_veld(label, schaal, *, leeg=NIET_GESCOORD_KEUZE, help_text=""):
     as_ = "kans" if schaal is Kans else "impact"
     return forms.TypedChoiceField(
@@ -48,28 +74,26 @@ def _risico_label(risico):
     return f"{risico.titel} — {score}"
 
 
-class RisicoKeuzeVeld(forms.ModelMultipleChoiceField):
-    """Risks as check boxes, top risks first, each with its current net score."""
+class RisicoKeuzeVeld(ZoekMeerVeld):
+    """The chosen risks, each with its current net score, and a search to add one (top
+    risks first in its list)."""
 
-    widget = forms.CheckboxSelectMultiple
+    def __init__(self, **kwargs):
+        super().__init__(bron=RISICO_KEUZE, **kwargs)
 
     def label_from_instance(self, obj):
-        return _risico_label(obj)
-
-
-def groepeer_risicos(risicos):
-    risicos = list(risicos)
-    top = [(r.pk, _risico_label(r)) for r in risicos if r.toprisico]
-    overig = [(r.pk, _risico_label(r)) for r in risicos if not r.toprisico]
-    groepen = []
-    if top:
-        groepen.append(("Toprisico's", top))
-    if overig:
-        groepen.append(("Overige risico's", overig))
-    return groepen
+        label = _risico_label(obj)
+        return f"{label} (toprisico)" if obj.toprisico else label
 
 
 class RisicoForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+    initiatieven = ZoekMeerVeld(
+        bron=INITIATIEF_KEUZE,
+        label="Initiatieven",
+        queryset=Initiatief.objects.none(),
+        required=False,
+    )
+
     class Meta:
         model = Risico
         fields = [
@@ -87,7 +111,6 @@ class RisicoForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.Mod
         ]
         widgets = {
             "herbeoordeling": DatumInput,
-            "initiatieven": forms.CheckboxSelectMultiple,
             "omschrijving": forms.Textarea(attrs={"rows": 3}),
             "oorzaak": forms.Textarea(attrs={"rows": 3}),
             "gevolg": forms.Textarea(attrs={"rows": 3}),
@@ -193,9 +216,7 @@ class MaatregelForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.
         if self.instance.pk:
             # A measure may stay linked to a risk that has since been closed.
             keuze = keuze | Risico.objects.filter(maatregelen=self.instance)
-        keuze = keuze.distinct().order_by("-toprisico", "titel")
-        self.fields["risicos"].queryset = keuze
-        self.fields["risicos"].widget.choices = groepeer_risicos(keuze)
+        self.fields["risicos"].queryset = keuze.distinct().order_by("-toprisico", "titel")
 
 
 class MaatregelStatusForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
@@ -205,6 +226,15 @@ class MaatregelStatusForm(SchoneInvoerMixin, VersieFormMixin, forms.ModelForm):
 
 
 class DialoogForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.ModelForm):
+    voorzitter = ZoekVeld(
+        bron=MEDEWERKERS,
+        label="Voorzitter",
+        queryset=User.objects.none(),
+        error_messages={"required": "Kies de voorzitter."},
+    )
+    deelnemers = ZoekMeerVeld(
+        bron=MEDEWERKERS, label="Deelnemers", queryset=User.objects.none(), required=False
+    )
     risico_keuze = RisicoKeuzeVeld(
         label="Te bespreken risico's",
         queryset=Risico.objects.none(),
@@ -223,17 +253,13 @@ class DialoogForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.Mo
         ]
         widgets = {
             "datum": DatumInput,
-            "deelnemers": forms.CheckboxSelectMultiple,
             "externe_deelnemers": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, gekozen=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["voorzitter"].queryset = medewerkers()
-        self.fields["voorzitter"].required = True
-        self.fields["voorzitter"].error_messages["required"] = "Kies de voorzitter."
         self.fields["deelnemers"].queryset = medewerkers()
-        self.fields["deelnemers"].required = False
         keuze = Risico.objects.actief()
         if self.instance.pk:
             keuze = keuze | Risico.objects.filter(dialoogpunten__dialoog=self.instance)
@@ -242,10 +268,8 @@ class DialoogForm(SchoneInvoerMixin, AanmaakFormMixin, VersieFormMixin, forms.Mo
                 "Een risico uitvinken haalt het van de agenda, met wat de sessie erover "
                 "heeft vastgelegd (acties blijven bestaan)."
             )
-        keuze = keuze.distinct().order_by("-toprisico", "titel")
         veld = self.fields["risico_keuze"]
-        veld.queryset = keuze
-        veld.widget.choices = groepeer_risicos(keuze)
+        veld.queryset = keuze.distinct().order_by("-toprisico", "titel")
         veld.initial = [r.pk for r in gekozen]
         if not self.instance.pk:
             vandaag = timezone.localdate()

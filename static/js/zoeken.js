@@ -1,4 +1,4 @@
-// Search-as-you-type for filter fields with thousands of choices (douane_portfolio/zoeken.py).
+// Search-as-you-type for filter and form fields with thousands of choices (douane_portfolio/zoeken.py).
 // Without this script the field sends the typed name or id and the server resolves it;
 // with it, a hidden field sends the chosen id and a <datalist> offers at most 20 matches.
 (function () {
@@ -62,9 +62,40 @@
         .catch(function () {});
     }
 
+    // A field that adds to several choices (ZoekMeerWidget): a choice from the list
+    // becomes one more ticked box, and the field is free for the next.
+    var gekozen = veld.hasAttribute("data-meer")
+      ? veld.parentNode.querySelector(".zoek-meer-gekozen")
+      : null;
+
+    function toevoegen(id, tekst) {
+      var bestaand = gekozen.querySelector('input[value="' + id + '"]');
+      if (bestaand) {
+        bestaand.checked = true;
+      } else {
+        var item = document.createElement("li");
+        var label = document.createElement("label");
+        var vakje = document.createElement("input");
+        vakje.type = "checkbox";
+        vakje.name = naam;
+        vakje.value = id;
+        vakje.checked = true;
+        label.appendChild(vakje);
+        label.appendChild(document.createTextNode(" " + tekst));
+        item.appendChild(label);
+        gekozen.appendChild(item);
+      }
+      veld.value = "";
+      verborgen.value = "";
+    }
+
     veld.addEventListener("input", function () {
       var tekst = veld.value.trim();
       if (Object.prototype.hasOwnProperty.call(ids, veld.value)) {
+        if (gekozen) {
+          toevoegen(ids[veld.value], veld.value);
+          return;
+        }
         verborgen.value = ids[veld.value];
         return;
       }
