@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, Q, Value
 from django.db.models.expressions import OrderBy
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django_tables2.rows import BoundRows
 
@@ -319,7 +320,34 @@ def _na(sleutels, aliassen, waarden):
             ergens |= voor & stap
         voor &= sleutel.gelijk(alias, waarde)
     grens = sleutels[0].grens(aliassen[0], waarden[0]) if sleutels else None
-    return ergens & grens if grens is not None else ergens
+    if grens is not None:
+        ergens &= grens
+    rij = _rij_na(sleutels, aliassen, waarden)
+    return ergens & rij if rij is not None else ergens
+
+
+def _over_een_join(sleutel):
+    """Whether the key reads another table: no index holds a row of keys from two tables,
+    and the planner misjudges such a comparison (a full sort of the owners' rows)."""
+    expressie = sleutel.expressie
+    delen = [expressie] if isinstance(expressie, F) else expressie.flatten()
+    return any(isinstance(e, F) and "__" in e.name for e in delen)
+
+
+def _rij_na(sleutels, aliassen, waarden):
+    """`(k0, k1, …) > (v0, v1, …)` as one row comparison, when every key runs the same
+    way and none can be NULL: an index on exactly these keys starts its scan at the
+    cursor. `grens` bounds the first key only, so a seek into a long run of equal first
+    keys (the 475,000 measures without a dialogue, the active risks sorted by status)
+    read that run from its start. The OR of `_na` stays next to it (same rows)."""
+    if len(sleutels) < 2 or any(s.kan_leeg or _over_een_join(s) for s in sleutels):
+        return None
+    if len({s.aflopend for s in sleutels}) != 1:
+        return None
+    kolommen = Tuple(*(F(a) for a in aliassen))
+    if sleutels[0].aflopend:
+        return TupleLessThan(kolommen, list(waarden))
+    return TupleGreaterThan(kolommen, list(waarden))
 
 
 def cursor_voor_positie(table, positie, per_pagina):
