@@ -5,6 +5,7 @@ after. A risk may be not yet scored (the annual report gives no scores), so ever
 score is nullable and every screen says "niet gescoord" rather than inventing one.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
@@ -205,6 +206,30 @@ def leest_het_register(user):
     return heeft_een_rol(user)
 
 
+def leeg_als(veld, waarde):
+    """`veld` with NULL written as `waarde` (beyond every real value), as the sort
+    indexes of migration 0012 hold it: the keyset seek past it is one index range
+    (`douane_portfolio.bladeren.nooit_leeg`)."""
+    return Coalesce(F(veld), Value(waarde))
+
+
+# NULL as the largest value: last ascending, first descending, where PostgreSQL put the
+# NULLs of these columns before (so the order on screen is the same).
+GEEN_HERBEOORDELING = datetime.date.max
+GEEN_RISICOBEREIDHEID = MAX_SCORE + 1
+# Larger than any id: a measure agreed in no dialogue.
+GEEN_DIALOOG = 2**63 - 1
+# A measure's description sorts on its first characters: the index entry (a btree's is
+# at most 2,704 bytes) and the cursor in the URL then hold at most these.
+OMSCHRIJVING_SORTEERLENGTE = 100
+
+
+def omschrijving_begin():
+    # The column is NOT NULL; the COALESCE says so to the keyset (`nooit_leeg`), or its
+    # seek would allow for NULLs and filter from the top of the index.
+    return Coalesce(Left("omschrijving", OMSCHRIJVING_SORTEERLENGTE), Value(""))
+
+
 class RisicoQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
         return self if leest_het_register(user) else self.none()
@@ -367,6 +392,19 @@ class Risico(VersieModel):
             # without it, 6,700 pages of the table for 20,000 risks, 26 ms.
             models.Index(
                 fields=["status", "bruto_kans", "bruto_impact"], name="risico_status_bruto"
+            ),
+            # The register's sorts on one column, each with the id (both ways, and the
+            # keyset seek of a deep page as one row comparison; see 0012).
+            models.Index(fields=["categorie", "id"], name="risico_categorie_id"),
+            models.Index(fields=["toprisico", "id"], name="risico_top_id"),
+            models.Index(fields=["status", "id"], name="risico_status_id"),
+            models.Index(
+                leeg_als("herbeoordeling", GEEN_HERBEOORDELING), F("id"), name="risico_herb_id"
+            ),
+            models.Index(
+                leeg_als("risicobereidheid", GEEN_RISICOBEREIDHEID),
+                F("id"),
+                name="risico_bereid_id",
             ),
         ]
         constraints = [
@@ -575,6 +613,9 @@ class Beheersmaatregel(Actie):
             *actie_indexen("maatregel"),
             # The list's sort "Status" (both ways) and its keyset seek.
             models.Index(fields=["status", "id"], name="maatregel_status_id"),
+            # The sorts "Afgesproken in" and "Maatregel" (both ways, deep pages; 0012).
+            models.Index(leeg_als("dialoog", GEEN_DIALOOG), F("id"), name="maatregel_dlg_id"),
+            models.Index(omschrijving_begin(), F("id"), name="maatregel_omschr_id"),
         ]
 
     def get_absolute_url(self):

@@ -11,7 +11,18 @@ from douane_portfolio.kolommen import DatumKolom
 from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.tabelrijen import html_invullen
 
-from .models import NIET_GESCOORD, Beheersmaatregel, Categorie, Risico, Risicodialoog
+from .models import (
+    GEEN_DIALOOG,
+    GEEN_HERBEOORDELING,
+    GEEN_RISICOBEREIDHEID,
+    NIET_GESCOORD,
+    Beheersmaatregel,
+    Categorie,
+    Risico,
+    Risicodialoog,
+    leeg_als,
+    omschrijving_begin,
+)
 from .templatetags.risicos import score_html
 
 
@@ -24,6 +35,14 @@ def _datum(waarde):
 # (the indexes of migrations 0003/0006/0010 are on exactly these expressions).
 ONGESCOORD_AFLOPEND = 0
 ONGESCOORD_OPLOPEND = 26
+
+
+def _sorteer_met_id(queryset, expressie, is_descending):
+    """By `expressie`, then the id, both flipped when descending: one index (`expressie`,
+    id) serves both directions."""
+    if is_descending:
+        return queryset.order_by(expressie.desc(), "-pk"), True
+    return queryset.order_by(expressie.asc(), "pk"), True
 
 
 def score_volgorde(veld, aflopend):
@@ -66,8 +85,8 @@ EIGENAAR_VOLGORDE = ("eigenaar__first_name", "eigenaar__last_name", "eigenaar_id
 class RisicoTabel(tables.Table):
     kies = KeuzeKolom("dialoog-selectie", accessor="pk")
     titel = tables.Column("Risico", linkify=True, order_by=("titel", "pk"))
-    categorie = tables.Column("Categorie")
-    toprisico = tables.BooleanColumn("Toprisico", yesno="Ja,—")
+    categorie = tables.Column("Categorie", order_by=("categorie", "pk"))
+    toprisico = tables.BooleanColumn("Toprisico", yesno="Ja,—", order_by=("toprisico", "pk"))
     eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
     bruto = tables.Column("Bruto", accessor="score_bruto", empty_values=())
     netto = tables.Column("Netto", accessor="score_netto", empty_values=())
@@ -81,7 +100,7 @@ class RisicoTabel(tables.Table):
         attrs={"td": {"class": "getal"}},
     )
     herbeoordeling = tables.Column("Herbeoordeling", empty_values=())
-    status = tables.Column("Status")
+    status = tables.Column("Status", order_by=("status", "pk"))
     # Export only: the separate numbers, for analysis in a spreadsheet.
     bruto_kans = tables.Column("Bruto kans", visible=False)
     bruto_impact = tables.Column("Bruto impact", visible=False)
@@ -127,6 +146,16 @@ class RisicoTabel(tables.Table):
 
     def order_netto(self, queryset, is_descending):
         return _sorteer_op_score(queryset, "score_netto", is_descending)
+
+    def order_risicobereidheid(self, queryset, is_descending):
+        return _sorteer_met_id(
+            queryset, leeg_als("risicobereidheid", GEEN_RISICOBEREIDHEID), is_descending
+        )
+
+    def order_herbeoordeling(self, queryset, is_descending):
+        return _sorteer_met_id(
+            queryset, leeg_als("herbeoordeling", GEEN_HERBEOORDELING), is_descending
+        )
 
     def render_risicobereidheid(self, record):
         if record.risicobereidheid is None:
@@ -204,6 +233,13 @@ class MaatregelTabel(tables.Table):
 
     def render_omschrijving(self, record):
         return str(record)
+
+    def order_omschrijving(self, queryset, is_descending):
+        return _sorteer_met_id(queryset, omschrijving_begin(), is_descending)
+
+    def order_dialoog(self, queryset, is_descending):
+        # By the dialogue's id, as the list sorted before (the keyset took the column).
+        return _sorteer_met_id(queryset, leeg_als("dialoog", GEEN_DIALOOG), is_descending)
 
     def value_omschrijving(self, record):
         return record.omschrijving

@@ -75,6 +75,9 @@ def _alles(client, url, params):
         (REGISTER, {"sort": "maatregelen"}),
         (MAATREGELEN, {}),
         (MAATREGELEN, {"sort": "-deadline"}),
+        # One row comparison for the seek (keys never NULL, one direction), both ways.
+        (REGISTER, {"sort": "-categorie"}),
+        (MAATREGELEN, {"sort": "omschrijving"}),
     ],
 )
 def test_walking_the_pages_shows_every_row_once_in_order(lijst, url, params):
