@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, Q, Value
 from django.db.models.expressions import OrderBy
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django_tables2.rows import BoundRows
 
@@ -319,7 +320,26 @@ def _na(sleutels, aliassen, waarden):
             ergens |= voor & stap
         voor &= sleutel.gelijk(alias, waarde)
     grens = sleutels[0].grens(aliassen[0], waarden[0]) if sleutels else None
-    return ergens & grens if grens is not None else ergens
+    if grens is not None:
+        ergens &= grens
+    rij = _rij_na(sleutels, aliassen, waarden)
+    return ergens & rij if rij is not None else ergens
+
+
+def _rij_na(sleutels, aliassen, waarden):
+    """`(k0, k1, …) > (v0, v1, …)` as one row comparison, where the keys allow it: all in
+    one direction and never NULL. PostgreSQL seeks an index on those keys to the cursor
+    with it; on the first key alone (`grens`) a deep page within a run of equal first
+    keys (a status of 150,000 actions) read the run from its start up to the cursor."""
+    if len(sleutels) < 2 or any(
+        s.kan_leeg or v is None for s, v in zip(sleutels, waarden, strict=True)
+    ):
+        return None
+    if len({s.aflopend for s in sleutels}) != 1:
+        return None
+    kolommen = Tuple(*(F(a) for a in aliassen))
+    vergelijking = TupleLessThan if sleutels[0].aflopend else TupleGreaterThan
+    return vergelijking(kolommen, list(waarden))
 
 
 def cursor_voor_positie(table, positie, per_pagina):

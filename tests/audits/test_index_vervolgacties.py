@@ -5,13 +5,16 @@ gives every action once, in the order the sort's keys give (issue 13).
 The EXPLAIN tests run on PostgreSQL only; the page walk on every database."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
 from audits.models import OMSCHRIJVING_VOLGORDE, Instantie, Vervolgactie
 from douane_portfolio import rollen
+from douane_portfolio.bladeren import Sleutel, _rij_na
 from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
 from tests.factories import UserFactory
 from tests.queryplan import uitleg, vraag_en_vang
@@ -117,8 +120,20 @@ def test_every_sort_walks_its_index_on_the_first_and_a_deep_page(lijst, naam, ri
         elif naam != "eigenaar":
             assert "Incremental Sort" not in uitgelegd, uitgelegd
     if naam not in VOORGESORTEERD and naam != "eigenaar":
-        # After the cursor: a range in the index, not a filter from its top.
-        assert "Index Cond" in diep, diep
+        # After the cursor: one range in the index, seeking on every key (a row
+        # comparison), not the first key only and a filter through its equal values.
+        assert re.search(r"Index Cond: .*ROW\(.*\) [<>] ROW\(", diep), diep
+
+
+def test_the_seek_is_one_row_comparison_only_where_it_means_the_same():
+    """`(k0, k1) > (v0, v1)` only for keys in one direction that are never NULL."""
+    oplopend = Sleutel(F("a"), False, True, False)
+    assert _rij_na([oplopend, Sleutel(F("pk"), False, True, False)], ["a", "b"], [1, 2])
+    assert _rij_na([oplopend, Sleutel(F("pk"), True, False, False)], ["a", "b"], [1, 2]) is None
+    leeg = Sleutel(F("a"), False, True, True)
+    assert _rij_na([leeg, Sleutel(F("pk"), False, True, False)], ["a", "b"], [1, 2]) is None
+    assert _rij_na([oplopend, Sleutel(F("pk"), False, True, False)], ["a", "b"], [None, 2]) is None
+    assert _rij_na([oplopend], ["a"], [1]) is None
 
 
 def _alle_paginas(client, params):

@@ -110,7 +110,8 @@ def test_every_score_sort_seeks_by_a_range(client, sortering):
     waarde = 4
     cursor = cursor_maken("n", 2, [waarde, "Risico 0", 0])
     plan, response = keyset_plan(client, REGISTER, {"sort": sortering, CURSOR: cursor})
-    assert "Index Cond: (COALESCE" in plan, plan
+    # With every key ascending the seek is also a row comparison on all keys (bladeren).
+    assert re.search(r"Index Cond: \(+COALESCE", plan), plan
     assert response.status_code == 200
 
 
