@@ -7,7 +7,7 @@ Status changes of a finding go through `audits.services`; forms never set `statu
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
 
@@ -282,6 +282,8 @@ class Bevinding(VersieModel):
             ),
             # The domain filter's choices: a skip scan over this index (audits/filters.py).
             models.Index(fields=["domein"], name="audits_bevinding_domein_idx"),
+            # The actions list sorted by finding walks the findings in this order.
+            models.Index(fields=["titel", "id"], name="bevinding_titel_id"),
         ]
 
     def __str__(self):
@@ -382,6 +384,14 @@ class Jaaroordeel(VersieModel):
         return self.bevinding.get_absolute_url() + f"#oordeel-{self.jaar}"
 
 
+# The actions list's sort by description (audits.tables.VervolgactieTabel) and its index:
+# the first hundred characters, since a btree entry holds at most ~2,700 bytes, a
+# description has no limit, and the page's cursor carries the key. Texts that share their
+# first hundred characters go by id. Never NULL (bladeren.nooit_leeg): the seek past a
+# cursor is one index range, not an OR with IS NULL.
+OMSCHRIJVING_VOLGORDE = Coalesce(Left("omschrijving", 100), Value(""))
+
+
 class VervolgactieQuerySet(ActieQuerySet, ZichtbaarQuerySet):
     def meest_uitgesteld(self):
         """Postponed actions of unresolved findings, most postponed first: a walk down
@@ -449,6 +459,13 @@ class Vervolgactie(Actie):
                 name="vervolgactie_uitgesteld_dl",
                 condition=Q(aantal_verschuivingen__gt=0),
             ),
+            # The list's other sorts (audits.tables.VervolgactieTabel), each ending on the
+            # id so that one index serves both directions; the sorts by finding and body
+            # walk the findings' and reports' indexes into `bevinding_id` instead.
+            models.Index(fields=["status", "id"], name="vervolgactie_status_id"),
+            models.Index(fields=["oorspronkelijke_deadline", "id"], name="vervolgactie_oorspr_id"),
+            models.Index(fields=["aantal_verschuivingen", "id"], name="vervolgactie_uitstel_id"),
+            models.Index(OMSCHRIJVING_VOLGORDE, "id", name="vervolgactie_omschr_id"),
         ]
 
     @property

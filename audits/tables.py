@@ -8,7 +8,7 @@ from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.tabelrijen import html_invullen
 from douane_portfolio.templatetags.portfolio import status_stip
 
-from .models import INSTANTIE_KORT, Auditrapport, Bevinding, Vervolgactie
+from .models import INSTANTIE_KORT, OMSCHRIJVING_VOLGORDE, Auditrapport, Bevinding, Vervolgactie
 
 GETAL = {"td": {"class": "getal"}, "th": {"class": "getal"}}
 
@@ -127,18 +127,30 @@ class BevindingTabel(tables.Table):
 
 
 class VervolgactieTabel(tables.Table):
+    # Every sort ends on the id (issue 13): descending flips every key, so one index in
+    # the list's order (audits/0014) serves both directions, first and deep pages alike.
     omschrijving = tables.Column("Actie", linkify=True)
+    # Keys from other tables go by the small table's index into the actions per finding
+    # (a nested loop in order, as the owner sort does), with its id before the action's:
+    # findings by title, then id; bodies by report title (the report's unique index).
     bevinding = tables.Column(
         "Bevinding",
         accessor="bevinding__titel",
         linkify=lambda record: record.bevinding.get_absolute_url(),
+        order_by=("bevinding__titel", "bevinding_id", "pk"),
     )
-    instantie = tables.Column("Instantie", accessor="bevinding__rapport__instantie")
+    instantie = tables.Column(
+        "Instantie",
+        accessor="bevinding__rapport__instantie",
+        order_by=("bevinding__rapport__instantie", "bevinding__rapport__titel", "pk"),
+    )
     eigenaar = tables.Column("Eigenaar")
-    deadline = DatumKolom("Deadline")
-    oorspronkelijke_deadline = DatumKolom("Oorspronkelijke deadline")
-    aantal_verschuivingen = TellingColumn("Uitstel")
-    status = tables.Column("Status")
+    deadline = DatumKolom("Deadline", order_by=("deadline", "pk"))
+    oorspronkelijke_deadline = DatumKolom(
+        "Oorspronkelijke deadline", order_by=("oorspronkelijke_deadline", "pk")
+    )
+    aantal_verschuivingen = TellingColumn("Uitstel", order_by=("aantal_verschuivingen", "pk"))
+    status = tables.Column("Status", order_by=("status", "pk"))
 
     class Meta:
         model = Vervolgactie
@@ -154,6 +166,12 @@ class VervolgactieTabel(tables.Table):
         # One "today" for the whole page, as the findings and measures tables do.
         self.vandaag = vandaag or timezone.localdate()
         super().__init__(*args, **kwargs)
+
+    def order_omschrijving(self, queryset, is_descending):
+        # By the description's start (OMSCHRIJVING_VOLGORDE), the index's key.
+        if is_descending:
+            return queryset.order_by(OMSCHRIJVING_VOLGORDE.desc(), "-pk"), True
+        return queryset.order_by(OMSCHRIJVING_VOLGORDE.asc(), "pk"), True
 
     def render_deadline(self, record, value):
         tekst = datum_kort(value)

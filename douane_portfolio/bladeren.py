@@ -359,7 +359,9 @@ def _rij_na(sleutels, aliassen, waarden):
     keys (the 475,000 measures without a dialogue, the active risks sorted by status)
     read that run from its start. The OR of `_na` stays next to it (same rows); a key
     from a join or a subquery has no index to seek in (`Sleutel.eigen`)."""
-    if len(sleutels) < 2 or any(s.kan_leeg or not s.eigen for s in sleutels):
+    if len(sleutels) < 2 or any(
+        s.kan_leeg or not s.eigen or v is None for s, v in zip(sleutels, waarden, strict=True)
+    ):
         return None
     if len({s.aflopend for s in sleutels}) != 1:
         return None
