@@ -122,9 +122,7 @@ class BevindingFilter(LijstFilterSet):
         # action, on the open actions' own index, for each finding the page walks past.
         if not value:
             return qs
-        return qs.filter(
-            Exists(Vervolgactie.objects.te_laat().filter(bevinding=OuterRef("pk")))
-        )
+        return qs.filter(Exists(Vervolgactie.objects.te_laat().filter(bevinding=OuterRef("pk"))))
 
 
 class VervolgactieFilter(LijstFilterSet):
