@@ -113,7 +113,7 @@ def test_every_sort_walks_its_index_on_the_first_and_a_deep_page(
         sql, response = vraag_en_vang(client, url, params, "_blader0")
         plan = uitleg(sql, *uit)
         for index in indexen:
-            assert index in plan, plan
+            assert re.search(rf"\b{index}\b", plan), plan
         assert not VOLLEDIGE_SORTERING.search(plan), plan
         if aflopend and len(indexen) == 1:
             assert "Backward" in plan, plan
@@ -122,9 +122,11 @@ def test_every_sort_walks_its_index_on_the_first_and_a_deep_page(
             assert params["cursor"]
 
 
-@pytest.mark.parametrize("kolom", ["status", "verwacht"])
+@pytest.mark.parametrize(
+    ("kolom", "index"), [("status", "bevinding_status_titel"), ("verwacht", "bevinding_verwacht")]
+)
 @pytest.mark.parametrize("aflopend", [False, True], ids=["oplopend", "aflopend"])
-def test_the_seek_past_a_cursor_is_an_index_range(client_voor, settings, kolom, aflopend):
+def test_the_seek_past_a_cursor_is_an_index_range(client_voor, settings, kolom, index, aflopend):
     """Status and expectation as values for every row (no OR with IS NULL): the rows after
     the cursor start at an Index Cond, not at the top of the index."""
     settings.LIJST_PAGINA_GROOTTE = 3
@@ -133,4 +135,5 @@ def test_the_seek_past_a_cursor_is_an_index_range(client_voor, settings, kolom, 
     params = {"sort": f"-{kolom}" if aflopend else kolom}
     _, response = _plan(client, params)
     plan, _ = _plan(client, {**params, "cursor": response.context["table"].page.volgende})
+    assert f"using {index} on" in plan, plan
     assert "Index Cond: (CASE" in plan or "Index Cond: (COALESCE" in plan, plan
