@@ -4,6 +4,8 @@ actions with evidence and postponements, the yearly judgements and the auditor's
 Status changes of a finding go through `audits.services`; forms never set `status`.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
@@ -60,6 +62,17 @@ class Instantie(models.TextChoices):
     OVERIG = "overig", "Overig"
 
 
+# The expected year when it is unknown, as a sort key: after every year a finding or report
+# can have (2000–2100), so unknown sorts last and the keyset seek past it is one range.
+JAAR_ONBEKEND = 9999
+# The same for the expected date: after every date, so within a year the findings with a
+# date come before those with the year alone, as NULLS LAST put them.
+DATUM_ONBEKEND = datetime.date(9999, 12, 31)
+# A report's year when the source names none, in the reports' default order (newest
+# first, unknown last): below every year a report can have (2000–2100).
+RAPPORTJAAR_ONBEKEND_AFLOPEND = 0
+
+
 # Short labels for tables and the overview.
 INSTANTIE_KORT = {
     Instantie.ADR: "ADR",
@@ -97,6 +110,22 @@ class Auditrapport(VersieModel):
             ),
             _jaar_redelijk("jaar", "audits_rapport_jaar_redelijk"),
         ]
+        # The reports list's sorts (AuditrapportTabel), ending on the id so that one index
+        # serves both directions; the default order too (audits.views.AuditrapportLijst).
+        indexes = [
+            models.Index(fields=["instantie", "id"], name="rapport_instantie_id"),
+            models.Index(fields=["titel", "id"], name="rapport_titel_id"),
+            models.Index(
+                Coalesce(F("jaar"), Value(JAAR_ONBEKEND)), F("id"), name="rapport_jaar_id"
+            ),
+            models.Index(
+                Coalesce(F("jaar"), Value(RAPPORTJAAR_ONBEKEND_AFLOPEND)).desc(),
+                F("instantie"),
+                F("titel"),
+                F("id"),
+                name="rapport_volgorde",
+            ),
+        ]
 
     def __str__(self):
         return f"{INSTANTIE_KORT.get(self.instantie, self.instantie)}: {self.titel}"
@@ -125,12 +154,9 @@ NOG_NIET_OPGELOST = (
     BevindingStatus.IN_UITVOERING,
     BevindingStatus.TER_BEOORDELING,
 )
-# What needs someone's attention first: a verdict, then work in progress. The index
-# `bevinding_volgorde` (migration 0005) repeats this CASE; change both together.
-# The expected year when it is unknown, as a sort key: after every year a finding can have
-# (2000–2100), so unknown sorts last and the keyset seek past it is one index range.
-JAAR_ONBEKEND = 9999
-
+# What needs someone's attention first: a verdict, then work in progress. The indexes
+# `bevinding_volgorde` (migration 0011) and `bevinding_status_titel` repeat this CASE
+# (`status_volgorde`); change them together.
 STATUS_VOLGORDE = {
     BevindingStatus.TER_BEOORDELING: 0,
     BevindingStatus.IN_UITVOERING: 1,
@@ -145,6 +171,33 @@ def verwachting_verstreken_q(op=None):
     return Q(verwacht_opgelost_op__lt=op) | Q(
         verwacht_opgelost_op__isnull=True, verwacht_opgelost_jaar__lt=op.year
     )
+
+
+def status_volgorde():
+    """STATUS_VOLGORDE as SQL. A value for every row (no ELSE NULL), so the keyset seek on
+    it is an index range (douane_portfolio.bladeren.nooit_leeg); the indexes
+    `bevinding_volgorde` (migration 0011) and `bevinding_status_titel` repeat it."""
+    return Case(
+        *[When(status=s, then=Value(v)) for s, v in STATUS_VOLGORDE.items()],
+        default=Value(len(STATUS_VOLGORDE)),
+        output_field=IntegerField(),
+    )
+
+
+def verwacht_volgorde():
+    """The expected year and date as never-NULL sort keys: unknown after every value."""
+    return (
+        Coalesce(F("verwacht_opgelost_jaar"), Value(JAAR_ONBEKEND)),
+        Coalesce(F("verwacht_opgelost_op"), Value(DATUM_ONBEKEND)),
+    )
+
+
+def rapportjaar_volgorde(aflopend):
+    """A report's year as a never-NULL sort key, unknown last in the default order
+    (newest first) and, as before, last ascending and first descending in the column."""
+    if aflopend:
+        return Coalesce(F("jaar"), Value(JAAR_ONBEKEND)).desc()
+    return Coalesce(F("jaar"), Value(JAAR_ONBEKEND)).asc()
 
 
 class BevindingQuerySet(ZichtbaarQuerySet):
@@ -177,13 +230,7 @@ class BevindingQuerySet(ZichtbaarQuerySet):
                 ),
                 0,
             ),
-            # A value for every row (no ELSE NULL), so the keyset seek on it is an index
-            # range (douane_portfolio.bladeren.nooit_leeg).
-            status_volgorde=Case(
-                *[When(status=s, then=Value(v)) for s, v in STATUS_VOLGORDE.items()],
-                default=Value(len(STATUS_VOLGORDE)),
-                output_field=IntegerField(),
-            ),
+            status_volgorde=status_volgorde(),
         )
 
 
@@ -281,9 +328,18 @@ class Bevinding(VersieModel):
                 condition=Q(status__in=NOG_NIET_OPGELOST),
             ),
             # The domain filter's choices: a skip scan over this index (audits/filters.py).
-            models.Index(fields=["domein"], name="audits_bevinding_domein_idx"),
-            # The actions list sorted by finding walks the findings in this order.
+            # With the id it is also the domain sort, both directions (migration 0015).
+            models.Index(fields=["domein", "id"], name="bevinding_domein_id"),
+            # Each sort of the list in its order, ending on the id so that descending reads
+            # the same index backward (audits.tables.BevindingTabel, migration 0015).
             models.Index(fields=["titel", "id"], name="bevinding_titel_id"),
+            models.Index(fields=["soort", "id"], name="bevinding_soort_id"),
+            models.Index(status_volgorde(), F("titel"), F("id"), name="bevinding_status_titel"),
+            models.Index(*verwacht_volgorde(), F("id"), name="bevinding_verwacht"),
+            # The owner sort walks the owners by name (douane_portfolio user_naam_id) and
+            # the instantie sort the reports (rapport_instantie_id), each into its rows.
+            models.Index(fields=["eigenaar", "id"], name="bevinding_eigenaar_id"),
+            models.Index(fields=["rapport", "id"], name="bevinding_rapport_id"),
         ]
 
     def __str__(self):

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils import timezone
 from django.utils.encoding import force_str
 
@@ -8,7 +9,15 @@ from douane_portfolio.opmaak import datum_kort
 from douane_portfolio.tabelrijen import html_invullen
 from douane_portfolio.templatetags.portfolio import status_stip
 
-from .models import INSTANTIE_KORT, OMSCHRIJVING_VOLGORDE, Auditrapport, Bevinding, Vervolgactie
+from .models import (
+    INSTANTIE_KORT,
+    OMSCHRIJVING_VOLGORDE,
+    Auditrapport,
+    Bevinding,
+    Vervolgactie,
+    rapportjaar_volgorde,
+    verwacht_volgorde,
+)
 
 GETAL = {"td": {"class": "getal"}, "th": {"class": "getal"}}
 
@@ -50,20 +59,28 @@ class TellingColumn(tables.Column):
         return value or 0
 
 
+# Sorts end on the id, so that descending flips every key and one index (keys…, id) serves
+# both directions (audits.models.Bevinding.Meta.indexes). The owner's by name, then the
+# owner's id, as risicos.tables.EIGENAAR_VOLGORDE: the planner walks the owners in name
+# order and each owner's findings by index. The instantie's by report within the body
+# (few bodies): the reports in (instantie, id) order, each into its findings.
+EIGENAAR_VOLGORDE = ("eigenaar__first_name", "eigenaar__last_name", "eigenaar_id", "pk")
+INSTANTIE_VOLGORDE = ("rapport__instantie", "rapport_id", "pk")
+
+
 class BevindingTabel(tables.Table):
-    instantie = tables.Column("Instantie", accessor="rapport__instantie")
-    titel = tables.Column("Bevinding")
+    instantie = tables.Column(
+        "Instantie", accessor="rapport__instantie", order_by=INSTANTIE_VOLGORDE
+    )
+    titel = tables.Column("Bevinding", order_by=("titel", "pk"))
     # Shown under the finding on screen; its own column in the export.
     rapport = tables.Column("Rapport", accessor="rapport__titel", visible=False)
-    soort = tables.Column("Soort")
-    domein = tables.Column("Domein")
-    status = tables.Column("Status", order_by=("status_volgorde", "titel"))
-    verwacht = tables.Column(
-        "Verwacht opgelost",
-        accessor="verwacht_opgelost_jaar",
-        order_by=("verwacht_opgelost_jaar", "verwacht_opgelost_op"),
-    )
-    eigenaar = tables.Column("Eigenaar")
+    soort = tables.Column("Soort", order_by=("soort", "pk"))
+    domein = tables.Column("Domein", order_by=("domein", "pk"))
+    status = tables.Column("Status", order_by=("status_volgorde", "titel", "pk"))
+    # Sorted in order_verwacht.
+    verwacht = tables.Column("Verwacht opgelost", accessor="verwacht_opgelost_jaar")
+    eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
     open_acties = TellingColumn("Open acties")
     te_late_acties = TellingColumn("Te laat", nadruk=True)
     verschuivingen = TellingColumn("Uitstel")
@@ -124,6 +141,12 @@ class BevindingTabel(tables.Table):
 
     def value_verwacht(self, record):
         return _verwacht_tekst(record)
+
+    def order_verwacht(self, queryset, is_descending):
+        # Year, then date, unknown last ascending (and first descending) as NULLS LAST
+        # put them, but as values: the seek past them is one range of bevinding_verwacht.
+        sleutels = [*verwacht_volgorde(), F("pk")]
+        return queryset.order_by(*(s.desc() if is_descending else s.asc() for s in sleutels)), True
 
 
 class VervolgactieTabel(tables.Table):
@@ -243,8 +266,9 @@ class VervolgactieTabel(tables.Table):
 
 
 class AuditrapportTabel(tables.Table):
-    instantie = tables.Column("Instantie")
-    titel = tables.Column("Titel", linkify=True)
+    # Ending on the id: one index per sort serves both directions (Auditrapport.Meta).
+    instantie = tables.Column("Instantie", order_by=("instantie", "pk"))
+    titel = tables.Column("Titel", linkify=True, order_by=("titel", "pk"))
     jaar = tables.Column("Jaar", default="niet vermeld")
     aantal_bevindingen = TellingColumn("Bevindingen")
     nog_open = TellingColumn("Nog niet opgelost")
@@ -257,3 +281,9 @@ class AuditrapportTabel(tables.Table):
     def render_jaar(self, value):
         # A year, not a number: no thousands separator.
         return str(value)
+
+    def order_jaar(self, queryset, is_descending):
+        # Unknown last ascending and first descending, as NULLS LAST put it, as a value
+        # (rapport_jaar_id).
+        pk = "-pk" if is_descending else "pk"
+        return queryset.order_by(rapportjaar_volgorde(is_descending), pk), True

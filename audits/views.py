@@ -40,6 +40,7 @@ from .models import (
     INSTANTIE_KORT,
     JAAR_ONBEKEND,
     NOG_NIET_OPGELOST,
+    RAPPORTJAAR_ONBEKEND_AFLOPEND,
     Auditrapport,
     Beoordeling,
     Bevinding,
@@ -136,7 +137,12 @@ class AuditrapportLijst(LijstView):
                 aantal_bevindingen=telling(bevindingen, "rapport"),
                 nog_open=telling(bevindingen.filter(status__in=NOG_NIET_OPGELOST), "rapport"),
             )
-            .order_by(F("jaar").desc(nulls_last=True), "instantie", "titel")
+            # Unknown year last as a value, not NULLS LAST: index rapport_volgorde.
+            .order_by(
+                Coalesce(F("jaar"), Value(RAPPORTJAAR_ONBEKEND_AFLOPEND)).desc(),
+                "instantie",
+                "titel",
+            )
         )
 
 

@@ -2,6 +2,7 @@
 first page and on a deep one; see tests/douane_portfolio/test_indexen.py for the method."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -11,13 +12,17 @@ from django.utils import timezone
 from audits.models import Bevinding, BevindingStatus
 from douane_portfolio import rollen
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
+from tests.audits.test_sorteringen import bevindingen_met_gelijken
 from tests.factories import UserFactory
-from tests.queryplan import keyset_plan
+from tests.queryplan import keyset_plan, uitleg, vraag_en_vang
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL"),
 ]
+
+
+VOLLEDIGE_SORTERING = re.compile(r"(^|->)\s*Sort\b")
 
 
 def _plan(client, params):
@@ -65,3 +70,72 @@ def test_the_filter_with_overdue_actions_is_a_semi_join_on_the_open_actions_inde
     assert "vervolgactie_bev_open" in plan, plan
     getoond = [rij.record.pk for rij in response.context["table"].page.object_list]
     assert len(getoond) == 3 and set(getoond) <= te_laat
+
+
+# Each sort, both directions, and the index that serves it (migration 0015). The owner and
+# instantie sorts join: the users' or reports' index in order, into the findings'.
+SORTERINGEN = [
+    ("audits:bevindingen", "titel", ["bevinding_titel_id"]),
+    ("audits:bevindingen", "soort", ["bevinding_soort_id"]),
+    ("audits:bevindingen", "domein", ["bevinding_domein_id"]),
+    ("audits:bevindingen", "status", ["bevinding_status_titel"]),
+    ("audits:bevindingen", "verwacht", ["bevinding_verwacht"]),
+    ("audits:bevindingen", "eigenaar", ["user_naam_id", "bevinding_eigenaar_id"]),
+    # Into a report's few findings by any index on rapport_id (at scale bevinding_rapport_id).
+    ("audits:bevindingen", "instantie", ["rapport_instantie_id", "Nested Loop"]),
+    ("audits:rapporten", None, ["rapport_volgorde"]),
+    ("audits:rapporten", "instantie", ["rapport_instantie_id"]),
+    ("audits:rapporten", "titel", ["rapport_titel_id"]),
+    ("audits:rapporten", "jaar", ["rapport_jaar_id"]),
+]
+
+
+@pytest.mark.parametrize("aflopend", [False, True], ids=["oplopend", "aflopend"])
+@pytest.mark.parametrize(
+    ("lijst", "kolom", "indexen"), SORTERINGEN, ids=lambda w: w if isinstance(w, str) else None
+)
+def test_every_sort_walks_its_index_on_the_first_and_a_deep_page(
+    client_voor, settings, lijst, kolom, indexen, aflopend
+):
+    """No Sort node over all rows (at most an incremental sort of a report's or an
+    owner's few findings by id), on the first page and on the pages after a cursor; a
+    descending sort reads the same index backward."""
+    if kolom is None and aflopend:
+        pytest.skip("de standaardvolgorde heeft één richting")
+    settings.LIJST_PAGINA_GROOTTE = 3
+    bevindingen_met_gelijken()
+    client = client_voor(UserFactory(rol=rollen.BEHEERDER))
+    url = reverse(lijst)
+    params = {"sort": f"-{kolom}" if aflopend else kolom} if kolom else {}
+    # On a few rows a hash join and a sort of all rows are cheapest; at scale the planner
+    # walks the indexes by itself (measured in the migration).
+    uit = ("seqscan", "sort", "hashjoin", "mergejoin", "bitmapscan")
+    for pagina in range(2):
+        sql, response = vraag_en_vang(client, url, params, "_blader0")
+        plan = uitleg(sql, *uit)
+        for index in indexen:
+            assert re.search(rf"\b{index}\b", plan), plan
+        assert not VOLLEDIGE_SORTERING.search(plan), plan
+        if aflopend and len(indexen) == 1:
+            assert "Backward" in plan, plan
+        if pagina == 0:
+            params = {**params, "cursor": response.context["table"].page.volgende}
+            assert params["cursor"]
+
+
+@pytest.mark.parametrize(
+    ("kolom", "index"), [("status", "bevinding_status_titel"), ("verwacht", "bevinding_verwacht")]
+)
+@pytest.mark.parametrize("aflopend", [False, True], ids=["oplopend", "aflopend"])
+def test_the_seek_past_a_cursor_is_an_index_range(client_voor, settings, kolom, index, aflopend):
+    """Status and expectation as values for every row (no OR with IS NULL): the rows after
+    the cursor start at an Index Cond, not at the top of the index."""
+    settings.LIJST_PAGINA_GROOTTE = 3
+    bevindingen_met_gelijken()
+    client = client_voor(UserFactory(rol=rollen.BEHEERDER))
+    params = {"sort": f"-{kolom}" if aflopend else kolom}
+    _, response = _plan(client, params)
+    plan, _ = _plan(client, {**params, "cursor": response.context["table"].page.volgende})
+    assert f"using {index} on" in plan, plan
+    # (With the row comparison of the keyset seek, if any, around or next to it.)
+    assert re.search(r"Index Cond: \(+(ROW\()?(CASE|COALESCE)", plan), plan
