@@ -97,7 +97,8 @@ def test_a_risk_officer_plans_a_dialogue_and_records_agreed_scores(pagina, inlog
     pagina.goto("/risicos/dialogen/nieuw/")
     # Title and date are filled in: today, so it can be recorded as held the same day.
     expect(pagina.get_by_label("Datum")).to_have_value(datetime.date.today().isoformat())
-    tab_naar(pagina, met_naam("voorzitter"))
+    # The chair is a search field: its visible input hands its name to a hidden one.
+    tab_naar(pagina, met_tekst("Voorzitter", tag="input"))
     pagina.keyboard.type("Rita")
     tab_naar(pagina, met_tekst("Risicodialoog plannen", tag="button"))
     pagina.keyboard.press("Enter")
