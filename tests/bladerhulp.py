@@ -26,3 +26,9 @@ def alle_paginas(client, url, pagina_van, params=None):
         assert 'aria-label="Paginering"' in response.content.decode()
         params["cursor"] = pagina.volgende
         assert len(paginas) < 50, "bladeren houdt niet op"
+
+
+def rij_ids(client, url, params=None):
+    """The ids of a list's rows, following "Volgende" from the first page to the last."""
+    paginas, _ = alle_paginas(client, url, lambda r: r.context["table"].page, params)
+    return [rij.record.pk for pagina in paginas for rij in pagina]

@@ -16,6 +16,7 @@ from audits.models import OMSCHRIJVING_VOLGORDE, Instantie, Vervolgactie
 from douane_portfolio import rollen
 from douane_portfolio.bladeren import Sleutel, _rij_na
 from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
+from tests.bladerhulp import rij_ids
 from tests.factories import UserFactory
 from tests.queryplan import uitleg, vraag_en_vang
 from tests.risicos.test_indexen import VOLLEDIGE_SORTERING
@@ -137,16 +138,7 @@ def test_the_seek_is_one_row_comparison_only_where_it_means_the_same():
 
 
 def _alle_paginas(client, params):
-    gezien = []
-    for _ in range(50):
-        response = client.get(ACTIES, params)
-        assert response.status_code == 200
-        pagina = response.context["table"].page
-        gezien += [rij.record.pk for rij in pagina.object_list]
-        if not pagina.volgende:
-            return gezien
-        params = {**params, "cursor": pagina.volgende}
-    raise AssertionError("te veel pagina's")
+    return rij_ids(client, ACTIES, params)
 
 
 @pytest.mark.parametrize("richting", ["", "-"])

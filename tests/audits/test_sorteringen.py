@@ -19,6 +19,7 @@ from audits.models import (
 )
 from douane_portfolio import rollen
 from tests.audits.factories import AuditrapportFactory, BevindingFactory
+from tests.bladerhulp import rij_ids
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,18 +62,6 @@ def bevindingen_met_gelijken():
 def lijst(client_voor):
     bevindingen_met_gelijken()
     return client_voor(UserFactory(rol=rollen.BEHEERDER))
-
-
-def _alle_paginas(client, url, params):
-    gezien = []
-    for _ in range(20):
-        response = client.get(url, params)
-        pagina = response.context["table"].page
-        gezien += [rij.record.pk for rij in pagina.object_list]
-        if not pagina.volgende:
-            return gezien
-        params = {**params, "cursor": pagina.volgende}
-    raise AssertionError("te veel pagina's")
 
 
 def _omgekeerd(sleutels):
@@ -125,12 +114,12 @@ def test_every_findings_sort_pages_through_its_order(settings, lijst, kolom, afl
         .values_list("pk", flat=True)
     )
     sort = f"-{kolom}" if aflopend else kolom
-    assert _alle_paginas(lijst, reverse("audits:bevindingen"), {"sort": sort}) == verwacht
+    assert rij_ids(lijst, reverse("audits:bevindingen"), {"sort": sort}) == verwacht
 
 
 def test_the_expected_sort_puts_unknown_last_and_a_date_before_its_year_alone(settings, lijst):
     settings.LIJST_PAGINA_GROOTTE = 4
-    volgorde = _alle_paginas(lijst, reverse("audits:bevindingen"), {"sort": "verwacht"})
+    volgorde = rij_ids(lijst, reverse("audits:bevindingen"), {"sort": "verwacht"})
     rijen = Bevinding.objects.in_bulk(volgorde)
     verwachtingen = [
         (rijen[pk].verwacht_opgelost_jaar, rijen[pk].verwacht_opgelost_op) for pk in volgorde
@@ -166,4 +155,4 @@ def test_every_reports_sort_pages_through_its_order(settings, client_voor, kolom
         sleutels = _omgekeerd(sleutels)
     verwacht = list(Auditrapport.objects.order_by(*sleutels).values_list("pk", flat=True))
     params = {"sort": f"-{kolom}" if aflopend else kolom} if kolom else {}
-    assert _alle_paginas(client, reverse("audits:rapporten"), params) == verwacht
+    assert rij_ids(client, reverse("audits:rapporten"), params) == verwacht

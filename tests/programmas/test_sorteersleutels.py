@@ -17,6 +17,7 @@ from programmas.models import (
     PeriodeStatus,
     Richting,
 )
+from tests.bladerhulp import rij_ids
 from tests.factories import UserFactory
 from tests.programmas.factories import IndicatorFactory, IndicatorwaardeFactory, PeriodeFactory
 from tests.queryplan import keyset_plan
@@ -265,15 +266,7 @@ def statuslijst(perioden, client_voor):
 
 
 def _alle_paginas(client, params):
-    gezien = []
-    for _ in range(20):
-        response = client.get(reverse("programmas:indicatoren"), params)
-        pagina = response.context["table"].page
-        gezien += [rij.record.pk for rij in pagina.object_list]
-        if not pagina.volgende:
-            return gezien
-        params = {**params, "cursor": pagina.volgende}
-    raise AssertionError("te veel pagina's")
+    return rij_ids(client, reverse("programmas:indicatoren"), params)
 
 
 @pytest.mark.parametrize("status", IndicatorStatus.values)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from douane_portfolio import rollen
 from risicos.models import Beheersmaatregel, Risico
+from tests.bladerhulp import rij_ids
 from tests.factories import UserFactory
 from tests.risicos.factories import RisicodialoogFactory
 
@@ -52,18 +53,6 @@ def lijst(settings, client_voor):
     return client_voor(UserFactory(rol=rollen.BEHEERDER))
 
 
-def _bladeren(client, url, params):
-    """The ids of every page, following "Volgende"."""
-    gezien = []
-    for _ in range(50):
-        pagina = client.get(url, params).context["table"].page
-        gezien += [rij.record.pk for rij in pagina.object_list]
-        if not pagina.volgende:
-            return gezien
-        params = {**params, "cursor": pagina.volgende}
-    raise AssertionError("geen einde")
-
-
 def _verwacht(rijen, sleutel, aflopend):
     """Ascending: by the key with NULLs last, then the id. Descending: exactly reversed
     (NULLs first, equal keys by id from high to low)."""
@@ -87,7 +76,7 @@ def test_the_register_pages_through_each_sort_in_its_order(lijst, kolom, aflopen
     rijen = Risico.objects.all() if status else Risico.objects.actief()
     assert len(rijen) > 6
     verwacht = _verwacht(rijen, REGISTERSORTERINGEN[kolom], aflopend)
-    assert _bladeren(lijst, REGISTER, params) == verwacht
+    assert rij_ids(lijst, REGISTER, params) == verwacht
 
 
 MAATREGELSORTERINGEN = {
@@ -101,7 +90,7 @@ MAATREGELSORTERINGEN = {
 def test_the_measures_page_through_each_sort_in_its_order(lijst, kolom, aflopend):
     params = {"sort": f"{'-' if aflopend else ''}{kolom}"}
     verwacht = _verwacht(Beheersmaatregel.objects.all(), MAATREGELSORTERINGEN[kolom], aflopend)
-    assert _bladeren(lijst, MAATREGELEN, params) == verwacht
+    assert rij_ids(lijst, MAATREGELEN, params) == verwacht
 
 
 def test_a_measure_with_a_long_description_sorts_on_its_beginning(lijst):
@@ -111,5 +100,5 @@ def test_a_measure_with_a_long_description_sorts_on_its_beginning(lijst):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    gezien = _bladeren(lijst, MAATREGELEN, {"sort": "omschrijving"})
+    gezien = rij_ids(lijst, MAATREGELEN, {"sort": "omschrijving"})
     assert [pk for pk in gezien if pk in lang] == lang
