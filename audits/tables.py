@@ -167,7 +167,9 @@ class VervolgactieTabel(tables.Table):
         accessor="bevinding__rapport__instantie",
         order_by=("bevinding__rapport__instantie", "bevinding__rapport__titel", "pk"),
     )
-    eigenaar = tables.Column("Eigenaar")
+    # By name, as every other list: by the owner's id it was fast but in no order a
+    # reader recognises. Owners walked by name, each owner's actions by index.
+    eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
     deadline = DatumKolom("Deadline", order_by=("deadline", "pk"))
     oorspronkelijke_deadline = DatumKolom(
         "Oorspronkelijke deadline", order_by=("oorspronkelijke_deadline", "pk")
