@@ -48,7 +48,9 @@ class Zoekbron:
         """An id, or every word somewhere in one of the search fields."""
         tekst = tekst.strip()
         if tekst.isdigit():
-            return qs.filter(pk=int(tekst))
+            # Unicode digits or a number beyond any id: no row, and no query error.
+            pk = id_uit(tekst)
+            return qs.filter(pk=pk) if pk is not None else qs.none()
         for woord in tekst.split()[:5]:
             q = Q()
             for veld in self.velden:
@@ -168,11 +170,11 @@ class ZoekVeld(forms.ModelChoiceField):
         if hasattr(value, "_meta"):
             return value
         tekst = str(value).strip()
-        if tekst.isdigit():
+        if id_uit(tekst) is not None:
             gekozen = getattr(self, "_gekozen", None)
             if gekozen is not None and gekozen[0] == tekst:
                 return gekozen[1]
-            obj = self.queryset.filter(pk=int(tekst)).first()
+            obj = self.queryset.filter(pk=id_uit(tekst)).first()
             return obj if obj is not None else tekst
         return tekst
 

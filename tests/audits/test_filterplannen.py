@@ -28,7 +28,9 @@ def test_the_status_filter_is_a_range_of_the_default_orders_index(
 
     plan, response = keyset_plan(client, reverse("audits:bevindingen"), {"status": waarde})
 
-    assert "bevinding_volgorde" in plan, plan
+    # Either index that starts with the status order (the default order's, or the status
+    # sort's): which one the planner takes on a few rows varies with the statistics.
+    assert "bevinding_volgorde" in plan or "bevinding_status_titel" in plan, plan
     assert "Index Cond: (CASE" in plan or "Index Cond: ((CASE" in plan, plan
     getoond = response.context["table"].page.object_list
     assert len(getoond) == aantal

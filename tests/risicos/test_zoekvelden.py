@@ -172,3 +172,27 @@ def test_a_risk_takes_initiatives_by_search(client_voor, risicofunctionaris):
     assert "Initiatief zoekveld" not in html
     assert 'data-zoekveld="/zoeken/initiatief-keuze/"' in html
     _ = initiatieven
+
+
+@pytest.mark.parametrize("tekst", ["²", "٣", "99999999999999999999999"])
+def test_digits_that_are_no_id_find_nothing_and_are_refused_at_the_field(
+    client_voor, risicofunctionaris, tekst
+):
+    client = client_voor(risicofunctionaris)
+
+    zoek = client.get(reverse("zoeken", args=["medewerkers"]), {"q": tekst})
+    response = client.post(
+        reverse("risicos:dialoog_nieuw"),
+        {
+            "titel": "Dialoog",
+            "datum": datetime.date.today().isoformat(),
+            "niveau": "strategisch",
+            "voorzitter": tekst,
+            "deelnemers": [tekst],
+            "risico_keuze": [tekst],
+        },
+    )
+
+    assert zoek.status_code == 200 and zoek.json() == {"resultaten": []}
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"voorzitter", "deelnemers", "risico_keuze"}
