@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from .parameters import id_uit
+from .tekst import schone_tekst
 
 MAX_RESULTATEN = 20
 MIN_TEKENS = 1
@@ -46,7 +47,8 @@ class Zoekbron:
 
     def filter_tekst(self, qs, tekst):
         """An id, or every word somewhere in one of the search fields."""
-        tekst = tekst.strip()
+        # Without control characters: PostgreSQL refuses a NUL in a query's text.
+        tekst = schone_tekst(tekst).strip()
         if tekst.isdigit():
             # Unicode digits or a number beyond any id: no row, and no query error.
             pk = id_uit(tekst)
@@ -143,7 +145,9 @@ class ZoekVeld(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        tekst = str(value).strip()
+        tekst = schone_tekst(str(value)).strip()
+        if not tekst:
+            return None
         if tekst.isdigit():
             if id_uit(tekst) is None:  # beyond any database id: no query at all
                 raise forms.ValidationError(
@@ -169,7 +173,7 @@ class ZoekVeld(forms.ModelChoiceField):
             return None
         if hasattr(value, "_meta"):
             return value
-        tekst = str(value).strip()
+        tekst = schone_tekst(str(value)).strip()
         if id_uit(tekst) is not None:
             gekozen = getattr(self, "_gekozen", None)
             if gekozen is not None and gekozen[0] == tekst:
@@ -222,7 +226,7 @@ class ZoekMeerWidget(forms.Widget):
         ids, getypt = [], ""
         for waarde in value or []:
             waarde = getattr(waarde, "pk", waarde)
-            tekst = str(waarde).strip()
+            tekst = schone_tekst(str(waarde)).strip()
             if id_uit(tekst) is not None:
                 ids.append(id_uit(tekst))
             else:
@@ -277,7 +281,7 @@ class ZoekMeerVeld(forms.ModelMultipleChoiceField):
     def clean(self, value):
         ids = []
         for waarde in value or []:
-            tekst = str(getattr(waarde, "pk", waarde)).strip()
+            tekst = schone_tekst(str(getattr(waarde, "pk", waarde))).strip()
             if not tekst:
                 continue
             if tekst.isdigit():
