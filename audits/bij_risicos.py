@@ -14,8 +14,11 @@ def _mag_lezen(user):
 
 class OpenBevindingenKolom(tables.Column):
     def __init__(self):
+        # Sorted by the counter the database keeps, through its index (risico_bev_open).
         super().__init__(
-            "Open bevindingen", attrs={"td": {"class": "getal"}, "th": {"class": "getal"}}
+            "Open bevindingen",
+            order_by=("bevindingen_open", "pk"),
+            attrs={"td": {"class": "getal"}, "th": {"class": "getal"}},
         )
 
     def render(self, record, value):

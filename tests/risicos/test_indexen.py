@@ -160,6 +160,7 @@ ZICHTBARE_SORTERINGEN = [
             ("maatregelen", "risico_mr_telling"),
             ("herbeoordeling", "risico_herb_id"),
             ("status", "risico_status_id"),
+            ("open_bevindingen", "risico_bev_open"),
         ]
         for richting in ("", "-")
     ),
@@ -190,6 +191,7 @@ RIJ_ZOEKEND = {
     "herbeoordeling",
     "omschrijving",
     "dialoog",
+    "open_bevindingen",
 }
 
 
@@ -215,13 +217,12 @@ def test_every_visible_sort_walks_its_index_on_the_first_and_a_deep_page(
         assert params[CURSOR] or pagina == "diep"
 
 
-@pytest.mark.parametrize("sortering", ["eigenaar", "-eigenaar", "open_bevindingen"])
-def test_no_row_comparison_over_a_join_or_a_subquery(settings, client, sortering):
-    """The owner's name lies in another table and the open findings are a subquery: no
-    index holds them with the risk's id. Compared as a row, the planner sorted all risks
-    (owner, 20 -> 50 ms) or ran the subquery once more per risk (findings, +30%)."""
+@pytest.mark.parametrize("sortering", ["eigenaar", "-eigenaar"])
+def test_no_row_comparison_over_a_join(settings, client, sortering):
+    """The owner's name lies in another table: no index holds it with the risk's id.
+    Compared as a row, the planner sorted all risks (20 -> 50 ms). (The open findings
+    were a subquery too, until the database kept them on the risk: audits 0016.)"""
     settings.LIJST_PAGINA_GROOTTE = 2
     volgende = client.get(REGISTER, {"sort": sortering}).context["table"].page.volgende
     sql, _ = vraag_en_vang(client, REGISTER, {"sort": sortering, CURSOR: volgende}, "_blader0")
-    assert ("audits_bevinding" in sql) == sortering.endswith("bevindingen"), sql
     assert "ROW(" not in uitleg(sql), sql

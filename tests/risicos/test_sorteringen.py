@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from douane_portfolio import rollen
 from risicos.models import Beheersmaatregel, Risico
+from tests.audits.factories import BevindingFactory
 from tests.bladerhulp import rij_ids
 from tests.factories import UserFactory
 from tests.risicos.factories import RisicodialoogFactory
@@ -42,6 +43,12 @@ def lijst(settings, client_voor):
             herbeoordeling=(None, DAG, DAG + datetime.timedelta(days=n % 3))[n % 3],
             eigenaar=eigenaar,
         )
+    # Open findings per risk 0, 1 or 2 (kept by the database; a resolved one not counted).
+    bevindingen = [BevindingFactory(), BevindingFactory(), BevindingFactory(status="opgelost")]
+    for n, risico in enumerate(Risico.objects.order_by("titel")):
+        risico_bevindingen = bevindingen[: (0, 1, 2, 3)[n % 4]]
+        for bevinding in risico_bevindingen:
+            bevinding.risicos.add(risico)
     dialogen = [RisicodialoogFactory(), RisicodialoogFactory()]
     for n in range(13):
         Beheersmaatregel.objects.create(
@@ -65,6 +72,7 @@ REGISTERSORTERINGEN = {
     "status": lambda r: (r.status,),
     "risicobereidheid": lambda r: _laatst(r.risicobereidheid),
     "herbeoordeling": lambda r: _laatst(r.herbeoordeling),
+    "open_bevindingen": lambda r: (r.bevindingen_open,),
 }
 
 
