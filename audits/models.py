@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Left
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
@@ -19,6 +19,7 @@ from douane_portfolio.models import (
     OPEN_STATUSSEN,
     Actie,
     ActieQuerySet,
+    TellerkolommenMixin,
     User,
     VersieModel,
     actie_indexen,
@@ -209,32 +210,24 @@ class BevindingQuerySet(ZichtbaarQuerySet):
         return self.nog_niet_opgelost().filter(verwachting_verstreken_q(op))
 
     def met_tellingen(self, op=None):
-        """Open and overdue actions and postponements per finding, as subqueries."""
+        """Open and overdue actions and postponements per finding: the first and last
+        from the counters the database keeps, overdue (it depends on `op`) as a
+        subquery."""
         op = op or timezone.localdate()
         open_acties = Vervolgactie.objects.open().filter(bevinding=OuterRef("pk"))
-        # Postponements from each action's own count (written with each ledger row, which
-        # is never deleted alone): counting the ledger read every action of the finding
-        # from the table, a quarter of the list's database time.
-        uitgesteld = Vervolgactie.objects.filter(
-            bevinding=OuterRef("pk"), aantal_verschuivingen__gt=0
-        ).order_by()
         return self.annotate(
-            open_acties=telling(open_acties, "bevinding"),
+            open_acties=F("acties_open"),
             te_late_acties=telling(open_acties.te_laat(op), "bevinding"),
-            verschuivingen=Coalesce(
-                Subquery(
-                    uitgesteld.values("bevinding")
-                    .annotate(s=Sum("aantal_verschuivingen"))
-                    .values("s"),
-                    IntegerField(),
-                ),
-                0,
-            ),
+            verschuivingen=F("acties_uitstel"),
             status_volgorde=status_volgorde(),
         )
 
 
-class Bevinding(VersieModel):
+# The columns the database keeps on a finding (migration 0017).
+TELLERS = ("acties_open", "acties_uitstel")
+
+
+class Bevinding(TellerkolommenMixin, VersieModel):
     rapport = models.ForeignKey(
         Auditrapport, verbose_name="rapport", on_delete=models.PROTECT, related_name="bevindingen"
     )
@@ -290,13 +283,22 @@ class Bevinding(VersieModel):
         help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023, §4.2'.",
     )
     aangemaakt_op = models.DateTimeField("aangemaakt op", default=timezone.now, editable=False)
+    # The finding's open actions and their postponements, kept by database triggers
+    # (migration 0017) on every write of an action: the list sorts by them through their
+    # indexes instead of counting per finding. Never written by Django.
+    acties_open = models.PositiveIntegerField("open acties", default=0, editable=False)
+    acties_uitstel = models.PositiveIntegerField("keren uitgesteld", default=0, editable=False)
+    # Never written by Django (TellerkolommenMixin); moving the database copies findings
+    # after their actions (douane_portfolio.backup).
+    tellerkolommen = TELLERS
 
     objects = BevindingQuerySet.as_manager()
     # Linking or unlinking an initiative or a risk is a history record of its own,
     # with a snapshot of both link sets (simple-history does not track M2M by default).
     # Only changes made from this side are recorded (`bevinding.risicos.add`, not
     # `risico.bevindingen.add`: django-simple-history issue #1048).
-    history = _historie(m2m_fields=["initiatieven", "risicos"])
+    # The counters follow the actions, whose own history records each change.
+    history = _historie(m2m_fields=["initiatieven", "risicos"], excluded_fields=TELLERS)
 
     class Meta:
         verbose_name = "bevinding"
@@ -340,6 +342,9 @@ class Bevinding(VersieModel):
             # the instantie sort the reports (rapport_instantie_id), each into its rows.
             models.Index(fields=["eigenaar", "id"], name="bevinding_eigenaar_id"),
             models.Index(fields=["rapport", "id"], name="bevinding_rapport_id"),
+            # The sorts "Open acties" and "Uitstel" on the counters (migration 0017).
+            models.Index(fields=["acties_open", "id"], name="bevinding_open_acties"),
+            models.Index(fields=["acties_uitstel", "id"], name="bevinding_uitstel_id"),
         ]
 
     def __str__(self):

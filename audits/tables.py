@@ -81,9 +81,10 @@ class BevindingTabel(tables.Table):
     # Sorted in order_verwacht.
     verwacht = tables.Column("Verwacht opgelost", accessor="verwacht_opgelost_jaar")
     eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
-    open_acties = TellingColumn("Open acties")
+    # On the counters the database keeps, through their indexes (migration 0017).
+    open_acties = TellingColumn("Open acties", order_by=("acties_open", "pk"))
     te_late_acties = TellingColumn("Te laat", nadruk=True)
-    verschuivingen = TellingColumn("Uitstel")
+    verschuivingen = TellingColumn("Uitstel", order_by=("acties_uitstel", "pk"))
 
     class Meta:
         model = Bevinding

@@ -494,12 +494,13 @@ def verhuis_rijen(*, bron, doel):
             # the tables does not matter.
             for sql in verbinding.ops.sql_flush(no_style(), namen, allow_cascade=True):
                 cursor.execute(sql)
-            # Tables whose counters the database keeps by triggers (douane_portfolio.tellers,
-            # the risks' measure counts) last: the triggers counted the copied rows into
-            # them already (or would count them twice); the source's own rows replace that.
-            for model in sorted(alle, key=lambda m: getattr(m, "door_triggers_gevuld", False)):
+            # Rows with counter columns the triggers keep (a risk's measures, a finding's
+            # actions) after the rows they count, and the counter tables (douane_portfolio.
+            # tellers, the heat map) last: the triggers counted the copied rows into them
+            # already (or would count them twice); the source's own rows replace that.
+            for model in sorted(alle, key=_kopieervolgorde):
                 tabel = model._meta.db_table
-                if getattr(model, "door_triggers_gevuld", False):
+                if _kopieervolgorde(model) == 2:
                     model._base_manager.using(doel).all().delete()
                 _kopieer_tabel(model, bron=bron, doel=doel, cursor=cursor)
             tabel = None
@@ -512,6 +513,15 @@ def verhuis_rijen(*, bron, doel):
             f"Overzetten mislukt bij {waar}: {fout}. Er is niets overgezet; de doeldatabase "
             "heeft alleen wat migrate aanmaakt (opnieuw proberen met --force)."
         )
+
+
+def _kopieervolgorde(model):
+    """0: ordinary rows; 1: rows with counter columns kept by triggers (`tellerkolommen`),
+    copied after what they count; 2: the counter tables (`door_triggers_gevuld`), last,
+    after the rows with counter columns too, whose inserts they count."""
+    if getattr(model, "tellerkolommen", ()):
+        return 1
+    return 2 if getattr(model, "door_triggers_gevuld", False) else 0
 
 
 def _kopieer_tabel(model, *, bron, doel, cursor):

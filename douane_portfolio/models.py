@@ -102,6 +102,24 @@ class VersieModel(models.Model):
         abstract = True
 
 
+class TellerkolommenMixin:
+    """A row with counter columns the database keeps by triggers (`tellerkolommen`,
+    douane_portfolio.tellerkolommen): Django never writes them. An instance read before a
+    child row changed holds stale counts; saving every field would write them back over
+    the triggers' counts, so a save of an existing row leaves them out."""
+
+    tellerkolommen = ()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.tellerkolommen
+            ]
+        super().save(*args, **kwargs)
+
+
 class ActieStatus(models.TextChoices):
     OPEN = "open", "Open"
     IN_UITVOERING = "in_uitvoering", "In uitvoering"

@@ -28,7 +28,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from douane_portfolio.adressen import adres
-from douane_portfolio.models import OPEN_STATUSSEN, Actie, VersieModel, aantal, actie_indexen
+from douane_portfolio.models import (
+    OPEN_STATUSSEN,
+    Actie,
+    TellerkolommenMixin,
+    VersieModel,
+    aantal,
+    actie_indexen,
+)
 from douane_portfolio.validators import redelijke_datum
 
 
@@ -281,10 +288,11 @@ class InitiatiefQuerySet(models.QuerySet):
         return self.filter(**{naam: status})
 
     def met_mijlpaaltellingen(self, op=None):
-        """Annotate `open_mijlpalen` and `te_late_mijlpalen` (open, deadline before `op`)."""
+        """Annotate `open_mijlpalen` (the counter the database keeps) and
+        `te_late_mijlpalen` (open, deadline before `op`: a count, as it depends on `op`)."""
         op = op or timezone.localdate()
         return self.annotate(
-            open_mijlpalen=PerInitiatief("open_mijlpalen", *_OPEN),
+            open_mijlpalen=F("mijlpalen_open"),
             te_late_mijlpalen=PerInitiatief("te_late_mijlpalen", *_OPEN, op),
         )
 
@@ -324,7 +332,6 @@ def _per_initiatief_sql():
             rapportage.replace("{kolom}", "1").join(["EXISTS (", f" AND pi_r.{rs} = %s)"]),
             BooleanField(),
         ),
-        "open_mijlpalen": (mijlpalen, IntegerField()),
         "te_late_mijlpalen": (f"{mijlpalen} AND pi_m.{md} < %s", IntegerField()),
     }
 
@@ -360,7 +367,7 @@ class PerInitiatief(Expression):
         return [self]
 
 
-class Initiatief(VersieModel):
+class Initiatief(TellerkolommenMixin, VersieModel):
     thema = models.ForeignKey(
         Thema, verbose_name="thema", on_delete=models.PROTECT, related_name="initiatieven"
     )
@@ -374,9 +381,17 @@ class Initiatief(VersieModel):
     )
     volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
     actief = models.BooleanField("actief", default=True)
+    # Open milestones, kept by database triggers (migration 0009) on every write of a
+    # milestone: the portfolio sorts by it through its index instead of counting.
+    mijlpalen_open = models.PositiveIntegerField("open mijlpalen", default=0, editable=False)
+
+    # Never written by Django (TellerkolommenMixin); moving the database copies
+    # initiatives after their milestones (douane_portfolio.backup).
+    tellerkolommen = ("mijlpalen_open",)
 
     objects = InitiatiefQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The counter follows the milestones, whose own history records each change.
+    history = HistoricalRecords(excluded_fields=["mijlpalen_open"])
 
     class Meta:
         verbose_name = "initiatief"
@@ -386,6 +401,10 @@ class Initiatief(VersieModel):
             models.UniqueConstraint(
                 fields=["thema", "naam"], name="programmas_initiatief_naam_uniek"
             ),
+        ]
+        indexes = [
+            # The portfolio's sort "Open mijlpalen" (both ways) and its keyset seek.
+            models.Index(fields=["mijlpalen_open", "id"], name="initiatief_mp_open"),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from douane_portfolio.adressen import adres
 from douane_portfolio.models import (
     Actie,
     ActieQuerySet,
+    TellerkolommenMixin,
     VersieModel,
     aantal,
     actie_indexen,
@@ -305,7 +306,7 @@ MAATREGELTELLERS = ("maatregelen_totaal", "maatregelen_gereed")
 TELLERS = (*MAATREGELTELLERS, "bevindingen_open")
 
 
-class Risico(VersieModel):
+class Risico(TellerkolommenMixin, VersieModel):
     titel = models.CharField("titel", max_length=200, unique=True)
     omschrijving = models.TextField("omschrijving", blank=True)
     oorzaak = models.TextField("oorzaak", blank=True)
@@ -358,7 +359,7 @@ class Risico(VersieModel):
     # Counts of the measures linked to this risk, kept by database triggers (migration
     # 0005) on every insert, delete or move of a link and every status change of a
     # measure, whatever path writes them: the register shows and sorts by them without
-    # counting 500,000 links per page (issue 13). Never written by Django (see `save`).
+    # counting 500,000 links per page (issue 13). Never written by Django.
     maatregelen_totaal = models.PositiveIntegerField(
         "maatregelen (niet vervallen)", default=0, editable=False
     )
@@ -374,9 +375,9 @@ class Risico(VersieModel):
         "open auditbevindingen", default=0, editable=False
     )
 
-    # Moving the database copies risks after the links and measures (douane_portfolio.
-    # backup): copied before, each copied link would count again on top of the source's.
-    door_triggers_gevuld = True
+    # Never written by Django (TellerkolommenMixin); moving the database copies risks
+    # after the links, measures and findings (douane_portfolio.backup).
+    tellerkolommen = TELLERS
 
     objects = RisicoQuerySet.as_manager()
     # The counters are derived from the measures and findings, whose own history
@@ -437,17 +438,6 @@ class Risico(VersieModel):
 
     def __str__(self):
         return self.titel
-
-    def save(self, *args, **kwargs):
-        # An instance read before a measure changed holds stale counters; an UPDATE of
-        # every field would write them back over the triggers' counts.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in TELLERS
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return adres("risicos:risico", self.pk)

@@ -80,6 +80,9 @@ SORTERINGEN = [
     ("audits:bevindingen", "domein", ["bevinding_domein_id"]),
     ("audits:bevindingen", "status", ["bevinding_status_titel"]),
     ("audits:bevindingen", "verwacht", ["bevinding_verwacht"]),
+    # On the counters the database keeps (migration 0017).
+    ("audits:bevindingen", "open_acties", ["bevinding_open_acties"]),
+    ("audits:bevindingen", "verschuivingen", ["bevinding_uitstel_id"]),
     # Into an owner's few findings by any index on eigenaar_id (at scale
     # bevinding_eigenaar_id; on these few rows the planner may take the foreign key's).
     ("audits:bevindingen", "eigenaar", ["user_naam_id", "Nested Loop"]),

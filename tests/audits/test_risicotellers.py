@@ -147,7 +147,8 @@ def test_the_migration_counts_what_was_there(risicos):
 
 
 def test_the_triggers_spell_the_statuses_as_the_model_does():
-    assert MIGRATIE.OPEN == "(" + ", ".join(f"'{s}'" for s in NOG_NIET_OPGELOST) + ")"
+    gespeld = "(" + ", ".join(f"'{s}'" for s in NOG_NIET_OPGELOST) + ")"
+    assert gespeld == MIGRATIE.OPEN
     assert str(BevindingStatus.OPGELOST) not in MIGRATIE.OPEN
 
 

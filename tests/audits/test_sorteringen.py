@@ -6,7 +6,8 @@ direction). See test_index_bevindingen.py for the indexes that serve these order
 import datetime
 
 import pytest
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from audits.models import (
@@ -18,7 +19,8 @@ from audits.models import (
     Soort,
 )
 from douane_portfolio import rollen
-from tests.audits.factories import AuditrapportFactory, BevindingFactory
+from douane_portfolio.models import OPEN_STATUSSEN
+from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
 from tests.bladerhulp import rij_ids
 from tests.factories import UserFactory
 
@@ -46,7 +48,7 @@ def bevindingen_met_gelijken():
     for n in range(14):
         jaar = (None, 2025, 2026, 2025)[n % 4]
         op = datetime.date(jaar, 3 + n % 2, 1) if jaar and n % 3 == 0 else None
-        BevindingFactory(
+        bevinding = BevindingFactory(
             rapport=rapporten[n % 3],
             titel=f"Bevinding {n % 5}",
             soort=soorten[n % 2],
@@ -56,6 +58,11 @@ def bevindingen_met_gelijken():
             verwacht_opgelost_jaar=jaar,
             verwacht_opgelost_op=op,
         )
+        # 0-2 open actions and a closed one, postponed 0, 1 or 3 times: ties in both counts.
+        for m in range(n % 3):
+            VervolgactieFactory(bevinding=bevinding, aantal_verschuivingen=(0, 1, 3)[(n + m) % 3])
+        if n % 4 == 1:
+            VervolgactieFactory(bevinding=bevinding, status="afgerond", aantal_verschuivingen=1)
 
 
 @pytest.fixture
@@ -98,6 +105,9 @@ BEVINDINGEN = {
         "pk",
     ),
     "eigenaar": ("eigenaar__first_name", "eigenaar__last_name", "eigenaar_id", "pk"),
+    # Recounted here from the actions, not read from the counters the database keeps.
+    "open_acties": ("herteld_open", "pk"),
+    "verschuivingen": ("herteld_uitstel", "pk"),
 }
 
 
@@ -109,7 +119,11 @@ def test_every_findings_sort_pages_through_its_order(settings, lijst, kolom, afl
     if aflopend:
         sleutels = _omgekeerd(sleutels)
     verwacht = list(
-        Bevinding.objects.annotate(status_volgorde=STATUS_SQL)
+        Bevinding.objects.annotate(
+            status_volgorde=STATUS_SQL,
+            herteld_open=Count("vervolgacties", filter=Q(vervolgacties__status__in=OPEN_STATUSSEN)),
+            herteld_uitstel=Coalesce(Sum("vervolgacties__aantal_verschuivingen"), 0),
+        )
         .order_by(*sleutels)
         .values_list("pk", flat=True)
     )

@@ -1,0 +1,202 @@
+"""Counter columns on a parent row, summed from its child rows and kept by database
+triggers (issue 13): a finding's open actions, an initiative's open milestones. A list
+sorts by such a column through an index (counter, id) instead of counting per row.
+
+Used by migrations (audits 0017, programmas 0009): the SQL a migration ran must stay
+what it was, so change this module only by adding.
+
+The design of the measure counters (risicos 0005 and 0009), for every write path
+(services, forms, admin, import, `bulk_create`, `.update()`, raw SQL, COPY), by +n/-n:
+- PostgreSQL: statement triggers on the child table with transition tables. The deltas
+  per parent are summed first; only parents whose counts change are locked (FOR NO KEY
+  UPDATE, in id order, so two statements wait instead of deadlocking) and updated. A
+  child's new deadline or description locks nothing.
+- SQLite: row triggers (one writer at a time). A later migration that makes SQLite
+  rebuild either table must drop them first and put them back (`sqlite_weg`, `sqlite`).
+A parent deleted before its children (raw SQL; the foreign key is checked at commit)
+leaves the children's later delete nothing to update.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import migrations
+
+
+def _uitvoeren(sql):
+    """Planned at each call, not once per session: a plan cached for the transition
+    tables of a bulk statement would serve every single-row change too (risicos 0009)."""
+    return f"EXECUTE $sql${sql}$sql$;"
+
+
+@dataclass(frozen=True)
+class Tellerkolommen:
+    naam: str  # prefix of the triggers and the function
+    ouder: str  # the parent table, with the counter columns
+    kind: str  # the child table
+    sleutel: str  # the child's column pointing at the parent
+    kolommen: dict  # counter column -> its value per child row, SQL on the child's columns
+    bronnen: tuple  # the child's columns those values read (SQLite's UPDATE OF)
+
+    @property
+    def tellen(self):
+        """Recount every parent: the starting values, and a repair."""
+        sets = ",\n    ".join(
+            f"{kolom} = (SELECT COALESCE(sum({waarde}), 0) FROM {self.kind} "
+            f"WHERE {self.kind}.{self.sleutel} = {self.ouder}.id)"
+            for kolom, waarde in self.kolommen.items()
+        )
+        return f"UPDATE {self.ouder} SET\n    {sets}"
+
+    def _rijen(self, tabel, teken):
+        waarden = ", ".join(
+            f"{teken} * ({waarde}) AS {kolom}" for kolom, waarde in self.kolommen.items()
+        )
+        return f"SELECT {self.sleutel} AS ouder, {waarden} FROM {tabel}"
+
+    def _delta(self, rijen):
+        sommen = ", ".join(f"sum({k}) AS {k}" for k in self.kolommen)
+        anders = " OR ".join(f"sum({k}) <> 0" for k in self.kolommen)
+        return f"SELECT ouder, {sommen} FROM ({rijen}) x GROUP BY ouder HAVING {anders}"
+
+    def _bijwerken(self, rijen):
+        delta = self._delta(rijen)
+        sets = ", ".join(f"{k} = p.{k} + d.{k}" for k in self.kolommen)
+        return _uitvoeren(
+            f"SELECT 1 FROM {self.ouder} WHERE id IN (SELECT ouder FROM ({delta}) d) "
+            "ORDER BY id FOR NO KEY UPDATE"
+        ) + _uitvoeren(f"UPDATE {self.ouder} p SET {sets} FROM ({delta}) d WHERE p.id = d.ouder")
+
+    @property
+    def postgresql(self):
+        oud = ", ".join(f"o.{c}" for c in [self.sleutel, *self.bronnen])
+        nieuw = ", ".join(f"n.{c}" for c in [self.sleutel, *self.bronnen])
+        functie = f"{self.naam}_bij_kind"
+        tabel = "REFERENCING {} FOR EACH STATEMENT EXECUTE FUNCTION " + f"{functie}()"
+        return [
+            self.tellen,
+            f"""
+CREATE OR REPLACE FUNCTION {functie}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {self._bijwerken(self._rijen("nieuw", 1))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {self._bijwerken(self._rijen("oud", -1))}
+    ELSIF EXISTS (
+        SELECT 1 FROM nieuw n JOIN oud o ON o.id = n.id
+        WHERE ({nieuw}) IS DISTINCT FROM ({oud})
+    ) THEN
+        {self._bijwerken(self._rijen("nieuw", 1) + " UNION ALL " + self._rijen("oud", -1))}
+    END IF;
+    RETURN NULL;
+END
+$$
+""",
+            f"CREATE TRIGGER {self.naam}_in AFTER INSERT ON {self.kind} "
+            + tabel.format("NEW TABLE AS nieuw"),
+            f"CREATE TRIGGER {self.naam}_bij AFTER UPDATE ON {self.kind} "
+            + tabel.format("OLD TABLE AS oud NEW TABLE AS nieuw"),
+            f"CREATE TRIGGER {self.naam}_uit AFTER DELETE ON {self.kind} "
+            + tabel.format("OLD TABLE AS oud"),
+        ]
+
+    @property
+    def postgresql_weg(self):
+        return [
+            *(
+                f"DROP TRIGGER IF EXISTS {self.naam}_{n} ON {self.kind}"
+                for n in ("in", "bij", "uit")
+            ),
+            f"DROP FUNCTION IF EXISTS {self.naam}_bij_kind()",
+        ]
+
+    def _sqlite(self, rij, teken):
+        sets = ", ".join(
+            f"{kolom} = {kolom} {teken} ({waarde})"
+            for kolom, waarde in self._kolommen_van(rij).items()
+        )
+        return f"UPDATE {self.ouder} SET {sets} WHERE id = {rij}.{self.sleutel};"
+
+    def _kolommen_van(self, rij):
+        """The values with the child's columns as `rij`.column (NEW or OLD)."""
+        uit = {}
+        for kolom, waarde in self.kolommen.items():
+            for bron in self.bronnen:
+                waarde = _kolom_vervangen(waarde, bron, f"{rij}.{bron}")
+            uit[kolom] = waarde
+        return uit
+
+    @property
+    def sqlite(self):
+        return [
+            self.tellen,
+            f"CREATE TRIGGER {self.naam}_in AFTER INSERT ON {self.kind} "
+            f"BEGIN {self._sqlite('NEW', '+')} END",
+            f"CREATE TRIGGER {self.naam}_uit AFTER DELETE ON {self.kind} "
+            f"BEGIN {self._sqlite('OLD', '-')} END",
+            f"CREATE TRIGGER {self.naam}_bij "
+            f"AFTER UPDATE OF {', '.join([*self.bronnen, self.sleutel])} ON {self.kind} "
+            f"BEGIN {self._sqlite('OLD', '-')} {self._sqlite('NEW', '+')} END",
+        ]
+
+    @property
+    def sqlite_weg(self):
+        return [f"DROP TRIGGER IF EXISTS {self.naam}_{n}" for n in ("in", "uit", "bij")]
+
+
+def _kolom_vervangen(sql, kolom, door):
+    """`kolom` as a whole word in `sql` replaced by `door`."""
+    return re.sub(rf"(?<![\w.]){re.escape(kolom)}\b", door, sql)
+
+
+def per_database(postgresql, sqlite, wat):
+    """A RunPython function running `postgresql` or `sqlite` (lists of SQL)."""
+
+    def uitvoeren(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor not in ("postgresql", "sqlite"):
+            raise RuntimeError(f"Geen triggers voor {wat} op {vendor}.")
+        for sql in postgresql if vendor == "postgresql" else sqlite:
+            schema_editor.execute(sql)
+
+    return uitvoeren
+
+
+def kolommen_toevoegen(app, model, tabel, velden):
+    """SeparateDatabaseAndState adding `velden` ({name: field}, NOT NULL with a default
+    of 0) to `model`: on SQLite by ADD COLUMN with a DEFAULT, since Django's own rebuild
+    of the table would drop the triggers on it (see risicos 0005)."""
+
+    def _kolommen(toevoegen):
+        def uitvoeren(apps, schema_editor):
+            klasse = apps.get_model(app, model)
+            for naam, veld in velden.items():
+                if schema_editor.connection.vendor == "sqlite":
+                    schema_editor.execute(
+                        f'ALTER TABLE "{tabel}" ADD COLUMN "{naam}" integer unsigned '
+                        f'NOT NULL DEFAULT 0 CHECK ("{naam}" >= 0)'
+                        if toevoegen
+                        else f'ALTER TABLE "{tabel}" DROP COLUMN "{naam}"'
+                    )
+                    continue
+                # The database operations see the state without the fields (its own).
+                veld = veld.clone()
+                veld.set_attributes_from_name(naam)
+                veld.model = klasse
+                if toevoegen:
+                    schema_editor.add_field(klasse, veld)
+                else:
+                    schema_editor.remove_field(klasse, veld)
+
+        return uitvoeren
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AddField(model_name=model.lower(), name=naam, field=veld)
+            for naam, veld in velden.items()
+        ],
+        database_operations=[
+            migrations.RunPython(_kolommen(True), _kolommen(False), elidable=False)
+        ],
+    )
