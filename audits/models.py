@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Left
 from django.utils import formats, timezone
 from simple_history.models import HistoricalRecords
@@ -291,6 +291,8 @@ class Bevinding(TellerkolommenMixin, VersieModel):
     # Never written by Django (TellerkolommenMixin); moving the database copies findings
     # after their actions (douane_portfolio.backup).
     tellerkolommen = TELLERS
+    # What they count, for douane_portfolio.tellers (verschillen, herstellen).
+    bron_tabellen = ("audits_vervolgactie",)
 
     objects = BevindingQuerySet.as_manager()
     # Linking or unlinking an initiative or a risk is a history record of its own,
@@ -349,6 +351,16 @@ class Bevinding(TellerkolommenMixin, VersieModel):
 
     def __str__(self):
         return self.titel
+
+    @classmethod
+    def tellerkolommen_herteld(cls):
+        """The counter columns recounted per finding, as the triggers keep them."""
+        acties = Vervolgactie.objects.filter(bevinding=OuterRef("pk")).order_by()
+        uitstel = acties.values("bevinding").annotate(s=Sum("aantal_verschuivingen")).values("s")
+        return {
+            "acties_open": telling(acties.open(), "bevinding"),
+            "acties_uitstel": Coalesce(Subquery(uitstel, IntegerField()), 0),
+        }
 
     def save(self, *args, **kwargs):
         if self.verwacht_opgelost_op:

@@ -176,6 +176,35 @@ def _bron_tabellen(model):
     ]
 
 
+def kolomteller_modellen():
+    """Models whose rows carry counter columns kept by triggers (`tellerkolommen`: a
+    risk's measures and open findings, a finding's actions, an initiative's open
+    milestones), with `tellerkolommen_herteld()` ({column: an expression recounting it
+    per row}) and the `bron_tabellen` their triggers read; from the app registry."""
+    return [m for m in apps.get_models() if getattr(m, "tellerkolommen", ())]
+
+
+def kolomteller_verschillen(model):
+    """[((table, pk, column), stored, recounted)] for each counter column that is off."""
+    herteld = model.tellerkolommen_herteld()
+    namen = {kolom: f"herteld_{kolom}" for kolom in herteld}
+    anders = Q()
+    for kolom, naam in namen.items():
+        anders |= ~Q(**{kolom: F(naam)})
+    rijen = (
+        model._base_manager.annotate(**{namen[k]: v for k, v in herteld.items()})
+        .filter(anders)
+        .order_by("pk")
+        .values("pk", *herteld, *namen.values())
+    )
+    return [
+        ((model._meta.db_table, rij["pk"], kolom), rij[kolom], rij[naam])
+        for rij in rijen
+        for kolom, naam in namen.items()
+        if rij[kolom] != rij[naam]
+    ]
+
+
 def verschillen(op):
     """What the counters (and the copied columns) say differently from a recount, after
     moving the peildatum to `op`: empty when they are right."""
@@ -191,13 +220,16 @@ def verschillen(op):
                 verschil.append((sleutel, opgeslagen.get(sleutel), opnieuw.get(sleutel)))
     for model in gekopieerde_modellen():
         verschil += kopie_verschillen(model)
+    for model in kolomteller_modellen():
+        verschil += kolomteller_verschillen(model)
     return verschil
 
 
 @schrijftransactie
 def herstellen(op):
     """Recount everything (after triggers were off, e.g. `session_replication_role =
-    replica`), under locks that keep writers out meanwhile."""
+    replica`), the counter columns on rows too, under locks that keep writers out
+    meanwhile."""
     if connection.vendor == "postgresql":
         tabellen = [m._meta.db_table for m in actie_modellen()]
         tabellen += ["audits_bevinding", "audits_auditrapport"]
@@ -206,6 +238,9 @@ def herstellen(op):
             tabellen += [t for t in model.bron_tabellen if t not in tabellen]
         for model in gekopieerde_modellen():
             bronnen = [model._meta.db_table, *_bron_tabellen(model)]
+            tabellen += [t for t in bronnen if t not in tabellen]
+        for model in kolomteller_modellen():
+            bronnen = [model._meta.db_table, *model.bron_tabellen]
             tabellen += [t for t in bronnen if t not in tabellen]
         with connection.cursor() as cursor:
             # Table names from the models' metadata.
@@ -230,3 +265,5 @@ def herstellen(op):
         )
     for model in gekopieerde_modellen():
         _kopieen_herstellen(model)
+    for model in kolomteller_modellen():
+        model._base_manager.update(**model.tellerkolommen_herteld())

@@ -35,6 +35,7 @@ from douane_portfolio.models import (
     VersieModel,
     aantal,
     actie_indexen,
+    telling,
 )
 from douane_portfolio.validators import redelijke_datum
 
@@ -388,6 +389,8 @@ class Initiatief(TellerkolommenMixin, VersieModel):
     # Never written by Django (TellerkolommenMixin); moving the database copies
     # initiatives after their milestones (douane_portfolio.backup).
     tellerkolommen = ("mijlpalen_open",)
+    # What it counts, for douane_portfolio.tellers (verschillen, herstellen).
+    bron_tabellen = ("programmas_mijlpaal",)
 
     objects = InitiatiefQuerySet.as_manager()
     # The counter follows the milestones, whose own history records each change.
@@ -409,6 +412,15 @@ class Initiatief(TellerkolommenMixin, VersieModel):
 
     def __str__(self):
         return self.naam
+
+    @classmethod
+    def tellerkolommen_herteld(cls):
+        """The counter column recounted per initiative, as the triggers keep it."""
+        return {
+            "mijlpalen_open": telling(
+                Mijlpaal.objects.open().filter(initiatief=OuterRef("pk")), "initiatief"
+            )
+        }
 
     def get_absolute_url(self):
         return adres("programmas:initiatief", self.pk)

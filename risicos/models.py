@@ -22,10 +22,12 @@ from douane_portfolio.adressen import adres
 from douane_portfolio.models import (
     Actie,
     ActieQuerySet,
+    ActieStatus,
     TellerkolommenMixin,
     VersieModel,
     aantal,
     actie_indexen,
+    telling,
 )
 from douane_portfolio.rules import heeft_een_rol
 from douane_portfolio.validators import redelijke_datum
@@ -378,6 +380,13 @@ class Risico(TellerkolommenMixin, VersieModel):
     # Never written by Django (TellerkolommenMixin); moving the database copies risks
     # after the links, measures and findings (douane_portfolio.backup).
     tellerkolommen = TELLERS
+    # What they count, for douane_portfolio.tellers (verschillen, herstellen).
+    bron_tabellen = (
+        "risicos_beheersmaatregel_risicos",
+        "risicos_beheersmaatregel",
+        "audits_bevinding_risicos",
+        "audits_bevinding",
+    )
 
     objects = RisicoQuerySet.as_manager()
     # The counters are derived from the measures and findings, whose own history
@@ -438,6 +447,28 @@ class Risico(TellerkolommenMixin, VersieModel):
 
     def __str__(self):
         return self.titel
+
+    @classmethod
+    def tellerkolommen_herteld(cls):
+        """The counter columns recounted per risk, as the triggers keep them."""
+        maatregelen = cls._meta.get_field("maatregelen").through.objects.filter(
+            risico=OuterRef("pk")
+        )
+        # Audits' findings through the reverse relation: risicos imports no audits.
+        bevindingen = cls._meta.get_field("bevindingen")
+        open_bevindingen = bevindingen.through.objects.filter(
+            risico=OuterRef("pk"),
+            bevinding__in=bevindingen.related_model.objects.nog_niet_opgelost(),
+        )
+        return {
+            "maatregelen_totaal": telling(
+                maatregelen.exclude(beheersmaatregel__status=ActieStatus.VERVALLEN), "risico"
+            ),
+            "maatregelen_gereed": telling(
+                maatregelen.filter(beheersmaatregel__status=ActieStatus.AFGEROND), "risico"
+            ),
+            "bevindingen_open": telling(open_bevindingen, "risico"),
+        }
 
     def get_absolute_url(self):
         return adres("risicos:risico", self.pk)

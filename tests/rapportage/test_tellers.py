@@ -15,16 +15,16 @@ from audits.models import Auditrapport, Bevinding, Instantie, Vervolgactie
 from douane_portfolio import tellers
 from douane_portfolio.acties import actie_modellen
 from douane_portfolio.models import ActieStatus, Actieteller, Tellerdatum
-from programmas.models import Mijlpaal
+from programmas.models import Initiatief, Mijlpaal
 from rapportage import dashboard
 from risicos import services as risicos_services
-from risicos.models import Beheersmaatregel
+from risicos.models import Beheersmaatregel, Risico
 from tests.api.conftest import api, if_match  # noqa: F401 (fixture)
 from tests.audits.factories import AuditrapportFactory, BevindingFactory, VervolgactieFactory
 from tests.bladerhulp import queries_en_pagina
 from tests.factories import UserFactory
 from tests.programmas.factories import MijlpaalFactory
-from tests.risicos.factories import BeheersmaatregelFactory
+from tests.risicos.factories import BeheersmaatregelFactory, RisicoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -297,6 +297,36 @@ def test_repairing_recounts_everything(pm):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Actieteller._meta.db_table}")
     assert tellers.verschillen(vandaag())
+    tellers.herstellen(vandaag())
+    klopt()
+
+
+def test_repairing_recounts_the_counter_columns_on_rows_too(pm):
+    """A risk's measures and open findings, a finding's actions, an initiative's open
+    milestones: compared and recounted with the counter tables (after triggers were off,
+    or a column written by hand)."""
+    risico = RisicoFactory()
+    BeheersmaatregelFactory(eigenaar=pm, risicos=[risico], status="afgerond")
+    bevinding = BevindingFactory(eigenaar=pm)
+    bevinding.risicos.set([risico])
+    VervolgactieFactory(bevinding=bevinding, aantal_verschuivingen=2)
+    mijlpaal = MijlpaalFactory(eigenaar=pm)
+    klopt()
+    Risico.objects.update(maatregelen_totaal=3, maatregelen_gereed=2, bevindingen_open=0)
+    Bevinding.objects.update(acties_open=4, acties_uitstel=0)
+    Initiatief.objects.update(mijlpalen_open=0)
+    verschil = {
+        sleutel: (opgeslagen, herteld)
+        for sleutel, opgeslagen, herteld in tellers.verschillen(vandaag())
+    }
+    assert verschil == {
+        ("risicos_risico", risico.pk, "maatregelen_totaal"): (3, 1),
+        ("risicos_risico", risico.pk, "maatregelen_gereed"): (2, 1),
+        ("risicos_risico", risico.pk, "bevindingen_open"): (0, 1),
+        ("audits_bevinding", bevinding.pk, "acties_open"): (4, 1),
+        ("audits_bevinding", bevinding.pk, "acties_uitstel"): (0, 2),
+        ("programmas_initiatief", mijlpaal.initiatief_id, "mijlpalen_open"): (0, 1),
+    }
     tellers.herstellen(vandaag())
     klopt()
 
