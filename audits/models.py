@@ -209,22 +209,27 @@ class BevindingQuerySet(ZichtbaarQuerySet):
         """Not resolved, and the expected date (or else the expected year) has passed."""
         return self.nog_niet_opgelost().filter(verwachting_verstreken_q(op))
 
-    def met_tellingen(self, op=None):
-        """Open and overdue actions and postponements per finding: the first and last
-        from the counters the database keeps, overdue (it depends on `op`) as a
-        subquery."""
+    def met_tellingen(self, op=None, uit_tellers=False):
+        """Open and overdue actions and postponements per finding, from the counters the
+        database keeps; overdue (before `op`) counted, or with `uit_tellers` the counter,
+        which counts against the peildatum (the caller made that `op`:
+        douane_portfolio.tellers.peildatum_op)."""
         op = op or timezone.localdate()
         open_acties = Vervolgactie.objects.open().filter(bevinding=OuterRef("pk"))
         return self.annotate(
             open_acties=F("acties_open"),
-            te_late_acties=telling(open_acties.te_laat(op), "bevinding"),
+            te_late_acties=(
+                F("acties_te_laat")
+                if uit_tellers
+                else telling(open_acties.te_laat(op), "bevinding")
+            ),
             verschuivingen=F("acties_uitstel"),
             status_volgorde=status_volgorde(),
         )
 
 
 # The columns the database keeps on a finding (migration 0017).
-TELLERS = ("acties_open", "acties_uitstel")
+TELLERS = ("acties_open", "acties_te_laat", "acties_uitstel")
 
 
 class Bevinding(TellerkolommenMixin, VersieModel):
@@ -283,16 +288,20 @@ class Bevinding(TellerkolommenMixin, VersieModel):
         help_text="Voor overgenomen gegevens, bijvoorbeeld 'Jaarrapportage Douane 2023, §4.2'.",
     )
     aangemaakt_op = models.DateTimeField("aangemaakt op", default=timezone.now, editable=False)
-    # The finding's open actions and their postponements, kept by database triggers
+    # The finding's open and overdue actions and their postponements, kept by triggers
     # (migration 0017) on every write of an action: the list sorts by them through their
     # indexes instead of counting per finding. Never written by Django.
     acties_open = models.PositiveIntegerField("open acties", default=0, editable=False)
+    # Overdue against the counters' peildatum (douane_portfolio.tellers), which moves it.
+    acties_te_laat = models.PositiveIntegerField("te late acties", default=0, editable=False)
     acties_uitstel = models.PositiveIntegerField("keren uitgesteld", default=0, editable=False)
     # Never written by Django (TellerkolommenMixin); moving the database copies findings
     # after their actions (douane_portfolio.backup).
     tellerkolommen = TELLERS
     # What they count, for douane_portfolio.tellers (verschillen, herstellen).
     bron_tabellen = ("audits_vervolgactie",)
+    # Moved with the peildatum: {column: (child table, its key to the finding)}.
+    te_laat_kolommen = {"acties_te_laat": ("audits_vervolgactie", "bevinding_id")}
 
     objects = BevindingQuerySet.as_manager()
     # Linking or unlinking an initiative or a risk is a history record of its own,
@@ -344,8 +353,9 @@ class Bevinding(TellerkolommenMixin, VersieModel):
             # the instantie sort the reports (rapport_instantie_id), each into its rows.
             models.Index(fields=["eigenaar", "id"], name="bevinding_eigenaar_id"),
             models.Index(fields=["rapport", "id"], name="bevinding_rapport_id"),
-            # The sorts "Open acties" and "Uitstel" on the counters (migration 0017).
+            # The sorts "Open acties", "Te laat" and "Uitstel" on the counters (0017).
             models.Index(fields=["acties_open", "id"], name="bevinding_open_acties"),
+            models.Index(fields=["acties_te_laat", "id"], name="bevinding_te_laat_id"),
             models.Index(fields=["acties_uitstel", "id"], name="bevinding_uitstel_id"),
         ]
 
@@ -353,12 +363,14 @@ class Bevinding(TellerkolommenMixin, VersieModel):
         return self.titel
 
     @classmethod
-    def tellerkolommen_herteld(cls):
-        """The counter columns recounted per finding, as the triggers keep them."""
+    def tellerkolommen_herteld(cls, op):
+        """The counter columns recounted per finding, as the triggers keep them with the
+        peildatum at `op`."""
         acties = Vervolgactie.objects.filter(bevinding=OuterRef("pk")).order_by()
         uitstel = acties.values("bevinding").annotate(s=Sum("aantal_verschuivingen")).values("s")
         return {
             "acties_open": telling(acties.open(), "bevinding"),
+            "acties_te_laat": telling(acties.te_laat(op), "bevinding"),
             "acties_uitstel": Coalesce(Subquery(uitstel, IntegerField()), 0),
         }
 

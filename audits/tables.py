@@ -83,7 +83,7 @@ class BevindingTabel(tables.Table):
     eigenaar = tables.Column("Eigenaar", order_by=EIGENAAR_VOLGORDE)
     # On the counters the database keeps, through their indexes (migration 0017).
     open_acties = TellingColumn("Open acties", order_by=("acties_open", "pk"))
-    te_late_acties = TellingColumn("Te laat", nadruk=True)
+    te_late_acties = TellingColumn("Te laat", nadruk=True, order_by=("acties_te_laat", "pk"))
     verschuivingen = TellingColumn("Uitstel", order_by=("acties_uitstel", "pk"))
 
     class Meta:

@@ -20,6 +20,7 @@ from douane_portfolio.objectviews import (
     eis_recht,
 )
 from douane_portfolio.parameters import id_uit
+from douane_portfolio.tellers import peildatum_op
 
 from . import bewijs, services, tellers
 from .filters import AuditrapportFilter, BevindingFilter, VervolgactieFilter
@@ -87,11 +88,14 @@ class BevindingLijst(LijstView):
     )
 
     def get_queryset(self):
+        # Overdue actions from the counters, which first count against today.
+        vandaag = timezone.localdate()
+        peildatum_op(vandaag)
         return (
             super()
             .get_queryset()
             .select_related("rapport", "eigenaar")
-            .met_tellingen()
+            .met_tellingen(vandaag, uit_tellers=True)
             .order_by(
                 "status_volgorde",
                 Coalesce(F("verwacht_opgelost_jaar"), Value(JAAR_ONBEKEND)),

@@ -22,6 +22,15 @@ from dataclasses import dataclass
 
 from django.db import migrations
 
+# The counters' peildatum (douane_portfolio.tellers), in a value that counts "overdue": a
+# child whose deadline lies before it. A missing row counts as 0001-01-01 (nothing overdue),
+# as the hub's own triggers read it; the untyped literal is a date on PostgreSQL too.
+PEILDATUM = "COALESCE((SELECT datum FROM douane_portfolio_tellerdatum WHERE id = 1), '0001-01-01')"
+# Taken first by a statement trigger whose values read the peildatum: moving it
+# (tellers.peildatum_zetten) waits for this transaction, so no write is counted against
+# a date that changes before it commits (as the hub's actieteller does).
+PEILDATUM_VAST = "PERFORM 1 FROM douane_portfolio_tellerdatum WHERE id = 1 FOR SHARE;"
+
 
 def _uitvoeren(sql):
     """Planned at each call, not once per session: a plan cached for the transition
@@ -37,6 +46,20 @@ class Tellerkolommen:
     sleutel: str  # the child's column pointing at the parent
     kolommen: dict  # counter column -> its value per child row, SQL on the child's columns
     bronnen: tuple  # the child's columns those values read (SQLite's UPDATE OF)
+    vooraf: str = ""  # PL/pgSQL run first in the trigger function (PEILDATUM_VAST)
+    # The columns counting "overdue" against the peildatum: 0 once its row is gone, as
+    # a missing row means nothing is overdue (and tellers.peildatum_zetten moves them).
+    te_laat: tuple = ()
+
+    @property
+    def _te_laat_nul(self):
+        return (
+            f"UPDATE {self.ouder} SET "
+            + ", ".join(f"{k} = 0" for k in self.te_laat)
+            + " WHERE "
+            + " OR ".join(f"{k} <> 0" for k in self.te_laat)
+            + ";"
+        )
 
     @property
     def tellen(self):
@@ -79,6 +102,7 @@ class Tellerkolommen:
 CREATE OR REPLACE FUNCTION {functie}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    {self.vooraf}
     IF TG_OP = 'INSERT' THEN
         {self._bijwerken(self._rijen("nieuw", 1))}
     ELSIF TG_OP = 'DELETE' THEN
@@ -99,6 +123,29 @@ $$
             + tabel.format("OLD TABLE AS oud NEW TABLE AS nieuw"),
             f"CREATE TRIGGER {self.naam}_uit AFTER DELETE ON {self.kind} "
             + tabel.format("OLD TABLE AS oud"),
+            *self._postgresql_peildatum,
+        ]
+
+    @property
+    def _postgresql_peildatum(self):
+        if not self.te_laat:
+            return []
+        return [
+            f"""
+CREATE OR REPLACE FUNCTION {self.naam}_peildatum_weg() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    {self._te_laat_nul}
+    RETURN NULL;
+END
+$$
+""",
+            *(
+                f"CREATE TRIGGER {self.naam}_peildatum_{n} AFTER {wat} ON "
+                "douane_portfolio_tellerdatum "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {self.naam}_peildatum_weg()"
+                for n, wat in (("weg", "DELETE"), ("leeg", "TRUNCATE"))
+            ),
         ]
 
     @property
@@ -109,6 +156,11 @@ $$
                 for n in ("in", "bij", "uit")
             ),
             f"DROP FUNCTION IF EXISTS {self.naam}_bij_kind()",
+            *(
+                f"DROP TRIGGER IF EXISTS {self.naam}_peildatum_{n} ON douane_portfolio_tellerdatum"
+                for n in ("weg", "leeg")
+            ),
+            f"DROP FUNCTION IF EXISTS {self.naam}_peildatum_weg()",
         ]
 
     def _sqlite(self, rij, teken):
@@ -122,9 +174,11 @@ $$
         """The values with the child's columns as `rij`.column (NEW or OLD)."""
         uit = {}
         for kolom, waarde in self.kolommen.items():
+            # The peildatum's own subquery reads no column of the child's.
+            waarde = waarde.replace(PEILDATUM, "{peildatum}")
             for bron in self.bronnen:
                 waarde = _kolom_vervangen(waarde, bron, f"{rij}.{bron}")
-            uit[kolom] = waarde
+            uit[kolom] = waarde.replace("{peildatum}", PEILDATUM)
         return uit
 
     @property
@@ -138,11 +192,21 @@ $$
             f"CREATE TRIGGER {self.naam}_bij "
             f"AFTER UPDATE OF {', '.join([*self.bronnen, self.sleutel])} ON {self.kind} "
             f"BEGIN {self._sqlite('OLD', '-')} {self._sqlite('NEW', '+')} END",
+            *(
+                [
+                    f"CREATE TRIGGER {self.naam}_peildatum_weg AFTER DELETE ON "
+                    f"douane_portfolio_tellerdatum BEGIN {self._te_laat_nul} END"
+                ]
+                if self.te_laat
+                else []
+            ),
         ]
 
     @property
     def sqlite_weg(self):
-        return [f"DROP TRIGGER IF EXISTS {self.naam}_{n}" for n in ("in", "uit", "bij")]
+        return [
+            f"DROP TRIGGER IF EXISTS {self.naam}_{n}" for n in ("in", "uit", "bij", "peildatum_weg")
+        ]
 
 
 def _kolom_vervangen(sql, kolom, door):

@@ -60,7 +60,36 @@ def peildatum_zetten(op):
                 f"AND {teller}.eigenaar_id = s.eigenaar_id",
                 [teken, *OPEN_STATUSSEN, van, tot, tabel],
             )
+        for model in kolomteller_modellen():
+            for kolom, (kind, sleutel) in getattr(model, "te_laat_kolommen", {}).items():
+                _te_laat_verzetten(
+                    cursor, model._meta.db_table, kolom, kind, sleutel, van, tot, teken
+                )
     return True
+
+
+def _te_laat_verzetten(cursor, ouder, kolom, kind, sleutel, van, tot, teken):
+    """Add (or take) to the overdue column `kolom` of each row of `ouder` its open
+    children in `kind` due in [van, tot): the rows locked in id order first, as their
+    triggers lock them (douane_portfolio.tellerkolommen)."""
+    # Table and column names from the models' metadata; the values go as parameters.
+    delta = (
+        f"SELECT {sleutel} AS ouder, count(*) AS n FROM {kind} "  # nosec B608
+        f"WHERE status IN ({', '.join(['%s'] * len(OPEN_STATUSSEN))}) "
+        f"AND deadline >= %s AND deadline < %s GROUP BY {sleutel}"
+    )
+    params = [*OPEN_STATUSSEN, van, tot]
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"SELECT 1 FROM {ouder} WHERE id IN (SELECT ouder FROM ({delta}) d) "  # nosec B608
+            "ORDER BY id FOR NO KEY UPDATE",
+            params,
+        )
+    cursor.execute(
+        f"UPDATE {ouder} SET {kolom} = {kolom} + %s * d.n FROM ({delta}) d "  # nosec B608
+        f"WHERE {ouder}.id = d.ouder",
+        [teken, *params],
+    )
 
 
 def _verzet(op):
@@ -70,6 +99,15 @@ def _verzet(op):
 def peildatum():
     rij = Tellerdatum.objects.filter(pk=1).values_list("datum", flat=True).first()
     return rij or GEEN_DATUM
+
+
+def peildatum_op(op, gelezen=None):
+    """Make the counters count "overdue" against `op` before a list sorts or shows them:
+    one read when they already do (none with `gelezen`, the peildatum read along with
+    another query), else move it (the first request of a day, if the reminders' run
+    after midnight did not)."""
+    if (peildatum() if gelezen is None else gelezen) != op:
+        peildatum_zetten(op)
 
 
 # --- Checking and repairing ---------------------------------------------------------
@@ -179,14 +217,16 @@ def _bron_tabellen(model):
 def kolomteller_modellen():
     """Models whose rows carry counter columns kept by triggers (`tellerkolommen`: a
     risk's measures and open findings, a finding's actions, an initiative's open
-    milestones), with `tellerkolommen_herteld()` ({column: an expression recounting it
-    per row}) and the `bron_tabellen` their triggers read; from the app registry."""
+    milestones), with `tellerkolommen_herteld(op)` ({column: an expression recounting it
+    per row}), the `bron_tabellen` their triggers read and, for the columns that count
+    overdue, `te_laat_kolommen`; from the app registry."""
     return [m for m in apps.get_models() if getattr(m, "tellerkolommen", ())]
 
 
-def kolomteller_verschillen(model):
-    """[((table, pk, column), stored, recounted)] for each counter column that is off."""
-    herteld = model.tellerkolommen_herteld()
+def kolomteller_verschillen(model, op):
+    """[((table, pk, column), stored, recounted)] for each counter column that is off,
+    with the peildatum at `op`."""
+    herteld = model.tellerkolommen_herteld(op)
     namen = {kolom: f"herteld_{kolom}" for kolom in herteld}
     anders = Q()
     for kolom, naam in namen.items():
@@ -221,7 +261,7 @@ def verschillen(op):
     for model in gekopieerde_modellen():
         verschil += kopie_verschillen(model)
     for model in kolomteller_modellen():
-        verschil += kolomteller_verschillen(model)
+        verschil += kolomteller_verschillen(model, op)
     return verschil
 
 
@@ -266,4 +306,4 @@ def herstellen(op):
     for model in gekopieerde_modellen():
         _kopieen_herstellen(model)
     for model in kolomteller_modellen():
-        model._base_manager.update(**model.tellerkolommen_herteld())
+        model._base_manager.update(**model.tellerkolommen_herteld(op))

@@ -288,13 +288,19 @@ class InitiatiefQuerySet(models.QuerySet):
             return self.filter(**{f"{naam}__isnull": True})
         return self.filter(**{naam: status})
 
-    def met_mijlpaaltellingen(self, op=None):
+    def met_mijlpaaltellingen(self, op=None, uit_tellers=False):
         """Annotate `open_mijlpalen` (the counter the database keeps) and
-        `te_late_mijlpalen` (open, deadline before `op`: a count, as it depends on `op`)."""
+        `te_late_mijlpalen` (open, deadline before `op`): counted, or with `uit_tellers`
+        the counter, which counts against the peildatum (the caller made that `op`:
+        douane_portfolio.tellers.peildatum_op)."""
         op = op or timezone.localdate()
         return self.annotate(
             open_mijlpalen=F("mijlpalen_open"),
-            te_late_mijlpalen=PerInitiatief("te_late_mijlpalen", *_OPEN, op),
+            te_late_mijlpalen=(
+                F("mijlpalen_te_laat")
+                if uit_tellers
+                else PerInitiatief("te_late_mijlpalen", *_OPEN, op)
+            ),
         )
 
 
@@ -382,19 +388,23 @@ class Initiatief(TellerkolommenMixin, VersieModel):
     )
     volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
     actief = models.BooleanField("actief", default=True)
-    # Open milestones, kept by database triggers (migration 0009) on every write of a
-    # milestone: the portfolio sorts by it through its index instead of counting.
+    # Open and overdue milestones, kept by database triggers (migration 0009) on every
+    # write of a milestone: the portfolio sorts by them through indexes, not counting.
     mijlpalen_open = models.PositiveIntegerField("open mijlpalen", default=0, editable=False)
+    # Overdue against the counters' peildatum (douane_portfolio.tellers), which moves it.
+    mijlpalen_te_laat = models.PositiveIntegerField("te late mijlpalen", default=0, editable=False)
 
     # Never written by Django (TellerkolommenMixin); moving the database copies
     # initiatives after their milestones (douane_portfolio.backup).
-    tellerkolommen = ("mijlpalen_open",)
+    tellerkolommen = ("mijlpalen_open", "mijlpalen_te_laat")
     # What it counts, for douane_portfolio.tellers (verschillen, herstellen).
     bron_tabellen = ("programmas_mijlpaal",)
+    # Moved with the peildatum: {column: (child table, its key to the initiative)}.
+    te_laat_kolommen = {"mijlpalen_te_laat": ("programmas_mijlpaal", "initiatief_id")}
 
     objects = InitiatiefQuerySet.as_manager()
     # The counter follows the milestones, whose own history records each change.
-    history = HistoricalRecords(excluded_fields=["mijlpalen_open"])
+    history = HistoricalRecords(excluded_fields=["mijlpalen_open", "mijlpalen_te_laat"])
 
     class Meta:
         verbose_name = "initiatief"
@@ -406,20 +416,23 @@ class Initiatief(TellerkolommenMixin, VersieModel):
             ),
         ]
         indexes = [
-            # The portfolio's sort "Open mijlpalen" (both ways) and its keyset seek.
+            # The portfolio's sorts "Open mijlpalen" and "Te late mijlpalen" (both ways)
+            # and their keyset seek.
             models.Index(fields=["mijlpalen_open", "id"], name="initiatief_mp_open"),
+            models.Index(fields=["mijlpalen_te_laat", "id"], name="initiatief_mp_laat"),
         ]
 
     def __str__(self):
         return self.naam
 
     @classmethod
-    def tellerkolommen_herteld(cls):
-        """The counter column recounted per initiative, as the triggers keep it."""
+    def tellerkolommen_herteld(cls, op):
+        """The counter columns recounted per initiative, as the triggers keep them with
+        the peildatum at `op`."""
+        mijlpalen = Mijlpaal.objects.filter(initiatief=OuterRef("pk"))
         return {
-            "mijlpalen_open": telling(
-                Mijlpaal.objects.open().filter(initiatief=OuterRef("pk")), "initiatief"
-            )
+            "mijlpalen_open": telling(mijlpalen.open(), "initiatief"),
+            "mijlpalen_te_laat": telling(mijlpalen.te_laat(op), "initiatief"),
         }
 
     def get_absolute_url(self):

@@ -1,10 +1,11 @@
 """The portfolio while a round is open: the colours of the last closed period stay in
 view next to the progress of the open round, instead of a page of "niet gerapporteerd"."""
 
-from django.db.models import Exists, IntegerField, OuterRef
+from django.db.models import DateField, Exists, IntegerField, OuterRef
 from django.db.models.expressions import RawSQL
 
 from douane_portfolio.kolommen import StatusKolom
+from douane_portfolio.models import Tellerdatum
 from douane_portfolio.parameters import id_uit
 
 from .models import (
@@ -33,6 +34,11 @@ class Perioden:
 
     def open(self):
         return next((p for p in self.alle if p.status == PeriodeStatus.OPEN), None)
+
+    def peildatum(self):
+        """The counters' peildatum read with the periods (with `voortgang`); None when
+        there is no period to read it with."""
+        return getattr(self.alle[0], "peildatum", None) if self.alle else None
 
     def laatst_gesloten(self):
         """`Rapportageperiode.objects.laatst_gesloten()`."""
@@ -141,6 +147,13 @@ def _voortgang():
             f"SELECT COALESCE(SUM(aantal), 0) FROM {Initiatiefteller._meta.db_table}",  # nosec B608
             (),
             output_field=IntegerField(),
+        ),
+        # The counters' peildatum, read along: the portfolio sorts by overdue milestones
+        # counted against it (douane_portfolio.tellers.peildatum_op).
+        "peildatum": RawSQL(  # nosec B611
+            f"SELECT datum FROM {Tellerdatum._meta.db_table} WHERE id = 1",  # nosec B608
+            (),
+            output_field=DateField(),
         ),
         "ingediend": RawSQL(  # nosec B611
             f"SELECT COALESCE(SUM(aantal), 0) FROM {teller.db_table} "  # nosec B608

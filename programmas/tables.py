@@ -62,9 +62,11 @@ class InitiatiefTabel(tables.Table):
     )
     trend = TrendKolom("Trend t.o.v. vorige periode")
     eigenaar = tables.Column("Eigenaar", order_by=("eigenaar__first_name", "eigenaar__last_name"))
-    # On the counter the database keeps, through its index (migration 0009).
+    # On the counters the database keeps, through their indexes (migration 0009).
     open_mijlpalen = TelKolom("Open mijlpalen", order_by=("mijlpalen_open", "pk"))
-    te_late_mijlpalen = TelKolom("Te late mijlpalen", alarm=True)
+    te_late_mijlpalen = TelKolom(
+        "Te late mijlpalen", alarm=True, order_by=("mijlpalen_te_laat", "pk")
+    )
 
     class Meta:
         model = Initiatief

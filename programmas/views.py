@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from douane_portfolio import tellers
 from douane_portfolio.bladeren import bladzijde
 from douane_portfolio.geschiedenis import gebeurtenissen
 from douane_portfolio.lijsten import LijstView
@@ -103,12 +104,15 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
     def get_queryset(self):
         periode = self.periode()
         vorige = self.perioden.vorige(periode)
+        # Overdue milestones from the counters: first make them count against today.
+        vandaag = timezone.localdate()
+        tellers.peildatum_op(vandaag, self.perioden.peildatum() or tellers.GEEN_DATUM)
         return (
             super()
             .get_queryset()
             .select_related("thema", "eigenaar")
             .met_status(periode, vorige)
-            .met_mijlpaaltellingen()
+            .met_mijlpaaltellingen(vandaag, uit_tellers=True)
         )
 
     def get_filterset_kwargs(self, filterset_class):

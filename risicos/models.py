@@ -449,8 +449,9 @@ class Risico(TellerkolommenMixin, VersieModel):
         return self.titel
 
     @classmethod
-    def tellerkolommen_herteld(cls):
-        """The counter columns recounted per risk, as the triggers keep them."""
+    def tellerkolommen_herteld(cls, op=None):
+        """The counter columns recounted per risk, as the triggers keep them (none
+        depends on the peildatum `op`)."""
         maatregelen = cls._meta.get_field("maatregelen").through.objects.filter(
             risico=OuterRef("pk")
         )

@@ -1,7 +1,8 @@
-"""The per-finding counters of open actions and postponements (`acties_open`,
-`acties_uitstel`) stay equal to a recount through every path that adds, closes, moves,
-postpones or deletes an action: database triggers keep them (audits 0017), so each path
-is written here the way the application (or an operator) writes it."""
+"""The per-finding counters of open, overdue and postponed actions (`acties_open`,
+`acties_te_laat`, `acties_uitstel`) stay equal to a recount through every path that
+adds, closes, moves, postpones or deletes an action, and "overdue" follows the
+peildatum: database triggers keep them (audits 0017), so each path is written here the
+way the application (or an operator) writes it."""
 
 import datetime
 import importlib
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from audits import services
 from audits.models import Bevinding, Vervolgactie
-from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus
+from douane_portfolio import tellers
+from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus, Tellerdatum
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +26,28 @@ MIGRATIE = importlib.import_module("audits.migrations.0017_actietellers")
 
 
 def telling(bevinding):
+    """(open, postponements) as stored on the finding."""
     return tuple(
         Bevinding.objects.values_list("acties_open", "acties_uitstel").get(pk=bevinding.pk)
     )
+
+
+def te_laat(bevinding):
+    return Bevinding.objects.values_list("acties_te_laat", flat=True).get(pk=bevinding.pk)
 
 
 def herteld(bevinding):
     acties = Vervolgactie.objects.filter(bevinding=bevinding)
     uitstel = acties.aggregate(s=Sum("aantal_verschuivingen"))["s"] or 0
     return (acties.filter(status__in=OPEN_STATUSSEN).count(), uitstel)
+
+
+def vandaag():
+    return timezone.localdate()
+
+
+def dagen(n):
+    return vandaag() + datetime.timedelta(days=n)
 
 
 def klopt(*bevindingen):
@@ -68,13 +83,39 @@ def test_the_services_add_postpone_and_close_actions(pm, auditor):
     klopt(bevinding)
 
 
-def test_the_detail_page_shows_what_the_list_counts(client_voor, auditor):
+def test_the_list_shows_the_counters(client_voor, auditor):
     bevinding = BevindingFactory()
-    VervolgactieFactory(bevinding=bevinding, aantal_verschuivingen=2)
+    VervolgactieFactory(bevinding=bevinding, aantal_verschuivingen=2, deadline=dagen(-1))
     VervolgactieFactory(bevinding=bevinding, status=ActieStatus.AFGEROND)
     response = client_voor(auditor).get(reverse("audits:bevindingen"))
     rij = next(r.record for r in response.context["table"].rows if r.record.pk == bevinding.pk)
-    assert (rij.open_acties, rij.verschuivingen) == (1, 2)
+    assert (rij.open_acties, rij.te_late_acties, rij.verschuivingen) == (1, 1, 2)
+
+
+def test_overdue_follows_the_peildatum_and_every_write():
+    """Counted against the peildatum; the list moves it to today first. Moving it adds the
+    open actions due in between (or takes them, going back); writes count against it."""
+    bevinding = BevindingFactory()
+    tellers.peildatum_zetten(vandaag())
+    gisteren = VervolgactieFactory(bevinding=bevinding, deadline=dagen(-1))
+    morgen = VervolgactieFactory(bevinding=bevinding, deadline=dagen(1))
+    VervolgactieFactory(bevinding=bevinding, deadline=dagen(-5), status="vervallen")
+    assert te_laat(bevinding) == 1
+    tellers.peildatum_zetten(dagen(3))
+    assert te_laat(bevinding) == 2
+    tellers.peildatum_zetten(dagen(-2))
+    assert te_laat(bevinding) == 0
+    tellers.peildatum_zetten(vandaag())
+    Vervolgactie.objects.filter(pk=morgen.pk).update(deadline=dagen(-3))
+    assert te_laat(bevinding) == 2
+    Vervolgactie.objects.filter(pk=gisteren.pk).update(status="afgerond", afgerond_op=vandaag())
+    assert te_laat(bevinding) == 1
+    # Without a peildatum nothing counts as overdue; back at today, it all counts again.
+    Tellerdatum.objects.all().delete()
+    assert te_laat(bevinding) == 0
+    tellers.peildatum_op(vandaag())
+    assert te_laat(bevinding) == 1
+    assert tellers.verschillen(vandaag()) == []
 
 
 def test_bulk_writes_and_querysets_keep_the_counters():

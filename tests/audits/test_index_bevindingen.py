@@ -82,6 +82,7 @@ SORTERINGEN = [
     ("audits:bevindingen", "verwacht", ["bevinding_verwacht"]),
     # On the counters the database keeps (migration 0017).
     ("audits:bevindingen", "open_acties", ["bevinding_open_acties"]),
+    ("audits:bevindingen", "te_late_acties", ["bevinding_te_laat_id"]),
     ("audits:bevindingen", "verschuivingen", ["bevinding_uitstel_id"]),
     # Into an owner's few findings by any index on eigenaar_id (at scale
     # bevinding_eigenaar_id; on these few rows the planner may take the foreign key's).

@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import (
     STATUS_VOLGORDE,
@@ -58,9 +59,14 @@ def bevindingen_met_gelijken():
             verwacht_opgelost_jaar=jaar,
             verwacht_opgelost_op=op,
         )
-        # 0-2 open actions and a closed one, postponed 0, 1 or 3 times: ties in both counts.
+        # 0-2 open actions (some overdue) and a closed one, postponed 0, 1 or 3 times: ties
+        # in every count.
         for m in range(n % 3):
-            VervolgactieFactory(bevinding=bevinding, aantal_verschuivingen=(0, 1, 3)[(n + m) % 3])
+            VervolgactieFactory(
+                bevinding=bevinding,
+                aantal_verschuivingen=(0, 1, 3)[(n + m) % 3],
+                deadline=timezone.localdate() + datetime.timedelta(days=(-2, 5, -1)[(n + m) % 3]),
+            )
         if n % 4 == 1:
             VervolgactieFactory(bevinding=bevinding, status="afgerond", aantal_verschuivingen=1)
 
@@ -107,6 +113,7 @@ BEVINDINGEN = {
     "eigenaar": ("eigenaar__first_name", "eigenaar__last_name", "eigenaar_id", "pk"),
     # Recounted here from the actions, not read from the counters the database keeps.
     "open_acties": ("herteld_open", "pk"),
+    "te_late_acties": ("herteld_te_laat", "pk"),
     "verschuivingen": ("herteld_uitstel", "pk"),
 }
 
@@ -122,6 +129,13 @@ def test_every_findings_sort_pages_through_its_order(settings, lijst, kolom, afl
         Bevinding.objects.annotate(
             status_volgorde=STATUS_SQL,
             herteld_open=Count("vervolgacties", filter=Q(vervolgacties__status__in=OPEN_STATUSSEN)),
+            herteld_te_laat=Count(
+                "vervolgacties",
+                filter=Q(
+                    vervolgacties__status__in=OPEN_STATUSSEN,
+                    vervolgacties__deadline__lt=timezone.localdate(),
+                ),
+            ),
             herteld_uitstel=Coalesce(Sum("vervolgacties__aantal_verschuivingen"), 0),
         )
         .order_by(*sleutels)

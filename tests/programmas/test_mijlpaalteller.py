@@ -8,7 +8,9 @@ import importlib
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from douane_portfolio import tellers
 from douane_portfolio.models import OPEN_STATUSSEN
 from programmas import services
 from programmas.models import Initiatief, Mijlpaal
@@ -93,31 +95,71 @@ def test_the_triggers_spell_the_statuses_as_the_model_does():
     assert "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSSEN) + ")" == MIGRATIE.OPEN
 
 
+def te_laat(initiatief):
+    return Initiatief.objects.values_list("mijlpalen_te_laat", flat=True).get(pk=initiatief.pk)
+
+
+def test_overdue_follows_the_peildatum_and_every_write():
+    initiatief = InitiatiefFactory()
+    vandaag = timezone.localdate()
+    tellers.peildatum_zetten(vandaag)
+    dag = datetime.timedelta(days=1)
+    gisteren = MijlpaalFactory(initiatief=initiatief, deadline=vandaag - dag)
+    MijlpaalFactory(initiatief=initiatief, deadline=vandaag + dag)
+    assert te_laat(initiatief) == 1
+    tellers.peildatum_zetten(vandaag + 2 * dag)
+    assert te_laat(initiatief) == 2
+    tellers.peildatum_zetten(vandaag)
+    Mijlpaal.objects.filter(pk=gisteren.pk).update(deadline=vandaag + 5 * dag)
+    assert te_laat(initiatief) == 0
+    assert tellers.verschillen(vandaag) == []
+
+
 @pytest.fixture
 def portfolio(settings, client_voor, lezer):
-    """Initiatives with 0, 1 or 2 open milestones (ties in every count)."""
+    """Initiatives with 0, 1 or 2 open milestones, some overdue (ties in every count)."""
     settings.LIJST_PAGINA_GROOTTE = 3
     thema = ThemaFactory()
+    vandaag = timezone.localdate()
     for n in range(10):
         initiatief = InitiatiefFactory(thema=thema, naam=f"I{n:02}")
-        for _ in range(n % 3):
-            MijlpaalFactory(initiatief=initiatief)
+        for m in range(n % 3):
+            verschil = (-3, 4, -1)[(n + m) % 3]
+            MijlpaalFactory(initiatief=initiatief, deadline=vandaag + datetime.timedelta(verschil))
         MijlpaalFactory(initiatief=initiatief, status="vervallen")
     return client_voor(lezer)
 
 
+def herteld_te_laat(initiatief):
+    return Mijlpaal.objects.filter(initiatief=initiatief).te_laat().count()
+
+
 @pytest.mark.parametrize("aflopend", [False, True], ids=["oplopend", "aflopend"])
-def test_the_portfolio_pages_through_its_open_milestones_in_order(portfolio, aflopend):
+@pytest.mark.parametrize(
+    ("kolom", "herteld"), [("open_mijlpalen", herteld), ("te_late_mijlpalen", herteld_te_laat)]
+)
+def test_the_portfolio_pages_through_its_milestone_counts_in_order(
+    portfolio, kolom, herteld, aflopend
+):
     verwacht = sorted(Initiatief.objects.all(), key=lambda i: (herteld(i), i.pk), reverse=aflopend)
-    sort = "-open_mijlpalen" if aflopend else "open_mijlpalen"
+    assert len({herteld(i) for i in verwacht}) > 1
+    sort = f"-{kolom}" if aflopend else kolom
     assert rij_ids(portfolio, PORTFOLIO, {"sort": sort}) == [i.pk for i in verwacht]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN op PostgreSQL")
-@pytest.mark.parametrize("sort", ["open_mijlpalen", "-open_mijlpalen"])
-def test_the_sort_walks_the_counters_index_on_a_deep_page(portfolio, sort):
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("open_mijlpalen", "initiatief_mp_open"),
+        ("-open_mijlpalen", "initiatief_mp_open"),
+        ("te_late_mijlpalen", "initiatief_mp_laat"),
+        ("-te_late_mijlpalen", "initiatief_mp_laat"),
+    ],
+)
+def test_the_sort_walks_the_counters_index_on_a_deep_page(portfolio, sort, index):
     volgende = portfolio.get(PORTFOLIO, {"sort": sort}).context["table"].page.volgende
     sql, _ = vraag_en_vang(portfolio, PORTFOLIO, {"sort": sort, "cursor": volgende}, "_blader0")
     plan = uitleg(sql, "seqscan", "sort", "hashjoin", "mergejoin", "bitmapscan")
-    assert "initiatief_mp_open" in plan, plan
+    assert index in plan, plan
     assert "programmas_mijlpaal" not in sql, sql
