@@ -83,7 +83,7 @@ INSTANTIE_KORT = {
 }
 
 
-class Auditrapport(VersieModel):
+class Auditrapport(TellerkolommenMixin, VersieModel):
     instantie = models.CharField("instantie", max_length=10, choices=Instantie.choices)
     titel = models.CharField("titel", max_length=200)
     jaar = models.PositiveSmallIntegerField(
@@ -95,9 +95,22 @@ class Auditrapport(VersieModel):
     )
     datum = models.DateField("datum rapport", validators=[redelijke_datum], null=True, blank=True)
     toelichting = models.TextField("toelichting", blank=True)
+    # Its findings and those not yet resolved, kept by database triggers (migration
+    # 0018): the reports list sorts by them through their indexes instead of counting.
+    bevindingen_aantal = models.PositiveIntegerField("bevindingen", default=0, editable=False)
+    bevindingen_open = models.PositiveIntegerField(
+        "bevindingen nog niet opgelost", default=0, editable=False
+    )
+
+    # Never written by Django (TellerkolommenMixin); moving the database copies reports
+    # after their findings (douane_portfolio.backup).
+    tellerkolommen = ("bevindingen_aantal", "bevindingen_open")
+    # What they count, for douane_portfolio.tellers (verschillen, herstellen).
+    bron_tabellen = ("audits_bevinding",)
 
     objects = ZichtbaarQuerySet.as_manager()
-    history = _historie()
+    # The counters follow the findings, whose own history records each change.
+    history = _historie(excluded_fields=["bevindingen_aantal", "bevindingen_open"])
 
     class Meta:
         verbose_name = "auditrapport"
@@ -126,10 +139,22 @@ class Auditrapport(VersieModel):
                 F("id"),
                 name="rapport_volgorde",
             ),
+            # The sorts "Bevindingen" and "Nog niet opgelost" on the counters (0018).
+            models.Index(fields=["bevindingen_aantal", "id"], name="rapport_bev_aantal"),
+            models.Index(fields=["bevindingen_open", "id"], name="rapport_bev_open"),
         ]
 
     def __str__(self):
         return f"{INSTANTIE_KORT.get(self.instantie, self.instantie)}: {self.titel}"
+
+    @classmethod
+    def tellerkolommen_herteld(cls, op=None):
+        """The counter columns recounted per report, as the triggers keep them."""
+        bevindingen = Bevinding.objects.filter(rapport=OuterRef("pk"))
+        return {
+            "bevindingen_aantal": telling(bevindingen, "rapport"),
+            "bevindingen_open": telling(bevindingen.nog_niet_opgelost(), "rapport"),
+        }
 
     def get_absolute_url(self):
         return adres("audits:rapport", self.pk)

@@ -273,8 +273,9 @@ class AuditrapportTabel(tables.Table):
     instantie = tables.Column("Instantie", order_by=("instantie", "pk"))
     titel = tables.Column("Titel", linkify=True, order_by=("titel", "pk"))
     jaar = tables.Column("Jaar", default="niet vermeld")
-    aantal_bevindingen = TellingColumn("Bevindingen")
-    nog_open = TellingColumn("Nog niet opgelost")
+    # On the counters the database keeps, through their indexes (migration 0018).
+    aantal_bevindingen = TellingColumn("Bevindingen", order_by=("bevindingen_aantal", "pk"))
+    nog_open = TellingColumn("Nog niet opgelost", order_by=("bevindingen_open", "pk"))
 
     class Meta:
         model = Auditrapport

@@ -495,12 +495,13 @@ def verhuis_rijen(*, bron, doel):
             for sql in verbinding.ops.sql_flush(no_style(), namen, allow_cascade=True):
                 cursor.execute(sql)
             # Rows with counter columns the triggers keep (a risk's measures, a finding's
-            # actions) after the rows they count, and the counter tables (douane_portfolio.
-            # tellers, the heat map) last: the triggers counted the copied rows into them
-            # already (or would count them twice); the source's own rows replace that.
+            # actions, a report's findings) after the rows they count, and the counter
+            # tables (douane_portfolio.tellers, the heat map) last: the triggers counted the
+            # copied rows into them already (or would count them twice); the source's own
+            # rows replace that.
             for model in sorted(alle, key=_kopieervolgorde):
                 tabel = model._meta.db_table
-                if _kopieervolgorde(model) == 2:
+                if _kopieervolgorde(model) == TELLERTABEL:
                     model._base_manager.using(doel).all().delete()
                 _kopieer_tabel(model, bron=bron, doel=doel, cursor=cursor)
             tabel = None
@@ -515,13 +516,20 @@ def verhuis_rijen(*, bron, doel):
         )
 
 
+TELLERTABEL = 99
+
+
 def _kopieervolgorde(model):
-    """0: ordinary rows; 1: rows with counter columns kept by triggers (`tellerkolommen`),
-    copied after what they count; 2: the counter tables (`door_triggers_gevuld`), last,
-    after the rows with counter columns too, whose inserts they count."""
-    if getattr(model, "tellerkolommen", ()):
-        return 1
-    return 2 if getattr(model, "door_triggers_gevuld", False) else 0
+    """0: ordinary rows; then rows with counter columns kept by triggers
+    (`tellerkolommen`), each after the rows it counts (`bron_tabellen`: a report after its
+    findings, which come after their actions); last the counter tables
+    (`door_triggers_gevuld`), whose triggers count the inserts of all of these."""
+    if getattr(model, "door_triggers_gevuld", False):
+        return TELLERTABEL
+    if not getattr(model, "tellerkolommen", ()):
+        return 0
+    bronnen = [m for m in apps.get_models() if m._meta.db_table in model.bron_tabellen]
+    return 1 + max((_kopieervolgorde(m) for m in bronnen), default=0)
 
 
 def _kopieer_tabel(model, *, bron, doel, cursor):

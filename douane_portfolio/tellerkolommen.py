@@ -32,7 +32,7 @@ PEILDATUM = "COALESCE((SELECT datum FROM douane_portfolio_tellerdatum WHERE id =
 PEILDATUM_VAST = "PERFORM 1 FROM douane_portfolio_tellerdatum WHERE id = 1 FOR SHARE;"
 
 
-def _uitvoeren(sql):
+def per_aanroep_gepland(sql):
     """Planned at each call, not once per session: a plan cached for the transition
     tables of a bulk statement would serve every single-row change too (risicos 0009)."""
     return f"EXECUTE $sql${sql}$sql$;"
@@ -85,10 +85,12 @@ class Tellerkolommen:
     def _bijwerken(self, rijen):
         delta = self._delta(rijen)
         sets = ", ".join(f"{k} = p.{k} + d.{k}" for k in self.kolommen)
-        return _uitvoeren(
+        return per_aanroep_gepland(
             f"SELECT 1 FROM {self.ouder} WHERE id IN (SELECT ouder FROM ({delta}) d) "
             "ORDER BY id FOR NO KEY UPDATE"
-        ) + _uitvoeren(f"UPDATE {self.ouder} p SET {sets} FROM ({delta}) d WHERE p.id = d.ouder")
+        ) + per_aanroep_gepland(
+            f"UPDATE {self.ouder} p SET {sets} FROM ({delta}) d WHERE p.id = d.ouder"
+        )
 
     @property
     def postgresql(self):

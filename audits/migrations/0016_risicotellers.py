@@ -19,6 +19,8 @@ Statuses are spelled as `BevindingStatus` has them (a test holds NOG_NIET_OPGELO
 
 from django.db import migrations
 
+from douane_portfolio.tellerkolommen import per_aanroep_gepland, per_database
+
 RISICO = "risicos_risico"
 BEVINDING = "audits_bevinding"
 KOPPELING = "audits_bevinding_risicos"
@@ -31,17 +33,12 @@ UPDATE {RISICO} SET bevindingen_open = (
 """
 
 
-def _uitvoeren(sql):
-    # Planned at each call, for the reason risicos 0009 gives.
-    return f"EXECUTE $sql${sql}$sql$;"
-
-
 def _bijwerken(rijen):
     """Lock and update the risks of `rijen` (risico_id, d) in id order."""
-    return _uitvoeren(
+    return per_aanroep_gepland(
         f"SELECT 1 FROM {RISICO} WHERE id IN (SELECT risico_id FROM ({rijen}) x) "
         "ORDER BY id FOR NO KEY UPDATE"
-    ) + _uitvoeren(
+    ) + per_aanroep_gepland(
         f"""UPDATE {RISICO} r SET bevindingen_open = r.bevindingen_open + d.d
         FROM (
             SELECT risico_id, sum(d) AS d FROM ({rijen}) x
@@ -60,7 +57,7 @@ def _koppelingen(tabel, teken):
 
 def _bevindingen_vast(*tabellen):
     bron = " UNION ".join(f"SELECT bevinding_id FROM {t}" for t in tabellen)
-    return _uitvoeren(f"SELECT 1 FROM {BEVINDING} WHERE id IN ({bron}) ORDER BY id FOR SHARE")
+    return per_aanroep_gepland(f"SELECT 1 FROM {BEVINDING} WHERE id IN ({bron}) ORDER BY id FOR SHARE")
 
 
 STATUS_GEWIJZIGD = f"""
@@ -178,17 +175,6 @@ SQLITE_WEG = [
 ]
 
 
-def _per_database(postgresql, sqlite):
-    def uitvoeren(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor not in ("postgresql", "sqlite"):
-            raise RuntimeError(f"Geen triggers voor de bevindingtellers op {vendor}.")
-        for sql in postgresql if vendor == "postgresql" else sqlite:
-            schema_editor.execute(sql)
-
-    return uitvoeren
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("audits", "0015_sorteerindexen"),
@@ -197,8 +183,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _per_database(POSTGRESQL, SQLITE),
-            _per_database(POSTGRESQL_WEG, SQLITE_WEG),
+            per_database(POSTGRESQL, SQLITE, "de bevindingtellers"),
+            per_database(POSTGRESQL_WEG, SQLITE_WEG, "de bevindingtellers"),
             elidable=False,
         ),
     ]

@@ -6,10 +6,9 @@ way the application (or an operator) writes it."""
 
 import datetime
 import importlib
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from audits.models import Bevinding, Vervolgactie
 from douane_portfolio import tellers
 from douane_portfolio.models import OPEN_STATUSSEN, ActieStatus, Tellerdatum
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
+from tests.tegelijk import tegelijk
 
 pytestmark = pytest.mark.django_db
 
@@ -184,19 +184,6 @@ def test_actions_written_at_the_same_moment_are_all_counted():
         VervolgactieFactory(bevinding=bevinding),
         VervolgactieFactory(bevinding=bevinding),
     )
-    start = threading.Barrier(4)
-    fouten = []
-
-    def stap(werk):
-        try:
-            start.wait()
-            with transaction.atomic():
-                werk()
-        except Exception as fout:  # noqa: BLE001 - reported below
-            fouten.append(fout)
-        finally:
-            connections.close_all()
-
     werk = [
         lambda: VervolgactieFactory(bevinding=bevinding),
         lambda: VervolgactieFactory(bevinding=bevinding),
@@ -205,11 +192,7 @@ def test_actions_written_at_the_same_moment_are_all_counted():
         ),
         lambda: Vervolgactie.objects.filter(pk=uitstellen.pk).update(aantal_verschuivingen=1),
     ]
-    draden = [threading.Thread(target=stap, args=(w,)) for w in werk]
-    for draad in draden:
-        draad.start()
-    for draad in draden:
-        draad.join()
+    fouten = tegelijk(*werk)
 
     assert not fouten, fouten
     assert telling(bevinding) == herteld(bevinding) == (3, 1)

@@ -93,6 +93,8 @@ SORTERINGEN = [
     ("audits:rapporten", "instantie", ["rapport_instantie_id"]),
     ("audits:rapporten", "titel", ["rapport_titel_id"]),
     ("audits:rapporten", "jaar", ["rapport_jaar_id"]),
+    ("audits:rapporten", "aantal_bevindingen", ["rapport_bev_aantal"]),
+    ("audits:rapporten", "nog_open", ["rapport_bev_open"]),
 ]
 
 

@@ -4,10 +4,9 @@ a finding: database triggers keep it (audits 0016), so each path is written here
 way the application (or an operator) writes it."""
 
 import importlib
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from audits import services
@@ -15,6 +14,7 @@ from audits.models import NOG_NIET_OPGELOST, Bevinding, BevindingStatus, Verdict
 from risicos.models import Risico
 from tests.audits.factories import BevindingFactory
 from tests.risicos.factories import RisicoFactory
+from tests.tegelijk import tegelijk
 
 pytestmark = pytest.mark.django_db
 
@@ -178,30 +178,13 @@ def test_findings_linked_and_resolved_at_the_same_moment_are_all_counted():
     lopend.risicos.set([risico])
     weg.risicos.set([risico])
     nieuw = [BevindingFactory() for _ in range(2)]
-    start = threading.Barrier(4)
-    fouten = []
-
-    def stap(werk):
-        try:
-            start.wait()
-            with transaction.atomic():
-                werk()
-        except Exception as fout:  # noqa: BLE001 - reported below
-            fouten.append(fout)
-        finally:
-            connections.close_all()
-
     werk = [
         lambda: nieuw[0].risicos.add(risico),
         lambda: nieuw[1].risicos.add(risico),
         lambda: Bevinding.objects.filter(pk=lopend.pk).update(status=BevindingStatus.OPGELOST),
         lambda: weg.risicos.remove(risico),
     ]
-    draden = [threading.Thread(target=stap, args=(w,)) for w in werk]
-    for draad in draden:
-        draad.start()
-    for draad in draden:
-        draad.join()
+    fouten = tegelijk(*werk)
 
     assert not fouten, fouten
     assert telling(risico) == herteld(risico) == 2

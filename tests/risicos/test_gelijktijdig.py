@@ -12,6 +12,7 @@ from tests.risicos.factories import (
     RisicodialoogFactory,
     RisicoFactory,
 )
+from tests.tegelijk import tegelijk
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -54,7 +55,6 @@ def test_measures_linked_and_reported_at_the_same_moment_are_all_counted():
     """Four transactions at once: two link a new measure to the same risk, one reports an
     existing measure done, one unlinks another. The triggers add and take off under the
     risk's row lock, so the counters end equal to a recount."""
-    from django.db import transaction
 
     from risicos.models import Beheersmaatregel, Risico
     from tests.risicos.factories import BeheersmaatregelFactory
@@ -63,19 +63,6 @@ def test_measures_linked_and_reported_at_the_same_moment_are_all_counted():
     lopend = BeheersmaatregelFactory(risicos=[risico])
     weg = BeheersmaatregelFactory(risicos=[risico], status="afgerond")
     nieuw = [BeheersmaatregelFactory() for _ in range(2)]
-    start = threading.Barrier(4)
-    fouten = []
-
-    def stap(werk):
-        try:
-            start.wait()
-            with transaction.atomic():
-                werk()
-        except Exception as fout:  # noqa: BLE001 - reported below
-            fouten.append(fout)
-        finally:
-            connections.close_all()
-
     werk = [
         lambda: nieuw[0].risicos.add(risico),
         lambda: nieuw[1].risicos.add(risico),
@@ -84,11 +71,7 @@ def test_measures_linked_and_reported_at_the_same_moment_are_all_counted():
         ),
         lambda: weg.risicos.remove(risico),
     ]
-    draden = [threading.Thread(target=stap, args=(w,)) for w in werk]
-    for draad in draden:
-        draad.start()
-    for draad in draden:
-        draad.join()
+    fouten = tegelijk(*werk)
 
     assert not fouten, fouten
     rij = Risico.objects.values_list("maatregelen_gereed", "maatregelen_totaal").get(pk=risico.pk)
