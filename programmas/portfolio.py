@@ -7,6 +7,7 @@ from django.db.models.expressions import RawSQL
 from douane_portfolio.kolommen import StatusKolom
 from douane_portfolio.models import Tellerdatum
 from douane_portfolio.parameters import id_uit
+from douane_portfolio.tellers import GEEN_DATUM
 
 from .models import (
     Initiatiefteller,
@@ -30,15 +31,19 @@ class Perioden:
         )
         if voortgang:
             perioden = perioden.annotate(**_voortgang())
+        self.voortgang = voortgang
         self.alle = list(perioden.order_by("-einddatum", "-begindatum"))
 
     def open(self):
         return next((p for p in self.alle if p.status == PeriodeStatus.OPEN), None)
 
     def peildatum(self):
-        """The counters' peildatum read with the periods (with `voortgang`); None when
-        there is no period to read it with."""
-        return getattr(self.alle[0], "peildatum", None) if self.alle else None
+        """The counters' peildatum read with the periods (with `voortgang`): GEEN_DATUM
+        when it has no row (nothing counts as overdue then), None when there was no
+        period to read it with (then it still has to be read)."""
+        if not (self.voortgang and self.alle):
+            return None
+        return self.alle[0].peildatum or GEEN_DATUM
 
     def laatst_gesloten(self):
         """`Rapportageperiode.objects.laatst_gesloten()`."""

@@ -106,7 +106,7 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
         vorige = self.perioden.vorige(periode)
         # Overdue milestones from the counters: first make them count against today.
         vandaag = timezone.localdate()
-        tellers.peildatum_op(vandaag, self.perioden.peildatum() or tellers.GEEN_DATUM)
+        tellers.peildatum_op(vandaag, self.perioden.peildatum())
         return (
             super()
             .get_queryset()

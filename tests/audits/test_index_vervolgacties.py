@@ -100,10 +100,10 @@ def lijst(client_voor, settings):
     return client_voor(UserFactory(rol=rollen.BEHEERDER))
 
 
-def _plan(client, params):
+def _plan(client, params, *uit):
     sql, response = vraag_en_vang(client, ACTIES, params, "_blader0")
     # Test data is small: without these the planner sorts a handful of rows.
-    return uitleg(sql, "seqscan", "sort", "hashjoin", "mergejoin", "bitmapscan"), response
+    return uitleg(sql, "seqscan", "sort", "hashjoin", "mergejoin", "bitmapscan", *uit), response
 
 
 @OP_POSTGRESQL
@@ -112,10 +112,13 @@ def _plan(client, params):
 def test_every_sort_walks_its_index_on_the_first_and_a_deep_page(lijst, naam, richting):
     index = SORTERINGEN[naam][0]
     params = {"sort": richting + naam}
-    plan, response = _plan(lijst, params)
+    # Where the index holds the whole order, also no incremental sort: on a few rows
+    # (status, deadline) plus a sort by id cost the planner the same as (status, id).
+    uit = () if naam in VOORGESORTEERD or naam == "eigenaar" else ("incremental_sort",)
+    plan, response = _plan(lijst, params, *uit)
     volgende = response.context["table"].page.volgende
     assert volgende
-    diep, _ = _plan(lijst, {**params, "cursor": volgende})
+    diep, _ = _plan(lijst, {**params, "cursor": volgende}, *uit)
     for uitgelegd in (plan, diep):
         assert (
             any(i in uitgelegd for i in index) if isinstance(index, tuple) else (index in uitgelegd)

@@ -154,7 +154,7 @@ def test_the_rounds_progress_counts_active_initiatives_and_their_reports(
 
 
 def test_the_page_of_a_manager_with_a_round_open_stays_within_ten_queries(
-    client_voor, pm, gesloten, ronde
+    client_voor, pm, gesloten, ronde, peildatum_vandaag
 ):
     client = client_voor(pm)
     zwaar = {"eigenaar": pm.pk, "sort": "-te_late_mijlpalen", "status": "geen"}

@@ -275,7 +275,9 @@ def _veel_initiatieven(aantal, eigenaar, periode):
     Statusrapportage.objects.bulk_create(rapportages)
 
 
-def test_portfolio_query_count_does_not_grow_with_rows(client_voor, lezer, pm, periode):
+def test_portfolio_query_count_does_not_grow_with_rows(
+    client_voor, lezer, pm, periode, peildatum_vandaag
+):
     client = client_voor(lezer)
     url = reverse("programmas:portfolio")
     open_ronde = {"periode": periode.pk}
