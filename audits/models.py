@@ -258,8 +258,13 @@ TELLERS = ("acties_open", "acties_te_laat", "acties_uitstel")
 
 
 class Bevinding(TellerkolommenMixin, VersieModel):
+    # No index of its own: (rapport, id) and (rapport, titel) lead with it (migration 0019).
     rapport = models.ForeignKey(
-        Auditrapport, verbose_name="rapport", on_delete=models.PROTECT, related_name="bevindingen"
+        Auditrapport,
+        verbose_name="rapport",
+        on_delete=models.PROTECT,
+        related_name="bevindingen",
+        db_index=False,
     )
     titel = models.CharField("titel", max_length=200)
     soort = models.CharField("soort", max_length=30, choices=Soort.choices)
@@ -269,11 +274,13 @@ class Bevinding(TellerkolommenMixin, VersieModel):
         help_text="Het terrein van de bevinding, bijvoorbeeld inkoopbeheer of grote geldstroom.",
     )
     omschrijving = models.TextField("omschrijving", blank=True)
+    # No index of its own: (eigenaar, id) leads with it (migration 0019).
     eigenaar = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="eigenaar",
         on_delete=models.PROTECT,
         related_name="audit_bevindingen",
+        db_index=False,
         help_text="Wie verantwoordelijk is voor het oplossen en de bevinding aanbiedt.",
     )
     status = models.CharField(

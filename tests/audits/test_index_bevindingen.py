@@ -147,3 +147,15 @@ def test_the_seek_past_a_cursor_is_an_index_range(client_voor, settings, kolom, 
     assert f"using {index} on" in plan, plan
     # (With the row comparison of the keyset seek, if any, around or next to it.)
     assert re.search(r"Index Cond: \(+(ROW\()?(CASE|COALESCE)", plan), plan
+
+
+def test_no_index_of_the_finding_only_repeats_the_start_of_another():
+    """The foreign keys' own indexes on report and owner went (migration 0019): each write
+    of an action updates its finding's counters, so every index of the finding costs on
+    every such write, and (rapport, id) and (eigenaar, id) serve what they served."""
+    with connection.cursor() as cursor:
+        indexen = connection.introspection.get_constraints(cursor, "audits_bevinding")
+    kolommen = [tuple(i["columns"]) for i in indexen.values() if i["index"] and i["columns"]]
+    for kolom in ("rapport_id", "eigenaar_id"):
+        assert (kolom,) not in kolommen, kolommen
+        assert any(k[0] == kolom and len(k) > 1 for k in kolommen), kolommen
