@@ -40,6 +40,23 @@ def per_aanroep_gepland(sql):
     return f"EXECUTE $sql${sql}$sql$;"
 
 
+def bijwerken_in_sleutelvolgorde(ouder, kolommen, rijen):
+    """PL/pgSQL adding the deltas of `rijen` (SQL: `ouder` the parent's id, a column per
+    counter of `kolommen`) to the rows of `ouder`: the sums per parent first, then only
+    the parents whose counts change locked in id order (two statements wait instead of
+    deadlocking), then one UPDATE."""
+    sommen = ", ".join(f"sum({k}) AS {k}" for k in kolommen)
+    anders = " OR ".join(f"sum({k}) <> 0" for k in kolommen)
+    delta = f"SELECT ouder, {sommen} FROM ({rijen}) x GROUP BY ouder HAVING {anders}"  # nosec B608
+    sets = ", ".join(f"{k} = p.{k} + d.{k}" for k in kolommen)
+    return per_aanroep_gepland(
+        f"SELECT 1 FROM {ouder} WHERE id IN (SELECT ouder FROM ({delta}) d) "  # nosec B608
+        "ORDER BY id FOR NO KEY UPDATE"
+    ) + per_aanroep_gepland(
+        f"UPDATE {ouder} p SET {sets} FROM ({delta}) d WHERE p.id = d.ouder"  # nosec B608
+    )
+
+
 @dataclass(frozen=True)
 class Tellerkolommen:
     naam: str  # prefix of the triggers and the function
@@ -79,20 +96,8 @@ class Tellerkolommen:
         )
         return f"SELECT {self.sleutel} AS ouder, {waarden} FROM {tabel}"  # nosec B608
 
-    def _delta(self, rijen):
-        sommen = ", ".join(f"sum({k}) AS {k}" for k in self.kolommen)
-        anders = " OR ".join(f"sum({k}) <> 0" for k in self.kolommen)
-        return f"SELECT ouder, {sommen} FROM ({rijen}) x GROUP BY ouder HAVING {anders}"  # nosec B608
-
     def _bijwerken(self, rijen):
-        delta = self._delta(rijen)
-        sets = ", ".join(f"{k} = p.{k} + d.{k}" for k in self.kolommen)
-        return per_aanroep_gepland(
-            f"SELECT 1 FROM {self.ouder} WHERE id IN (SELECT ouder FROM ({delta}) d) "  # nosec B608
-            "ORDER BY id FOR NO KEY UPDATE"
-        ) + per_aanroep_gepland(
-            f"UPDATE {self.ouder} p SET {sets} FROM ({delta}) d WHERE p.id = d.ouder"  # nosec B608
-        )
+        return bijwerken_in_sleutelvolgorde(self.ouder, tuple(self.kolommen), rijen)
 
     @property
     def postgresql(self):

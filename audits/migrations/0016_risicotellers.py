@@ -19,7 +19,11 @@ Statuses are spelled as `BevindingStatus` has them (a test holds NOG_NIET_OPGELO
 
 from django.db import migrations
 
-from douane_portfolio.tellerkolommen import per_aanroep_gepland, per_database
+from douane_portfolio.tellerkolommen import (
+    bijwerken_in_sleutelvolgorde,
+    per_aanroep_gepland,
+    per_database,
+)
 
 RISICO = "risicos_risico"
 BEVINDING = "audits_bevinding"
@@ -34,23 +38,14 @@ UPDATE {RISICO} SET bevindingen_open = (
 
 
 def _bijwerken(rijen):
-    """Lock and update the risks of `rijen` (risico_id, d) in id order."""
-    return per_aanroep_gepland(
-        f"SELECT 1 FROM {RISICO} WHERE id IN (SELECT risico_id FROM ({rijen}) x) "
-        "ORDER BY id FOR NO KEY UPDATE"
-    ) + per_aanroep_gepland(
-        f"""UPDATE {RISICO} r SET bevindingen_open = r.bevindingen_open + d.d
-        FROM (
-            SELECT risico_id, sum(d) AS d FROM ({rijen}) x
-            GROUP BY risico_id HAVING sum(d) <> 0
-        ) d
-        WHERE r.id = d.risico_id"""
-    )
+    """Lock and update the risks of `rijen` (ouder: the risk, bevindingen_open: ±1) in id
+    order."""
+    return bijwerken_in_sleutelvolgorde(RISICO, ("bevindingen_open",), rijen)
 
 
 def _koppelingen(tabel, teken):
     return (
-        f"SELECT k.risico_id, {teken} AS d FROM {tabel} k "
+        f"SELECT k.risico_id AS ouder, {teken} AS bevindingen_open FROM {tabel} k "
         f"JOIN {BEVINDING} b ON b.id = k.bevinding_id WHERE b.status IN {OPEN}"
     )
 
@@ -61,14 +56,15 @@ def _bevindingen_vast(*tabellen):
 
 
 STATUS_GEWIJZIGD = f"""
-    SELECT k.risico_id, (n.status IN {OPEN})::int - (o.status IN {OPEN})::int AS d
+    SELECT k.risico_id AS ouder,
+        (n.status IN {OPEN})::int - (o.status IN {OPEN})::int AS bevindingen_open
     FROM nieuw n JOIN oud o ON o.id = n.id
     JOIN {KOPPELING} k ON k.bevinding_id = n.id
     WHERE (n.status IN {OPEN}) <> (o.status IN {OPEN})
 """
 
 WEG = f"""
-    SELECT k.risico_id, -1 AS d
+    SELECT k.risico_id AS ouder, -1 AS bevindingen_open
     FROM oud o JOIN {KOPPELING} k ON k.bevinding_id = o.id WHERE o.status IN {OPEN}
 """
 
