@@ -223,6 +223,16 @@ def kolomteller_modellen():
     return [m for m in apps.get_models() if getattr(m, "tellerkolommen", ())]
 
 
+def door_triggers_bijgewerkt():
+    """Models whose existing rows the counting triggers update: the counter tables
+    (`door_triggers_gevuld`) and the rows with counter columns (`tellerkolommen`)."""
+    return [
+        m
+        for m in apps.get_models()
+        if getattr(m, "door_triggers_gevuld", False) or getattr(m, "tellerkolommen", ())
+    ]
+
+
 def kolomteller_verschillen(model, op):
     """[((table, pk, column), stored, recounted)] for each counter column that is off,
     with the peildatum at `op`."""

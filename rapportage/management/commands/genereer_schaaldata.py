@@ -7,7 +7,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from douane_portfolio import tellers
 from rapportage import schaaldata
+
+
+def compact_te_maken():
+    """The tables whose rows the counting triggers rewrote during the load. The
+    children come in batches spread over all their parents, so every batch updated
+    every parent once more, in one transaction that no vacuum could clean up. Measured
+    at scale 1.0: 2,000 initiatives in 10 MB (1.2 MB compact), 20,000 risks in 535 MB
+    of table and 369 MB of indexes (32 and 30 MB). A register grown over years, with
+    autovacuum reusing the space, or restored from a backup, is compact; a bloated one
+    made every seq scan and every admin COUNT(*) in the benchmark many times slower."""
+    return sorted({m._meta.db_table for m in tellers.door_triggers_bijgewerkt()})
 
 
 class Command(BaseCommand):
@@ -65,10 +77,15 @@ class Command(BaseCommand):
             # autovacuum keeps set in production, without which no count per row can be
             # answered from an index alone and every list measures a cold table.
             qn = connection.ops.quote_name
-            tabellen = ", ".join(qn(t) for t in resultaat.tabellen)
-            opdracht = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            compact = compact_te_maken()
+            gewoon = [t for t in resultaat.tabellen if t not in compact]
             with connection.cursor() as cursor:
-                cursor.execute(f"{opdracht} {tabellen}")
+                if connection.in_atomic_block:
+                    cursor.execute(f"ANALYZE {', '.join(qn(t) for t in gewoon + compact)}")
+                else:
+                    cursor.execute(f"VACUUM (ANALYZE) {', '.join(qn(t) for t in gewoon)}")
+                    # Rewritten, indexes too: see compact_te_maken.
+                    cursor.execute(f"VACUUM (FULL, ANALYZE) {', '.join(qn(t) for t in compact)}")
         duur = time.perf_counter() - begin
         for naam, aantal in resultaat.aantallen.items():
             self.stdout.write(f"  {naam:<24} {aantal:>9,}".replace(",", "."))
