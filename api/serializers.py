@@ -257,6 +257,11 @@ class BevindingSerializer(serializers.ModelSerializer):
             "verwacht_opgelost_op",
             "initiatieven",
             "risicos",
+            # What the findings list shows, from the counters the database keeps (overdue:
+            # against today, which the view makes their peildatum first).
+            "acties_open",
+            "acties_te_laat",
+            "acties_uitstel",
             "versie",
         ]
         extra_kwargs = {"initiatieven": {"read_only": True}, "risicos": {"read_only": True}}

@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -37,6 +38,7 @@ from audits.models import Bevinding, Jaaroordeel, Vervolgactie
 from douane_portfolio.forms import VersieFormMixin
 from douane_portfolio.locking import VerouderdeVersie
 from douane_portfolio.models import User
+from douane_portfolio.tellers import peildatum_op
 from programmas import services as programmas_services
 from programmas.filters import IndicatorFilter, PortfolioFilter
 from programmas.models import (
@@ -463,11 +465,15 @@ class BevindingViewSet(LeesViewSet):
     leespermissie = "audits.view_bevinding"
 
     def scope(self, user):
+        # Overdue actions from the counters, as the findings list reads them: first
+        # make them count against today (one read, unless the day has just begun).
+        vandaag = timezone.localdate()
+        peildatum_op(vandaag)
         return (
             Bevinding.objects.zichtbaar_voor(user)
             .select_related("rapport", "eigenaar")
             .prefetch_related("initiatieven", "risicos")
-            .met_tellingen()
+            .met_tellingen(vandaag, uit_tellers=True)
         )
 
     @extend_schema(request=s.AanbiedenSerializer, parameters=[IF_MATCH])

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from douane_portfolio.lijsten import LijstFilterSet
@@ -124,11 +125,22 @@ class BevindingFilter(LijstFilterSet):
         return qs.verwachting_verstreken() if value else qs
 
     def filter_te_laat(self, qs, name, value):
-        # EXISTS, not the shown count > 0: a semi join that stops at the first overdue
-        # action, on the open actions' own index, for each finding the page walks past.
         if not value:
             return qs
+        if _uit_teller(qs, "te_late_acties", "acties_te_laat"):
+            # The shown count is the counter column (the list and the API made the
+            # peildatum today first): a condition on the row, no subquery per finding.
+            return qs.filter(acties_te_laat__gt=0)
+        # Else EXISTS, not the counted subquery > 0: a semi join that stops at the first
+        # overdue action, on the open actions' own index.
         return qs.filter(Exists(Vervolgactie.objects.te_laat().filter(bevinding=OuterRef("pk"))))
+
+
+def _uit_teller(qs, annotatie, kolom):
+    """Whether `annotatie` on `qs` is the row's own column `kolom`
+    (`met_tellingen(uit_tellers=True)`), not a count computed per row."""
+    expressie = qs.query.annotations.get(annotatie)
+    return isinstance(expressie, Col) and expressie.target.column == kolom
 
 
 class VervolgactieFilter(LijstFilterSet):

@@ -1,8 +1,11 @@
 """Reading through the API: the screens' scope, permissions, filters; paging; query counts."""
 
-import pytest
+import datetime
 
-from douane_portfolio import rollen
+import pytest
+from django.utils import timezone
+
+from douane_portfolio import rollen, tellers
 from tests.audits.factories import BevindingFactory, VervolgactieFactory
 from tests.factories import UserFactory
 from tests.programmas.factories import (
@@ -85,6 +88,25 @@ def test_risks_show_scores_and_appetite_and_the_register_filter_applies(api, lez
     assert (rij["netto_score"], rij["bruto_score"], rij["boven_risicobereidheid"]) == (16, 25, True)
     alleen_boven = api(lezer).get("/api/v1/risicos/?boven_risicobereidheid=ja").json()
     assert [r["id"] for r in alleen_boven["results"]] == [boven.pk]
+
+
+def test_findings_count_and_filter_overdue_actions_against_today(api, lezer):
+    # The counters count "overdue" against their peildatum, here still last week's:
+    # the API moves it to today first, as the findings list does, so an action due
+    # three days ago counts and the filter finds its finding.
+    vandaag = timezone.localdate()
+    tellers.peildatum_zetten(vandaag - datetime.timedelta(days=7))
+    te_laat = BevindingFactory()
+    VervolgactieFactory(bevinding=te_laat, deadline=vandaag - datetime.timedelta(days=3))
+    op_tijd = BevindingFactory()
+    VervolgactieFactory(bevinding=op_tijd, deadline=vandaag + datetime.timedelta(days=3))
+
+    gefilterd = api(lezer).get("/api/v1/bevindingen/?te_laat=ja").json()["results"]
+    assert [r["id"] for r in gefilterd] == [te_laat.pk]
+    alle = {r["id"]: r for r in api(lezer).get("/api/v1/bevindingen/").json()["results"]}
+    assert (alle[te_laat.pk]["acties_te_laat"], alle[op_tijd.pk]["acties_te_laat"]) == (1, 0)
+    assert alle[te_laat.pk]["acties_open"] == alle[op_tijd.pk]["acties_open"] == 1
+    assert tellers.peildatum() == vandaag
 
 
 def test_detail_carries_the_version_as_etag(api, lezer):
