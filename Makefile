@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench bench-schaal bench-belasting \
+.PHONY: run test venv migrate demo lint bandit-en-audit format check clean bench bench-schaal bench-belasting bench-schrijven \
 	backup herstel verhuis
 
 $(BIN)/.installed: requirements.txt
@@ -100,6 +100,14 @@ bench-belasting: venv
 	@case "$$DATABASE_URL" in postgres*) ;; \
 	  *) echo "bench-belasting meet op PostgreSQL: zet DATABASE_URL=postgres://..." >&2; exit 1;; esac
 	@$(BIN)/python scripts/belasting.py $(BELASTING_ARGS)
+
+## Concurrent writers on the bench-schaal database (it writes: actions to vervallen and back):
+## `make bench-schrijven SCHRIJF_ARGS="--schrijvers 1 2 4 8 --seconden 10 [--een-bevinding]"`.
+SCHRIJF_ARGS ?=
+bench-schrijven: venv
+	@case "$$DATABASE_URL" in postgres*) ;; \
+	  *) echo "bench-schrijven meet op PostgreSQL: zet DATABASE_URL=postgres://..." >&2; exit 1;; esac
+	@$(BIN)/python scripts/schrijflast.py $(SCHRIJF_ARGS)
 
 ## Scale benchmark (issue 13), PostgreSQL only: builds the data set (SCHAAL=1.0 is ten times
 ## one agency; it wipes the domain tables of DATABASE_URL) and measures every screen next to

@@ -4,7 +4,11 @@ deterministic, and the benchmark writes its table. No timings are asserted here.
 import datetime
 import io
 import json
+import os
+import subprocess  # nosec B404: runs our own script
+import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -137,6 +141,43 @@ def test_the_tables_the_counting_triggers_rewrite_are_left_compact(monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM FULL {', '.join(compact)}")
     assert groottes() == gelaten
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="schrijflast is PostgreSQL's")
+def test_concurrent_writers_keep_every_counter_right(tmp_path):
+    # scripts/schrijflast.py: writer processes through the service a form calls, on this
+    # test database; it fails on any error or on a counter that differs from a recount.
+    genereer(peildatum=PEILDATUM)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}"
+            f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "CELERY_BROKER_URL": "memory://",
+    }
+    uitkomst = subprocess.run(  # noqa: S603 - our own script, with our own interpreter
+        [
+            sys.executable,
+            str(Path(__file__).resolve().parents[2] / "scripts" / "schrijflast.py"),
+            "--schrijvers",
+            "2",
+            "--seconden",
+            "2",
+            f"--uitvoer={tmp_path}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert uitkomst.returncode == 0, uitkomst.stdout + uitkomst.stderr
+    meting = json.loads((tmp_path / "schrijflast.json").read_text())
+    (ronde,) = meting["rondes"]
+    assert ronde["schrijvers"] == 2 and ronde["schrijfacties"] > 0 and ronde["fouten"] == 0
+    assert meting["tellers_kloppen"]
 
 
 @pytest.mark.django_db
