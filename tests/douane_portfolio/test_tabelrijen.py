@@ -2,6 +2,7 @@
 django-tables2's own template renders, for every kind of column the lists use."""
 
 import datetime
+import functools
 import io
 import re
 
@@ -12,10 +13,11 @@ from django.template import Context, Template
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.urls import resolve
+from django_tables2.utils import signature as tables2_signature
 
 from douane_portfolio import rollen
 from douane_portfolio.models import User
-from douane_portfolio.tabelrijen import actierijen_html, kop_html, rijen_html
+from douane_portfolio.tabelrijen import actierijen_html, kop_html, rijen_html, signature
 from programmas.models import Initiatief, Periodesoort, PeriodeStatus, Trend
 from programmas.tables import InitiatiefTabel, TrendKolom
 from risicos.models import Beheersmaatregel
@@ -259,3 +261,32 @@ def test_the_action_rows_are_the_html_the_template_rendered():
     assert _normaal(html) == _normaal(verwacht)
     assert html.count('class="rij-te-laat"') == 4
     assert "&lt;b&gt;vet&lt;/b&gt; &amp; co" in html and "Risico &lt;één&gt;" in html
+
+
+def test_the_signature_read_once_per_function_body_is_the_one_django_tables2_reads():
+    def decorator(functie):
+        @functools.wraps(functie)
+        def wrapper(*args, **kwargs):
+            return functie(*args, **kwargs)
+
+        return wrapper
+
+    @decorator
+    def met_record(record):
+        return record
+
+    @decorator
+    def met_alles(value, table, **kwargs):
+        return value
+
+    class Kolom:
+        def render(self, value, record):
+            return value
+
+    def maker(n):
+        return lambda record, value: n
+
+    # One decorator's wrapper shares its code object; the signature is the wrapped one's.
+    for functie in (met_record, met_alles, Kolom().render, Kolom.render, maker(1), maker(2)):
+        assert signature(functie) == tables2_signature(functie), functie
+        assert signature(functie) == tables2_signature(functie), functie  # from the cache
