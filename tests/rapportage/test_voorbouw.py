@@ -24,6 +24,8 @@ from tests.importeren.conftest import worker  # noqa: F401
 from tests.programmas.factories import InitiatiefFactory, PeriodeFactory, StatusrapportageFactory
 from tests.rapportage.test_bestanden import volg
 
+# When the earlier state was built, in the tests that show it after a change.
+GEBOUWD = datetime.datetime(2026, 12, 3, 9, 41, tzinfo=datetime.UTC)
 URL = reverse("rapportage:periode", args=[2026, "t3"])
 
 
@@ -121,21 +123,26 @@ def test_after_a_change_the_previous_state_is_shown_saying_when_it_was_read(
     client_voor, lezer, groot, django_capture_on_commit_callbacks
 ):
     client = client_voor(lezer)
-    with time_machine.travel(datetime.datetime(2026, 12, 3, 9, 41, tzinfo=datetime.UTC)):
+    with time_machine.travel(GEBOUWD):
         client.get(URL)
         _bouwen()
-    StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Nieuw na wijziging.")
+    # The rest an hour later, not now: the pages built then stay cached a day only
+    # (paginas.BEWAARTIJD), so a fixed date in the past expired them a day later.
+    with time_machine.travel(GEBOUWD + datetime.timedelta(hours=1)):
+        StatusrapportageFactory(
+            periode=groot, status=Status.ROOD, toelichting="Nieuw na wijziging."
+        )
 
-    with django_capture_on_commit_callbacks() as taken:
-        oud = client.get(URL, {"hoofdstuk": 2}).content.decode()
-    assert "Dit is het rapport zoals het was op 3 december 2026 om 10:41." in oud
-    assert "het rapport wordt bijgewerkt" in oud and "<progress" in oud
-    assert "Activiteiten" in oud and "Nieuw na wijziging." not in oud
-    assert len(taken) == 1
+        with django_capture_on_commit_callbacks() as taken:
+            oud = client.get(URL, {"hoofdstuk": 2}).content.decode()
+        assert "Dit is het rapport zoals het was op 3 december 2026 om 10:41." in oud
+        assert "het rapport wordt bijgewerkt" in oud and "<progress" in oud
+        assert "Activiteiten" in oud and "Nieuw na wijziging." not in oud
+        assert len(taken) == 1
 
-    assert _bouwen() == 1
-    nieuw = client.get(URL, {"hoofdstuk": 2}).content.decode()
-    assert "Nieuw na wijziging." in nieuw and "zoals het was op" not in nieuw
+        assert _bouwen() == 1
+        nieuw = client.get(URL, {"hoofdstuk": 2}).content.decode()
+        assert "Nieuw na wijziging." in nieuw and "zoals het was op" not in nieuw
 
 
 @pytest.mark.django_db
@@ -261,30 +268,32 @@ def test_a_build_superseded_while_it_waited_makes_the_newest_state_instead(
     client_voor, lezer, groot, django_capture_on_commit_callbacks
 ):
     client = client_voor(lezer)
-    with time_machine.travel(datetime.datetime(2026, 12, 3, 9, 41, tzinfo=datetime.UTC)):
+    with time_machine.travel(GEBOUWD):
         client.get(URL)
         _bouwen()
-    StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Eerste wijziging.")
-    assert "zoals het was op" in client.get(URL).content.decode()
-    (wachtend,) = Rapportbestand.objects.filter(status=BestandStatus.WACHTRIJ)
-    # The data changes again before a worker takes the build.
-    StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Tweede wijziging.")
-    nieuwste = bestanden.sleutel(groot)
+    # An hour later, not now (see the test above).
+    with time_machine.travel(GEBOUWD + datetime.timedelta(hours=1)):
+        StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Eerste wijziging.")
+        assert "zoals het was op" in client.get(URL).content.decode()
+        (wachtend,) = Rapportbestand.objects.filter(status=BestandStatus.WACHTRIJ)
+        # The data changes again before a worker takes the build.
+        StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Tweede wijziging.")
+        nieuwste = bestanden.sleutel(groot)
 
-    tasks.rapportbestand_maken(wachtend.pk)
-    wachtend.refresh_from_db()
-    assert wachtend.status == BestandStatus.VERVANGEN
-    gemaakt = Rapportbestand.objects.get(sleutel=nieuwste)
-    assert gemaakt.status == BestandStatus.KLAAR
-    assert Rapportbestand.objects.count() == 3
-    # Nothing made under the superseded key; the newest state is there for the reader,
-    # who was shown the previous state meanwhile, and is led on by the progress poll.
-    assert cache.get(paginas._sleutel(wachtend.sleutel, "inhoud")) is None
-    voortgang = client.get(reverse("rapportage:bestand_voortgang", args=[wachtend.pk])).json()
-    assert voortgang["status"] == "vervangen"
-    with django_capture_on_commit_callbacks() as taken:
-        pagina = client.get(URL, {"hoofdstuk": 2}).content.decode()
-    assert "Tweede wijziging." in pagina and "<progress" not in pagina and taken == []
+        tasks.rapportbestand_maken(wachtend.pk)
+        wachtend.refresh_from_db()
+        assert wachtend.status == BestandStatus.VERVANGEN
+        gemaakt = Rapportbestand.objects.get(sleutel=nieuwste)
+        assert gemaakt.status == BestandStatus.KLAAR
+        assert Rapportbestand.objects.count() == 3
+        # Nothing made under the superseded key; the newest state is there for the reader,
+        # who was shown the previous state meanwhile, and is led on by the progress poll.
+        assert cache.get(paginas._sleutel(wachtend.sleutel, "inhoud")) is None
+        voortgang = client.get(reverse("rapportage:bestand_voortgang", args=[wachtend.pk])).json()
+        assert voortgang["status"] == "vervangen"
+        with django_capture_on_commit_callbacks() as taken:
+            pagina = client.get(URL, {"hoofdstuk": 2}).content.decode()
+        assert "Tweede wijziging." in pagina and "<progress" not in pagina and taken == []
 
 
 @pytest.mark.django_db(transaction=True)
