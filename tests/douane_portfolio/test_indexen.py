@@ -85,14 +85,20 @@ def test_an_owners_open_actions_are_counted_from_the_owner_indexes_alone(client_
     """Mijn acties counts the open and overdue actions of every kind with COUNT(*): each
     kind is an index-only scan of its partial owner index. COUNT(id) read every open
     action from the table (~800 rows for one manager at scale 1.0, 10 ms)."""
-    # Closed ones of the same owner too, with fresh statistics: on three rows the
-    # owner's plain foreign key index cost the same as the partial one, and the planner
-    # took either (a flaky plan, seen in a full run).
-    for _ in range(20):
-        BeheersmaatregelFactory(eigenaar=data, status="vervallen")
-        VervolgactieFactory(eigenaar=data, status="vervallen")
+    # On a handful of rows the owner's plain foreign key index costs about what the
+    # partial one costs, and the planner took either (seen twice in full runs). What is
+    # tested is that the partial index alone answers the count: the plain ones go, in
+    # this test's transaction only.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE risicos_beheersmaatregel, audits_vervolgactie, programmas_mijlpaal")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexdef LIKE '%%(eigenaar_id)' AND indexdef NOT LIKE '%%WHERE%%'",
+            [["programmas_mijlpaal", "risicos_beheersmaatregel", "audits_vervolgactie"]],
+        )
+        gewone = cursor.fetchall()
+        assert len(gewone) == 3, gewone
+        for (naam,) in gewone:
+            cursor.execute(f'DROP INDEX "{naam}"')
     client = client_voor(data)
     sql, response = vraag_en_vang(client, reverse("mijn_acties"), {}, "UNION ALL")
     plan = uitleg(sql, "seqscan", "bitmapscan")
