@@ -8,7 +8,6 @@ import os
 import subprocess  # nosec B404: runs our own script
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -35,6 +34,7 @@ from rapportage import schaaldata
 from rapportage.management.commands.genereer_schaaldata import compact_te_maken
 from rapportage.schaalmeting import Meter, filterkeuzes, zichtbare_sorteringen
 from risicos.models import Beheersmaatregel, Dialoogrisico, Risico, Risicodialoog
+from tests.herinneringen.test_celery import database_url
 
 SCHAAL = 0.001
 PEILDATUM = datetime.date(2026, 3, 1)
@@ -156,15 +156,7 @@ def test_concurrent_writers_keep_every_counter_right(tmp_path):
     # scripts/schrijflast.py: writer processes through the service a form calls, on this
     # test database; it fails on any error or on a counter that differs from a recount.
     genereer(peildatum=PEILDATUM)
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}"
-            f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "CELERY_BROKER_URL": "memory://",
-    }
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": "memory://"}
     uitkomst = subprocess.run(  # noqa: S603 - our own script, with our own interpreter
         [
             sys.executable,
