@@ -7,6 +7,7 @@ import re
 import runpy
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 import time_machine
@@ -27,6 +28,18 @@ from tests.rapportage.test_bestanden import volg
 # When the earlier state was built, in the tests that show it after a change.
 GEBOUWD = datetime.datetime(2026, 12, 3, 9, 41, tzinfo=datetime.UTC)
 URL = reverse("rapportage:periode", args=[2026, "t3"])
+
+
+@contextmanager
+def _een_uur_na_de_bouw(client):
+    """The report read and built at GEBOUWD, then the clock an hour later, not now: the
+    pages built then stay cached a day only (paginas.BEWAARTIJD), so a fixed date in the
+    past expired them a day later."""
+    with time_machine.travel(GEBOUWD):
+        client.get(URL)
+        _bouwen()
+    with time_machine.travel(GEBOUWD + datetime.timedelta(hours=1)):
+        yield
 
 
 @pytest.fixture
@@ -123,12 +136,7 @@ def test_after_a_change_the_previous_state_is_shown_saying_when_it_was_read(
     client_voor, lezer, groot, django_capture_on_commit_callbacks
 ):
     client = client_voor(lezer)
-    with time_machine.travel(GEBOUWD):
-        client.get(URL)
-        _bouwen()
-    # The rest an hour later, not now: the pages built then stay cached a day only
-    # (paginas.BEWAARTIJD), so a fixed date in the past expired them a day later.
-    with time_machine.travel(GEBOUWD + datetime.timedelta(hours=1)):
+    with _een_uur_na_de_bouw(client):
         StatusrapportageFactory(
             periode=groot, status=Status.ROOD, toelichting="Nieuw na wijziging."
         )
@@ -268,11 +276,7 @@ def test_a_build_superseded_while_it_waited_makes_the_newest_state_instead(
     client_voor, lezer, groot, django_capture_on_commit_callbacks
 ):
     client = client_voor(lezer)
-    with time_machine.travel(GEBOUWD):
-        client.get(URL)
-        _bouwen()
-    # An hour later, not now (see the test above).
-    with time_machine.travel(GEBOUWD + datetime.timedelta(hours=1)):
+    with _een_uur_na_de_bouw(client):
         StatusrapportageFactory(periode=groot, status=Status.ROOD, toelichting="Eerste wijziging.")
         assert "zoals het was op" in client.get(URL).content.decode()
         (wachtend,) = Rapportbestand.objects.filter(status=BestandStatus.WACHTRIJ)
