@@ -226,11 +226,8 @@ def kolomteller_modellen():
 def door_triggers_bijgewerkt():
     """Models whose existing rows the counting triggers update: the counter tables
     (`door_triggers_gevuld`) and the rows with counter columns (`tellerkolommen`)."""
-    return [
-        m
-        for m in apps.get_models()
-        if getattr(m, "door_triggers_gevuld", False) or getattr(m, "tellerkolommen", ())
-    ]
+    gevuld = [m for m in apps.get_models() if getattr(m, "door_triggers_gevuld", False)]
+    return gevuld + kolomteller_modellen()
 
 
 def kolomteller_verschillen(model, op):
