@@ -91,6 +91,42 @@ def test_dashboard_page_shows_the_numbers_as_a_table(client_voor, lezer, gegeven
     assert "(+1)" in html and "(-1)" in html
 
 
+def test_the_status_rows_and_bars_are_the_markup_the_template_loops_made(
+    client_voor, lezer, gegevens
+):
+    """Rendered in Python (templatetags statusrijen/statusbalken): the same cells, escaped."""
+    from douane_portfolio.templatetags.portfolio import statusbalken, statusrijen
+
+    gegevens.status = PeriodeStatus.GESLOTEN
+    gegevens.save()
+    html = client_voor(lezer).get(reverse("home")).content.decode()
+    assert (
+        '<tr><th scope="row">Datagedreven organisatie</th>'
+        '<td class="getal">1 <small class="verschil">(-1)</small></td>'
+        '<td class="getal">0 <small class="verschil">(0)</small></td>'
+        '<td class="getal">1 <small class="verschil">(+1)</small></td>'
+        '<td class="getal">1 <small class="verschil">(0)</small></td>'
+        '<td class="getal">3</td></tr>'
+    ) in html
+    assert (
+        '<rect class="vlak-rood" x="33.33" y="0" width="33.33" height="10">'
+        "<title>Rood: 1</title></rect>"
+    ) in html
+    thema = {
+        "naam": "<b>R&D</b>",
+        "totaal": 1200,
+        "tellingen": [("groen", "Groen", 1200)],
+        "verschil": None,
+        "balk": [("groen", "Groen", 1200, 0.0, 100.0)],
+    }
+    assert statusrijen([thema]) == (
+        '<tr><th scope="row">&lt;b&gt;R&amp;D&lt;/b&gt;</th><td class="getal">1.200</td>'
+        '<td class="getal">1.200</td></tr>'
+    )
+    assert '<span class="balklabel">&lt;b&gt;R&amp;D&lt;/b&gt;</span>' in statusbalken([thema])
+    assert "<title>Groen: 1.200</title>" in statusbalken([thema])
+
+
 def test_an_open_round_shows_the_last_closed_colours_next_to_its_progress(
     client_voor, lezer, gegevens
 ):
