@@ -156,9 +156,8 @@ def opvolging(request):
     # The matrix and "wacht op uw oordeel" from the counters the database keeps per body,
     # kind and status (audits.tellers): at most 80 rows, whatever the number of findings.
     # The overdue actions as well (exact, from the counters per owner).
-    per_cel, aantal_te_laat = (
-        tellers.opvolging(vandaag, Vervolgactie) if mag_audits_lezen(request.user) else ({}, 0)
-    )
+    alles_lezen = mag_audits_lezen(request.user)
+    per_cel, aantal_te_laat = tellers.opvolging(vandaag, Vervolgactie) if alles_lezen else ({}, 0)
     tellingen = {cel: n for cel, (n, _) in per_cel.items()}
     soorten = [s for s in Soort if any(k[1] == s for k in tellingen)]
     matrix = []
@@ -183,7 +182,7 @@ def opvolging(request):
         lopend.select_related("bevinding__rapport", "bevinding__eigenaar").order_by(
             "aangeboden_op", "pk"
         )[:OVERZICHT_LIMIET]
-        if mag_audits_lezen(request.user)
+        if alles_lezen
         else []
     ):
         beoordeling.bevinding.aangeboden_op = beoordeling.aangeboden_op
@@ -207,7 +206,9 @@ def opvolging(request):
     verstreken = list(
         bevindingen.verwachting_verstreken(vandaag)
         .select_related("rapport", "eigenaar")
-        .met_tellingen(vandaag)
+        # tellers.opvolging made the counters count against today: their column, not a
+        # count of overdue actions per row. Without it, the count (a handful of rows).
+        .met_tellingen(vandaag, uit_tellers=alles_lezen)
         .order_by(F("verwacht_opgelost_jaar").asc(nulls_last=True), "titel")[:OVERZICHT_LIMIET]
     )
     meest_uitgesteld = list(acties.meest_uitgesteld()[:10])

@@ -63,6 +63,13 @@ def test_the_passed_expectations_are_read_in_their_index_order(client_voor, gege
     assert "Sort" not in plan.split("Limit", 1)[1].split("SubPlan", 1)[0], plan
 
 
+def test_the_passed_expectations_are_counted_from_their_index_alone(client_voor, gegevens):
+    sql, response = _query(client_voor, 'SELECT COUNT(*) FROM (SELECT "audits_bevinding"')
+    assert response.context["aantal_verstreken"] == 4
+    plan = uitleg(sql, "seqscan", "bitmapscan")
+    assert "Index Only Scan using bevinding_open_verwacht" in plan, plan
+
+
 def test_the_counter_is_what_the_block_ranks_by(gegevens):
     assert sorted(Vervolgactie.objects.values_list("aantal_verschuivingen", flat=True)) == [
         0, 0, 0, 0, 0, 1, 2, 3,

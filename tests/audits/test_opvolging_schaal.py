@@ -75,3 +75,27 @@ def test_the_most_postponed_are_ranked_by_their_postponements(client_voor, audit
     assert [(a.pk, a.aantal_verschuivingen) for a in uitgesteld] == [(a.pk, a.n) for a in verwacht]
     assert len(uitgesteld) == 10 and uitgesteld[0].aantal_verschuivingen == 4
     assert actie.pk not in {a.pk for a in uitgesteld}
+
+
+@pytest.mark.parametrize("wie", ["auditor", "pm"])
+def test_passed_expectations_count_overdue_actions_against_today(client_voor, request, pm, wie):
+    """The auditor's block reads the counter (the page moved the peildatum to today
+    first), a manager's, scoped to their own findings, counts per row: both say the
+    same, also when the counters still count against last week."""
+    from django.utils import timezone
+
+    from douane_portfolio import tellers
+    from tests.audits.factories import BevindingFactory, VervolgactieFactory
+
+    vandaag = timezone.localdate()
+    tellers.peildatum_zetten(vandaag - datetime.timedelta(days=7))
+    bevinding = BevindingFactory(eigenaar=pm, verwacht_opgelost_jaar=vandaag.year - 1)
+    VervolgactieFactory(
+        bevinding=bevinding, eigenaar=pm, deadline=vandaag - datetime.timedelta(days=3)
+    )
+    VervolgactieFactory(
+        bevinding=bevinding, eigenaar=pm, deadline=vandaag + datetime.timedelta(days=3)
+    )
+    response = client_voor(request.getfixturevalue(wie)).get(URL)
+    (rij,) = response.context["verstreken"]
+    assert (rij.pk, rij.te_late_acties, rij.open_acties) == (bevinding.pk, 1, 2)
