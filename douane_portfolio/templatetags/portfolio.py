@@ -1,6 +1,8 @@
+import datetime
 from functools import lru_cache
 
 from django import template
+from django.template import defaultfilters
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -47,6 +49,15 @@ def get(mapping, sleutel):
 def datum(waarde):
     """An ISO date or datetime (as in report data), or a year, in Dutch."""
     return "" if waarde in (None, "") else opmaak.datum(waarde)
+
+
+@register.filter(expects_localtime=True)
+def datum_kort(waarde):
+    """`|date:"j b Y"` ('3 dec 2026'), remembered per date (opmaak.datum_kort): the
+    overview tables format a date or two on each of their rows."""
+    if isinstance(waarde, datetime.date):
+        return opmaak.datum_kort(waarde)
+    return defaultfilters.date(waarde, "j b Y")
 
 
 @register.simple_tag(takes_context=True)
