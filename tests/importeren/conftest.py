@@ -27,6 +27,14 @@ def xlsx_bestand(rijen, naam="register.xlsx"):
     return SimpleUploadedFile(naam, uit.getvalue())
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    # Each test its own upload folder (as tests/audits/conftest.py): the xdist workers
+    # share VAR_DIR, and a test that counts the files it stored found another worker's
+    # upload there. The worker fixture passes this folder on to its Celery process.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def uploaden(client_voor):
     """Upload a file as `user` and return (response, Importbestand or None)."""
