@@ -129,3 +129,35 @@ def statusrijen(themas):
         )
     # Names went through escape(), numbers through getal(); the rest is markup.
     return mark_safe("\n".join(delen))  # nosec B308 B703
+
+
+# `|pluralize:"'s"`, escaped as the template printed it.
+_MEERVOUD = escape("'s")
+
+
+@register.simple_tag
+def heatmaprijen(kaart):
+    """The `<tr>`s of a heat map (risicos.heatmap.kaart): 25 cells of a dozen values each,
+    on the dashboard and in the report."""
+    delen = []
+    for rij in kaart["rijen"]:
+        cellen = []
+        for cel in rij["cellen"]:
+            aantal = cel["aantal"]
+            leeg = "" if aantal else " cel-leeg"
+            label = (
+                f"Kans {escape(cel['kans'])}, impact {escape(cel['impact'])}: "
+                f"{opmaak.getal(aantal)} risico{'' if aantal == 1 else _MEERVOUD}"
+            )
+            inhoud = (
+                f'<span class="cel-aantal">{opmaak.getal(aantal)}</span>'
+                f'<span class="cel-score" aria-hidden="true">{escape(cel["score"])}</span>'
+            )
+            if cel["url"]:
+                inhoud = f'<a href="{escape(cel["url"])}" aria-label="{label}">{inhoud}</a>'
+            else:
+                inhoud = f'<span class="cel-inhoud" aria-label="{label}">{inhoud}</span>'
+            cellen.append(f'<td class="cel cel-{escape(cel["niveau"])}{leeg}">{inhoud}</td>')
+        delen.append(f'<tr><th scope="row">{escape(rij["label"])}</th>{"".join(cellen)}</tr>')
+    # Every value went through escape() or getal(); the rest is markup.
+    return mark_safe("\n".join(delen))  # nosec B308 B703

@@ -241,3 +241,31 @@ def test_the_owners_block_names_the_owners_with_the_most_and_counts_them_all(
     assert sum(r["aantal"] for r in blok["per_soort"]) == 3
     html = client_voor(lezer).get(reverse("home")).content.decode()
     assert "in totaal hebben 2 eigenaren te late acties" in html
+
+
+# The loop `rapportage/_heatmap.html` had before the tag (issue 13).
+HEATMAP_LUS = """{% for rij in kaart.rijen %}<tr><th scope="row">{{ rij.label }}</th>\
+{% for cel in rij.cellen %}<td class="cel cel-{{ cel.niveau }}\
+{% if not cel.aantal %} cel-leeg{% endif %}">\
+{% if cel.url %}<a href="{{ cel.url }}" aria-label="Kans {{ cel.kans }}, impact {{ cel.impact }}: \
+{{ cel.aantal }} risico{{ cel.aantal|pluralize:"'s" }}">{% else %}<span class="cel-inhoud" \
+aria-label="Kans {{ cel.kans }}, impact {{ cel.impact }}: {{ cel.aantal }} risico\
+{{ cel.aantal|pluralize:"'s" }}">{% endif %}<span class="cel-aantal">{{ cel.aantal }}</span>\
+<span class="cel-score" aria-hidden="true">{{ cel.score }}</span>{% if cel.url %}</a>{% else %}\
+</span>{% endif %}</td>{% endfor %}</tr>\n{% endfor %}"""
+
+
+@pytest.mark.parametrize("met_links", [True, False])
+def test_the_heat_map_rows_are_the_markup_the_template_loop_made(met_links):
+    """Rendered in Python (templatetags heatmaprijen), for the dashboard and the report:
+    the same as the loop, with a count of one, thousands, escaping and empty cells."""
+    from django.template import Context, Template
+
+    from douane_portfolio.templatetags.portfolio import heatmaprijen
+    from risicos import heatmap
+
+    url = (lambda k, i: f"/risicos/?netto_kans={k}&netto_impact={i}") if met_links else None
+    kaart = heatmap.kaart({(5, 5): 1, (5, 4): 1234, (2, 3): 7}, "netto", 0, url=url)
+    verwacht = Template(HEATMAP_LUS).render(Context({"kaart": kaart})).strip()
+    assert heatmaprijen(kaart) == verwacht
+    assert "1.234 risico&#x27;s" in verwacht and 'Kans 5, impact 5: 1 risico"' in verwacht
