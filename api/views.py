@@ -468,7 +468,10 @@ class BevindingViewSet(LeesViewSet):
         # Overdue actions from the counters, as the findings list reads them: first
         # make them count against today (one read, unless the day has just begun).
         vandaag = timezone.localdate()
-        peildatum_op(vandaag)
+        # Once per request: a write reads the scope again for its answer (herlaad).
+        if getattr(self, "_peildatum", None) != vandaag:
+            peildatum_op(vandaag)
+            self._peildatum = vandaag
         return (
             Bevinding.objects.zichtbaar_voor(user)
             .select_related("rapport", "eigenaar")

@@ -183,6 +183,28 @@ def test_offering_a_finding_for_review(api, pm):
     assert response["ETag"] == f'"{bevinding.versie + 1}"'
 
 
+def test_a_write_reads_the_counters_peildatum_once(api, pm):
+    """The object is found in the scope and read back in it for the answer: the
+    peildatum of the counters is made today's once per request, not twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from douane_portfolio.models import Tellerdatum
+
+    bevinding = BevindingFactory(eigenaar=pm)
+    client = api(pm)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/v1/bevindingen/{bevinding.pk}/aanbieden/",
+            {"toelichting": "Opgelost"},
+            format="json",
+            **if_match(bevinding.versie),
+        )
+    assert response.status_code == 200, response.json()
+    tabel = f'FROM "{Tellerdatum._meta.db_table}"'
+    assert len([q for q in queries if tabel in q["sql"]]) == 1
+
+
 def test_offering_with_open_actions_is_refused_with_the_services_message(api, pm):
     bevinding = BevindingFactory(eigenaar=pm)
     VervolgactieFactory(bevinding=bevinding)
