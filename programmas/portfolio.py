@@ -1,7 +1,7 @@
 """The portfolio while a round is open: the colours of the last closed period stay in
 view next to the progress of the open round, instead of a page of "niet gerapporteerd"."""
 
-from django.db.models import DateField, Exists, IntegerField, OuterRef
+from django.db.models import BooleanField, Case, DateField, Exists, IntegerField, OuterRef, When
 from django.db.models.expressions import RawSQL
 
 from douane_portfolio.kolommen import StatusKolom
@@ -10,6 +10,7 @@ from douane_portfolio.parameters import id_uit
 from douane_portfolio.tellers import GEEN_DATUM
 
 from .models import (
+    Initiatief,
     Initiatiefteller,
     Periodesoort,
     PeriodeStatus,
@@ -25,12 +26,14 @@ class Perioden:
     list: the portfolio asked the table five times (issue 13). Each rule is the one of the
     queryset method or view function it names."""
 
-    def __init__(self, voortgang=False):
+    def __init__(self, voortgang=False, gebruiker=None):
         perioden = Rapportageperiode.objects.annotate(
             met_rapportages=Exists(Statusrapportage.objects.filter(periode=OuterRef("pk")))
         )
         if voortgang:
             perioden = perioden.annotate(**_voortgang())
+        if gebruiker is not None and gebruiker.is_authenticated:
+            perioden = perioden.annotate(eigen_nog_open=_eigen_nog_open(gebruiker))
         self.voortgang = voortgang
         self.alle = list(perioden.order_by("-einddatum", "-begindatum"))
 
@@ -138,6 +141,28 @@ class NaastOpenRonde:
             context["ronde_totaal"] = open_ronde.initiatieven_actief
             context["ronde_ingediend"] = open_ronde.ingediend
         return context
+
+
+def _eigen_nog_open(gebruiker):
+    """Whether `gebruiker` still has an active initiative without a report in the open
+    period (False for every other period): the portfolio asks for that list only when
+    there is one, not on every page of someone who owns none or has submitted all."""
+    zonder_rapportage = (
+        Initiatief.objects.actief()
+        .van(gebruiker)
+        .exclude(
+            Exists(
+                Statusrapportage.objects.filter(
+                    initiatief=OuterRef("pk"), periode=OuterRef(OuterRef("pk"))
+                )
+            )
+        )
+    )
+    return Case(
+        When(status=PeriodeStatus.OPEN, then=Exists(zonder_rapportage)),
+        default=False,
+        output_field=BooleanField(),
+    )
 
 
 def _voortgang():

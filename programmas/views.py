@@ -91,8 +91,9 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
 
     @cached_property
     def perioden(self):
-        # With the open round's progress: `NaastOpenRonde` shows it.
-        return portfolio.Perioden(voortgang=True)
+        # With the open round's progress: `NaastOpenRonde` shows it; and whether the user
+        # has anything left to report in it.
+        return portfolio.Perioden(voortgang=True, gebruiker=self.request.user)
 
     def periode(self):
         if not hasattr(self, "_periode"):
@@ -135,11 +136,16 @@ class InitiatiefLijst(portfolio.NaastOpenRonde, LijstView):
         if open_periode is not None and self.request.user.has_perm(
             "programmas.add_statusrapportage"
         ):
-            context["nog_te_rapporteren"] = list(
-                Initiatief.objects.actief()
-                .van(self.request.user)
-                .zonder_rapportage_in(open_periode)
-                .select_related("thema")
+            context["nog_te_rapporteren"] = (
+                list(
+                    Initiatief.objects.actief()
+                    .van(self.request.user)
+                    .zonder_rapportage_in(open_periode)
+                    .select_related("thema")
+                )
+                # Read with the periods: no query when there is nothing left to list.
+                if open_periode.eigen_nog_open
+                else []
             )
         return context
 

@@ -265,3 +265,30 @@ def test_the_status_filter_is_an_exists_on_the_reports_index(
         # period and colour as a filter); at scale it is rapportage_periode_status.
         assert "Join" in plan and "Index" in plan, plan
         assert "on programmas_statusrapportage pi_r" in plan, plan
+
+
+def test_the_list_to_report_is_asked_for_only_when_there_is_something_on_it(
+    client_voor, pm, beheerder, gesloten, ronde
+):
+    """Whether the user has an active initiative left without a report in the open round
+    is read with the periods: the list is a query of its own only when it has rows."""
+    eigen = InitiatiefFactory(eigenaar=pm, naam="Eigen initiatief")
+    InitiatiefFactory(eigenaar=pm, naam="Gestopt", actief=False)
+    InitiatiefFactory(naam="Van een ander")
+    StatusrapportageFactory(initiatief=eigen, periode=gesloten)
+    lijst = 'WHERE ("programmas_initiatief"."actief" AND "programmas_initiatief"."eigenaar_id"'
+
+    def bekijk(user):
+        with CaptureQueriesContext(connection) as queries:
+            response = client_voor(user).get(URL)
+        assert response.status_code == 200
+        gevraagd = any(lijst in q["sql"] for q in queries)
+        return [i.naam for i in response.context["nog_te_rapporteren"]], gevraagd
+
+    assert bekijk(pm) == (["Eigen initiatief"], True)
+    StatusrapportageFactory(initiatief=eigen, periode=ronde)
+    assert bekijk(pm) == ([], False)
+    assert (
+        "U heeft over al uw initiatieven gerapporteerd" in client_voor(pm).get(URL).content.decode()
+    )
+    assert bekijk(beheerder) == ([], False)
