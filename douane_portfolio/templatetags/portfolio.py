@@ -144,13 +144,14 @@ def heatmaprijen(kaart):
         cellen = []
         for cel in rij["cellen"]:
             aantal = cel["aantal"]
+            aantal_tekst = opmaak.getal(aantal)
             leeg = "" if aantal else " cel-leeg"
             label = (
                 f"Kans {escape(cel['kans'])}, impact {escape(cel['impact'])}: "
-                f"{opmaak.getal(aantal)} risico{'' if aantal == 1 else _MEERVOUD}"
+                f"{aantal_tekst} risico{'' if aantal == 1 else _MEERVOUD}"
             )
             inhoud = (
-                f'<span class="cel-aantal">{opmaak.getal(aantal)}</span>'
+                f'<span class="cel-aantal">{aantal_tekst}</span>'
                 f'<span class="cel-score" aria-hidden="true">{escape(cel["score"])}</span>'
             )
             if cel["url"]:
