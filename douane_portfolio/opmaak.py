@@ -56,15 +56,18 @@ def datum(waarde):
     if isinstance(waarde, datetime.datetime):
         waarde = timezone.localtime(waarde) if timezone.is_aware(waarde) else waarde
         return formats.date_format(waarde, r"j F Y \o\m H:i")
+    if type(waarde) is datetime.date:
+        # A reminder mail lists dozens of deadlines, the sweep thousands of mails.
+        return _datum_opmaak(waarde, "j F Y", get_language())
     return formats.date_format(waarde, "j F Y")
 
 
 def datum_kort(waarde):
     """A date as '3 dec 2026' (tables: `date_format(d, "j b Y")`). Remembered per date and
     language: formatting costs tens of microseconds, a list page shows a hundred dates."""
-    return _datum_kort(waarde, get_language())
+    return _datum_opmaak(waarde, "j b Y", get_language())
 
 
 @lru_cache(maxsize=4096)
-def _datum_kort(waarde, taal):
-    return formats.date_format(waarde, "j b Y")
+def _datum_opmaak(waarde, formaat, taal):
+    return formats.date_format(waarde, formaat)

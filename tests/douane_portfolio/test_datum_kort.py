@@ -32,3 +32,14 @@ def test_a_date_reads_as_dutch():
         Context({"d": datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)})
     )
     assert tekst == "1 apr 2026"
+
+
+@override_settings(TIME_ZONE="Europe/Amsterdam", LANGUAGE_CODE="nl")
+@pytest.mark.parametrize("waarde", [datetime.date(2026, 12, 3), None, ""])
+def test_the_long_date_of_a_date_is_what_the_date_filter_printed(waarde):
+    """`|datum` on a date (reminder mails, remembered per date) prints `|date:"j F Y"`."""
+
+    def render(tekst):
+        return Template("{% load portfolio %}" + tekst).render(Context({"d": waarde}))
+
+    assert render("{{ d|datum }}") == render('{{ d|date:"j F Y" }}')
