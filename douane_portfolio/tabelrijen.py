@@ -109,6 +109,12 @@ def escape(waarde):
     return html.escape(str(waarde))
 
 
+def html_regels(delen):
+    """Lines of markup whose values each went through escape() (or are safe already),
+    joined as one safe string: the rows a table or block renders in Python."""
+    return mark_safe("\n".join(delen))  # nosec B308 B703
+
+
 def html_invullen(sjabloon, *waarden):
     """format_html() for the cells of a list: the same result, without the lazy-string
     checks format_html makes for every argument (a list page has a thousand)."""
@@ -529,7 +535,7 @@ def rijen_html(table):
             delen.append(f"<tr {rijattributen.html(row)}>{cellen}</tr>")
     # Every cell went through _als_tekst (escaped unless already safe) and every
     # attribute through AttributeDict.as_html (escaped): the join adds only markup.
-    return mark_safe("\n".join(delen))  # nosec B308 B703
+    return html_regels(delen)
 
 
 def kop_html(table, request, zonder=("cursor",)):
@@ -586,7 +592,7 @@ def actierijen_html(acties, vandaag):
                 f"<td>{escape(actie.context)}</td><td>{status}</td></tr>"
             )
     # Every value went through escape(); the rest is markup.
-    return mark_safe("\n".join(delen))  # nosec B308 B703
+    return html_regels(delen)
 
 
 def _deadline_html(deadline, vandaag):

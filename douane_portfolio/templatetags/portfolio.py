@@ -4,11 +4,16 @@ from functools import lru_cache
 from django import template
 from django.template import defaultfilters
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from douane_portfolio import opmaak
 from douane_portfolio.adressen import adres as _adres
-from douane_portfolio.tabelrijen import actierijen_html, escape, kop_html, rijen_html
+from douane_portfolio.tabelrijen import (
+    actierijen_html,
+    escape,
+    html_regels,
+    kop_html,
+    rijen_html,
+)
 
 register = template.Library()
 
@@ -105,7 +110,7 @@ def statusbalken(themas):
             f'focusable="false">{vlakken}</svg></div>'
         )
     # Every value went through escape() or getal(); x and w are floats.
-    return mark_safe("\n".join(delen))  # nosec B308 B703
+    return html_regels(delen)
 
 
 @register.simple_tag
@@ -128,7 +133,7 @@ def statusrijen(themas):
             f'<td class="getal">{opmaak.getal(t["totaal"])}</td></tr>'
         )
     # Names went through escape(), numbers through getal(); the rest is markup.
-    return mark_safe("\n".join(delen))  # nosec B308 B703
+    return html_regels(delen)
 
 
 # `|pluralize:"'s"`, escaped as the template printed it.
@@ -161,4 +166,4 @@ def heatmaprijen(kaart):
             cellen.append(f'<td class="cel cel-{escape(cel["niveau"])}{leeg}">{inhoud}</td>')
         delen.append(f'<tr><th scope="row">{escape(rij["label"])}</th>{"".join(cellen)}</tr>')
     # Every value went through escape() or getal(); the rest is markup.
-    return mark_safe("\n".join(delen))  # nosec B308 B703
+    return html_regels(delen)
